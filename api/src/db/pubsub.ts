@@ -1,0 +1,147 @@
+import pg from 'pg';
+import type { EventMap, EventName } from '../events.ts';
+import { logger as rootLogger, type Logger } from '../lib/logger.ts';
+
+const CHANNEL = 'opsgraph_events';
+const MAX_PAYLOAD_BYTES = 7900;
+
+/** Anything that can run a raw statement: the Prisma client or a Prisma transaction client. */
+export interface SqlExecutor {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+interface Envelope<K extends EventName = EventName> {
+  event: K;
+  payload: EventMap[K];
+}
+
+export function encodeEvent<K extends EventName>(event: K, payload: EventMap[K]): string {
+  const text = JSON.stringify({ event, payload } satisfies Envelope<K>);
+  if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
+    throw new Error(`Event ${event} payload exceeds ${MAX_PAYLOAD_BYTES} bytes; publish ids, not documents`);
+  }
+  return text;
+}
+
+type Listener = (envelope: Envelope) => void;
+
+/**
+ * Pub/sub over Postgres LISTEN/NOTIFY, so an event published by any API or worker process reaches the
+ * subscribers of every process on the same database. Publishing inside a transaction delivers on commit.
+ */
+export class PubSub {
+  private client: pg.Client | null = null;
+  private listeners = new Map<EventName, Set<Listener>>();
+  private readonly openIterators = new Set<() => void>();
+  private closed = false;
+  private connecting: Promise<void> | null = null;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly executor: SqlExecutor,
+    logger: Logger = rootLogger,
+  ) {
+    this.logger = logger.child({ component: 'pubsub' });
+  }
+
+  /** Opens the LISTEN connection. Publishing works without it; subscribing needs it. */
+  start(): Promise<void> {
+    this.connecting ??= this.connect();
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('notification', (msg) => {
+      if (msg.channel !== CHANNEL || !msg.payload) return;
+      let envelope: Envelope;
+      try {
+        envelope = JSON.parse(msg.payload) as Envelope;
+      } catch {
+        this.logger.warn({ payload: msg.payload }, 'ignoring malformed event');
+        return;
+      }
+      for (const listener of this.listeners.get(envelope.event) ?? []) listener(envelope);
+    });
+    client.on('error', (err) => {
+      this.logger.error({ err }, 'pub/sub connection lost; reconnecting');
+      this.client = null;
+      void client.end().catch(() => {});
+      if (!this.closed) this.scheduleReconnect();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.client = client;
+  }
+
+  private scheduleReconnect(attempt = 1): void {
+    const delay = Math.min(5000, 100 * 2 ** attempt);
+    setTimeout(() => {
+      if (this.closed) return;
+      this.connecting = this.connect().catch((err) => {
+        this.logger.warn({ err, attempt }, 'pub/sub reconnect failed');
+        this.scheduleReconnect(attempt + 1);
+      });
+    }, delay).unref();
+  }
+
+  /** Publishes through `db` (pass a transaction client to deliver only if it commits). */
+  async publish<K extends EventName>(event: K, payload: EventMap[K], db: SqlExecutor = this.executor): Promise<void> {
+    await db.$executeRawUnsafe('SELECT pg_notify($1, $2)', CHANNEL, encodeEvent(event, payload));
+  }
+
+  /** An async iterator of one event's payloads, optionally filtered; ends when the consumer returns. */
+  subscribe<K extends EventName>(event: K, filter?: (payload: EventMap[K]) => boolean): AsyncIterableIterator<EventMap[K]> {
+    const queue: EventMap[K][] = [];
+    let wake: (() => void) | null = null;
+    let done = false;
+    const listener: Listener = (envelope) => {
+      const payload = envelope.payload as EventMap[K];
+      if (filter && !filter(payload)) return;
+      queue.push(payload);
+      wake?.();
+    };
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    const ready = this.start();
+    const stop = () => {
+      done = true;
+      set.delete(listener);
+      this.openIterators.delete(stop);
+      wake?.();
+    };
+    this.openIterators.add(stop);
+    const iterator: AsyncIterableIterator<EventMap[K]> = {
+      async next() {
+        await ready;
+        while (!done && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        if (queue.length > 0) return { value: queue.shift()!, done: false };
+        return { value: undefined, done: true };
+      },
+      async return() {
+        stop();
+        return { value: undefined, done: true };
+      },
+      async throw(err) {
+        stop();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stop of [...this.openIterators]) stop();
+    const client = this.client;
+    this.client = null;
+    await this.connecting?.catch(() => {});
+    if (client) await client.end().catch(() => {});
+  }
+}
