@@ -1,0 +1,89 @@
+import { builder } from '../../graphql/builder.ts';
+import { withoutNulls } from '../../graphql/helpers.ts';
+import { encodeCursor } from '../../lib/cursor.ts';
+import { jobStats, listJobRuns, type TaskStats } from './service.ts';
+
+const JobOutcomeEnum = builder.enumType('JobOutcome', { values: ['SUCCESS', 'FAILURE'] as const });
+
+export const JobRunRef = builder.prismaObject('JobRun', {
+  description: 'One execution (attempt) of a background job.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    task: t.exposeString('task'),
+    jobId: t.exposeString('jobId'),
+    attempt: t.exposeInt('attempt'),
+    queuedAt: t.expose('queuedAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime' }),
+    durationMs: t.exposeInt('durationMs'),
+    outcome: t.expose('outcome', { type: JobOutcomeEnum }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    workerId: t.exposeString('workerId', { nullable: true }),
+  }),
+});
+
+const JobRunFilter = builder.inputType('JobRunFilter', {
+  fields: (t) => ({
+    task: t.string({ required: false }),
+    outcome: t.field({ type: JobOutcomeEnum, required: false }),
+    from: t.field({ type: 'DateTime', required: false }),
+    to: t.field({ type: 'DateTime', required: false }),
+  }),
+});
+
+const TaskStatsRef = builder.objectRef<TaskStats>('JobTaskStats').implement({
+  description: 'Numbers for one task over a time window.',
+  fields: (t) => ({
+    task: t.exposeString('task'),
+    runs: t.exposeInt('runs'),
+    successes: t.exposeInt('successes'),
+    failures: t.exposeInt('failures'),
+    successRate: t.exposeFloat('successRate', { description: 'successes / runs, from 0 to 1.' }),
+    p50DurationMs: t.exposeFloat('p50DurationMs'),
+    p95DurationMs: t.exposeFloat('p95DurationMs'),
+    lastFailureAt: t.expose('lastFailureAt', { type: 'DateTime', nullable: true }),
+    lastFailureMessage: t.exposeString('lastFailureMessage', { nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  jobRuns: t.connection(
+    {
+      type: JobRunRef,
+      authScopes: { permission: 'read' },
+      description: 'Job executions, newest first.',
+      args: { filter: t.arg({ type: JobRunFilter, required: false }) },
+      resolve: async (_root, args, ctx) => {
+        const page = await listJobRuns(ctx.app.prisma, {
+          filter: withoutNulls(args.filter ?? {}),
+          first: args.first ?? 50,
+          after: args.after,
+        });
+        return {
+          totalCount: page.totalCount,
+          edges: page.nodes.map((node) => ({ node, cursor: encodeCursor({ at: node.startedAt, id: node.id }) })),
+          pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(args.after), startCursor: null, endCursor: page.endCursor },
+        };
+      },
+    },
+    {
+      fields: (c) => ({
+        totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
+      }),
+    },
+  ),
+  jobStats: t.field({
+    type: [TaskStatsRef],
+    authScopes: { permission: 'read' },
+    description: 'Per-task runs, success rate, p50/p95 duration and last failure; the window defaults to the last 24 hours.',
+    args: {
+      from: t.arg({ type: 'DateTime', required: false }),
+      to: t.arg({ type: 'DateTime', required: false }),
+    },
+    resolve: (_root, args, ctx) => {
+      const to = args.to ?? new Date();
+      const from = args.from ?? new Date(to.getTime() - 86_400_000);
+      return jobStats(ctx.app.prisma, { from, to });
+    },
+  }),
+}));

@@ -1,0 +1,221 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../test/db.ts';
+import { PrismaClient } from '../../generated/prisma/client.ts';
+import { PubSub } from '../../db/pubsub.ts';
+import { InputError } from '../../lib/errors.ts';
+import { jobStats, listJobRuns } from './service.ts';
+import { jobRunsPrune, jobRunsPrunePayload } from './tasks.ts';
+
+let db: { url: string; drop(): Promise<void> };
+let pool: pg.Pool;
+let prisma: PrismaClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // Our own pool, ended in afterAll, so dropping the database never kills a connection still in use.
+  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await pool?.end();
+  await db?.drop();
+});
+
+beforeEach(async () => {
+  await prisma.jobRun.deleteMany();
+});
+
+const T0 = new Date('2026-03-01T12:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+let jobSeq = 0;
+
+interface RunSpec {
+  task?: string;
+  startedSec: number;
+  durationMs?: number;
+  outcome?: 'SUCCESS' | 'FAILURE';
+  errorMessage?: string | null;
+}
+
+async function insertRuns(specs: RunSpec[]): Promise<void> {
+  await prisma.jobRun.createMany({
+    data: specs.map((s) => {
+      const durationMs = s.durationMs ?? 10;
+      const startedAt = at(s.startedSec);
+      return {
+        task: s.task ?? 'emailSend',
+        jobId: String(++jobSeq),
+        attempt: 1,
+        queuedAt: startedAt,
+        startedAt,
+        finishedAt: new Date(startedAt.getTime() + durationMs),
+        durationMs,
+        outcome: s.outcome ?? 'SUCCESS',
+        errorMessage: s.outcome === 'FAILURE' ? (s.errorMessage ?? 'failed') : null,
+        workerId: 'test',
+      };
+    }),
+  });
+}
+
+function inputErrorOf(promise: Promise<unknown>): Promise<InputError> {
+  return promise.then(
+    () => {
+      throw new Error('expected an InputError');
+    },
+    (err: unknown) => {
+      expect(err).toBeInstanceOf(InputError);
+      return err as InputError;
+    },
+  );
+}
+
+describe('listJobRuns', () => {
+  it('filters by task, outcome and an inclusive started-at window', async () => {
+    await insertRuns([
+      { task: 'emailSend', startedSec: 0 },
+      { task: 'emailSend', startedSec: 10, outcome: 'FAILURE' },
+      { task: 'emailSend', startedSec: 20 },
+      { task: 'breachCheck', startedSec: 10, outcome: 'FAILURE' },
+      { task: 'breachCheck', startedSec: 30 },
+    ]);
+    const tasksOf = (page: { nodes: { task: string; startedAt: Date }[] }) =>
+      page.nodes.map((n) => `${n.task}@${(n.startedAt.getTime() - T0.getTime()) / 1000}`);
+
+    const byTask = await listJobRuns(prisma, { filter: { task: 'emailSend' }, first: 50 });
+    expect(tasksOf(byTask)).toEqual(['emailSend@20', 'emailSend@10', 'emailSend@0']);
+    expect(byTask.totalCount).toBe(3);
+
+    const failures = await listJobRuns(prisma, { filter: { outcome: 'FAILURE' }, first: 50 });
+    expect(failures.nodes.every((n) => n.outcome === 'FAILURE')).toBe(true);
+    expect(failures.totalCount).toBe(2);
+
+    const window = await listJobRuns(prisma, { filter: { from: at(10), to: at(20) }, first: 50 });
+    expect(tasksOf(window).sort()).toEqual(['breachCheck@10', 'emailSend@10', 'emailSend@20']);
+
+    const combined = await listJobRuns(prisma, { filter: { task: 'breachCheck', outcome: 'SUCCESS', from: at(5) }, first: 50 });
+    expect(tasksOf(combined)).toEqual(['breachCheck@30']);
+    expect(combined).toMatchObject({ totalCount: 1, hasNextPage: false });
+  });
+
+  it('pages newest first without duplicates or gaps, also across equal start times', async () => {
+    // 45 runs, three per second, so page boundaries fall between rows with the same startedAt.
+    await insertRuns(Array.from({ length: 45 }, (_, i) => ({ startedSec: Math.floor(i / 3) })));
+    const all = await prisma.jobRun.findMany({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await listJobRuns(prisma, { first: 10, after });
+      pages += 1;
+      expect(page.totalCount).toBe(45);
+      seen.push(...page.nodes.map((n) => n.id));
+      if (!page.hasNextPage) break;
+      after = page.endCursor!;
+    }
+    expect(pages).toBe(5);
+    expect(seen).toEqual(all.map((r) => r.id));
+  });
+
+  it('keeps its place when newer runs arrive between pages', async () => {
+    await insertRuns(Array.from({ length: 6 }, (_, i) => ({ startedSec: i })));
+    const first = await listJobRuns(prisma, { first: 3 });
+    await insertRuns([{ startedSec: 100 }]);
+    const second = await listJobRuns(prisma, { first: 3, after: first.endCursor! });
+    expect(second.nodes.map((n) => n.startedAt)).toEqual([at(2), at(1), at(0)]);
+    expect(second.hasNextPage).toBe(false);
+  });
+
+  it('rejects a page size outside 1..200, a reversed window and a forged cursor', async () => {
+    expect((await inputErrorOf(listJobRuns(prisma, { first: 0 }))).issues[0]!.path).toEqual(['first']);
+    expect((await inputErrorOf(listJobRuns(prisma, { first: 201 }))).issues[0]!.path).toEqual(['first']);
+    expect((await inputErrorOf(listJobRuns(prisma, { first: 1.5 }))).issues[0]!.path).toEqual(['first']);
+    const reversed = await inputErrorOf(listJobRuns(prisma, { first: 10, filter: { from: at(10), to: at(0) } }));
+    expect(reversed.issues[0]!.path).toEqual(['filter', 'from']);
+    const forged = await inputErrorOf(listJobRuns(prisma, { first: 10, after: 'bm90LWEtY3Vyc29y' }));
+    expect(forged.issues[0]!.path).toEqual(['after']);
+  });
+});
+
+describe('jobStats', () => {
+  it('computes runs, success rate, percentiles and the last failure per task', async () => {
+    await insertRuns([
+      { task: 'emailSend', startedSec: 0, durationMs: 10 },
+      { task: 'emailSend', startedSec: 1, durationMs: 20 },
+      { task: 'emailSend', startedSec: 2, durationMs: 30, outcome: 'FAILURE', errorMessage: 'smtp timeout' },
+      { task: 'emailSend', startedSec: 3, durationMs: 40 },
+      { task: 'emailSend', startedSec: 4, durationMs: 100 },
+      { task: 'breachCheck', startedSec: 5, durationMs: 7, outcome: 'FAILURE', errorMessage: 'older' },
+      { task: 'breachCheck', startedSec: 6, durationMs: 9, outcome: 'FAILURE', errorMessage: 'newest' },
+      // Outside the window: must not count.
+      { task: 'emailSend', startedSec: -60, durationMs: 5000, outcome: 'FAILURE', errorMessage: 'too early' },
+      { task: 'breachCheck', startedSec: 600, durationMs: 1, outcome: 'FAILURE', errorMessage: 'too late' },
+    ]);
+    const stats = await jobStats(prisma, { from: at(0), to: at(6) });
+    expect(stats).toEqual([
+      {
+        task: 'breachCheck',
+        runs: 2,
+        successes: 0,
+        failures: 2,
+        successRate: 0,
+        p50DurationMs: 8,
+        p95DurationMs: expect.closeTo(8.9, 9),
+        lastFailureAt: new Date(at(6).getTime() + 9),
+        lastFailureMessage: 'newest',
+      },
+      {
+        task: 'emailSend',
+        runs: 5,
+        successes: 4,
+        failures: 1,
+        successRate: 0.8,
+        p50DurationMs: 30,
+        // percentile_cont: 40 + 0.8 × (100 − 40)
+        p95DurationMs: expect.closeTo(88, 9),
+        lastFailureAt: new Date(at(2).getTime() + 30),
+        lastFailureMessage: 'smtp timeout',
+      },
+    ]);
+  });
+
+  it('reports a task without failures with null last-failure fields', async () => {
+    await insertRuns([{ task: 'metricsRollup', startedSec: 0, durationMs: 12 }]);
+    const [stats] = await jobStats(prisma, { from: at(0), to: at(0) });
+    expect(stats).toMatchObject({ task: 'metricsRollup', runs: 1, successRate: 1, lastFailureAt: null, lastFailureMessage: null });
+  });
+
+  it('rejects a window whose start is after its end', async () => {
+    const error = await inputErrorOf(jobStats(prisma, { from: at(1), to: at(0) }));
+    expect(error.issues[0]!.path).toEqual(['from']);
+  });
+});
+
+describe('jobRunsPrune', () => {
+  it('deletes runs older than 30 days and keeps newer ones', async () => {
+    const now = Date.now();
+    const day = 86_400_000;
+    const run = (startedAt: Date, jobId: string) => ({
+      task: 'emailSend', jobId, attempt: 1, queuedAt: startedAt, startedAt, finishedAt: startedAt,
+      durationMs: 0, outcome: 'SUCCESS' as const, workerId: 'test',
+    });
+    await prisma.jobRun.createMany({
+      data: [run(new Date(now - 31 * day), 'old-1'), run(new Date(now - 45 * day), 'old-2'), run(new Date(now - 29 * day), 'recent')],
+    });
+    const logger = pino({ level: 'silent' });
+    const pubsub = new PubSub(db.url, prisma, logger);
+    await jobRunsPrune.handler(jobRunsPrunePayload.parse({ _cron: { ts: new Date().toISOString() } }), {
+      prisma,
+      pubsub,
+      logger,
+      helpers: {} as never,
+    });
+    expect((await prisma.jobRun.findMany()).map((r) => r.jobId)).toEqual(['recent']);
+  });
+});
