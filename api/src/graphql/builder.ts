@@ -1,0 +1,80 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import SubGraphPlugin from '@pothos/plugin-sub-graph';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { GraphQLError } from 'graphql';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type PrismaTypes from '../generated/pothos-types.ts';
+import { getDatamodel } from '../generated/pothos-types.ts';
+import { roleCan, type Permission } from '../modules/auth/permissions.ts';
+import type { Context } from './context.ts';
+
+/** The two graphs built from this one builder (see schema.ts). */
+export type SubGraph = 'admin' | 'tenant';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  SubGraphs: SubGraph;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+  AuthScopes: {
+    admin: boolean;
+    tenant: boolean;
+    permission: Permission;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string };
+  };
+}>({
+  // Scope auth first so no other plugin's wrapper runs before authorization.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin, SubGraphPlugin],
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      admin: ctx.principal.kind === 'admin',
+      tenant: ctx.principal.kind === 'tenant',
+      permission: (perm) => ctx.principal.kind === 'admin' && roleCan(ctx.principal.role, perm),
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.principal.kind === 'anonymous'
+        ? new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })
+        : new GraphQLError('Not allowed', { extensions: { code: 'FORBIDDEN' } }),
+  },
+  prisma: {
+    client: (ctx) => ctx.db,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+    maxConnectionSize: 200,
+    defaultConnectionSize: 50,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+  },
+  subGraphs: {
+    defaultForTypes: ['admin'],
+    fieldsInheritFromTypes: true,
+  },
+  errors: {
+    defaultTypes: [],
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver, { subGraphs: ['admin', 'tenant'] });
+builder.addScalarType('JSON', JSONResolver, { subGraphs: ['admin', 'tenant'] });
+
+builder.queryType({ subGraphs: ['admin', 'tenant'], defaultSubGraphsForFields: ['admin'] });
+// The tenant graph has no mutations yet; add 'tenant' here with the first one.
+builder.mutationType({ subGraphs: ['admin'], defaultSubGraphsForFields: ['admin'] });
+builder.subscriptionType({ subGraphs: ['admin', 'tenant'], defaultSubGraphsForFields: ['admin'] });

@@ -1,0 +1,33 @@
+import { GraphQLError } from 'graphql';
+import { actorOf } from '../modules/auth/service.ts';
+import type { AuditActor } from '../modules/audit/service.ts';
+import type { AdminPrincipal, Context, TenantPrincipal } from './context.ts';
+
+/** The admin behind a request; field auth scopes guarantee one, this narrows the type. */
+export function requireAdmin(ctx: Context): AdminPrincipal {
+  if (ctx.principal.kind !== 'admin') {
+    throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  return ctx.principal;
+}
+
+export function requireTenant(ctx: Context): TenantPrincipal {
+  if (ctx.principal.kind !== 'tenant') {
+    throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  return ctx.principal;
+}
+
+export function adminActor(ctx: Context): AuditActor {
+  return actorOf(requireAdmin(ctx), ctx);
+}
+
+/** Declares which audit actions a mutation writes; the audit coverage test reads it. */
+export function audits(...actions: string[]) {
+  return { audit: actions };
+}
+
+/** GraphQL gives explicit nulls for omitted optional input fields; services want them absent. */
+export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as never;
+}

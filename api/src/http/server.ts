@@ -1,0 +1,254 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pinoHttp } from 'pino-http';
+import { WebSocketServer } from 'ws';
+import type { App } from '../app.ts';
+import type { Env } from '../env.ts';
+import type { Context } from '../graphql/context.ts';
+import { limitRules } from '../graphql/limits.ts';
+import { adminSchema, tenantSchema } from '../graphql/schema.ts';
+import { auditCsvHandler } from './exports.ts';
+import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
+import { readiness } from './health.ts';
+
+export interface ServerHandle {
+  url: string;
+  port: number;
+  httpServer: Server;
+  close(): Promise<void>;
+}
+
+/** Codes whose messages are written for clients; anything else is masked in production. */
+const SAFE_CODES = new Set([
+  'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE',
+]);
+
+function maskingPlugin(maskErrors: boolean): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const code = error.extensions?.code as string | undefined;
+            if (code && SAFE_CODES.has(code)) continue;
+            contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'GraphQL error');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          const requestId = contextValue.requestId;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
+            maskError(e, requestId, maskErrors),
+          );
+        },
+      };
+    },
+  };
+}
+
+export function maskError(error: GraphQLFormattedError, requestId: string, mask: boolean): GraphQLFormattedError {
+  const code = (error.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR';
+  const extensions = { ...error.extensions, code, requestId };
+  delete (extensions as Record<string, unknown>).stacktrace;
+  if (!mask || SAFE_CODES.has(code)) return { ...error, extensions };
+  return {
+    message: `Internal server error (request id ${requestId})`,
+    locations: error.locations,
+    path: error.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+  };
+}
+
+function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraPlugins: ApolloServerPlugin<Context>[]) {
+  return new ApolloServer<Context>({
+    schema,
+    introspection: !env.isProduction || env.graphiql,
+    validationRules: limitRules(env),
+    parseOptions: { maxTokens: env.MAX_TOKENS },
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), maskingPlugin(env.maskErrors), ...extraPlugins],
+  });
+}
+
+/** One http server and port: GraphQL over HTTP and WebSocket on /graphql, CSV exports, health. */
+export async function startServer(
+  app: App,
+  env: Env,
+  options: { port?: number; host?: string; workerMode: 'inline' | 'separate' | 'none'; plugins?: ApolloServerPlugin<Context>[] },
+): Promise<ServerHandle> {
+  const web = express();
+  web.disable('x-powered-by');
+  web.set('trust proxy', 'loopback');
+  const httpServer = createHttpServer(web);
+
+  web.use(
+    pinoHttp({
+      logger: app.logger,
+      genReqId: (req, res) => {
+        const id = requestIdFrom(req.headers['x-request-id']);
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customAttributeKeys: { reqId: 'reqId' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+
+  web.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  web.get('/readyz', async (_req, res) => {
+    const report = await readiness(app, options.workerMode);
+    res.status(report.ready ? 200 : 503).json(report);
+  });
+  web.get('/exports/audit-events.csv', auditCsvHandler(app));
+
+  const admin = apollo(adminSchema, env, httpServer, options.plugins ?? []);
+  const tenant = apollo(tenantSchema, env, httpServer, options.plugins ?? []);
+  await Promise.all([admin.start(), tenant.start()]);
+
+  const graphiqlPage = env.graphiql
+    ? renderGraphiQL({ title: 'Opsgraph GraphiQL', endpoint: '/graphql', subscriptionsProtocol: 'WS' })
+    : null;
+
+  // Each request is authenticated once; its principal picks the graph it may see.
+  const contextFor = async (req: Request, res: Response): Promise<Context> => {
+    const meta = metaFrom(req, String(req.id));
+    const secure = env.isProduction;
+    return buildContext(app, meta, tokenFrom(req.headers), {
+      setSessionCookie: (token, expiresAt) => {
+        if (token) {
+          res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+        } else {
+          res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+        }
+      },
+    });
+  };
+  const adminHandler = expressMiddleware(admin, { context: async ({ req, res }) => (req as RequestWithContext).graphqlContext ?? contextFor(req, res) });
+  const tenantHandler = expressMiddleware(tenant, { context: async ({ req, res }) => (req as RequestWithContext).graphqlContext ?? contextFor(req, res) });
+
+  web.get('/graphql', (req, res, next) => {
+    if (graphiqlPage && req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {
+      res.type('html').send(graphiqlPage);
+      return;
+    }
+    next();
+  });
+  web.use(
+    '/graphql',
+    express.json({ limit: env.MAX_BODY_BYTES }),
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const ctx = await contextFor(req, res);
+        // A bearer token that does not authenticate is refused outright: answering it as anonymous would
+        // hand a tenant app the admin graph's validation errors instead of the reason.
+        if (ctx.principal.kind === 'anonymous' && req.headers.authorization) {
+          res.status(401).json({
+            errors: [{ message: 'Invalid, expired or revoked credentials', extensions: { code: 'UNAUTHENTICATED', requestId: ctx.requestId } }],
+          });
+          return;
+        }
+        (req as RequestWithContext).graphqlContext = ctx;
+        return ctx.principal.kind === 'tenant' ? tenantHandler(req, res, next) : adminHandler(req, res, next);
+      } catch (err) {
+        next(err);
+      }
+    },
+  );
+
+  // Malformed or oversized bodies get a GraphQL-shaped error, never a 500.
+  web.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = String(req.id);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) req.log.error({ err }, 'request failed');
+    const message =
+      err.type === 'entity.too.large'
+        ? `Request body exceeds ${env.MAX_BODY_BYTES} bytes`
+        : status === 500
+          ? `Internal server error (request id ${requestId})`
+          : err.message;
+    const code = err.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+    res.status(status).json({ errors: [{ message, extensions: { code, requestId } }] });
+  });
+
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: env.MAX_BODY_BYTES });
+  const allowedOrigins = new Set(env.CORS_ORIGINS);
+  const wsLimits = limitRules(env);
+  const wsServer = useServer<Record<string, unknown>, { token: string | null; requestId: string }>(
+    {
+      schema: async (ctx) => {
+        const principal = (ctx.extra as unknown as { kind?: string }).kind;
+        return principal === 'tenant' ? tenantSchema : adminSchema;
+      },
+      onConnect: async (ctx) => {
+        const origin = ctx.extra.request.headers.origin;
+        // Browsers always send Origin on WebSockets; refuse other sites (cross-site WebSocket hijacking).
+        if (origin && !allowedOrigins.has(origin) && new URL(origin).host !== ctx.extra.request.headers.host) return false;
+        const params = ctx.connectionParams ?? {};
+        const raw = (params.authorization ?? params.Authorization ?? params.token) as string | undefined;
+        const token = raw ? raw.replace(/^Bearer\s+/i, '') : tokenFrom(ctx.extra.request.headers);
+        const requestId = requestIdFrom(ctx.extra.request.headers['x-request-id']);
+        const context = await buildContext(app, metaFrom(ctx.extra.request, requestId), token);
+        if (context.principal.kind === 'anonymous') return false;
+        Object.assign(ctx.extra, { token, requestId, kind: context.principal.kind });
+        return true;
+      },
+      // Authentication is checked again for every subscription, so revoked sessions and keys stop at once.
+      onSubscribe: async (ctx, id) => {
+        const extra = ctx.extra as unknown as WsExtra;
+        const context = await buildContext(app, metaFrom(extra.request, extra.requestId), extra.token);
+        if (context.principal.kind !== extra.kind) {
+          return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        (extra.contexts ??= new Map()).set(id, context);
+        return undefined;
+      },
+      context: (ctx, id) => (ctx.extra as unknown as WsExtra).contexts?.get(id) ?? {},
+      onComplete: (ctx, id) => {
+        (ctx.extra as unknown as WsExtra).contexts?.delete(id);
+      },
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...wsLimits]),
+      onError: (_ctx, _id, _payload, errors) => {
+        app.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
+      },
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? env.PORT, options.host ?? env.HOST, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    httpServer,
+    close() {
+      closing ??= (async () => {
+        await wsServer.dispose();
+        await Promise.all([admin.stop(), tenant.stop()]);
+        httpServer.closeAllConnections();
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
+
+type RequestWithContext = Request & { graphqlContext?: Context };
+type WsExtra = { token: string | null; requestId: string; kind: string; request: Request; contexts?: Map<string, Context> };

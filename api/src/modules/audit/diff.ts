@@ -1,0 +1,36 @@
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface FieldChange {
+  from: JsonValue;
+  to: JsonValue;
+}
+
+/** Converts Dates, bigints and undefined so that a record can be stored as JSON. */
+export function toJson(value: unknown): JsonValue {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(toJson);
+  if (typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toJson(v)]),
+    );
+  }
+  return value as JsonValue;
+}
+
+/** Top-level field changes between two snapshots; fields equal in both are left out. */
+export function diffRecords(before: unknown, after: unknown): Record<string, FieldChange> {
+  const a = (toJson(before) ?? {}) as Record<string, JsonValue>;
+  const b = (toJson(after) ?? {}) as Record<string, JsonValue>;
+  const changes: Record<string, FieldChange> = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (key === 'updatedAt') continue;
+    const from = a[key] ?? null;
+    const to = b[key] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+  }
+  return changes;
+}

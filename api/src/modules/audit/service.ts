@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { Prisma, type PrismaClient } from '../../db/client.ts';
+import type { ActorType, AdminRole } from '../../generated/prisma/enums.ts';
+import type { AuditEvent } from '../../generated/prisma/client.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { parseInput } from '../../lib/errors.ts';
+import { diffRecords, toJson } from './diff.ts';
+
+export type Tx = Prisma.TransactionClient;
+
+/** Who did it, from where: copied onto every audit entry. */
+export interface AuditActor {
+  actorType: ActorType;
+  actorId: string | null;
+  actorEmail: string | null;
+  actorRole: AdminRole | null;
+  impersonatorId: string | null;
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const systemActor: AuditActor = {
+  actorType: 'SYSTEM',
+  actorId: null,
+  actorEmail: null,
+  actorRole: null,
+  impersonatorId: null,
+  requestId: null,
+  ip: null,
+  userAgent: null,
+};
+
+export interface AuditEntry {
+  /** Dotted verb, `<target>.<verb>`: `tenant.suspend`. */
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  tenantId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  const before = entry.before === undefined ? null : toJson(entry.before);
+  const after = entry.after === undefined ? null : toJson(entry.after);
+  await tx.auditEvent.create({
+    data: {
+      ...actor,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      tenantId: entry.tenantId ?? null,
+      before: before ?? Prisma.DbNull,
+      after: after ?? Prisma.DbNull,
+      diff: diffRecords(before, after) as unknown as Prisma.InputJsonObject,
+    },
+  });
+}
+
+/**
+ * Runs an admin change and its audit entries in one transaction. The work must record at least one
+ * entry: a mutation cannot forget its audit, and a failed one rolls back both.
+ */
+export async function runAudited<T>(
+  prisma: PrismaClient,
+  actor: AuditActor,
+  work: (tx: Tx, audit: (entry: AuditEntry) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  return prisma.$transaction(async (tx) => {
+    let recorded = 0;
+    const result = await work(tx, async (entry) => {
+      recorded += 1;
+      await recordAudit(tx, actor, entry);
+    });
+    if (recorded === 0) throw new Error('runAudited: the change recorded no audit entry');
+    return result;
+  });
+}
+
+export const auditFilterSchema = z.object({
+  actorId: z.uuid().optional(),
+  action: z.string().min(1).max(100).optional(),
+  tenantId: z.uuid().optional(),
+  targetType: z.string().min(1).max(100).optional(),
+  targetId: z.string().min(1).max(200).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+}).refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'must not be after `to`', path: ['from'] });
+
+export type AuditFilter = z.input<typeof auditFilterSchema>;
+
+export function auditWhere(filter: AuditFilter = {}): Prisma.AuditEventWhereInput {
+  const f = parseInput(auditFilterSchema, filter, ['filter']);
+  return {
+    actorId: f.actorId,
+    // `tenant.` matches every tenant action; a full name matches exactly.
+    action: f.action ? (f.action.endsWith('.') ? { startsWith: f.action } : f.action) : undefined,
+    tenantId: f.tenantId,
+    targetType: f.targetType,
+    targetId: f.targetId,
+    occurredAt: f.from || f.to ? { gte: f.from, lte: f.to } : undefined,
+  };
+}
+
+export interface Page<T> {
+  nodes: T[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** Newest first, keyset-paginated on (occurredAt, id). */
+export async function listAuditEvents(
+  prisma: PrismaClient,
+  args: { filter?: AuditFilter; first: number; after?: string | null },
+): Promise<Page<AuditEvent>> {
+  const first = Math.min(Math.max(args.first, 1), 200);
+  const where = auditWhere(args.filter);
+  const cursor = args.after ? decodeCursor(args.after) : null;
+  const rows = await prisma.auditEvent.findMany({
+    where: cursor
+      ? {
+          AND: [
+            where,
+            {
+              OR: [
+                { occurredAt: { lt: cursor.at } },
+                { occurredAt: cursor.at, id: { lt: cursor.id } },
+              ],
+            },
+          ],
+        }
+      : where,
+    orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+    take: first + 1,
+  });
+  const nodes = rows.slice(0, first);
+  const last = nodes.at(-1);
+  return {
+    nodes,
+    hasNextPage: rows.length > first,
+    endCursor: last ? encodeCursor({ at: last.occurredAt, id: last.id }) : null,
+  };
+}
+
+export function countAuditEvents(prisma: PrismaClient, filter?: AuditFilter): Promise<number> {
+  return prisma.auditEvent.count({ where: auditWhere(filter) });
+}
+
+export const AUDIT_CSV_COLUMNS = [
+  'occurredAt', 'action', 'actorType', 'actorEmail', 'actorRole', 'actorId', 'impersonatorId', 'tenantId',
+  'targetType', 'targetId', 'diff', 'requestId', 'ip', 'userAgent', 'id',
+] as const;
+
+/** Every matching entry, newest first, in pages, for streaming exports. */
+export async function* iterateAuditEvents(
+  prisma: PrismaClient,
+  filter: AuditFilter,
+  limit: number,
+): AsyncGenerator<AuditEvent> {
+  let after: string | null = null;
+  let sent = 0;
+  while (sent < limit) {
+    const page: Page<AuditEvent> = await listAuditEvents(prisma, { filter, first: Math.min(200, limit - sent), after });
+    for (const node of page.nodes) yield node;
+    sent += page.nodes.length;
+    if (!page.hasNextPage) return;
+    after = page.endCursor;
+  }
+}

@@ -1,0 +1,138 @@
+import { builder } from '../../graphql/builder.ts';
+import { commonErrors } from '../../graphql/errors.ts';
+import { adminActor, audits, withoutNulls } from '../../graphql/helpers.ts';
+import { createPlan, deletePlan, planWhere, setPlanArchived, updatePlan } from './service.ts';
+
+export const PlanStatusEnum = builder.enumType('PlanStatus', { values: ['ACTIVE', 'ARCHIVED'] as const });
+
+const Quotas = builder
+  .objectRef<{ emailsPerMonth: number; smsPerMonth: number; seats: number; apiCallsPerMonth: number }>('PlanQuotas')
+  .implement({
+    subGraphs: ['admin', 'tenant'],
+    description: 'Usage included in a plan each month.',
+    fields: (t) => ({
+      emailsPerMonth: t.exposeInt('emailsPerMonth'),
+      smsPerMonth: t.exposeInt('smsPerMonth'),
+      seats: t.exposeInt('seats'),
+      apiCallsPerMonth: t.exposeInt('apiCallsPerMonth'),
+    }),
+  });
+
+const both = { subGraphs: ['admin', 'tenant'] as ('admin' | 'tenant')[] };
+
+export const PlanRef = builder.prismaObject('Plan', {
+  subGraphs: ['admin', 'tenant'],
+  defaultSubGraphsForFields: ['admin'],
+  fields: (t) => ({
+    id: t.exposeID('id', both),
+    code: t.exposeString('code', both),
+    name: t.exposeString('name', both),
+    description: t.exposeString('description', both),
+    currency: t.exposeString('currency', { ...both, description: 'ISO 4217 currency of the prices.' }),
+    monthlyPrice: t.exposeInt('monthlyPrice', { ...both, description: 'Price per month in minor units (cents).' }),
+    yearlyPrice: t.exposeInt('yearlyPrice', { ...both, description: 'Price per year in minor units (cents).' }),
+    trialDays: t.exposeInt('trialDays', both),
+    quotas: t.field({ ...both, type: Quotas, select: { emailsPerMonth: true, smsPerMonth: true, seats: true, apiCallsPerMonth: true }, resolve: (plan) => plan }),
+    entitlements: t.exposeStringList('entitlements', { ...both, description: 'Feature keys the plan unlocks.' }),
+    status: t.expose('status', { type: PlanStatusEnum }),
+    tenantCount: t.relationCount('tenants'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const CreatePlanInput = builder.inputType('CreatePlanInput', {
+  fields: (t) => ({
+    code: t.string(),
+    name: t.string(),
+    description: t.string({ required: false }),
+    currency: t.string(),
+    monthlyPrice: t.int({ description: 'Minor units (cents).' }),
+    yearlyPrice: t.int({ description: 'Minor units (cents).' }),
+    trialDays: t.int(),
+    emailsPerMonth: t.int(),
+    smsPerMonth: t.int(),
+    seats: t.int(),
+    apiCallsPerMonth: t.int(),
+    entitlements: t.stringList(),
+  }),
+});
+
+const UpdatePlanInput = builder.inputType('UpdatePlanInput', {
+  fields: (t) => ({
+    code: t.string({ required: false }),
+    name: t.string({ required: false }),
+    description: t.string({ required: false }),
+    currency: t.string({ required: false }),
+    monthlyPrice: t.int({ required: false }),
+    yearlyPrice: t.int({ required: false }),
+    trialDays: t.int({ required: false }),
+    emailsPerMonth: t.int({ required: false }),
+    smsPerMonth: t.int({ required: false }),
+    seats: t.int({ required: false }),
+    apiCallsPerMonth: t.int({ required: false }),
+    entitlements: t.stringList({ required: false }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  plans: t.prismaField({
+    type: ['Plan'],
+    authScopes: { permission: 'read' },
+    args: { status: t.arg({ type: PlanStatusEnum, required: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.plan.findMany({ ...query, where: planWhere({ status: args.status }), orderBy: [{ monthlyPrice: 'asc' }, { code: 'asc' }] }),
+  }),
+  plan: t.prismaField({
+    type: 'Plan',
+    nullable: true,
+    authScopes: { permission: 'read' },
+    args: { id: t.arg.id() },
+    resolve: (query, _root, { id }, ctx) =>
+      /^[0-9a-f-]{36}$/i.test(id) ? ctx.db.plan.findUnique({ ...query, where: { id } }) : null,
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createPlan: t.prismaField({
+    type: 'Plan',
+    authScopes: { permission: 'plans:write' },
+    extensions: audits('plan.create'),
+    errors: { types: commonErrors },
+    args: { input: t.arg({ type: CreatePlanInput }) },
+    resolve: (_query, _root, { input }, ctx) => createPlan(ctx.app, adminActor(ctx), withoutNulls(input) as never),
+  }),
+  updatePlan: t.prismaField({
+    type: 'Plan',
+    authScopes: { permission: 'plans:write' },
+    extensions: audits('plan.update'),
+    errors: { types: commonErrors },
+    args: { id: t.arg.id(), input: t.arg({ type: UpdatePlanInput }) },
+    resolve: (_query, _root, { id, input }, ctx) => updatePlan(ctx.app, adminActor(ctx), id, withoutNulls(input)),
+  }),
+  archivePlan: t.prismaField({
+    type: 'Plan',
+    authScopes: { permission: 'plans:write' },
+    extensions: audits('plan.archive'),
+    errors: { types: commonErrors },
+    args: { id: t.arg.id() },
+    resolve: (_query, _root, { id }, ctx) => setPlanArchived(ctx.app, adminActor(ctx), id, true),
+  }),
+  unarchivePlan: t.prismaField({
+    type: 'Plan',
+    authScopes: { permission: 'plans:write' },
+    extensions: audits('plan.unarchive'),
+    errors: { types: commonErrors },
+    args: { id: t.arg.id() },
+    resolve: (_query, _root, { id }, ctx) => setPlanArchived(ctx.app, adminActor(ctx), id, false),
+  }),
+  deletePlan: t.prismaField({
+    type: 'Plan',
+    authScopes: { permission: 'plans:write' },
+    extensions: audits('plan.delete'),
+    errors: { types: commonErrors },
+    description: 'Deletes a plan no tenant has ever used; a plan in use can only be archived.',
+    args: { id: t.arg.id() },
+    resolve: (_query, _root, { id }, ctx) => deletePlan(ctx.app, adminActor(ctx), id),
+  }),
+}));

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidTransitionError } from '../../lib/errors.ts';
+import { assertTransition, slugify, tenantWhere } from './service.ts';
+import { readSettings } from './settings.ts';
+
+describe('tenant rules', () => {
+  it('derives URL-safe slugs from names', () => {
+    expect(slugify('Zürich Widgets & Co.')).toBe('zurich-widgets-co');
+    expect(slugify('  ---  ')).toBe('tenant');
+    expect(slugify('a'.repeat(80))).toHaveLength(48);
+  });
+
+  it('allows only the documented status transitions and names both statuses when refusing', () => {
+    expect(() => assertTransition('ACTIVE', 'suspend')).not.toThrow();
+    expect(() => assertTransition('SUSPENDED', 'activate')).not.toThrow();
+    expect(() => assertTransition('PAST_DUE', 'delete')).not.toThrow();
+    const error = (() => {
+      try {
+        assertTransition('DELETED', 'activate');
+      } catch (e) {
+        return e as InvalidTransitionError;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidTransitionError);
+    expect(error).toMatchObject({ currentStatus: 'DELETED', requestedStatus: 'ACTIVE' });
+    expect(() => assertTransition('SUSPENDED', 'suspend')).toThrow(InvalidTransitionError);
+  });
+
+  it('builds a case-insensitive search over name, slug and owner email', () => {
+    expect(tenantWhere({ search: ' acme ', status: ['ACTIVE'] })).toMatchObject({
+      status: { in: ['ACTIVE'] },
+      OR: [
+        { name: { contains: 'acme', mode: 'insensitive' } },
+        { slug: { contains: 'acme', mode: 'insensitive' } },
+        { ownerEmail: { contains: 'acme', mode: 'insensitive' } },
+      ],
+    });
+    expect(() => tenantWhere({ planId: 'nope' })).toThrow(/filter.planId/);
+  });
+
+  it('fills in settings defaults for rows written before a key existed', () => {
+    expect(readSettings({ timezone: 'Europe/Paris' })).toEqual({ timezone: 'Europe/Paris', locale: 'en', supportEmail: null, brandColor: null });
+    expect(readSettings('garbage')).toMatchObject({ timezone: 'UTC' });
+  });
+});

@@ -1,0 +1,158 @@
+import { getNamedType, isObjectType } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminSchema } from '../src/graphql/schema.ts';
+import { startPlatform, type TestPlatform } from './harness.ts';
+
+let p: TestPlatform;
+let owner: { token: string; userId: string; email: string };
+
+beforeAll(async () => {
+  p = await startPlatform();
+  owner = await p.login('OWNER');
+});
+afterAll(() => p.close());
+
+/** One real call per admin mutation; the coverage test fails for a mutation missing here. */
+const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; planId: string } }) => Promise<unknown>> = {
+  login: async () => p.login('VIEWER'),
+  logout: async () => p.gql('mutation { logout }', {}, (await p.login('VIEWER')).token),
+  createAdmin: ({ token }) => p.gql(`mutation { createAdmin(input: { email: "cov@test.example", name: "Cov", role: VIEWER, password: "coverage-password" }) { __typename } }`, {}, token),
+  changeAdminRole: async ({ token }) => p.gql(`mutation($id: ID!) { changeAdminRole(id: $id, role: SUPPORT) { __typename } }`, { id: (await p.login('VIEWER')).userId }, token),
+  deactivateAdmin: async ({ token }) => p.gql(`mutation($id: ID!) { deactivateAdmin(id: $id) { __typename } }`, { id: (await p.login('VIEWER')).userId }, token),
+  reactivateAdmin: async ({ token }) => {
+    const { userId } = await p.login('VIEWER');
+    await p.app.prisma.adminUser.update({ where: { id: userId }, data: { active: false } });
+    return p.gql(`mutation($id: ID!) { reactivateAdmin(id: $id) { __typename } }`, { id: userId }, token);
+  },
+  revokeAdminSession: async ({ token }) => {
+    const { userId } = await p.login('VIEWER');
+    const session = await p.app.prisma.adminSession.findFirstOrThrow({ where: { adminUserId: userId } });
+    return p.gql(`mutation($id: ID!) { revokeAdminSession(id: $id) { __typename } }`, { id: session.id }, token);
+  },
+  createTenantApiKey: ({ token, t }) => p.gql(`mutation($id: ID!) { createTenantApiKey(input: { tenantId: $id, name: "k" }) { __typename } }`, { id: t.tenantId }, token),
+  revokeTenantApiKey: async ({ token, t }) => {
+    const key = await p.app.prisma.tenantApiKey.findFirstOrThrow({ where: { tenantId: t.tenantId } });
+    return p.gql(`mutation($id: ID!) { revokeTenantApiKey(id: $id) { __typename } }`, { id: key.id }, token);
+  },
+  createPlan: ({ token }) => p.gql(`mutation { createPlan(input: { code: "cov", name: "Cov", currency: "EUR", monthlyPrice: 100, yearlyPrice: 1000, trialDays: 0, emailsPerMonth: 1, smsPerMonth: 1, seats: 1, apiCallsPerMonth: 1, entitlements: [] }) { __typename } }`, {}, token),
+  updatePlan: ({ token, t }) => p.gql(`mutation($id: ID!) { updatePlan(id: $id, input: { name: "Renamed" }) { __typename } }`, { id: t.planId }, token),
+  archivePlan: async ({ token }) => p.gql(`mutation($id: ID!) { archivePlan(id: $id) { __typename } }`, { id: (await p.makeTenant()).planId }, token),
+  unarchivePlan: async ({ token }) => {
+    const { planId } = await p.makeTenant();
+    await p.app.prisma.plan.update({ where: { id: planId }, data: { status: 'ARCHIVED' } });
+    return p.gql(`mutation($id: ID!) { unarchivePlan(id: $id) { __typename } }`, { id: planId }, token);
+  },
+  deletePlan: async ({ token }) => {
+    const plan = await p.app.prisma.plan.create({ data: { code: 'gone', name: 'Gone', currency: 'USD', monthlyPrice: 0, yearlyPrice: 0, emailsPerMonth: 0, smsPerMonth: 0, seats: 1, apiCallsPerMonth: 0, entitlements: [] } });
+    return p.gql(`mutation($id: ID!) { deletePlan(id: $id) { __typename } }`, { id: plan.id }, token);
+  },
+  createTenant: ({ token, t }) => p.gql(`mutation($plan: ID!) { createTenant(input: { name: "Cov Co", planId: $plan, ownerName: "O", ownerEmail: "o@cov.example" }) { __typename ... on Error { message } } }`, { plan: t.planId }, token),
+  updateTenant: ({ token, t }) => p.gql(`mutation($id: ID!) { updateTenant(id: $id, input: { ownerName: "New Owner" }) { __typename } }`, { id: t.tenantId }, token),
+  changeTenantPlan: async ({ token, t }) => {
+    const other = await p.makeTenant();
+    return p.gql(`mutation($id: ID!, $plan: ID!) { changeTenantPlan(id: $id, planId: $plan) { __typename } }`, { id: t.tenantId, plan: other.planId }, token);
+  },
+  // Lifecycle scenarios use fresh tenants: schema field order must not decide which transitions are valid.
+  suspendTenant: async ({ token }) => p.gql(`mutation($id: ID!) { suspendTenant(id: $id, reason: "coverage") { __typename } }`, { id: (await p.makeTenant()).tenantId }, token),
+  activateTenant: async ({ token }) => {
+    const { tenantId } = await p.makeTenant();
+    await p.app.prisma.tenant.update({ where: { id: tenantId }, data: { status: 'SUSPENDED' } });
+    return p.gql(`mutation($id: ID!) { activateTenant(id: $id) { __typename } }`, { id: tenantId }, token);
+  },
+  deleteTenant: async ({ token }) => p.gql(`mutation($id: ID!) { deleteTenant(id: $id) { __typename } }`, { id: (await p.makeTenant()).tenantId }, token),
+};
+
+describe('audit log', () => {
+  it('covers every admin mutation with a real audit entry of its declared action', async () => {
+    const mutations = adminSchema.getMutationType()!.getFields();
+    const t = await p.makeTenant();
+    const missing: string[] = [];
+    for (const [name, field] of Object.entries(mutations)) {
+      const declared = (field.extensions as { audit?: string[] }).audit;
+      const scenario = scenarios[name];
+      if (!declared?.length || !scenario) {
+        missing.push(name);
+        continue;
+      }
+      const since = new Date();
+      const result = (await scenario({ token: owner.token, t })) as { data?: Record<string, { __typename?: string }>; errors?: unknown };
+      expect(result && 'errors' in result ? result.errors : undefined, name).toBeUndefined();
+      const typename = result && 'data' in result ? result.data?.[name]?.__typename : undefined;
+      if (typename) expect(typename, `${name}: ${JSON.stringify(result)}`).toMatch(/Success$/);
+      const entries = await p.app.prisma.auditEvent.findMany({ where: { occurredAt: { gte: since }, action: { in: declared } } });
+      expect(entries.length, `${name} wrote no ${declared.join('/')} entry`).toBeGreaterThan(0);
+      expect(entries[0]!.requestId, name).toBeTruthy();
+    }
+    expect(missing, 'mutations without audit coverage').toEqual([]);
+  });
+
+  it('records actor, role, request id, ip, user agent and a diff', async () => {
+    const t = await p.makeTenant();
+    const res = await fetch(`${p.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}`, 'user-agent': 'audit-test/1.0', 'x-request-id': 'req-audit-12345' },
+      body: JSON.stringify({ query: `mutation($id: ID!) { suspendTenant(id: $id, reason: "fraud") { __typename } }`, variables: { id: t.tenantId } }),
+    });
+    expect(res.headers.get('x-request-id')).toBe('req-audit-12345');
+    const entry = await p.app.prisma.auditEvent.findFirstOrThrow({ where: { action: 'tenant.suspend', targetId: t.tenantId } });
+    expect(entry).toMatchObject({
+      actorType: 'ADMIN', actorId: owner.userId, actorEmail: owner.email, actorRole: 'OWNER', impersonatorId: null,
+      tenantId: t.tenantId, targetType: 'Tenant', requestId: 'req-audit-12345', userAgent: 'audit-test/1.0',
+    });
+    expect(entry.ip).toMatch(/127\.0\.0\.1/);
+    expect(entry.diff).toMatchObject({ status: { from: 'TRIALING', to: 'SUSPENDED' }, suspensionReason: { from: null, to: 'fraud' } });
+  });
+
+  it('writes nothing for a failed mutation', async () => {
+    const before = await p.app.prisma.auditEvent.count();
+    await p.gql(`mutation { suspendTenant(id: "00000000-0000-4000-8000-000000000000", reason: "x y z") { __typename } }`, {}, owner.token);
+    await p.gql(`mutation { createPlan(input: { code: "", name: "", currency: "", monthlyPrice: -1, yearlyPrice: 0, trialDays: 0, emailsPerMonth: 0, smsPerMonth: 0, seats: 0, apiCallsPerMonth: 0, entitlements: [] }) { __typename } }`, {}, owner.token);
+    expect(await p.app.prisma.auditEvent.count()).toBe(before);
+  });
+
+  it('is append-only in the database', async () => {
+    const entry = await p.app.prisma.auditEvent.findFirstOrThrow();
+    await expect(p.app.prisma.auditEvent.update({ where: { id: entry.id }, data: { action: 'forged' } })).rejects.toThrow(/append-only/);
+    await expect(p.app.prisma.auditEvent.delete({ where: { id: entry.id } })).rejects.toThrow(/append-only/);
+  });
+
+  it('filters and paginates auditEvents without gaps or repeats', async () => {
+    const t = await p.makeTenant();
+    for (const name of ['A1', 'A2', 'A3', 'A4', 'A5']) {
+      await p.gql(`mutation($id: ID!, $n: String!) { updateTenant(id: $id, input: { name: $n }) { __typename } }`, { id: t.tenantId, n: name }, owner.token);
+    }
+    const Q = `query($after: String, $f: AuditEventFilter) { auditEvents(first: 2, after: $after, filter: $f) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { action after } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: any = await p.gql(Q, { after, f: { tenantId: t.tenantId, action: 'tenant.update' } }, owner.token);
+      expect(res.data.auditEvents.totalCount).toBe(5);
+      seen.push(...res.data.auditEvents.edges.map((e: any) => e.node.after.name));
+      if (!res.data.auditEvents.pageInfo.hasNextPage) break;
+      after = res.data.auditEvents.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['A5', 'A4', 'A3', 'A2', 'A1']);
+    const byPrefix: any = await p.gql(Q, { f: { tenantId: t.tenantId, action: 'tenant.' } }, owner.token);
+    expect(byPrefix.data.auditEvents.totalCount).toBe(6);
+    const future: any = await p.gql(Q, { f: { from: new Date(Date.now() + 60_000).toISOString() } }, owner.token);
+    expect(future.data.auditEvents.totalCount).toBe(0);
+  });
+
+  it('streams the filtered log as CSV to an admin session only', async () => {
+    const t = await p.makeTenant();
+    await p.gql(`mutation($id: ID!) { suspendTenant(id: $id, reason: "csv, \\"quoted\\"") { __typename } }`, { id: t.tenantId }, owner.token);
+    expect((await fetch(`${p.url}/exports/audit-events.csv`)).status).toBe(401);
+    const other = await p.makeTenant();
+    const tenantKey = await fetch(`${p.url}/exports/audit-events.csv`, { headers: { authorization: `Bearer ${other.apiKey}` } });
+    expect(tenantKey.status).toBe(403);
+    const res = await fetch(`${p.url}/exports/audit-events.csv?tenantId=${t.tenantId}`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await res.text()).trim().split('\n');
+    expect(lines[0]).toBe('occurredAt,action,actorType,actorEmail,actorRole,actorId,impersonatorId,tenantId,targetType,targetId,diff,requestId,ip,userAgent,id');
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['tenant.suspend', 'apiKey.create', 'tenant.create']);
+    expect(lines[1]).toContain('quoted');
+    const bad = await fetch(`${p.url}/exports/audit-events.csv?tenantId=nope`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(bad.status).toBe(400);
+  });
+});

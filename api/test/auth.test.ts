@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD, startPlatform, type TestPlatform } from './harness.ts';
+
+let p: TestPlatform;
+let owner: { token: string; userId: string };
+
+const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) {
+  __typename ... on MutationLoginSuccess { data { token expiresAt admin { email role } } }
+  ... on AccountLockedError { lockedUntil message } ... on Error { message } } }`;
+
+beforeAll(async () => {
+  p = await startPlatform();
+  owner = await p.login('OWNER');
+});
+afterAll(() => p.close());
+
+describe('admin sessions', () => {
+  it('logs in, sets an httpOnly cookie usable as the session, and logs out', async () => {
+    const viewer = await p.login('VIEWER');
+    const user = await p.app.prisma.adminUser.findUniqueOrThrow({ where: { id: viewer.userId } });
+    const res = await fetch(`${p.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: LOGIN, variables: { e: user.email.toUpperCase(), p: TEST_PASSWORD } }),
+    });
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/og_session=ogs_/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const me = await fetch(`${p.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: cookie.split(';')[0]! },
+      body: JSON.stringify({ query: '{ me { email role permissions } }' }),
+    });
+    expect(((await me.json()) as any).data.me).toEqual({ email: user.email, role: 'VIEWER', permissions: ['read'] });
+
+    expect((await p.gql('mutation { logout }', {}, viewer.token)).data).toEqual({ logout: true });
+    expect((await p.gql('{ me { email } }', {}, viewer.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers a wrong password with a typed error and locks the account after repeated failures', async () => {
+    const target = await p.login('SUPPORT');
+    const { email } = await p.app.prisma.adminUser.findUniqueOrThrow({ where: { id: target.userId } });
+    const wrong = await p.gql(LOGIN, { e: email, p: 'wrong-password' });
+    expect(wrong.data!.login).toEqual({ __typename: 'InvalidCredentialsError', message: 'Email or password is incorrect' });
+    for (let i = 0; i < 3; i += 1) await p.gql(LOGIN, { e: email, p: 'wrong-password' });
+    const locked = await p.gql(LOGIN, { e: email, p: 'wrong-password' });
+    expect(locked.data!.login.__typename).toBe('AccountLockedError');
+    // Even the right password is refused while locked.
+    const right = await p.gql(LOGIN, { e: email, p: TEST_PASSWORD });
+    expect(right.data!.login.__typename).toBe('AccountLockedError');
+    expect(new Date(right.data!.login.lockedUntil).getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+  });
+
+  it('does not reveal whether an email exists', async () => {
+    const res = await p.gql(LOGIN, { e: 'nobody@nowhere.example', p: 'whatever' });
+    expect(res.data!.login).toEqual({ __typename: 'InvalidCredentialsError', message: 'Email or password is incorrect' });
+  });
+
+  it('rejects expired and revoked sessions', async () => {
+    const s = await p.login('ADMIN');
+    await p.app.prisma.adminSession.updateMany({ where: { adminUserId: s.userId }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect((await p.gql('{ me { id } }', {}, s.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('admin management', () => {
+  it('lets an owner create an admin, change their role and deactivate them, killing their sessions', async () => {
+    const created = await p.gql(`mutation($i: CreateAdminInput!) { createAdmin(input: $i) {
+      __typename ... on MutationCreateAdminSuccess { data { id role } } } }`,
+      { i: { email: 'new.admin@test.example', name: 'New Admin', role: 'SUPPORT', password: 'a-long-enough-password' } }, owner.token);
+    const id = created.data!.createAdmin.data.id;
+    const session = await p.gql(LOGIN, { e: 'new.admin@test.example', p: 'a-long-enough-password' });
+    const token = session.data!.login.data.token;
+    expect((await p.gql('{ me { role } }', {}, token)).data!.me.role).toBe('SUPPORT');
+
+    const role = await p.gql(`mutation($id: ID!) { changeAdminRole(id: $id, role: BILLING) { ... on MutationChangeAdminRoleSuccess { data { role } } } }`, { id }, owner.token);
+    expect(role.data!.changeAdminRole.data.role).toBe('BILLING');
+
+    await p.gql(`mutation($id: ID!) { deactivateAdmin(id: $id) { __typename } }`, { id }, owner.token);
+    expect((await p.gql('{ me { role } }', {}, token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await p.gql(LOGIN, { e: 'new.admin@test.example', p: 'a-long-enough-password' })).data!.login.__typename).toBe('InvalidCredentialsError');
+  });
+
+  it('validates new admins by field', async () => {
+    const res = await p.gql(`mutation($i: CreateAdminInput!) { createAdmin(input: $i) { __typename ... on ValidationError { fieldErrors { field message } } } }`,
+      { i: { email: 'bad', name: '', role: 'ADMIN', password: 'short' } }, owner.token);
+    expect(res.data!.createAdmin.fieldErrors.map((e: any) => e.field).sort()).toEqual(['input.email', 'input.name', 'input.password']);
+  });
+
+  it('refuses to deactivate the last owner', async () => {
+    await p.app.prisma.adminUser.updateMany({ where: { role: 'OWNER', id: { not: owner.userId } }, data: { active: false } });
+    const res = await p.gql(`mutation($id: ID!) { deactivateAdmin(id: $id) { __typename ... on ConflictError { message } } }`, { id: owner.userId }, owner.token);
+    expect(res.data!.deactivateAdmin.__typename).toBe('ConflictError');
+  });
+});
+
+describe('authorisation', () => {
+  it('refuses anonymous callers with UNAUTHENTICATED and no data', async () => {
+    const res = await p.gql('{ tenants(first: 1) { totalCount } }');
+    expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(res.data?.tenants ?? null).toBeNull();
+  });
+
+  it('refuses a role without the permission with FORBIDDEN and changes nothing', async () => {
+    const viewer = await p.login('VIEWER');
+    const plans = await p.app.prisma.plan.count();
+    const res = await p.gql(`mutation { createPlan(input: { code: "x-plan", name: "X", currency: "USD", monthlyPrice: 1, yearlyPrice: 1, trialDays: 0, emailsPerMonth: 1, smsPerMonth: 1, seats: 1, apiCallsPerMonth: 1, entitlements: [] }) { __typename } }`, {}, viewer.token);
+    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await p.app.prisma.plan.count()).toBe(plans);
+    const billing = await p.login('BILLING');
+    const admins = await p.gql(`mutation { createAdmin(input: { email: "x@y.z", name: "x", role: OWNER, password: "long-password-123" }) { __typename } }`, {}, billing.token);
+    expect(admins.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});

@@ -1,0 +1,113 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { createApp, type App } from '../src/app.ts';
+import { env } from '../src/env.ts';
+import type { Context } from '../src/graphql/context.ts';
+import { startServer, type ServerHandle } from '../src/http/server.ts';
+import { hashPassword } from '../src/lib/password.ts';
+import { systemActor } from '../src/modules/audit/service.ts';
+import { createApiKey } from '../src/modules/auth/service.ts';
+import { createPlan } from '../src/modules/plans/service.ts';
+import { createTenant } from '../src/modules/tenants/service.ts';
+import { startWorker, type WorkerHandle } from '../src/worker/runner.ts';
+import { createTestDatabase } from './db.ts';
+
+export const TEST_PASSWORD = 'test-password-123';
+let passwordHash: Promise<string> | null = null;
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
+}
+
+export interface TestPlatform {
+  app: App;
+  server: ServerHandle;
+  url: string;
+  databaseUrl: string;
+  /** POSTs a GraphQL operation; `token` is an admin session token or a tenant API key. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  /** Creates an admin with `role` and returns a session token for them. */
+  login(role?: 'OWNER' | 'ADMIN' | 'SUPPORT' | 'BILLING' | 'VIEWER'): Promise<{ token: string; userId: string; email: string }>;
+  /** A plan, a tenant on it and an API key for the tenant, made through the services. */
+  makeTenant(overrides?: { name?: string; planCode?: string }): Promise<{ tenantId: string; planId: string; apiKey: string }>;
+  startWorker(): Promise<WorkerHandle>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startPlatform(
+  options: { plugins?: ApolloServerPlugin<Context>[]; databaseUrl?: string; onQuery?: (sql: string) => void } = {},
+): Promise<TestPlatform> {
+  const db = options.databaseUrl ? null : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? db!.url;
+  const app = createApp({ databaseUrl, poolSize: 5, onQuery: options.onQuery });
+  const server = await startServer(app, env, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
+  const workers: WorkerHandle[] = [];
+  const gql: TestPlatform['gql'] = async (query, variables, token) => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as never;
+  };
+  const platform: TestPlatform = {
+    app,
+    server,
+    url: server.url,
+    databaseUrl,
+    gql,
+    async login(role = 'OWNER') {
+      passwordHash ??= hashPassword(TEST_PASSWORD);
+      counter += 1;
+      const email = `${role.toLowerCase()}-${counter}-${Date.now()}@test.example`;
+      const user = await app.prisma.adminUser.create({
+        data: { email, name: `Test ${role}`, role, passwordHash: await passwordHash },
+      });
+      const res = await gql<{ login: { token: string } }>(
+        `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ... on MutationLoginSuccess { data { token } } ... on Error { message } } }`,
+        { e: email, p: TEST_PASSWORD },
+      );
+      const token = (res.data?.login as unknown as { data?: { token: string } })?.data?.token;
+      if (!token) throw new Error(`login failed: ${JSON.stringify(res)}`);
+      return { token, userId: user.id, email };
+    },
+    async makeTenant(overrides = {}) {
+      counter += 1;
+      const code = overrides.planCode ?? `plan-${counter}-${Date.now() % 100000}`;
+      const plan =
+        (await app.prisma.plan.findUnique({ where: { code } })) ??
+        (await createPlan(app, systemActor, {
+          code, name: `Plan ${counter}`, currency: 'USD', monthlyPrice: 1000, yearlyPrice: 10000, trialDays: 14,
+          emailsPerMonth: 100, smsPerMonth: 10, seats: 3, apiCallsPerMonth: 1000, entitlements: ['tickets'],
+        }));
+      const tenant = await createTenant(app, systemActor, {
+        name: overrides.name ?? `Tenant ${counter}`, planId: plan.id, ownerName: 'Owner', ownerEmail: `owner${counter}@t.example`,
+      });
+      const { secret } = await createApiKey(app, systemActor, { tenantId: tenant.id, name: 'test' });
+      return { tenantId: tenant.id, planId: plan.id, apiKey: secret };
+    },
+    async startWorker() {
+      const worker = await startWorker({
+        databaseUrl, deps: { prisma: app.prisma, pubsub: app.pubsub, logger: app.logger }, concurrency: 2,
+        logger: app.logger, pollIntervalMs: 200,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      for (const w of workers) await w.stop();
+      await server.close();
+      await app.close();
+      await db?.drop();
+    },
+  };
+  return platform;
+}
+
+/** Unwraps a mutation result union: returns `data` or throws with the error's message. */
+export function ok<T = any>(result: any): T {
+  if (result && 'data' in result && result.data !== undefined) return result.data as T;
+  throw new Error(`expected success, got ${JSON.stringify(result)}`);
+}

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { parseEnv, EnvError } from '../src/env.ts';
+import { maskError } from '../src/http/server.ts';
+import { startPlatform, type TestPlatform } from './harness.ts';
+
+let p: TestPlatform;
+let owner: string;
+
+beforeAll(async () => {
+  p = await startPlatform();
+  owner = (await p.login('OWNER')).token;
+});
+afterAll(() => p.close());
+
+describe('http server', () => {
+  it('answers /healthz and reports readiness of database and migrations', async () => {
+    expect(await (await fetch(`${p.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${p.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, migrations: true, worker: 'not-required' } });
+  });
+
+  it('serves GraphiQL from the package to a browser, without any CDN', async () => {
+    const res = await fetch(`${p.url}/graphql`, { headers: { accept: 'text/html' } });
+    const html = await res.text();
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(html).toContain('Opsgraph GraphiQL');
+    expect(html).not.toMatch(/<script[^>]+src="https?:/);
+  });
+
+  it('returns a request id header on every response', async () => {
+    const res = await fetch(`${p.url}/healthz`);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('request limits', () => {
+  const expectLimit = async (query: string, pattern: RegExp) => {
+    const res = await fetch(`${p.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+      body: JSON.stringify({ query }),
+    });
+    expect(res.status).toBeLessThan(500);
+    const body = (await res.json()) as any;
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors[0].message).toMatch(pattern);
+  };
+
+  it('refuses queries that are too deep', () =>
+    expectLimit(`{ tenants(first: 1) { edges { node { apiKeys { tenant { apiKeys { tenant { apiKeys { tenant { id } } } } } } } } } }`, /depth/i));
+
+  it('refuses too many aliases', () =>
+    expectLimit(`{ ${Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ')} }`, /aliases/i));
+
+  it('refuses too many tokens', () =>
+    expectLimit(`{ me { ${Array.from({ length: 1200 }, () => 'id').join(' ')} } }`, /token/i));
+
+  it('refuses queries that cost too much', () =>
+    expectLimit(`{ ${Array.from({ length: 14 }, (_, i) => `a${i}: tenants(first: 50) { edges { node { id name slug status plan { id name code quotas { seats smsPerMonth } } apiKeys { id name prefix } } } }`).join(' ')} }`, /cost/i));
+
+  it('refuses an oversized body with 413 and a GraphQL-shaped error', async () => {
+    const res = await fetch(`${p.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ me { id } }`, variables: { pad: 'x'.repeat(200_000) } }),
+    });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as any;
+    expect(body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(body.errors[0].extensions.requestId).toBeTruthy();
+  });
+});
+
+describe('errors', () => {
+  it('masks unexpected errors with the request id in production mode, and keeps expected ones', () => {
+    const internal = maskError({ message: 'relation "x" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, 'req-1', true);
+    expect(internal).toEqual({ message: 'Internal server error (request id req-1)', locations: undefined, path: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-1' } });
+    const forbidden = maskError({ message: 'Not allowed', extensions: { code: 'FORBIDDEN' } }, 'req-2', true);
+    expect(forbidden).toEqual({ message: 'Not allowed', extensions: { code: 'FORBIDDEN', requestId: 'req-2' } });
+  });
+
+  it('adds the request id to every GraphQL error', async () => {
+    const res = await p.gql('{ tenants(first: 1) { totalCount } }');
+    expect(res.errors?.[0]?.extensions?.requestId).toBeTruthy();
+  });
+});
+
+describe('configuration', () => {
+  it('reports every invalid setting at once', () => {
+    let error: unknown;
+    try {
+      parseEnv({ PORT: 'eighty', WORKER: 'sometimes', SECRETS_KEY: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).issues.map((i) => i.split(':')[0]).sort()).toEqual(['PORT', 'SECRETS_KEY', 'WORKER']);
+  });
+
+  it('requires a secrets key in production and masks errors there by default', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/SECRETS_KEY/);
+    const env = parseEnv({ NODE_ENV: 'production', SECRETS_KEY: 'a'.repeat(64) });
+    expect(env.maskErrors).toBe(true);
+    expect(env.graphiql).toBe(false);
+  });
+});
+
+describe('subscriptions', () => {
+  it('refuses an unauthenticated WebSocket and one from another site', async () => {
+    const url = p.url.replace('http', 'ws') + '/graphql';
+    const closed = (opts: ConstructorParameters<typeof WebSocket>[2], params: Record<string, unknown>) =>
+      new Promise<number>((resolve) => {
+        const client = createClient({
+          url, webSocketImpl: class extends WebSocket { constructor(u: string, proto: string) { super(u, proto, opts); } },
+          connectionParams: params, lazy: false, retryAttempts: 0,
+          on: { closed: (e) => resolve((e as { code: number }).code) },
+        });
+        client.on('error', () => {});
+      });
+    expect(await closed({}, {})).toBe(4403);
+    expect(await closed({ headers: { origin: 'https://evil.example' } }, { authorization: `Bearer ${owner}` })).toBe(4403);
+  });
+});

@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, startPlatform, type TestPlatform } from './harness.ts';
+
+let p: TestPlatform;
+let owner: string;
+let planId: string;
+
+const CREATE_PLAN = `mutation($input: CreatePlanInput!) {
+  createPlan(input: $input) {
+    __typename
+    ... on MutationCreatePlanSuccess { data { id code monthlyPrice currency quotas { seats } entitlements } }
+    ... on ValidationError { message fieldErrors { field message } }
+    ... on ConflictError { message field }
+  }
+}`;
+
+const CREATE_TENANT = `mutation($input: CreateTenantInput!) {
+  createTenant(input: $input) {
+    __typename
+    ... on MutationCreateTenantSuccess { data { id slug status trialEndsAt plan { code } settings { timezone } } }
+    ... on ValidationError { message fieldErrors { field message } }
+    ... on NotFoundError { message }
+    ... on ConflictError { message field }
+  }
+}`;
+
+const planInput = (code: string, extra: Record<string, unknown> = {}) => ({
+  code, name: `Plan ${code}`, currency: 'usd', monthlyPrice: 4900, yearlyPrice: 49000, trialDays: 14,
+  emailsPerMonth: 1000, smsPerMonth: 50, seats: 5, apiCallsPerMonth: 10000, entitlements: ['tickets', 'email', 'tickets'],
+  ...extra,
+});
+
+beforeAll(async () => {
+  p = await startPlatform();
+  owner = (await p.login('OWNER')).token;
+  const res = await p.gql(CREATE_PLAN, { input: planInput('pro') }, owner);
+  planId = ok(res.data!.createPlan).id;
+});
+afterAll(() => p.close());
+
+describe('plans', () => {
+  it('creates a plan with money in minor units, an upper-case currency and unique entitlements', async () => {
+    const res = await p.gql(CREATE_PLAN, { input: planInput('team') }, owner);
+    expect(ok(res.data!.createPlan)).toMatchObject({
+      code: 'team', monthlyPrice: 4900, currency: 'USD', quotas: { seats: 5 }, entitlements: ['email', 'tickets'],
+    });
+  });
+
+  it('rejects bad input naming each field, and creates nothing', async () => {
+    const before = await p.app.prisma.plan.count();
+    const res = await p.gql(CREATE_PLAN, { input: planInput('Bad Code', { monthlyPrice: -1, currency: 'dollars' }) }, owner);
+    const result = res.data!.createPlan;
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.fieldErrors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'input.code', 'input.currency', 'input.monthlyPrice',
+    ]);
+    expect(await p.app.prisma.plan.count()).toBe(before);
+    expect(await p.app.prisma.auditEvent.count({ where: { action: 'plan.create', after: { path: ['code'], equals: 'Bad Code' } } })).toBe(0);
+  });
+
+  it('refuses a duplicate code with a conflict on the code field', async () => {
+    const res = await p.gql(CREATE_PLAN, { input: planInput('pro') }, owner);
+    expect(res.data!.createPlan).toMatchObject({ __typename: 'ConflictError', field: 'input.code' });
+  });
+
+  it('archives a plan in use but refuses to delete it', async () => {
+    const { planId: usedPlan } = await p.makeTenant();
+    const del = await p.gql(`mutation($id: ID!) { deletePlan(id: $id) { __typename ... on ConflictError { message } } }`, { id: usedPlan }, owner);
+    expect(del.data!.deletePlan.__typename).toBe('ConflictError');
+    expect(await p.app.prisma.plan.count({ where: { id: usedPlan } })).toBe(1);
+    const arch = await p.gql(`mutation($id: ID!) { archivePlan(id: $id) { ... on MutationArchivePlanSuccess { data { status } } } }`, { id: usedPlan }, owner);
+    expect(ok(arch.data!.archivePlan).status).toBe('ARCHIVED');
+  });
+
+  it('deletes an unused plan', async () => {
+    const created = ok(( await p.gql(CREATE_PLAN, { input: planInput('unused') }, owner)).data!.createPlan);
+    const del = await p.gql(`mutation($id: ID!) { deletePlan(id: $id) { __typename } }`, { id: created.id }, owner);
+    expect(del.data!.deletePlan.__typename).toBe('MutationDeletePlanSuccess');
+    expect(await p.app.prisma.plan.count({ where: { id: created.id } })).toBe(0);
+  });
+});
+
+describe('tenants', () => {
+  it('creates a trialing tenant from the plan, derives the slug and queues onboarding', async () => {
+    const res = await p.gql(CREATE_TENANT, { input: { name: 'Zürich Widgets', planId, ownerName: 'Ana', ownerEmail: 'ANA@Example.com' } }, owner);
+    const tenant = ok(res.data!.createTenant);
+    expect(tenant).toMatchObject({ slug: 'zurich-widgets', status: 'TRIALING', plan: { code: 'pro' }, settings: { timezone: 'UTC' } });
+    const days = (new Date(tenant.trialEndsAt).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(13.9);
+    expect(days).toBeLessThanOrEqual(14);
+    const jobs = await p.app.prisma.$queryRaw<{ task_identifier: string }[]>`
+      SELECT task_identifier FROM graphile_worker.jobs WHERE key = ${`tenant-onboard:${tenant.id}`}`;
+    expect(jobs.map((j) => j.task_identifier)).toEqual(['tenantOnboard']);
+  });
+
+  it('rejects an invalid email and time zone by field and creates nothing', async () => {
+    const before = await p.app.prisma.tenant.count();
+    const res = await p.gql(CREATE_TENANT, {
+      input: { name: 'X', planId, ownerName: 'A', ownerEmail: 'nope', settings: { timezone: 'Mars/Olympus' } },
+    }, owner);
+    expect(res.data!.createTenant.__typename).toBe('ValidationError');
+    expect(res.data!.createTenant.fieldErrors).toEqual(
+      expect.arrayContaining([
+        { field: 'input.ownerEmail', message: 'not a valid email address' },
+        { field: 'input.settings.timezone', message: 'not a known IANA time zone' },
+      ]),
+    );
+    expect(await p.app.prisma.tenant.count()).toBe(before);
+  });
+
+  it('refuses a taken slug', async () => {
+    await p.gql(CREATE_TENANT, { input: { name: 'Dup', slug: 'dup', planId, ownerName: 'A', ownerEmail: 'a@b.co' } }, owner);
+    const res = await p.gql(CREATE_TENANT, { input: { name: 'Dup 2', slug: 'dup', planId, ownerName: 'A', ownerEmail: 'a@b.co' } }, owner);
+    expect(res.data!.createTenant).toMatchObject({ __typename: 'ConflictError', field: 'input.slug' });
+  });
+
+  it('suspends with a reason, refuses invalid transitions by name, activates and soft-deletes', async () => {
+    const { tenantId } = await p.makeTenant();
+    const SUSPEND = `mutation($id: ID!, $r: String!) { suspendTenant(id: $id, reason: $r) {
+      __typename ... on MutationSuspendTenantSuccess { data { status suspensionReason } }
+      ... on ValidationError { fieldErrors { field } }
+      ... on InvalidTransitionError { currentStatus requestedStatus message } } }`;
+    const noReason = await p.gql(SUSPEND, { id: tenantId, r: ' ' }, owner);
+    expect(noReason.data!.suspendTenant.fieldErrors).toEqual([{ field: 'input.reason' }]);
+
+    const suspended = await p.gql(SUSPEND, { id: tenantId, r: 'Chargeback' }, owner);
+    expect(ok(suspended.data!.suspendTenant)).toEqual({ status: 'SUSPENDED', suspensionReason: 'Chargeback' });
+
+    const again = await p.gql(SUSPEND, { id: tenantId, r: 'Again' }, owner);
+    expect(again.data!.suspendTenant).toMatchObject({
+      __typename: 'InvalidTransitionError', currentStatus: 'SUSPENDED', requestedStatus: 'SUSPENDED',
+    });
+
+    const activated = await p.gql(`mutation($id: ID!) { activateTenant(id: $id) { ... on MutationActivateTenantSuccess { data { status suspensionReason } } } }`, { id: tenantId }, owner);
+    expect(ok(activated.data!.activateTenant)).toEqual({ status: 'ACTIVE', suspensionReason: null });
+
+    const deleted = await p.gql(`mutation($id: ID!) { deleteTenant(id: $id) { ... on MutationDeleteTenantSuccess { data { status deletedAt } } } }`, { id: tenantId }, owner);
+    expect(ok(deleted.data!.deleteTenant).status).toBe('DELETED');
+    expect(await p.app.prisma.tenant.count({ where: { id: tenantId } })).toBe(1);
+
+    const actions = await p.app.prisma.auditEvent.findMany({ where: { targetId: tenantId, actorType: 'ADMIN' }, orderBy: { occurredAt: 'asc' } });
+    expect(actions.map((a) => a.action)).toEqual(['tenant.suspend', 'tenant.activate', 'tenant.delete']);
+    expect(actions[0]!.diff).toMatchObject({ status: { from: 'TRIALING', to: 'SUSPENDED' } });
+  });
+
+  it('changes plan, refusing an archived plan', async () => {
+    const { tenantId } = await p.makeTenant();
+    const other = ok((await p.gql(CREATE_PLAN, { input: planInput('enterprise') }, owner)).data!.createPlan);
+    const CHANGE = `mutation($id: ID!, $plan: ID!) { changeTenantPlan(id: $id, planId: $plan) {
+      __typename ... on MutationChangeTenantPlanSuccess { data { plan { code } } } ... on ConflictError { field } } }`;
+    expect(ok((await p.gql(CHANGE, { id: tenantId, plan: other.id }, owner)).data!.changeTenantPlan).plan.code).toBe('enterprise');
+    await p.gql(`mutation($id: ID!) { archivePlan(id: $id) { __typename } }`, { id: planId }, owner);
+    const refused = await p.gql(CHANGE, { id: tenantId, plan: planId }, owner);
+    expect(refused.data!.changeTenantPlan).toEqual({ __typename: 'ConflictError', field: 'input.planId' });
+    await p.gql(`mutation($id: ID!) { unarchivePlan(id: $id) { __typename } }`, { id: planId }, owner);
+  });
+
+  it('lists with status filter, search, sort, cursor pagination and a total count', async () => {
+    for (const name of ['Lister Alpha', 'Lister Bravo', 'Lister Charlie']) await p.makeTenant({ name });
+    const LIST = `query($f: TenantFilter, $after: String, $sort: TenantSort) {
+      tenants(first: 2, after: $after, filter: $f, sort: $sort) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { name status } } } }`;
+    const page1 = await p.gql(LIST, { f: { search: 'lister', status: ['TRIALING'] }, sort: 'NAME_ASC' }, owner);
+    expect(page1.data!.tenants.totalCount).toBe(3);
+    expect(page1.data!.tenants.edges.map((e: any) => e.node.name)).toEqual(['Lister Alpha', 'Lister Bravo']);
+    expect(page1.data!.tenants.pageInfo.hasNextPage).toBe(true);
+    const page2 = await p.gql(LIST, { f: { search: 'LISTER' }, sort: 'NAME_ASC', after: page1.data!.tenants.pageInfo.endCursor }, owner);
+    expect(page2.data!.tenants.edges.map((e: any) => e.node.name)).toEqual(['Lister Charlie']);
+    expect(page2.data!.tenants.pageInfo.hasNextPage).toBe(false);
+    const none = await p.gql(LIST, { f: { search: 'lister', status: ['SUSPENDED'] } }, owner);
+    expect(none.data!.tenants.totalCount).toBe(0);
+  });
+
+  it('counts tenants per status', async () => {
+    const res = await p.gql(`{ tenantCounts { TRIALING ACTIVE SUSPENDED DELETED total } }`, {}, owner);
+    const total = await p.app.prisma.tenant.count();
+    expect(res.data!.tenantCounts.total).toBe(total);
+    expect(res.data!.tenantCounts.TRIALING).toBe(await p.app.prisma.tenant.count({ where: { status: 'TRIALING' } }));
+  });
+
+  it('onboards a new tenant once, even when the job runs twice', async () => {
+    const { tenantId } = await p.makeTenant();
+    const worker = await p.startWorker();
+    await expect.poll(async () => (await p.app.prisma.tenant.findUnique({ where: { id: tenantId } }))?.onboardedAt, { timeout: 10_000 }).toBeTruthy();
+    const first = (await p.app.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).onboardedAt;
+    await p.app.prisma.$executeRaw`SELECT graphile_worker.add_job('tenantOnboard', json_build_object('tenantId', ${tenantId}::text))`;
+    await expect.poll(async () => (await p.app.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'tenantOnboard'`)[0]!.n, { timeout: 10_000 }).toBe(0n);
+    expect((await p.app.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).onboardedAt).toEqual(first);
+    expect(await p.app.prisma.auditEvent.count({ where: { action: 'tenant.onboard', targetId: tenantId } })).toBe(1);
+    await worker.stop();
+  });
+});
