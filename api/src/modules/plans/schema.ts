@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
 import { commonErrors } from '../../graphql/errors.ts';
 import { adminActor, audits, withoutNulls } from '../../graphql/helpers.ts';
@@ -87,9 +88,8 @@ builder.queryFields((t) => ({
     type: 'Plan',
     nullable: true,
     authScopes: { permission: 'read' },
-    args: { id: t.arg.id() },
-    resolve: (query, _root, { id }, ctx) =>
-      /^[0-9a-f-]{36}$/i.test(id) ? ctx.db.plan.findUnique({ ...query, where: { id } }) : null,
+    args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
+    resolve: (query, _root, { id }, ctx) => ctx.db.plan.findUnique({ ...query, where: { id } }),
   }),
 }));
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
 import { commonErrors } from '../../graphql/errors.ts';
 import { adminActor, audits, requireTenant, withoutNulls } from '../../graphql/helpers.ts';
@@ -99,9 +100,8 @@ builder.queryFields((t) => ({
     type: 'Tenant',
     nullable: true,
     authScopes: { permission: 'read' },
-    args: { id: t.arg.id() },
-    resolve: (query, _root, { id }, ctx) =>
-      /^[0-9a-f-]{36}$/i.test(id) ? ctx.db.tenant.findUnique({ ...query, where: { id } }) : null,
+    args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
+    resolve: (query, _root, { id }, ctx) => ctx.db.tenant.findUnique({ ...query, where: { id } }),
   }),
   tenantCounts: t.field({
     type: TenantStatusCounts,
