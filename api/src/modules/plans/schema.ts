@@ -22,6 +22,8 @@ const Quotas = builder
 const both = { subGraphs: ['admin', 'tenant'] as ('admin' | 'tenant')[] };
 
 export const PlanRef = builder.prismaObject('Plan', {
+  // Select mode: a query loads only the columns its selection needs.
+  select: { id: true },
   subGraphs: ['admin', 'tenant'],
   defaultSubGraphsForFields: ['admin'],
   fields: (t) => ({

@@ -30,6 +30,8 @@ const TenantSettingsRef = builder.objectRef<ReturnType<typeof readSettings>>('Te
 });
 
 export const TenantRef = builder.prismaObject('Tenant', {
+  // Select mode: a query loads only the columns its selection needs.
+  select: { id: true },
   ...both,
   // Fields are admin-only unless marked for tenants.
   defaultSubGraphsForFields: ['admin'],
