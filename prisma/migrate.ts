@@ -1,7 +1,7 @@
 // Offline migrator: Prisma's schema engine compiled to WebAssembly, talking to Postgres through
 // @prisma/adapter-pg. Writes the standard migrations folder and `_prisma_migrations` table, so
 // `prisma migrate deploy` keeps working for anyone who has the native engine.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -285,11 +285,6 @@ async function readMigrations(
   };
 }
 
-/** sha256 hex of a migration script: the checksum Prisma stores in `_prisma_migrations`. */
-export function migrationChecksum(script: string): string {
-  return createHash('sha256').update(script).digest('hex');
-}
-
 // ─── engine ──────────────────────────────────────────────────────────────────
 
 // @types/node 20 does not declare the WebAssembly global (the DOM lib does); the part used here:
@@ -447,6 +442,9 @@ function poolConfig(databaseUrl: string): pg.PoolConfig {
     ...parseIntoClientConfig(databaseUrl),
     application_name: 'opsgraph-migrate',
     max: 4,
+    // The engine's advisory lock lives on whichever pooled session took it: never close idle sessions
+    // mid-run (pools are ended explicitly when the operation is done).
+    idleTimeoutMillis: 0,
     Client: MigrationClient,
   };
 }
@@ -473,8 +471,8 @@ const STALE_SHADOW_SECONDS = 3600;
 
 /**
  * The migration-aware factory the engine talks to: adapter-pg connections with three fixes —
- * `"char"` columns, scripts sent as one query inside a transaction (adapter-pg splits on `;`, which
- * breaks `$$` bodies and is not atomic), and a shadow database we create and force-drop ourselves.
+ * `"char"` columns, scripts sent as one query (adapter-pg splits on `;`, which breaks `$$` bodies and
+ * is not atomic), and a shadow database we create and force-drop ourselves.
  */
 class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres' as const;
@@ -554,13 +552,12 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
           throw driverError(error);
         });
         try {
-          // One simple-protocol query: `$$` bodies stay intact, and with BEGIN/COMMIT around it a
-          // failing statement takes the whole script with it.
-          await client.query('BEGIN');
+          // The whole script as one simple-protocol query: `$$` bodies stay intact, and Postgres runs a
+          // multi-statement query as one implicit transaction, so a failing statement takes the whole
+          // script with it. (No explicit BEGIN: like the native engine, a migration consisting of a
+          // single CREATE INDEX CONCURRENTLY still works.)
           await client.query(script);
-          await client.query('COMMIT');
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
           this.lastScriptError = describeScriptError(error, script);
           throw driverError(error);
         } finally {

@@ -62,23 +62,29 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const runAs = await postgresOsUser();
   const dataDir = await chooseDataDir(requested, runAs, log);
 
-  const running = await inspectPostmasterPid(dataDir, log);
-  if (running) {
+  const shared = async () => {
+    const running = await inspectPostmasterPid(dataDir, log);
+    if (!running) return null;
     log.info(
       `embedded Postgres for ${dataDir} is already running (pid ${running.pid}, port ${running.port}) in another process; sharing it, it will not be stopped from here`,
     );
-    if (running.port !== opts.port) {
-      log.warn(`it listens on port ${running.port}, not on the requested ${opts.port}`);
-    }
+    if (running.port !== opts.port) log.warn(`it listens on port ${running.port}, not on the requested ${opts.port}`);
     return makeHandle(dataDir, running.port, async () => {});
-  }
+  };
 
-  await assertPortFree(opts.port);
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await initialiseCluster(dataDir, log);
+  const alreadyRunning = await shared();
+  if (alreadyRunning) return alreadyRunning;
+  try {
+    await assertPortFree(opts.port);
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialiseCluster(dataDir, log);
+    const stopServer = await startServer(dataDir, opts.port, opts.settings ?? {}, log);
+    return makeHandle(dataDir, opts.port, stopServer);
+  } catch (error) {
+    // Another process may have started the same cluster in the meantime.
+    const raced = await shared().catch(() => null);
+    if (raced) return raced;
+    throw error;
   }
-  const stopServer = await startServer(dataDir, opts.port, opts.settings ?? {}, log);
-  return makeHandle(dataDir, opts.port, stopServer);
 }
 
 export interface ResolveDatabaseEnv {
@@ -128,8 +134,10 @@ function makeHandle(dataDir: string, port: number, stopServer: () => Promise<voi
         const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
         if (found.rowCount === 0) {
           await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`).catch((error: unknown) => {
-            // Another process created it between our check and our CREATE.
-            if ((error as { code?: string }).code !== '42P04') throw error;
+            // Another process created it between our check and our CREATE (42P04, or 23505 when both
+            // CREATEs ran at once).
+            const code = (error as { code?: string }).code;
+            if (code !== '42P04' && code !== '23505') throw error;
           });
         }
       } finally {

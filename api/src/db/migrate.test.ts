@@ -9,6 +9,7 @@ import {
   defaultMigrationsDir,
   defaultSchemaPath,
   migrationStatus,
+  resolveMigration,
 } from '@opsgraph/prisma/migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -90,7 +91,7 @@ describe('applyMigrations', () => {
     expect(await migrationStatus(url)).toEqual({ applied: expected, pending: [], failed: [] });
   });
 
-  it('rolls back a failing migration completely, records it as failed and refuses to continue', async () => {
+  it('rolls back a failing migration completely, records it as failed and refuses to continue until resolved', async () => {
     const url = await emptyDatabase();
     const dir = await copyOfMigrations();
     const broken = '29991231000000_broken';
@@ -124,6 +125,18 @@ describe('applyMigrations', () => {
     await fs.writeFile(path.join(dir, broken, 'migration.sql'), `CREATE TABLE "PartialOne" (id int);\n`);
     await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow(/P3009[\s\S]*29991231000000_broken/);
     expect(await tableExists(url, 'PartialOne')).toBe(false);
+
+    // The documented way out: mark it rolled back, then deploy retries the fixed migration.
+    await resolveMigration(url, { rolledBack: broken }, { migrationsDir: dir });
+    expect(await applyMigrations(url, { migrationsDir: dir })).toEqual({ applied: [broken] });
+    expect(await tableExists(url, 'PartialOne')).toBe(true);
+    expect(await migrationStatus(url, { migrationsDir: dir })).toMatchObject({ pending: [], failed: [] });
+  });
+
+  it('applies each migration once when several instances deploy at the same time', async () => {
+    const url = await emptyDatabase();
+    const results = await Promise.all([applyMigrations(url), applyMigrations(url), applyMigrations(url)]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(await repoMigrations());
   });
 
   it('refuses when an applied migration was edited afterwards', async () => {
@@ -132,15 +145,21 @@ describe('applyMigrations', () => {
     await applyMigrations(url, { migrationsDir: dir });
     const [first] = await repoMigrations();
     await fs.appendFile(path.join(dir, first!, 'migration.sql'), '\n-- edited\n');
-    await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow(/modified after they were applied/);
+    await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow(
+      new RegExp(`${first}[\\s\\S]*changed after they were applied`),
+    );
   });
 });
 
 describe('drift and createMigration', () => {
   let url: string;
   let driftedSchema: string;
+  let shadowsBefore: unknown[];
+  const shadowDatabases = () =>
+    query(serverUrl, `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%' ORDER BY 1`);
 
   beforeAll(async () => {
+    shadowsBefore = await shadowDatabases();
     const db = await createTestDatabase();
     cleanups.push(db.drop);
     url = db.url;
@@ -175,8 +194,7 @@ describe('drift and createMigration', () => {
   });
 
   it('leaves no shadow databases behind', async () => {
-    const shadows = await query(serverUrl, `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`);
-    expect(shadows).toEqual([]);
+    expect(await shadowDatabases()).toEqual(shadowsBefore);
   });
 });
 
