@@ -123,4 +123,24 @@ describe('subscriptions', () => {
     expect(await closed({}, {})).toBe(4403);
     expect(await closed({ headers: { origin: 'https://evil.example' } }, { authorization: `Bearer ${owner}` })).toBe(4403);
   });
+
+  it('re-checks the session for every new subscription on an open socket', async () => {
+    const admin = await p.login('ADMIN');
+    const client = createClient({
+      url: p.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: false,
+      connectionParams: { authorization: `Bearer ${admin.token}` },
+    });
+    const firstResult = () =>
+      new Promise<unknown>((resolve) => {
+        const dispose = client.subscribe({ query: 'subscription { tenantChanged { tenantId } }' }, {
+          next: (v) => resolve(v), error: (e) => resolve({ error: e }), complete: () => resolve('complete'),
+        });
+        setTimeout(() => { dispose(); resolve('open'); }, 300);
+      });
+    expect(await firstResult()).toBe('open');
+    await p.gql('mutation { logout }', {}, admin.token);
+    const refused = (await firstResult()) as { error?: { message?: string }[] };
+    expect(JSON.stringify(refused)).toMatch(/Authentication required/);
+    await client.dispose();
+  });
 });

@@ -137,7 +137,7 @@ export async function startServer(
   await Promise.all([admin.start(), tenant.start()]);
 
   const graphiqlPage = env.graphiql
-    ? renderGraphiQL({ title: 'Opsgraph GraphiQL', endpoint: '/graphql', subscriptionsProtocol: 'WS' })
+    ? renderGraphiQL({ title: 'Opsgraph GraphiQL', endpoint: '/graphql', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_QUERY })
     : null;
 
   // Each request is authenticated once; its principal picks the graph it may see.
@@ -268,6 +268,25 @@ export async function startServer(
     },
   };
 }
+
+const GRAPHIQL_DEFAULT_QUERY = `# Sign in (the demo owner below exists after the first \`pnpm start\`). The login also sets a session
+# cookie, so later operations in this tab are signed in; other clients send
+# the returned token as the header  Authorization: Bearer <token>
+mutation Login {
+  login(email: "owner@opsgraph.dev", password: "opsgraph-demo-password") {
+    __typename
+    ... on MutationLoginSuccess { data { token expiresAt admin { email role } } }
+    ... on Error { message }
+  }
+}
+
+query Tenants {
+  tenants(first: 10, filter: { status: [ACTIVE] }) {
+    totalCount
+    edges { node { id name slug status plan { name monthlyPrice currency } } }
+  }
+}
+`;
 
 type RequestWithContext = Request & { graphqlContext?: Context };
 type WsExtra = { token: string | null; requestId: string; kind: string; request: Request; contexts?: Map<string, Context> };
