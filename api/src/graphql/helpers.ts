@@ -1,6 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { actorOf } from '../modules/auth/service.ts';
 import type { AuditActor } from '../modules/audit/service.ts';
+import type { Permission } from '../modules/auth/permissions.ts';
+import { commonErrors } from './errors.ts';
 import type { AdminPrincipal, Context, TenantPrincipal } from './context.ts';
 
 /** The admin behind a request; field auth scopes guarantee one, this narrows the type. */
@@ -25,6 +27,18 @@ export function adminActor(ctx: Context): AuditActor {
 /** Declares which audit actions a mutation writes; the audit coverage test reads it. */
 export function audits(...actions: string[]) {
   return { audit: actions };
+}
+
+/**
+ * The options every admin mutation shares: the permission it needs, the audit actions it writes, and
+ * the expected failures it returns as data.
+ */
+export function adminMutation(permission: Permission, ...actions: string[]) {
+  return {
+    authScopes: { permission },
+    extensions: audits(...actions),
+    errors: { types: commonErrors },
+  };
 }
 
 /** GraphQL gives explicit nulls for omitted optional input fields; services want them absent. */

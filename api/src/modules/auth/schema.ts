@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.ts';
 import { commonErrors, ErrorInterface } from '../../graphql/errors.ts';
-import { adminActor, audits, requireAdmin } from '../../graphql/helpers.ts';
+import { adminActor, adminMutation, audits, requireAdmin } from '../../graphql/helpers.ts';
 import { permissionsOf } from './permissions.ts';
 import {
   AccountLockedError, changeAdminRole, createAdmin, createApiKey, InvalidCredentialsError, login, logout,
@@ -156,41 +156,31 @@ builder.mutationFields((t) => ({
   }),
   createAdmin: t.prismaField({
     type: 'AdminUser',
-    authScopes: { permission: 'admins:manage' },
-    extensions: audits('admin.create'),
-    errors: { types: commonErrors },
+    ...adminMutation('admins:manage', 'admin.create'),
     args: { input: t.arg({ type: CreateAdminInput }) },
     resolve: (_q, _root, { input }, ctx) => createAdmin(ctx.app, adminActor(ctx), input),
   }),
   changeAdminRole: t.prismaField({
     type: 'AdminUser',
-    authScopes: { permission: 'admins:manage' },
-    extensions: audits('admin.changeRole'),
-    errors: { types: commonErrors },
+    ...adminMutation('admins:manage', 'admin.changeRole'),
     args: { id: t.arg.id(), role: t.arg({ type: AdminRoleEnum }) },
     resolve: (_q, _root, { id, role }, ctx) => changeAdminRole(ctx.app, adminActor(ctx), id, role),
   }),
   deactivateAdmin: t.prismaField({
     type: 'AdminUser',
-    authScopes: { permission: 'admins:manage' },
-    extensions: audits('admin.deactivate'),
-    errors: { types: commonErrors },
+    ...adminMutation('admins:manage', 'admin.deactivate'),
     description: 'Deactivates an admin and ends all of their sessions at once.',
     args: { id: t.arg.id() },
     resolve: (_q, _root, { id }, ctx) => setAdminActive(ctx.app, adminActor(ctx), id, false),
   }),
   reactivateAdmin: t.prismaField({
     type: 'AdminUser',
-    authScopes: { permission: 'admins:manage' },
-    extensions: audits('admin.reactivate'),
-    errors: { types: commonErrors },
+    ...adminMutation('admins:manage', 'admin.reactivate'),
     args: { id: t.arg.id() },
     resolve: (_q, _root, { id }, ctx) => setAdminActive(ctx.app, adminActor(ctx), id, true),
   }),
   revokeAdminSession: t.boolean({
-    authScopes: { permission: 'admins:manage' },
-    extensions: audits('admin.revokeSession'),
-    errors: { types: commonErrors },
+    ...adminMutation('admins:manage', 'admin.revokeSession'),
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
       await revokeSession(ctx.app, adminActor(ctx), id);
@@ -199,17 +189,13 @@ builder.mutationFields((t) => ({
   }),
   createTenantApiKey: t.field({
     type: CreatedApiKey,
-    authScopes: { permission: 'apiKeys:write' },
-    extensions: audits('apiKey.create'),
-    errors: { types: commonErrors },
+    ...adminMutation('apiKeys:write', 'apiKey.create'),
     args: { input: t.arg({ type: CreateApiKeyInput }) },
     resolve: (_root, { input }, ctx) => createApiKey(ctx.app, adminActor(ctx), input),
   }),
   revokeTenantApiKey: t.prismaField({
     type: 'TenantApiKey',
-    authScopes: { permission: 'apiKeys:write' },
-    extensions: audits('apiKey.revoke'),
-    errors: { types: commonErrors },
+    ...adminMutation('apiKeys:write', 'apiKey.revoke'),
     args: { id: t.arg.id() },
     resolve: (_q, _root, { id }, ctx) => revokeApiKey(ctx.app, adminActor(ctx), id),
   }),

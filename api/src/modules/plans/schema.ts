@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
-import { commonErrors } from '../../graphql/errors.ts';
-import { adminActor, audits, withoutNulls } from '../../graphql/helpers.ts';
+import { adminActor, adminMutation, withoutNulls } from '../../graphql/helpers.ts';
 import { createPlan, deletePlan, planWhere, setPlanArchived, updatePlan } from './service.ts';
 
 export const PlanStatusEnum = builder.enumType('PlanStatus', { values: ['ACTIVE', 'ARCHIVED'] as const });
@@ -98,41 +97,31 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createPlan: t.prismaField({
     type: 'Plan',
-    authScopes: { permission: 'plans:write' },
-    extensions: audits('plan.create'),
-    errors: { types: commonErrors },
+    ...adminMutation('plans:write', 'plan.create'),
     args: { input: t.arg({ type: CreatePlanInput }) },
     resolve: (_query, _root, { input }, ctx) => createPlan(ctx.app, adminActor(ctx), withoutNulls(input) as never),
   }),
   updatePlan: t.prismaField({
     type: 'Plan',
-    authScopes: { permission: 'plans:write' },
-    extensions: audits('plan.update'),
-    errors: { types: commonErrors },
+    ...adminMutation('plans:write', 'plan.update'),
     args: { id: t.arg.id(), input: t.arg({ type: UpdatePlanInput }) },
     resolve: (_query, _root, { id, input }, ctx) => updatePlan(ctx.app, adminActor(ctx), id, withoutNulls(input)),
   }),
   archivePlan: t.prismaField({
     type: 'Plan',
-    authScopes: { permission: 'plans:write' },
-    extensions: audits('plan.archive'),
-    errors: { types: commonErrors },
+    ...adminMutation('plans:write', 'plan.archive'),
     args: { id: t.arg.id() },
     resolve: (_query, _root, { id }, ctx) => setPlanArchived(ctx.app, adminActor(ctx), id, true),
   }),
   unarchivePlan: t.prismaField({
     type: 'Plan',
-    authScopes: { permission: 'plans:write' },
-    extensions: audits('plan.unarchive'),
-    errors: { types: commonErrors },
+    ...adminMutation('plans:write', 'plan.unarchive'),
     args: { id: t.arg.id() },
     resolve: (_query, _root, { id }, ctx) => setPlanArchived(ctx.app, adminActor(ctx), id, false),
   }),
   deletePlan: t.prismaField({
     type: 'Plan',
-    authScopes: { permission: 'plans:write' },
-    extensions: audits('plan.delete'),
-    errors: { types: commonErrors },
+    ...adminMutation('plans:write', 'plan.delete'),
     description: 'Deletes a plan no tenant has ever used; a plan in use can only be archived.',
     args: { id: t.arg.id() },
     resolve: (_query, _root, { id }, ctx) => deletePlan(ctx.app, adminActor(ctx), id),

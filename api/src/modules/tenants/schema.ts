@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
-import { commonErrors } from '../../graphql/errors.ts';
-import { adminActor, audits, requireTenant, withoutNulls } from '../../graphql/helpers.ts';
+import { adminActor, adminMutation, requireTenant, withoutNulls } from '../../graphql/helpers.ts';
 import { readSettings } from './settings.ts';
 import {
   activateTenant, changeTenantPlan, createTenant, deleteTenant, suspendTenant, TENANT_SORTS, TENANT_STATUSES,
@@ -176,51 +175,39 @@ function cleanTenantInput<T extends { settings?: object | null }>(input: T) {
 builder.mutationFields((t) => ({
   createTenant: t.prismaField({
     type: 'Tenant',
-    authScopes: { permission: 'tenants:write' },
-    extensions: audits('tenant.create'),
-    errors: { types: commonErrors },
+    ...adminMutation('tenants:write', 'tenant.create'),
     description: 'Creates a tenant on a trial of its plan and queues its onboarding.',
     args: { input: t.arg({ type: CreateTenantInput }) },
     resolve: (_q, _root, { input }, ctx) => createTenant(ctx.app, adminActor(ctx), cleanTenantInput(input) as never),
   }),
   updateTenant: t.prismaField({
     type: 'Tenant',
-    authScopes: { permission: 'tenants:write' },
-    extensions: audits('tenant.update'),
-    errors: { types: commonErrors },
+    ...adminMutation('tenants:write', 'tenant.update'),
     args: { id: t.arg.id(), input: t.arg({ type: UpdateTenantInput }) },
     resolve: (_q, _root, { id, input }, ctx) => updateTenant(ctx.app, adminActor(ctx), id, cleanTenantInput(input)),
   }),
   changeTenantPlan: t.prismaField({
     type: 'Tenant',
-    authScopes: { permission: 'tenants:plan' },
-    extensions: audits('tenant.changePlan'),
-    errors: { types: commonErrors },
+    ...adminMutation('tenants:plan', 'tenant.changePlan'),
     args: { id: t.arg.id(), planId: t.arg.id() },
     resolve: (_q, _root, { id, planId }, ctx) => changeTenantPlan(ctx.app, adminActor(ctx), id, planId),
   }),
   suspendTenant: t.prismaField({
     type: 'Tenant',
-    authScopes: { permission: 'tenants:write' },
-    extensions: audits('tenant.suspend'),
-    errors: { types: commonErrors },
+    ...adminMutation('tenants:write', 'tenant.suspend'),
     description: "Suspends a tenant: its API keys stop working until it is activated again.",
     args: { id: t.arg.id(), reason: t.arg.string() },
     resolve: (_q, _root, { id, reason }, ctx) => suspendTenant(ctx.app, adminActor(ctx), id, reason),
   }),
   activateTenant: t.prismaField({
     type: 'Tenant',
-    authScopes: { permission: 'tenants:write' },
-    extensions: audits('tenant.activate'),
-    errors: { types: commonErrors },
+    ...adminMutation('tenants:write', 'tenant.activate'),
     args: { id: t.arg.id() },
     resolve: (_q, _root, { id }, ctx) => activateTenant(ctx.app, adminActor(ctx), id),
   }),
   deleteTenant: t.prismaField({
     type: 'Tenant',
-    authScopes: { permission: 'tenants:write' },
-    extensions: audits('tenant.delete'),
-    errors: { types: commonErrors },
+    ...adminMutation('tenants:write', 'tenant.delete'),
     description: 'Soft-deletes a tenant: data is kept, status becomes DELETED and its keys stop working.',
     args: { id: t.arg.id() },
     resolve: (_q, _root, { id }, ctx) => deleteTenant(ctx.app, adminActor(ctx), id),
