@@ -137,6 +137,8 @@ describe('audit log', () => {
     expect(byPrefix.data.auditEvents.totalCount).toBe(6);
     const future: any = await p.gql(Q, { f: { from: new Date(Date.now() + 60_000).toISOString() } }, owner.token);
     expect(future.data.auditEvents.totalCount).toBe(0);
+    const tooMany: any = await p.gql(`{ auditEvents(first: 500) { totalCount } }`, {}, owner.token);
+    expect(tooMany.errors[0]).toMatchObject({ message: 'first: at most 200', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('streams the filtered log as CSV to an admin session only', async () => {

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { actorOf } from '../modules/auth/service.ts';
 import type { AuditActor } from '../modules/audit/service.ts';
 import type { Permission } from '../modules/auth/permissions.ts';
+import type { KeysetPage } from '../lib/cursor.ts';
 import { commonErrors } from './errors.ts';
 import type { AdminPrincipal, Context, TenantPrincipal } from './context.ts';
 
@@ -44,4 +45,12 @@ export function adminMutation(permission: Permission, ...actions: string[]) {
 /** GraphQL gives explicit nulls for omitted optional input fields; services want them absent. */
 export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as never;
+}
+
+/** A relay connection for a keyset page. */
+export function connectionOf<T>(page: KeysetPage<T>, after: string | null | undefined) {
+  return {
+    edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i]! })),
+    pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: page.cursors[0] ?? null, endCursor: page.endCursor },
+  };
 }

@@ -1,6 +1,5 @@
 import { builder } from '../../graphql/builder.ts';
-import { withoutNulls } from '../../graphql/helpers.ts';
-import { encodeCursor } from '../../lib/cursor.ts';
+import { connectionOf, withoutNulls } from '../../graphql/helpers.ts';
 import { countAuditEvents, listAuditEvents } from './service.ts';
 
 const ActorTypeEnum = builder.enumType('ActorType', { values: ['ADMIN', 'TENANT', 'SYSTEM'] as const });
@@ -50,11 +49,7 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx) => {
         const filter = withoutNulls(args.filter ?? {});
         const page = await listAuditEvents(ctx.app.prisma, { filter, first: args.first ?? 50, after: args.after });
-        return {
-          filter,
-          edges: page.nodes.map((node) => ({ node, cursor: encodeCursor({ at: node.occurredAt, id: node.id }) })),
-          pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(args.after), startCursor: null, endCursor: page.endCursor },
-        };
+        return { ...connectionOf(page, args.after), filter };
       },
     },
     {

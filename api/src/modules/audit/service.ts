@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../../db/client.ts';
 import type { ActorType, AdminRole } from '../../generated/prisma/enums.ts';
 import type { AuditEvent } from '../../generated/prisma/client.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { keysetPage, olderThan, type KeysetPage } from '../../lib/cursor.ts';
 import { parseInput } from '../../lib/errors.ts';
 import { diffRecords, toJson } from './diff.ts';
 
@@ -103,44 +103,22 @@ export function auditWhere(filter: AuditFilter = {}): Prisma.AuditEventWhereInpu
   };
 }
 
-export interface Page<T> {
-  nodes: T[];
-  endCursor: string | null;
-  hasNextPage: boolean;
-}
+const pageSizeSchema = z.object({ first: z.number().int().min(1, 'at least 1').max(200, 'at most 200') });
 
 /** Newest first, keyset-paginated on (occurredAt, id). */
 export async function listAuditEvents(
   prisma: PrismaClient,
   args: { filter?: AuditFilter; first: number; after?: string | null },
-): Promise<Page<AuditEvent>> {
-  const first = Math.min(Math.max(args.first, 1), 200);
+): Promise<KeysetPage<AuditEvent>> {
+  const { first } = parseInput(pageSizeSchema, { first: args.first }, []);
   const where = auditWhere(args.filter);
-  const cursor = args.after ? decodeCursor(args.after) : null;
+  const after = olderThan('occurredAt', args.after);
   const rows = await prisma.auditEvent.findMany({
-    where: cursor
-      ? {
-          AND: [
-            where,
-            {
-              OR: [
-                { occurredAt: { lt: cursor.at } },
-                { occurredAt: cursor.at, id: { lt: cursor.id } },
-              ],
-            },
-          ],
-        }
-      : where,
+    where: after ? { AND: [where, after] } : where,
     orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
     take: first + 1,
   });
-  const nodes = rows.slice(0, first);
-  const last = nodes.at(-1);
-  return {
-    nodes,
-    hasNextPage: rows.length > first,
-    endCursor: last ? encodeCursor({ at: last.occurredAt, id: last.id }) : null,
-  };
+  return keysetPage(rows, first, (e) => e.occurredAt);
 }
 
 export function countAuditEvents(prisma: PrismaClient, filter?: AuditFilter): Promise<number> {
@@ -161,7 +139,7 @@ export async function* iterateAuditEvents(
   let after: string | null = null;
   let sent = 0;
   while (sent < limit) {
-    const page: Page<AuditEvent> = await listAuditEvents(prisma, { filter, first: Math.min(200, limit - sent), after });
+    const page: KeysetPage<AuditEvent> = await listAuditEvents(prisma, { filter, first: Math.min(200, limit - sent), after });
     for (const node of page.nodes) yield node;
     sent += page.nodes.length;
     if (!page.hasNextPage) return;

@@ -1,6 +1,5 @@
 import { builder } from '../../graphql/builder.ts';
-import { withoutNulls } from '../../graphql/helpers.ts';
-import { encodeCursor } from '../../lib/cursor.ts';
+import { connectionOf, withoutNulls } from '../../graphql/helpers.ts';
 import { jobStats, listJobRuns, type TaskStats } from './service.ts';
 
 const JobOutcomeEnum = builder.enumType('JobOutcome', { values: ['SUCCESS', 'FAILURE'] as const });
@@ -59,11 +58,7 @@ builder.queryFields((t) => ({
           first: args.first ?? 50,
           after: args.after,
         });
-        return {
-          totalCount: page.totalCount,
-          edges: page.nodes.map((node) => ({ node, cursor: encodeCursor({ at: node.startedAt, id: node.id }) })),
-          pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(args.after), startCursor: null, endCursor: page.endCursor },
-        };
+        return { ...connectionOf(page, args.after), totalCount: page.totalCount };
       },
     },
     {

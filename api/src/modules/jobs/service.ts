@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../../db/client.ts';
 import type { JobRun } from '../../generated/prisma/client.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { keysetPage, olderThan, type KeysetPage } from '../../lib/cursor.ts';
 import { parseInput } from '../../lib/errors.ts';
 
 export const MAX_PAGE_SIZE = 200;
@@ -26,10 +26,7 @@ const listArgsSchema = z.object({
   after: z.string().min(1).nullish(),
 });
 
-export interface JobRunPage {
-  nodes: JobRun[];
-  endCursor: string | null;
-  hasNextPage: boolean;
+export interface JobRunPage extends KeysetPage<JobRun> {
   /** Runs matching the filter, all pages together. */
   totalCount: number;
 }
@@ -50,30 +47,16 @@ export async function listJobRuns(
 ): Promise<JobRunPage> {
   const { filter, first, after } = parseInput(listArgsSchema, args, []);
   const where = jobRunWhere(filter);
-  const cursor = after ? decodeCursor(after) : null;
+  const older = olderThan('startedAt', after);
   const [rows, totalCount] = await Promise.all([
     prisma.jobRun.findMany({
-      where: cursor
-        ? {
-            AND: [
-              where,
-              { OR: [{ startedAt: { lt: cursor.at } }, { startedAt: cursor.at, id: { lt: cursor.id } }] },
-            ],
-          }
-        : where,
+      where: older ? { AND: [where, older] } : where,
       orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
       take: first + 1,
     }),
     prisma.jobRun.count({ where }),
   ]);
-  const nodes = rows.slice(0, first);
-  const last = nodes.at(-1);
-  return {
-    nodes,
-    hasNextPage: rows.length > first,
-    endCursor: last ? encodeCursor({ at: last.startedAt, id: last.id }) : null,
-    totalCount,
-  };
+  return { ...keysetPage(rows, first, (run) => run.startedAt), totalCount };
 }
 
 export interface TaskStats {
