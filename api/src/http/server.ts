@@ -16,7 +16,7 @@ import type { Context } from '../graphql/context.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../lib/errors.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
-import { auditCsvHandler } from './exports.ts';
+import { csvExportHandler } from './exports.ts';
 import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
 import { readiness } from './health.ts';
 
@@ -130,7 +130,7 @@ export async function startServer(
     const report = await readiness(app, options.workerMode);
     res.status(report.ready ? 200 : 503).json(report);
   });
-  web.get('/exports/audit-events.csv', auditCsvHandler(app));
+  web.get('/exports/:name.csv', csvExportHandler(app));
 
   const admin = apollo(adminSchema, env, httpServer, options.plugins ?? []);
   const tenant = apollo(tenantSchema, env, httpServer, options.plugins ?? []);

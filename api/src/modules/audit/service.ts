@@ -124,25 +124,3 @@ export async function listAuditEvents(
 export function countAuditEvents(prisma: PrismaClient, filter?: AuditFilter): Promise<number> {
   return prisma.auditEvent.count({ where: auditWhere(filter) });
 }
-
-export const AUDIT_CSV_COLUMNS = [
-  'occurredAt', 'action', 'actorType', 'actorEmail', 'actorRole', 'actorId', 'impersonatorId', 'tenantId',
-  'targetType', 'targetId', 'diff', 'requestId', 'ip', 'userAgent', 'id',
-] as const;
-
-/** Every matching entry, newest first, in pages, for streaming exports. */
-export async function* iterateAuditEvents(
-  prisma: PrismaClient,
-  filter: AuditFilter,
-  limit: number,
-): AsyncGenerator<AuditEvent> {
-  let after: string | null = null;
-  let sent = 0;
-  while (sent < limit) {
-    const page: KeysetPage<AuditEvent> = await listAuditEvents(prisma, { filter, first: Math.min(200, limit - sent), after });
-    for (const node of page.nodes) yield node;
-    sent += page.nodes.length;
-    if (!page.hasNextPage) return;
-    after = page.endCursor;
-  }
-}

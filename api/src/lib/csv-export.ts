@@ -1,0 +1,43 @@
+import type { App } from '../app.ts';
+
+/** Reads one query-string parameter; empty means absent. */
+export type ParamReader = (name: string) => string | undefined;
+
+/**
+ * A list that can be exported as CSV: its columns, how the query string becomes its filter (the same
+ * filter as the GraphQL list, so an export matches the screen), and its rows in pages.
+ */
+export interface CsvExport<Filter, Row> {
+  columns: readonly (keyof Row & string)[];
+  /** Throws InputError for bad parameters, which becomes a 400 naming the parameter. */
+  parseFilter(param: ParamReader): Filter;
+  count(app: App, filter: Filter): Promise<number>;
+  /** One page of rows after `after` (an opaque cursor), with the cursor of the next page. */
+  page(app: App, filter: Filter, size: number, after: string | null): Promise<{ rows: Row[]; next: string | null }>;
+}
+
+/** Every row of an export up to `limit`, fetched page by page so memory stays flat. */
+export async function* exportRows<F, R>(app: App, spec: CsvExport<F, R>, filter: F, limit: number): AsyncGenerator<R> {
+  let after: string | null = null;
+  let sent = 0;
+  while (sent < limit) {
+    const { rows, next }: { rows: R[]; next: string | null } = await spec.page(app, filter, Math.min(500, limit - sent), after);
+    for (const row of rows) yield row;
+    sent += rows.length;
+    if (!next) return;
+    after = next;
+  }
+}
+
+/** A CSV cell: ISO times, JSON for objects and arrays, empty for null. */
+export function csvCell(value: unknown): string | number | boolean {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value as string | number | boolean;
+}
+
+export function dateParam(param: ParamReader, name: string): Date | undefined {
+  const value = param(name);
+  return value ? new Date(value) : undefined;
+}

@@ -1,0 +1,37 @@
+import type { Tenant } from '../../generated/prisma/client.ts';
+import { InputError } from '../../lib/errors.ts';
+import { dateParam, type CsvExport } from '../../lib/csv-export.ts';
+import { TENANT_SORTS, TENANT_STATUSES, tenantWhere, type TenantFilter, type TenantSort } from './service.ts';
+
+type TenantRow = Tenant & { planCode: string; planName: string };
+
+export const tenantsExport: CsvExport<{ filter: TenantFilter; sort: TenantSort }, TenantRow> = {
+  columns: [
+    'id', 'name', 'slug', 'status', 'planCode', 'planName', 'ownerName', 'ownerEmail', 'trialEndsAt',
+    'suspensionReason', 'onboardedAt', 'deletedAt', 'createdAt', 'updatedAt',
+  ],
+  parseFilter(param) {
+    const status = param('status')?.split(',').filter(Boolean) as (typeof TENANT_STATUSES)[number][] | undefined;
+    const sort = (param('sort') ?? 'CREATED_AT_DESC') as TenantSort;
+    if (!(sort in TENANT_SORTS)) throw InputError.field('sort', `one of ${Object.keys(TENANT_SORTS).join(', ')}`);
+    const filter: TenantFilter = {
+      status, planId: param('planId'), search: param('search'),
+      createdFrom: dateParam(param, 'createdFrom'), createdTo: dateParam(param, 'createdTo'),
+    };
+    tenantWhere(filter); // validates
+    return { filter, sort };
+  },
+  count: (app, { filter }) => app.prisma.tenant.count({ where: tenantWhere(filter) }),
+  async page(app, { filter, sort }, size, after) {
+    // Prisma's cursor pagination works with any of the list's sort orders (each ends on the unique id).
+    const rows = await app.prisma.tenant.findMany({
+      where: tenantWhere(filter),
+      orderBy: TENANT_SORTS[sort],
+      include: { plan: { select: { code: true, name: true } } },
+      take: size + 1,
+      ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+    });
+    const page = rows.slice(0, size).map(({ plan, ...t }) => ({ ...t, planCode: plan.code, planName: plan.name }));
+    return { rows: page, next: rows.length > size ? page.at(-1)!.id : null };
+  },
+};
