@@ -115,7 +115,7 @@ describe('subscriptions', () => {
       new Promise<number>((resolve) => {
         const client = createClient({
           url, webSocketImpl: class extends WebSocket { constructor(u: string, proto: string) { super(u, proto, opts); } },
-          connectionParams: params, lazy: false, retryAttempts: 0,
+          connectionParams: params, lazy: false, retryAttempts: 0, onNonLazyError: () => {},
           on: { closed: (e) => resolve((e as { code: number }).code) },
         });
         client.on('error', () => {});
