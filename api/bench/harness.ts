@@ -3,23 +3,12 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyMigrations } from '@opsgraph/prisma/migrate';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../src/lib/process.ts';
 
 /** A migrated database: BENCH_DATABASE_URL if set (it will be written to), else a fresh embedded server. */
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {

@@ -9,23 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accepts, freePort } from '../src/lib/process.ts';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
 const DEMO_EMAIL = 'owner@opsgraph.dev';
 const DEMO_PASSWORD = 'opsgraph-demo-password';
 
 // ─── helpers ─────────────────────────────────────────────────────────────────
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Holds a port until released, like another program using it. */
 function occupy(port: number, host: string): Promise<net.Server> {
@@ -156,23 +146,6 @@ async function processesMentioning(needle: string): Promise<{ pid: number; cmdli
     if (cmdline.includes(needle)) found.push({ pid: Number(entry), cmdline: cmdline.split('\0').join(' ').trim() });
   }
   return found;
-}
-
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.setTimeout(1_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** Waits (up to `timeoutMs`) until no postgres process serves this data dir and nothing listens on its port. */

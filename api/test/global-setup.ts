@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { applyMigrations, defaultMigrationsDir } from '@opsgraph/prisma/migrate';
@@ -10,6 +9,7 @@ import { runMigrations } from 'graphile-worker';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { databaseUrlOn, withAdmin } from './db.ts';
+import { freePort } from '../src/lib/process.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -112,13 +112,3 @@ async function templateFingerprint(): Promise<string> {
   return `opsgraph test template ${hash.digest('hex')}`;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -3,29 +3,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPgLogger, type EmbeddedPostgres } from './embedded.ts';
+import { accepts, freePort, isAlive, waitForExit } from '../lib/process.ts';
 
 const isRoot = process.getuid?.() === 0;
 // Throwaway clusters: no fsync (survives a killed server, not a power cut). synchronous_commit stays on, or a
 // commit just before the SIGKILL below would be lost legitimately.
 const settings = { fsync: 'off' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function recordingLog(): EmbeddedPgLogger & { warnings: string[]; infos: string[] } {
   const warnings: string[] = [];
@@ -41,35 +30,6 @@ async function query<T extends pg.QueryResultRow = any>(url: string, sql: string
   } finally {
     await client.end();
   }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 const postmasterPid = async (dataDir: string) =>

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { isAlive, waitForExit } from '../lib/process.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -213,26 +214,8 @@ async function chooseDataDir(requested: string, runAs: OsUser | 'unknown' | null
   return fallback;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function readProc(pid: number, file: string): Promise<string | null> {
   return fs.readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => null);
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
 }
 
 /** Asks a postmaster to shut down (fast), escalating to immediate shutdown and SIGKILL. */
