@@ -190,3 +190,17 @@ describe('tenants', () => {
     await worker.stop();
   });
 });
+
+describe('deleted tenants', () => {
+  it('keeps a deleted tenant but refuses further changes with a conflict', async () => {
+    const { tenantId, planId: otherPlan } = await p.makeTenant();
+    await p.gql(`mutation($id: ID!) { deleteTenant(id: $id) { __typename } }`, { id: tenantId }, owner);
+    const update = await p.gql(`mutation($id: ID!) { updateTenant(id: $id, input: { name: "Zombie" }) { __typename ... on ConflictError { message field } } }`, { id: tenantId }, owner);
+    expect(update.data!.updateTenant).toMatchObject({ __typename: 'ConflictError', field: 'id' });
+    const change = await p.gql(`mutation($id: ID!, $plan: ID!) { changeTenantPlan(id: $id, planId: $plan) { __typename } }`, { id: tenantId, plan: otherPlan }, owner);
+    expect(change.data!.changeTenantPlan.__typename).toBe('ConflictError');
+    const activate = await p.gql(`mutation($id: ID!) { activateTenant(id: $id) { __typename ... on InvalidTransitionError { currentStatus requestedStatus } } }`, { id: tenantId }, owner);
+    expect(activate.data!.activateTenant).toEqual({ __typename: 'InvalidTransitionError', currentStatus: 'DELETED', requestedStatus: 'ACTIVE' });
+    expect((await p.app.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).name).not.toBe('Zombie');
+  });
+});

@@ -14,9 +14,9 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return value && /^[A-Za-z0-9._:-]{8,128}$/.test(value) ? value : randomUUID();
 }
 
-export function metaFrom(req: IncomingMessage, requestId: string): RequestMeta {
+export function metaFrom(req: IncomingMessage, requestId: string, ip = req.socket.remoteAddress): RequestMeta {
   const ua = req.headers['user-agent'];
-  return { requestId, ip: req.socket.remoteAddress ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null };
+  return { requestId, ip: ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null };
 }
 
 /** Bearer token from the Authorization header, else the console's session cookie. */

@@ -142,7 +142,8 @@ export async function startServer(
 
   // Each request is authenticated once; its principal picks the graph it may see.
   const contextFor = async (req: Request, res: Response): Promise<Context> => {
-    const meta = metaFrom(req, String(req.id));
+    // req.ip honours X-Forwarded-For from a proxy on loopback (the console's server).
+    const meta = metaFrom(req, String(req.id), req.ip);
     const secure = env.isProduction;
     return buildContext(app, meta, tokenFrom(req.headers), {
       setSessionCookie: (token, expiresAt) => {
@@ -154,8 +155,10 @@ export async function startServer(
       },
     });
   };
-  const adminHandler = expressMiddleware(admin, { context: async ({ req, res }) => (req as RequestWithContext).graphqlContext ?? contextFor(req, res) });
-  const tenantHandler = expressMiddleware(tenant, { context: async ({ req, res }) => (req as RequestWithContext).graphqlContext ?? contextFor(req, res) });
+  // The context is built (and the caller authenticated) once, below, before choosing the graph.
+  const contextOf = async ({ req }: { req: Request }) => (req as RequestWithContext).graphqlContext!;
+  const adminHandler = expressMiddleware(admin, { context: contextOf });
+  const tenantHandler = expressMiddleware(tenant, { context: contextOf });
 
   web.get('/graphql', (req, res, next) => {
     if (graphiqlPage && req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {

@@ -63,6 +63,11 @@ export function assertTransition(current: TenantStatus, action: keyof typeof tra
   }
 }
 
+/** A deleted tenant is kept for its data but no longer changed. */
+function assertNotDeleted(tenant: Tenant): void {
+  if (tenant.status === 'DELETED') throw new ConflictError(`Tenant ${tenant.slug} is deleted and can no longer be changed`, 'id');
+}
+
 async function loadTenant(tx: Tx, id: string): Promise<Tenant> {
   const tenant = z.uuid().safeParse(id).success ? await tx.tenant.findUnique({ where: { id } }) : null;
   if (!tenant) throw new NotFoundError('Tenant', id);
@@ -127,7 +132,7 @@ export async function updateTenant(app: App, actor: AuditActor, id: string, inpu
   const data = parseInput(updateTenantSchema, input);
   return runAudited(app.prisma, actor, async (tx, audit) => {
     const before = await loadTenant(tx, id);
-    if (before.status === 'DELETED') throw new InvalidTransitionError('Tenant', before.status, before.status);
+    assertNotDeleted(before);
     if (data.slug) await assertSlugFree(tx, data.slug, id);
     const settings = data.settings
       ? parseInput(tenantSettingsSchema, { ...defaultTenantSettings, ...(before.settings as object), ...data.settings }, ['input', 'settings'])
@@ -143,7 +148,7 @@ export async function changeTenantPlan(app: App, actor: AuditActor, id: string, 
   parseInput(z.object({ planId: z.uuid('not a valid id') }), { planId });
   return runAudited(app.prisma, actor, async (tx, audit) => {
     const before = await loadTenant(tx, id);
-    if (before.status === 'DELETED') throw new InvalidTransitionError('Tenant', before.status, before.status);
+    assertNotDeleted(before);
     const plan = await loadActivePlan(tx, planId, 'input.planId');
     const after = await tx.tenant.update({ where: { id }, data: { planId: plan.id } });
     await audit({ action: 'tenant.changePlan', targetType: 'Tenant', targetId: id, tenantId: id, before, after });
