@@ -3,7 +3,7 @@ import { createApp } from '../src/app.ts';
 import { env } from '../src/env.ts';
 import { startServer } from '../src/http/server.ts';
 
-const app = createApp({ databaseUrl: env.DATABASE_URL!, poolSize: 10 });
+const app = createApp({ databaseUrl: env.DATABASE_URL!, poolSize: env.DATABASE_POOL_MAX });
 const server = await startServer(app, env, { workerMode: 'none', host: '127.0.0.1' });
 process.on('SIGTERM', async () => {
   await server.close();

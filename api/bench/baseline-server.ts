@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import pg from 'pg';
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_MAX) });
 const SQL = `
   SELECT json_build_object('data', json_build_object('tenants', json_build_object('edges', coalesce(json_agg(
     json_build_object('node', json_build_object('id', t.id, 'name', t.name, 'status', t.status,

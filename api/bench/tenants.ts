@@ -1,4 +1,5 @@
 // pnpm bench:tenants — 10,000 tenants; the admin tenants query under load vs a bare node+pg baseline.
+import os from 'node:os';
 import pg from 'pg';
 import { hashPassword } from '../src/lib/password.ts';
 import { newSessionToken, sha256 } from '../src/lib/tokens.ts';
@@ -7,6 +8,8 @@ import { benchDatabase, load, report, spawnServer } from './harness.ts';
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+// Both servers get the same pool; 2 x cores + 1 is the usual PostgreSQL sizing rule.
+const POOL = Number(process.env.BENCH_POOL ?? os.cpus().length * 2 + 1);
 const QUERY = `{ tenants(first: 50, filter: {status: [ACTIVE]}) { edges { node { id name status plan { name monthlyPrice } } } } }`;
 
 const db = await benchDatabase();
@@ -36,8 +39,8 @@ await client.query(
 await client.query('ANALYZE');
 await client.end();
 
-const api = await spawnServer('api-server.ts', { DATABASE_URL: db.url });
-const baseline = await spawnServer('baseline-server.ts', { DATABASE_URL: db.url });
+const api = await spawnServer('api-server.ts', { DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL) });
+const baseline = await spawnServer('baseline-server.ts', { DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL) });
 try {
   const body = JSON.stringify({ query: QUERY });
   const headers = { authorization: `Bearer ${token}` };
@@ -59,6 +62,7 @@ try {
     tenants: TENANTS,
     connections: CONNECTIONS,
     duration_s: DURATION_S,
+    db_pool: POOL,
     query: QUERY,
     ...apiResult,
     baseline: baseResult,

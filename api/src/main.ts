@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const { applied } = await applyMigrations(database.databaseUrl, { log: (msg: string) => logger.info(msg) });
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
-  const app = createApp({ databaseUrl: database.databaseUrl, logger });
+  const app = createApp({ databaseUrl: database.databaseUrl, logger, poolSize: env.DATABASE_POOL_MAX });
   stops.push(() => app.close());
 
   // Listen before seeding: if the port is taken, nothing is seeded and no one-time API key is lost.

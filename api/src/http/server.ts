@@ -1,5 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -94,7 +95,14 @@ function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraP
     includeStacktraceInErrorResponses: false,
     formatError,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), maskingPlugin(env.maskErrors), ...extraPlugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Cache hints are unused here and the plugin wraps every field resolver; GraphiQL is served by us.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      maskingPlugin(env.maskErrors),
+      ...extraPlugins,
+    ],
   });
 }
 
