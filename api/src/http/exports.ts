@@ -6,9 +6,11 @@ import type { App } from '../app.ts';
 import { csvCell, exportRows, type CsvExport } from '../lib/csv-export.ts';
 import { InputError } from '../lib/errors.ts';
 import { auditEventsExport } from '../modules/audit/export.ts';
+import { adminsExport } from '../modules/auth/export.ts';
 import { roleCan } from '../modules/auth/permissions.ts';
 import { authenticate } from '../modules/auth/service.ts';
 import { jobRunsExport } from '../modules/jobs/export.ts';
+import { plansExport } from '../modules/plans/export.ts';
 import { tenantsExport } from '../modules/tenants/export.ts';
 import { tokenFrom } from './context.ts';
 
@@ -16,8 +18,10 @@ export const EXPORT_ROW_LIMIT = 100_000;
 
 /** Every list that exports to CSV, by the name in its URL: /exports/<name>.csv */
 const exportsByName: Record<string, CsvExport<any, any>> = {
+  admins: adminsExport,
   'audit-events': auditEventsExport,
   'job-runs': jobRunsExport,
+  plans: plansExport,
   tenants: tenantsExport,
 };
 

@@ -41,3 +41,17 @@ export function dateParam(param: ParamReader, name: string): Date | undefined {
   const value = param(name);
   return value ? new Date(value) : undefined;
 }
+
+/**
+ * Pages through a Prisma model in any order that ends on the unique id, with Prisma's cursor: `fetch`
+ * gets the Prisma args to spread (take one extra row to know whether there is a next page).
+ */
+export async function idCursorPage<R extends { id: string }>(
+  size: number,
+  after: string | null,
+  fetch: (args: { take: number; cursor?: { id: string }; skip?: number }) => Promise<R[]>,
+): Promise<{ rows: R[]; next: string | null }> {
+  const rows = await fetch({ take: size + 1, ...(after ? { cursor: { id: after }, skip: 1 } : {}) });
+  const page = rows.slice(0, size);
+  return { rows: page, next: rows.length > size ? page.at(-1)!.id : null };
+}

@@ -1,10 +1,10 @@
 import { builder } from '../../graphql/builder.ts';
 import { commonErrors, ErrorInterface } from '../../graphql/errors.ts';
-import { adminActor, adminMutation, audits, requireAdmin } from '../../graphql/helpers.ts';
+import { adminActor, adminMutation, audits, requireAdmin, withoutNulls } from '../../graphql/helpers.ts';
 import { permissionsOf } from './permissions.ts';
 import {
-  AccountLockedError, changeAdminRole, createAdmin, createApiKey, InvalidCredentialsError, login, logout,
-  revokeApiKey, revokeSession, setAdminActive,
+  AccountLockedError, ADMIN_SORTS, adminWhere, changeAdminRole, createAdmin, createApiKey, InvalidCredentialsError, login, logout,
+  revokeApiKey, revokeSession, setAdminActive, type AdminSort,
 } from './service.ts';
 
 export const AdminRoleEnum = builder.enumType('AdminRole', {
@@ -99,6 +99,16 @@ const CreatedApiKey = builder
     }),
   });
 
+const AdminFilterInput = builder.inputType('AdminFilter', {
+  fields: (t) => ({
+    role: t.field({ type: [AdminRoleEnum], required: false }),
+    active: t.boolean({ required: false }),
+    search: t.string({ required: false, description: 'Matches email or name (case-insensitive).' }),
+  }),
+});
+
+const AdminSortEnum = builder.enumType('AdminSort', { values: Object.keys(ADMIN_SORTS) as AdminSort[] });
+
 const CreateAdminInput = builder.inputType('CreateAdminInput', {
   fields: (t) => ({
     email: t.string(),
@@ -124,10 +134,17 @@ builder.queryFields((t) => ({
     resolve: (query, _root, _args, ctx) =>
       ctx.app.prisma.adminUser.findUniqueOrThrow({ ...query, where: { id: requireAdmin(ctx).userId } }),
   }),
-  admins: t.prismaField({
-    type: ['AdminUser'],
+  admins: t.prismaConnection({
+    type: 'AdminUser',
+    cursor: 'id',
     authScopes: { permission: 'read' },
-    resolve: (query, _root, _args, ctx) => ctx.db.adminUser.findMany({ ...query, orderBy: [{ active: 'desc' }, { email: 'asc' }] }),
+    args: {
+      filter: t.arg({ type: AdminFilterInput, required: false }),
+      sort: t.arg({ type: AdminSortEnum, required: false, defaultValue: 'EMAIL_ASC' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.adminUser.findMany({ ...query, where: adminWhere(withoutNulls(args.filter ?? {})), orderBy: ADMIN_SORTS[args.sort ?? 'EMAIL_ASC'] }),
+    totalCount: (_root, args, ctx) => ctx.db.adminUser.count({ where: adminWhere(withoutNulls(args.filter ?? {})) }),
   }),
 }));
 

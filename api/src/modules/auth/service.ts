@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../app.ts';
-import type { PrismaClient } from '../../db/client.ts';
+import type { Prisma, PrismaClient } from '../../db/client.ts';
 import { env } from '../../env.ts';
 import type { AdminRole } from '../../generated/prisma/enums.ts';
 import type { AdminUser } from '../../generated/prisma/client.ts';
@@ -26,7 +26,7 @@ export class AccountLockedError extends DomainError {
 
 /** Throttles `lastSeenAt`/`lastUsedAt` writes to one per minute per session or key. */
 const TOUCH_INTERVAL_MS = 60_000;
-const ADMIN_ROLES = ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] as const;
+export const ADMIN_ROLES = ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] as const;
 
 export function actorOf(principal: AdminPrincipal, meta: RequestMeta): AuditActor {
   return {
@@ -160,6 +160,31 @@ export async function createAdmin(app: App, actor: AuditActor, input: z.input<ty
     return user;
   });
 }
+
+export const adminFilterSchema = z.object({
+  role: z.array(z.enum(ADMIN_ROLES)).optional(),
+  active: z.boolean().optional(),
+  search: z.string().trim().max(200).optional(),
+});
+export type AdminFilter = z.input<typeof adminFilterSchema>;
+
+export function adminWhere(filter: AdminFilter = {}): Prisma.AdminUserWhereInput {
+  const f = parseInput(adminFilterSchema, filter, ['filter']);
+  return {
+    role: f.role?.length ? { in: f.role } : undefined,
+    active: f.active,
+    OR: f.search
+      ? [{ email: { contains: f.search, mode: 'insensitive' } }, { name: { contains: f.search, mode: 'insensitive' } }]
+      : undefined,
+  };
+}
+
+export const ADMIN_SORTS = {
+  EMAIL_ASC: [{ email: 'asc' }, { id: 'asc' }],
+  CREATED_AT_DESC: [{ createdAt: 'desc' }, { id: 'desc' }],
+  LAST_LOGIN_AT_DESC: [{ lastLoginAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
+} as const satisfies Record<string, Prisma.AdminUserOrderByWithRelationInput[]>;
+export type AdminSort = keyof typeof ADMIN_SORTS;
 
 async function loadAdmin(tx: Pick<PrismaClient, 'adminUser'>, id: string): Promise<AdminUser> {
   const user = z.uuid().safeParse(id).success ? await tx.adminUser.findUnique({ where: { id } }) : null;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
 import { adminActor, adminMutation, withoutNulls } from '../../graphql/helpers.ts';
-import { createPlan, deletePlan, planWhere, setPlanArchived, updatePlan } from './service.ts';
+import { createPlan, deletePlan, PLAN_SORTS, planWhere, setPlanArchived, updatePlan, type PlanSort } from './service.ts';
 
 export const PlanStatusEnum = builder.enumType('PlanStatus', { values: ['ACTIVE', 'ARCHIVED'] as const });
 
@@ -43,6 +43,15 @@ export const PlanRef = builder.prismaObject('Plan', {
   }),
 });
 
+const PlanFilterInput = builder.inputType('PlanFilter', {
+  fields: (t) => ({
+    status: t.field({ type: PlanStatusEnum, required: false }),
+    search: t.string({ required: false, description: 'Matches code or name (case-insensitive).' }),
+  }),
+});
+
+const PlanSortEnum = builder.enumType('PlanSort', { values: Object.keys(PLAN_SORTS) as PlanSort[] });
+
 const CreatePlanInput = builder.inputType('CreatePlanInput', {
   fields: (t) => ({
     code: t.string(),
@@ -78,12 +87,17 @@ const UpdatePlanInput = builder.inputType('UpdatePlanInput', {
 });
 
 builder.queryFields((t) => ({
-  plans: t.prismaField({
-    type: ['Plan'],
+  plans: t.prismaConnection({
+    type: 'Plan',
+    cursor: 'id',
     authScopes: { permission: 'read' },
-    args: { status: t.arg({ type: PlanStatusEnum, required: false }) },
+    args: {
+      filter: t.arg({ type: PlanFilterInput, required: false }),
+      sort: t.arg({ type: PlanSortEnum, required: false, defaultValue: 'MONTHLY_PRICE_ASC' }),
+    },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.plan.findMany({ ...query, where: planWhere({ status: args.status }), orderBy: [{ monthlyPrice: 'asc' }, { code: 'asc' }] }),
+      ctx.db.plan.findMany({ ...query, where: planWhere(withoutNulls(args.filter ?? {})), orderBy: PLAN_SORTS[args.sort ?? 'MONTHLY_PRICE_ASC'] }),
+    totalCount: (_root, args, ctx) => ctx.db.plan.count({ where: planWhere(withoutNulls(args.filter ?? {})) }),
   }),
   plan: t.prismaField({
     type: 'Plan',

@@ -1,6 +1,6 @@
 import type { Tenant } from '../../generated/prisma/client.ts';
 import { InputError } from '../../lib/errors.ts';
-import { dateParam, type CsvExport } from '../../lib/csv-export.ts';
+import { dateParam, idCursorPage, type CsvExport } from '../../lib/csv-export.ts';
 import { TENANT_SORTS, TENANT_STATUSES, tenantWhere, type TenantFilter, type TenantSort } from './service.ts';
 
 type TenantRow = Tenant & { planCode: string; planName: string };
@@ -23,15 +23,14 @@ export const tenantsExport: CsvExport<{ filter: TenantFilter; sort: TenantSort }
   },
   count: (app, { filter }) => app.prisma.tenant.count({ where: tenantWhere(filter) }),
   async page(app, { filter, sort }, size, after) {
-    // Prisma's cursor pagination works with any of the list's sort orders (each ends on the unique id).
-    const rows = await app.prisma.tenant.findMany({
-      where: tenantWhere(filter),
-      orderBy: TENANT_SORTS[sort],
-      include: { plan: { select: { code: true, name: true } } },
-      take: size + 1,
-      ...(after ? { cursor: { id: after }, skip: 1 } : {}),
-    });
-    const page = rows.slice(0, size).map(({ plan, ...t }) => ({ ...t, planCode: plan.code, planName: plan.name }));
-    return { rows: page, next: rows.length > size ? page.at(-1)!.id : null };
+    const { rows, next } = await idCursorPage(size, after, (args) =>
+      app.prisma.tenant.findMany({
+        where: tenantWhere(filter),
+        orderBy: TENANT_SORTS[sort],
+        include: { plan: { select: { code: true, name: true } } },
+        ...args,
+      }),
+    );
+    return { rows: rows.map(({ plan, ...t }) => ({ ...t, planCode: plan.code, planName: plan.name })), next };
   },
 };

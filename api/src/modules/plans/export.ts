@@ -1,0 +1,21 @@
+import type { Plan } from '../../generated/prisma/client.ts';
+import { idCursorPage, type CsvExport } from '../../lib/csv-export.ts';
+import { InputError } from '../../lib/errors.ts';
+import { PLAN_SORTS, planWhere, type PlanFilter, type PlanSort } from './service.ts';
+
+export const plansExport: CsvExport<{ filter: PlanFilter; sort: PlanSort }, Plan> = {
+  columns: [
+    'id', 'code', 'name', 'status', 'currency', 'monthlyPrice', 'yearlyPrice', 'trialDays', 'emailsPerMonth',
+    'smsPerMonth', 'seats', 'apiCallsPerMonth', 'entitlements', 'description', 'createdAt', 'updatedAt',
+  ],
+  parseFilter(param) {
+    const sort = (param('sort') ?? 'MONTHLY_PRICE_ASC') as PlanSort;
+    if (!(sort in PLAN_SORTS)) throw InputError.field('sort', `one of ${Object.keys(PLAN_SORTS).join(', ')}`);
+    const filter = { status: param('status') as PlanFilter['status'], search: param('search') };
+    planWhere(filter); // validates
+    return { filter, sort };
+  },
+  count: (app, { filter }) => app.prisma.plan.count({ where: planWhere(filter) }),
+  page: (app, { filter, sort }, size, after) =>
+    idCursorPage(size, after, (args) => app.prisma.plan.findMany({ where: planWhere(filter), orderBy: PLAN_SORTS[sort], ...args })),
+};
