@@ -29,6 +29,9 @@ describe('scopeArgs', () => {
     expect(scopeArgs('TenantApiKey', 'updateMany', { where: {}, data: { name: 'k', tenantId: 'other' } }, T)).toEqual({
       where: { tenantId: T }, data: { name: 'k', tenantId: T },
     });
+    expect(scopeArgs('TenantApiKey', 'upsert', { where: { prefix: 'p' }, create: { tenantId: 'x' }, update: { tenantId: 'x' } }, T)).toEqual({
+      where: { prefix: 'p', AND: [{ tenantId: T }] }, create: { tenantId: T }, update: { tenantId: T },
+    });
     expect(scopeArgs('Tenant', 'update', { where: { id: 'other' }, data: { name: 'n' } }, T)).toEqual({
       where: { id: 'other', AND: [{ id: T }] }, data: { name: 'n' },
     });

@@ -111,7 +111,10 @@ export function scopeArgs(model: string, operation: string, args: Args | undefin
       operation === 'update' || operation === 'delete' || operation === 'upsert'
         ? uniqueWhere(scoped.where, { [column]: tenantId })
         : andWhere(scoped.where, { [column]: tenantId });
-    if (operation === 'upsert') scoped.create = { ...(scoped.create as Args), [column]: tenantId };
+    if (operation === 'upsert') {
+      scoped.create = { ...(scoped.create as Args), [column]: tenantId };
+      if (column !== 'id') scoped.update = { ...(scoped.update as Args), [column]: tenantId };
+    }
     if ('data' in scoped && column !== 'id') scoped.data = { ...(scoped.data as Args), [column]: tenantId };
     return scoped;
   }
