@@ -332,10 +332,11 @@ describe.sequential('pnpm start on one DATA_DIR: first start, SIGTERM, restart',
 
     // The admin created in (a) is still there and can sign in; no second set of demo data.
     const token = await login(httpPort, newAdmin.email, newAdmin.password);
-    const result = await graphql(httpPort, '{ tenantCounts { total } admins { email } }', {}, token);
+    const result = await graphql(httpPort, '{ tenantCounts { total } admins(first: 50) { totalCount edges { node { email } } } }', {}, token);
     expect(result.errors).toBeUndefined();
     expect(result.data.tenantCounts.total).toBe(50);
-    const emails = (result.data.admins as { email: string }[]).map((a) => a.email).sort();
+    expect(result.data.admins.totalCount).toBe(6);
+    const emails = (result.data.admins.edges as { node: { email: string } }[]).map((e) => e.node.email).sort();
     expect(emails).toEqual(
       [newAdmin.email, 'owner@opsgraph.dev', 'admin@opsgraph.dev', 'support@opsgraph.dev', 'billing@opsgraph.dev', 'viewer@opsgraph.dev'].sort(),
     );
