@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { enqueueJob } from '../src/worker/task.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 
@@ -43,5 +45,26 @@ describe('jobs in the admin graph', () => {
   it('rejects a malformed id argument with a clear input error', async () => {
     const res = await p.gql(`{ tenant(id: "nope") { id } }`, {}, viewer);
     expect(res.errors?.[0]).toMatchObject({ message: 'id: not a valid id', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('announces recorded runs live to subscribers', async () => {
+    const events: unknown[] = [];
+    let connected!: () => void;
+    const ready = new Promise<void>((r) => (connected = r));
+    const client = createClient({
+      url: `${p.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false,
+      connectionParams: { authorization: `Bearer ${viewer}` }, on: { connected: () => connected() },
+    });
+    client.subscribe({ query: 'subscription { jobRunsRecorded(task: "tenantOnboard") { task outcome count } }' }, {
+      next: (v) => events.push(v.data?.jobRunsRecorded), error: () => {}, complete: () => {},
+    });
+    await ready;
+    await new Promise((r) => setTimeout(r, 200));
+    await p.makeTenant();
+    const worker = await p.startWorker();
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(events[0]).toEqual({ task: 'tenantOnboard', outcome: 'SUCCESS', count: 1 });
+    await worker.stop();
+    await client.dispose();
   });
 });

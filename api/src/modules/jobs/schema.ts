@@ -82,3 +82,25 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+const JobRunsRecordedEvent = builder
+  .objectRef<{ task: string; outcome: 'SUCCESS' | 'FAILURE'; count: number }>('JobRunsRecordedEvent')
+  .implement({
+    description: 'A batch of job runs was recorded: how many, of which task and outcome.',
+    fields: (t) => ({
+      task: t.exposeString('task'),
+      outcome: t.expose('outcome', { type: JobOutcomeEnum }),
+      count: t.exposeInt('count'),
+    }),
+  });
+
+builder.subscriptionField('jobRunsRecorded', (t) =>
+  t.field({
+    type: JobRunsRecordedEvent,
+    authScopes: { permission: 'read' },
+    description: 'Job runs as they are recorded, optionally for one task.',
+    args: { task: t.arg.string({ required: false }) },
+    subscribe: (_root, { task }, ctx) => ctx.app.pubsub.subscribe('jobRunRecorded', (e) => !task || e.task === task),
+    resolve: (event) => event,
+  }),
+);
