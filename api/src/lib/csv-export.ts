@@ -1,4 +1,5 @@
 import type { App } from '../app.ts';
+import { InputError } from './errors.ts';
 
 /** Reads one query-string parameter; empty means absent. */
 export type ParamReader = (name: string) => string | undefined;
@@ -35,6 +36,13 @@ export function csvCell(value: unknown): string | number | boolean {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') return JSON.stringify(value);
   return value as string | number | boolean;
+}
+
+/** A sort parameter that must name one of a list's sorts. */
+export function sortParam<S extends string>(param: ParamReader, sorts: Record<S, unknown>, fallback: S): S {
+  const sort = param('sort') ?? fallback;
+  if (!(sort in sorts)) throw InputError.field('sort', `one of ${Object.keys(sorts).join(', ')}`);
+  return sort as S;
 }
 
 export function dateParam(param: ParamReader, name: string): Date | undefined {

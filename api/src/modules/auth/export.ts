@@ -1,5 +1,5 @@
 import type { AdminUser } from '../../generated/prisma/client.ts';
-import { idCursorPage, type CsvExport } from '../../lib/csv-export.ts';
+import { idCursorPage, sortParam, type CsvExport } from '../../lib/csv-export.ts';
 import { InputError } from '../../lib/errors.ts';
 import { ADMIN_SORTS, adminWhere, type AdminFilter, type AdminSort } from './service.ts';
 
@@ -8,8 +8,7 @@ type AdminRow = Omit<AdminUser, 'passwordHash'>;
 export const adminsExport: CsvExport<{ filter: AdminFilter; sort: AdminSort }, AdminRow> = {
   columns: ['id', 'email', 'name', 'role', 'active', 'lastLoginAt', 'lockedUntil', 'deactivatedAt', 'createdAt'],
   parseFilter(param) {
-    const sort = (param('sort') ?? 'EMAIL_ASC') as AdminSort;
-    if (!(sort in ADMIN_SORTS)) throw InputError.field('sort', `one of ${Object.keys(ADMIN_SORTS).join(', ')}`);
+    const sort = sortParam(param, ADMIN_SORTS, 'EMAIL_ASC');
     const active = param('active');
     if (active !== undefined && active !== 'true' && active !== 'false') throw InputError.field('active', 'true or false');
     const filter: AdminFilter = {

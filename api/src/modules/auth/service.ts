@@ -58,7 +58,7 @@ export async function login(app: App, input: { email: string; password: string }
   const now = new Date();
   if (user?.lockedUntil && user.lockedUntil > now) throw new AccountLockedError(user.lockedUntil);
   // Hash even when the user does not exist, so timing does not reveal which emails are registered.
-  const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('not a real password'))));
   if (!user || !user.active || !valid) {
     if (user && user.active) {
       const attempts = user.failedLoginAttempts + 1;
@@ -91,8 +91,8 @@ export async function login(app: App, input: { email: string; password: string }
   return { token, expiresAt, user: updated };
 }
 
-let DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA';
-void hashPassword('not a real password').then((h) => (DUMMY_HASH = h));
+/** A real hash with the real parameters, made once on first use, so unknown emails cost a full verify. */
+let dummyHash: Promise<string> | null = null;
 
 export async function logout(app: App, principal: AdminPrincipal, meta: RequestMeta): Promise<void> {
   await runAudited(app.prisma, actorOf(principal, meta), async (tx, audit) => {

@@ -1,7 +1,7 @@
 import type { JobRun } from '../../generated/prisma/client.ts';
 import { InputError } from '../../lib/errors.ts';
 import { dateParam, type CsvExport } from '../../lib/csv-export.ts';
-import { listJobRuns, type JobRunFilter } from './service.ts';
+import { countJobRuns, listJobRuns, type JobRunFilter } from './service.ts';
 
 export const jobRunsExport: CsvExport<JobRunFilter, JobRun> = {
   columns: ['startedAt', 'task', 'outcome', 'attempt', 'durationMs', 'queuedAt', 'finishedAt', 'errorMessage', 'jobId', 'workerId', 'id'],
@@ -10,9 +10,7 @@ export const jobRunsExport: CsvExport<JobRunFilter, JobRun> = {
     if (outcome !== undefined && outcome !== 'SUCCESS' && outcome !== 'FAILURE') throw InputError.field('outcome', 'SUCCESS or FAILURE');
     return { task: param('task'), outcome, from: dateParam(param, 'from'), to: dateParam(param, 'to') };
   },
-  async count(app, filter) {
-    return (await listJobRuns(app.prisma, { filter, first: 1 })).totalCount;
-  },
+  count: (app, filter) => countJobRuns(app.prisma, filter),
   async page(app, filter, size, after) {
     const page = await listJobRuns(app.prisma, { filter, first: Math.min(size, 200), after });
     return { rows: page.nodes, next: page.hasNextPage ? page.endCursor : null };

@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.ts';
 import { connectionOf, withoutNulls } from '../../graphql/helpers.ts';
-import { jobStats, listJobRuns, type TaskStats } from './service.ts';
+import { countJobRuns, jobStats, listJobRuns, type JobRunFilter, type TaskStats } from './service.ts';
 
 const JobOutcomeEnum = builder.enumType('JobOutcome', { values: ['SUCCESS', 'FAILURE'] as const });
 
@@ -53,17 +53,14 @@ builder.queryFields((t) => ({
       description: 'Job executions, newest first.',
       args: { filter: t.arg({ type: JobRunFilter, required: false }) },
       resolve: async (_root, args, ctx) => {
-        const page = await listJobRuns(ctx.app.prisma, {
-          filter: withoutNulls(args.filter ?? {}),
-          first: args.first ?? 50,
-          after: args.after,
-        });
-        return { ...connectionOf(page, args.after), totalCount: page.totalCount };
+        const filter = withoutNulls(args.filter ?? {});
+        const page = await listJobRuns(ctx.app.prisma, { filter, first: args.first ?? 50, after: args.after });
+        return { ...connectionOf(page, args.after), filter };
       },
     },
     {
       fields: (c) => ({
-        totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
+        totalCount: c.int({ resolve: (conn, _args, ctx) => countJobRuns(ctx.app.prisma, (conn as unknown as { filter: JobRunFilter }).filter) }),
       }),
     },
   ),

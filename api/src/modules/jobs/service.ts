@@ -26,11 +26,6 @@ const listArgsSchema = z.object({
   after: z.string().min(1).nullish(),
 });
 
-export interface JobRunPage extends KeysetPage<JobRun> {
-  /** Runs matching the filter, all pages together. */
-  totalCount: number;
-}
-
 /** `from` and `to` bound `startedAt`, both inclusive (as in the audit log). */
 function jobRunWhere(filter: z.output<typeof jobRunFilterSchema>): Prisma.JobRunWhereInput {
   return {
@@ -44,19 +39,21 @@ function jobRunWhere(filter: z.output<typeof jobRunFilterSchema>): Prisma.JobRun
 export async function listJobRuns(
   prisma: PrismaClient,
   args: { filter?: JobRunFilter; first: number; after?: string | null },
-): Promise<JobRunPage> {
+): Promise<KeysetPage<JobRun>> {
   const { filter, first, after } = parseInput(listArgsSchema, args, []);
   const where = jobRunWhere(filter);
   const older = olderThan('startedAt', after);
-  const [rows, totalCount] = await Promise.all([
-    prisma.jobRun.findMany({
-      where: older ? { AND: [where, older] } : where,
-      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-      take: first + 1,
-    }),
-    prisma.jobRun.count({ where }),
-  ]);
-  return { ...keysetPage(rows, first, (run) => run.startedAt), totalCount };
+  const rows = await prisma.jobRun.findMany({
+    where: older ? { AND: [where, older] } : where,
+    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+    take: first + 1,
+  });
+  return keysetPage(rows, first, (run) => run.startedAt);
+}
+
+/** Runs matching the filter, all pages together (asked for separately: counting costs a scan). */
+export function countJobRuns(prisma: PrismaClient, filter: JobRunFilter = {}): Promise<number> {
+  return prisma.jobRun.count({ where: jobRunWhere(parseInput(jobRunFilterSchema, filter, ['filter'])) });
 }
 
 export interface TaskStats {

@@ -1,6 +1,5 @@
 import type { Plan } from '../../generated/prisma/client.ts';
-import { idCursorPage, type CsvExport } from '../../lib/csv-export.ts';
-import { InputError } from '../../lib/errors.ts';
+import { idCursorPage, sortParam, type CsvExport } from '../../lib/csv-export.ts';
 import { PLAN_SORTS, planWhere, type PlanFilter, type PlanSort } from './service.ts';
 
 export const plansExport: CsvExport<{ filter: PlanFilter; sort: PlanSort }, Plan> = {
@@ -9,8 +8,7 @@ export const plansExport: CsvExport<{ filter: PlanFilter; sort: PlanSort }, Plan
     'smsPerMonth', 'seats', 'apiCallsPerMonth', 'entitlements', 'description', 'createdAt', 'updatedAt',
   ],
   parseFilter(param) {
-    const sort = (param('sort') ?? 'MONTHLY_PRICE_ASC') as PlanSort;
-    if (!(sort in PLAN_SORTS)) throw InputError.field('sort', `one of ${Object.keys(PLAN_SORTS).join(', ')}`);
+    const sort = sortParam(param, PLAN_SORTS, 'MONTHLY_PRICE_ASC');
     const filter = { status: param('status') as PlanFilter['status'], search: param('search') };
     planWhere(filter); // validates
     return { filter, sort };

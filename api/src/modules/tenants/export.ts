@@ -1,6 +1,5 @@
 import type { Tenant } from '../../generated/prisma/client.ts';
-import { InputError } from '../../lib/errors.ts';
-import { dateParam, idCursorPage, type CsvExport } from '../../lib/csv-export.ts';
+import { dateParam, idCursorPage, sortParam, type CsvExport } from '../../lib/csv-export.ts';
 import { TENANT_SORTS, TENANT_STATUSES, tenantWhere, type TenantFilter, type TenantSort } from './service.ts';
 
 type TenantRow = Tenant & { planCode: string; planName: string };
@@ -12,8 +11,7 @@ export const tenantsExport: CsvExport<{ filter: TenantFilter; sort: TenantSort }
   ],
   parseFilter(param) {
     const status = param('status')?.split(',').filter(Boolean) as (typeof TENANT_STATUSES)[number][] | undefined;
-    const sort = (param('sort') ?? 'CREATED_AT_DESC') as TenantSort;
-    if (!(sort in TENANT_SORTS)) throw InputError.field('sort', `one of ${Object.keys(TENANT_SORTS).join(', ')}`);
+    const sort = sortParam(param, TENANT_SORTS, 'CREATED_AT_DESC');
     const filter: TenantFilter = {
       status, planId: param('planId'), search: param('search'),
       createdFrom: dateParam(param, 'createdFrom'), createdTo: dateParam(param, 'createdTo'),
