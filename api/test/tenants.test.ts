@@ -204,3 +204,20 @@ describe('deleted tenants', () => {
     expect((await p.app.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).name).not.toBe('Zombie');
   });
 });
+
+describe('tenant settings', () => {
+  it('updates settings field by field, clears a nullable one with null and refuses null for a required one', async () => {
+    const { tenantId } = await p.makeTenant();
+    const UPDATE = `mutation($id: ID!, $s: TenantSettingsInput!) { updateTenant(id: $id, input: { settings: $s }) {
+      __typename ... on MutationUpdateTenantSuccess { data { settings { timezone locale supportEmail brandColor } } }
+      ... on ValidationError { fieldErrors { field } } } }`;
+    const set = await p.gql(UPDATE, { id: tenantId, s: { supportEmail: 'help@acme.example', timezone: 'Europe/Paris' } }, owner);
+    expect(set.data!.updateTenant.data.settings).toEqual({ timezone: 'Europe/Paris', locale: 'en', supportEmail: 'help@acme.example', brandColor: null });
+    const cleared = await p.gql(UPDATE, { id: tenantId, s: { supportEmail: null } }, owner);
+    expect(cleared.data!.updateTenant.data.settings).toEqual({ timezone: 'Europe/Paris', locale: 'en', supportEmail: null, brandColor: null });
+    const refused = await p.gql(UPDATE, { id: tenantId, s: { timezone: null } }, owner);
+    expect(refused.data!.updateTenant).toEqual({ __typename: 'ValidationError', fieldErrors: [{ field: 'input.settings.timezone' }] });
+    const stored = await p.app.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+    expect(stored.settings).toMatchObject({ timezone: 'Europe/Paris', supportEmail: null });
+  });
+});

@@ -15,6 +15,9 @@ import type { Context } from './context.ts';
 /** The two graphs built from this one builder (see schema.ts). */
 export type SubGraph = 'admin' | 'tenant';
 
+/** Spread into a type or field that tenants may see as well as admins. */
+export const bothGraphs = { subGraphs: ['admin', 'tenant'] as SubGraph[] };
+
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { builder } from '../../graphql/builder.ts';
+import { bothGraphs as both, builder } from '../../graphql/builder.ts';
 import { adminActor, adminMutation, withoutNulls } from '../../graphql/helpers.ts';
 import { createPlan, deletePlan, PLAN_SORTS, planWhere, setPlanArchived, updatePlan, type PlanSort } from './service.ts';
 
@@ -17,8 +17,6 @@ const Quotas = builder
       apiCallsPerMonth: t.exposeInt('apiCallsPerMonth'),
     }),
   });
-
-const both = { subGraphs: ['admin', 'tenant'] as ('admin' | 'tenant')[] };
 
 export const PlanRef = builder.prismaObject('Plan', {
   // Select mode: a query loads only the columns its selection needs.

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { builder } from '../../graphql/builder.ts';
+import { bothGraphs as both, builder } from '../../graphql/builder.ts';
 import { adminActor, adminMutation, requireTenant, withoutNulls } from '../../graphql/helpers.ts';
+import { TENANT_CHANGE_KINDS, type EventMap } from '../../events.ts';
 import { readSettings } from './settings.ts';
 import {
   activateTenant, changeTenantPlan, createTenant, deleteTenant, suspendTenant, TENANT_SORTS, TENANT_STATUSES,
   tenantCountsByStatus, tenantWhere, updateTenant, type TenantSort,
 } from './service.ts';
-
-const both = { subGraphs: ['admin', 'tenant'] as ('admin' | 'tenant')[] };
 
 export const TenantStatusEnum = builder.enumType('TenantStatus', { ...both, values: TENANT_STATUSES });
 const TenantSortEnum = builder.enumType('TenantSort', {
@@ -15,7 +14,7 @@ const TenantSortEnum = builder.enumType('TenantSort', {
 });
 const TenantChangeKindEnum = builder.enumType('TenantChangeKind', {
   ...both,
-  values: ['created', 'updated', 'planChanged', 'suspended', 'activated', 'deleted', 'onboarded'] as const,
+  values: TENANT_CHANGE_KINDS,
 });
 
 const TenantSettingsRef = builder.objectRef<ReturnType<typeof readSettings>>('TenantSettings').implement({
@@ -166,9 +165,10 @@ const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
   }),
 });
 
+/** Omitted fields are left as they are; in settings an explicit null clears a nullable setting. */
 function cleanTenantInput<T extends { settings?: object | null }>(input: T) {
   const clean = withoutNulls(input) as Record<string, unknown>;
-  if (input.settings) clean.settings = withoutNulls(input.settings);
+  if (input.settings) clean.settings = Object.fromEntries(Object.entries(input.settings).filter(([, v]) => v !== undefined));
   return clean;
 }
 
@@ -216,18 +216,12 @@ builder.mutationFields((t) => ({
 
 // ─── subscriptions ───────────────────────────────────────────────────────────
 
-interface TenantChange {
-  tenantId: string;
-  kind: 'created' | 'updated' | 'planChanged' | 'suspended' | 'activated' | 'deleted' | 'onboarded';
-  status: string;
-}
-
-const TenantChangedEvent = builder.objectRef<TenantChange>('TenantChangedEvent').implement({
+const TenantChangedEvent = builder.objectRef<EventMap['tenantChanged']>('TenantChangedEvent').implement({
   ...both,
   fields: (t) => ({
     tenantId: t.exposeID('tenantId'),
     kind: t.expose('kind', { type: TenantChangeKindEnum }),
-    status: t.field({ type: TenantStatusEnum, resolve: (e) => e.status as (typeof TENANT_STATUSES)[number] }),
+    status: t.expose('status', { type: TenantStatusEnum }),
     tenant: t.prismaField({
       type: 'Tenant',
       nullable: true,
