@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { applyMigrations, defaultMigrationsDir } from '@opsgraph/prisma/migrate';
 import { runMigrations } from 'graphile-worker';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { databaseUrlOn, withAdmin } from './db.ts';
@@ -86,7 +87,15 @@ async function buildTemplate(serverUrl: string, log: (msg: string) => void): Pro
     const t0 = Date.now();
     const { applied } = await applyMigrations(templateUrl);
     const t1 = Date.now();
-    await runMigrations({ connectionString: templateUrl });
+    // Our own pool, ended before the template is sealed: graphile ends a pool it made without waiting.
+    const pgPool = new pg.Pool({ connectionString: templateUrl, max: 1 });
+    pgPool.on('error', () => {});
+    pgPool.on('connect', (client) => client.on('error', () => {}));
+    try {
+      await runMigrations({ pgPool });
+    } finally {
+      await pgPool.end();
+    }
     log(`template: ${applied.length} Prisma migration(s) in ${t1 - t0} ms, graphile-worker schema in ${Date.now() - t1} ms`);
     await admin.query(`COMMENT ON DATABASE ${db} IS ${admin.escapeLiteral(fingerprint)}`);
     // Any open connection to a template makes CREATE DATABASE ... TEMPLATE fail: allow none.

@@ -80,6 +80,13 @@ async function stop(handle: WorkerHandle): Promise<void> {
   running.delete(handle);
 }
 
+async function workerConnections(): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_stat_activity
+    WHERE datname = current_database() AND application_name = 'opsgraph-worker'`;
+  return row!.n;
+}
+
 /** Jobs still in graphile's queue that may run again (not permanently failed). */
 async function pendingJobs(): Promise<number> {
   const [row] = await prisma.$queryRaw<{ n: number }[]>`
@@ -195,6 +202,17 @@ describe('startWorker', () => {
     await stop(w);
     expect(await prisma.workerHeartbeat.findUnique({ where: { workerId: w.workerId } })).toBeNull();
     expect(await isWorkerHeartbeatFresh(prisma)).toBe(false);
+  });
+
+  it('has closed all its connections when stop() resolves, so Postgres can stop right after', async () => {
+    const w = await worker();
+    await enqueueJob(prisma, 'runnerTestEcho', { n: 7 });
+    await expect.poll(() => handled.includes(7), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => workerConnections(), { timeout: 5_000 }).toBeGreaterThan(0);
+    await stop(w);
+    // Not polled: an idle connection left open here is cut when Postgres stops, after the error handlers
+    // that would have caught it are gone.
+    expect(await workerConnections()).toBe(0);
   });
 
   it('treats a heartbeat older than the limit as stale', async () => {

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Logger as GraphileLogger, run, runMigrations, type Job, type WorkerEvents } from 'graphile-worker';
+import pg from 'pg';
 import type { PrismaClient } from '../db/client.ts';
 import type { JobOutcome } from '../generated/prisma/enums.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -75,20 +76,21 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   recorder.attach(events);
 
   const graphileLogger = toGraphileLogger(logger);
-  // graphile's schema must exist before we touch its locks (run() would install it only later).
-  await runMigrations({ connectionString: opts.databaseUrl, logger: graphileLogger });
-  // Anything still locked under our id was left by an earlier process with the same id: it is dead.
-  await forceUnlockWorkers(prisma, [workerId]);
-  await beat(prisma, workerId, true);
+  // Our own pool, not graphile's: graphile ends the pool it creates without awaiting it and drops its
+  // error handlers first, so an idle connection cut by a stopping Postgres would crash the process.
+  // One connection stays on LISTEN; the rest serve jobs, completions and cron.
+  const pgPool = workerPool(opts.databaseUrl, concurrency + 2, logger);
   const heartbeat = new Heartbeat(prisma, logger, workerId, heartbeatIntervalMs, recoverLocksAfterMs);
-  await heartbeat.recover();
-
   let runner: Awaited<ReturnType<typeof run>>;
   try {
+    // graphile's schema must exist before we touch its locks (run() would install it only later).
+    await runMigrations({ pgPool, logger: graphileLogger });
+    // Anything still locked under our id was left by an earlier process with the same id: it is dead.
+    await forceUnlockWorkers(prisma, [workerId]);
+    await beat(prisma, workerId, true);
+    await heartbeat.recover();
     runner = await run({
-      connectionString: opts.databaseUrl,
-      // One connection stays on LISTEN; the rest serve jobs, completions and cron.
-      maxPoolSize: concurrency + 2,
+      pgPool,
       concurrency,
       taskList,
       crontab: collectCrontab(),
@@ -99,6 +101,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     });
   } catch (err) {
     await prisma.workerHeartbeat.deleteMany({ where: { workerId } }).catch(() => {});
+    await pgPool.end().catch(() => {});
     throw err;
   }
   heartbeat.start();
@@ -109,6 +112,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     (cleanedUp ??= (async () => {
       await heartbeat.stop();
       await recorder.close();
+      await pgPool.end().catch((err: unknown) => logger.warn({ err }, 'could not close the worker pool'));
       await prisma.workerHeartbeat
         .deleteMany({ where: { workerId } })
         .catch((err: unknown) => logger.warn({ err }, 'could not remove worker heartbeat'));
@@ -133,6 +137,15 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
         await promise.catch(() => {});
       })()),
   };
+}
+
+/** A pool whose error handlers outlive the runner: errors on its connections are logged, never thrown. */
+function workerPool(databaseUrl: string, max: number, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, application_name: 'opsgraph-worker' });
+  // A cut idle connection is dropped by the pool; a checked-out one fails its next query.
+  pool.on('error', (err) => logger.debug({ err }, 'idle worker connection closed'));
+  pool.on('connect', (client) => client.on('error', (err) => logger.debug({ err }, 'worker connection closed')));
+  return pool;
 }
 
 /** True when some worker has beaten within `maxAgeMs` (by the database clock, shared by every host). */
