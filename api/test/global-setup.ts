@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { applyMigrations, defaultMigrationsDir } from '@opsgraph/prisma/migrate';
 import { runMigrations } from 'graphile-worker';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { createPool } from '../src/db/client.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { databaseUrlOn, withAdmin } from './db.ts';
 import { freePort } from '../src/lib/process.ts';
@@ -88,9 +88,7 @@ async function buildTemplate(serverUrl: string, log: (msg: string) => void): Pro
     const { applied } = await applyMigrations(templateUrl);
     const t1 = Date.now();
     // Our own pool, ended before the template is sealed: graphile ends a pool it made without waiting.
-    const pgPool = new pg.Pool({ connectionString: templateUrl, max: 1 });
-    pgPool.on('error', () => {});
-    pgPool.on('connect', (client) => client.on('error', () => {}));
+    const pgPool = createPool(templateUrl, { max: 1 });
     try {
       await runMigrations({ pgPool });
     } finally {

@@ -12,6 +12,33 @@ export interface PrismaOptions {
   onQuery?: (sql: string) => void;
 }
 
+export interface PoolOptions {
+  max: number;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+  Client?: typeof pg.Client;
+  /** Told of every error on the pool's connections; default: ignored. */
+  onError?: (err: Error) => void;
+}
+
+/**
+ * A pg pool whose connection errors are never thrown. A connection cut by the server (restart, shutdown,
+ * DROP DATABASE ... FORCE) emits `error`; with no listener that ends the process. The pool drops a cut
+ * idle connection and replaces it on next use; a checked-out one fails its next query.
+ */
+export function createPool(databaseUrl: string, options: PoolOptions): pg.Pool {
+  const onError = options.onError ?? (() => {});
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max,
+    application_name: options.applicationName,
+    Client: options.Client ?? pg.Client,
+  });
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
+
 export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
   const { onQuery } = options;
   const Client = onQuery
@@ -24,9 +51,6 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
         }
       }
     : pg.Client;
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, Client });
-  // An idle connection dropped by the server (restart, DROP DATABASE ... FORCE) must not crash the process;
-  // the pool replaces it on next use.
-  pool.on('error', () => {});
+  const pool = createPool(databaseUrl, { max: options.max ?? 10, Client });
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }

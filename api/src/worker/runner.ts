@@ -3,8 +3,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Logger as GraphileLogger, run, runMigrations, type Job, type WorkerEvents } from 'graphile-worker';
-import pg from 'pg';
-import type { PrismaClient } from '../db/client.ts';
+import { createPool, type PrismaClient } from '../db/client.ts';
 import type { JobOutcome } from '../generated/prisma/enums.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { TaskDeps } from './deps.ts';
@@ -79,7 +78,11 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   // Our own pool, not graphile's: graphile ends the pool it creates without awaiting it and drops its
   // error handlers first, so an idle connection cut by a stopping Postgres would crash the process.
   // One connection stays on LISTEN; the rest serve jobs, completions and cron.
-  const pgPool = workerPool(opts.databaseUrl, concurrency + 2, logger);
+  const pgPool = createPool(opts.databaseUrl, {
+    max: concurrency + 2,
+    applicationName: 'opsgraph-worker',
+    onError: (err) => logger.debug({ err }, 'worker connection closed'),
+  });
   const heartbeat = new Heartbeat(prisma, logger, workerId, heartbeatIntervalMs, recoverLocksAfterMs);
   let runner: Awaited<ReturnType<typeof run>>;
   try {
@@ -137,15 +140,6 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
         await promise.catch(() => {});
       })()),
   };
-}
-
-/** A pool whose error handlers outlive the runner: errors on its connections are logged, never thrown. */
-function workerPool(databaseUrl: string, max: number, logger: Logger): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, application_name: 'opsgraph-worker' });
-  // A cut idle connection is dropped by the pool; a checked-out one fails its next query.
-  pool.on('error', (err) => logger.debug({ err }, 'idle worker connection closed'));
-  pool.on('connect', (client) => client.on('error', (err) => logger.debug({ err }, 'worker connection closed')));
-  return pool;
 }
 
 /** True when some worker has beaten within `maxAgeMs` (by the database clock, shared by every host). */
