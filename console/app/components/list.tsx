@@ -1,0 +1,119 @@
+import { Link, useLocation, useNavigation, useRevalidator } from '@remix-run/react';
+import type { ReactNode } from 'react';
+import { formatCount, humanize } from '../lib/format.ts';
+import { exportCapNotice, pageHref, withParams } from '../lib/list.ts';
+
+type PageInfo = { hasNextPage: boolean; hasPreviousPage: boolean; startCursor?: string | null; endCursor?: string | null };
+
+/** Title, total, manual refresh and the CSV export of every row the current filters match. */
+export function ListHeader({
+  title,
+  totalCount,
+  exportHref,
+  actions,
+}: {
+  title: string;
+  totalCount: number;
+  exportHref?: string;
+  actions?: ReactNode;
+}) {
+  const revalidator = useRevalidator();
+  const notice = exportCapNotice(totalCount);
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        <span className="muted" data-testid="total-count">
+          {formatCount(totalCount)} {totalCount === 1 ? 'row' : 'rows'}
+        </span>
+      </div>
+      <div className="actions">
+        {actions}
+        <button type="button" onClick={() => revalidator.revalidate()} disabled={revalidator.state !== 'idle'}>
+          {revalidator.state === 'idle' ? 'Refresh' : 'Refreshing…'}
+        </button>
+        {exportHref ? (
+          <a className="button" href={exportHref} download data-testid="export-csv">
+            Export CSV
+          </a>
+        ) : null}
+      </div>
+      {exportHref && notice ? (
+        <p className="notice" data-testid="export-cap">
+          {notice}
+        </p>
+      ) : null}
+    </header>
+  );
+}
+
+/** Previous/next by cursor; filters stay in the URL. */
+export function Pagination({ pageInfo }: { pageInfo: PageInfo }) {
+  const { search } = useLocation();
+  if (!pageInfo.hasNextPage && !pageInfo.hasPreviousPage) return null;
+  return (
+    <nav className="pagination" aria-label="Pagination">
+      {pageInfo.hasPreviousPage ? (
+        <Link to={pageHref(search, { before: pageInfo.startCursor })} rel="prev" preventScrollReset>
+          ← Previous
+        </Link>
+      ) : (
+        <span className="disabled">← Previous</span>
+      )}
+      {pageInfo.hasNextPage ? (
+        <Link to={pageHref(search, { after: pageInfo.endCursor })} rel="next" preventScrollReset>
+          Next →
+        </Link>
+      ) : (
+        <span className="disabled">Next →</span>
+      )}
+    </nav>
+  );
+}
+
+/** A column header that sorts by `asc`/`desc` values of the list's sort enum. */
+export function SortHeader({ label, asc, desc, current }: { label: string; asc?: string; desc?: string; current: string }) {
+  const { search } = useLocation();
+  const next = current === desc && asc ? asc : desc ?? asc;
+  const arrow = current === asc ? ' ↑' : current === desc ? ' ↓' : '';
+  return (
+    <th aria-sort={current === asc ? 'ascending' : current === desc ? 'descending' : undefined}>
+      <Link to={withParams(search, { sort: next })} preventScrollReset>
+        {label}
+        {arrow}
+      </Link>
+    </th>
+  );
+}
+
+/** A table body that says so when the filter matches nothing, and dims while new data loads. */
+export function DataTable({ head, children, empty, colSpan }: { head: ReactNode; children: ReactNode[]; empty: string; colSpan: number }) {
+  const navigation = useNavigation();
+  return (
+    <div className="table-wrap">
+      <table className={navigation.state === 'loading' ? 'stale' : undefined}>
+        <thead>{head}</thead>
+        <tbody>
+          {children.length ? (
+            children
+          ) : (
+            <tr>
+              <td colSpan={colSpan} className="empty" data-testid="empty-state">
+                {empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge status-${status.toLowerCase()}`}>{humanize(status)}</span>;
+}
+
+/** A GET form whose fields become URL parameters; submitting returns to the first page. */
+export function FilterBar({ children }: { children: ReactNode }) {
+  return <div className="filters">{children}</div>;
+}

@@ -1,0 +1,187 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { DataTable, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
+import { graphql } from '../gql/index.ts';
+import type { TenantSort, TenantStatus } from '../gql/graphql.ts';
+import { gql } from '../graphql.server.ts';
+import { formatDate, formatRelative } from '../lib/format.ts';
+import { useSubscription } from '../lib/live.ts';
+import { dateParam, endOfDay, enumListParam, enumParam, exportHref, pageVariables, param, PAGE_SIZES } from '../lib/list.ts';
+import { useThrottledRevalidate } from '../lib/revalidate.ts';
+import { useCan } from './_app.tsx';
+
+export const meta: MetaFunction = () => [{ title: 'Tenants · Opsgraph' }];
+
+export const TENANT_STATUSES: TenantStatus[] = ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'DELETED'];
+const TENANT_SORTS: TenantSort[] = ['CREATED_AT_DESC', 'CREATED_AT_ASC', 'NAME_ASC', 'NAME_DESC', 'TRIAL_ENDS_AT_ASC'];
+
+const TenantsQuery = graphql(`
+  query TenantsList($first: Int, $after: String, $last: Int, $before: String, $filter: TenantFilter, $sort: TenantSort) {
+    tenants(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+          slug
+          status
+          ownerEmail
+          trialEndsAt
+          createdAt
+          plan {
+            id
+            name
+          }
+        }
+      }
+    }
+    plans(first: 100, sort: NAME_ASC) {
+      edges {
+        node {
+          id
+          name
+          status
+        }
+      }
+    }
+  }
+`);
+
+const TenantsChanged = graphql(`
+  subscription TenantsListChanged {
+    tenantChanged {
+      tenantId
+      kind
+    }
+  }
+`);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const params = new URL(args.request.url).searchParams;
+  const sort = enumParam(params, 'sort', TENANT_SORTS) ?? 'CREATED_AT_DESC';
+  const data = await gql(args, TenantsQuery, {
+    ...pageVariables(params),
+    sort,
+    filter: {
+      search: param(params, 'search'),
+      status: enumListParam(params, 'status', TENANT_STATUSES),
+      planId: param(params, 'planId'),
+      createdFrom: dateParam(params, 'createdFrom'),
+      createdTo: dateParam(params, 'createdTo', { endOfDay: true }),
+    },
+  });
+  return { ...data, sort };
+}
+
+export default function Tenants() {
+  const { tenants, plans, sort } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const { search } = useLocation();
+  const canWrite = useCan('tenants:write');
+  const revalidate = useThrottledRevalidate();
+  useSubscription(TenantsChanged, {}, revalidate);
+
+  return (
+    <>
+      <ListHeader
+        title="Tenants"
+        totalCount={tenants.totalCount}
+        exportHref={exportHref('tenants', search, { createdTo: endOfDay })}
+        actions={
+          canWrite ? (
+            <Link className="button primary" to="/tenants/new">
+              New tenant
+            </Link>
+          ) : null
+        }
+      />
+      <Form method="get" className="filters" key={search}>
+        <input type="hidden" name="sort" value={sort} />
+        <label>
+          Search
+          <input type="search" name="search" defaultValue={params.get('search') ?? ''} placeholder="Name, slug or owner email" />
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={params.get('status') ?? ''}>
+            <option value="">Any</option>
+            {TENANT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace('_', ' ').toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Plan
+          <select name="planId" defaultValue={params.get('planId') ?? ''}>
+            <option value="">Any</option>
+            {plans.edges.map(({ node }) => (
+              <option key={node.id} value={node.id}>
+                {node.name}
+                {node.status === 'ARCHIVED' ? ' (archived)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Created from
+          <input type="date" name="createdFrom" defaultValue={params.get('createdFrom') ?? ''} />
+        </label>
+        <label>
+          to
+          <input type="date" name="createdTo" defaultValue={params.get('createdTo') ?? ''} />
+        </label>
+        <label>
+          Per page
+          <select name="size" defaultValue={params.get('size') ?? '25'}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Apply</button>
+        <Link to="?" className="muted">
+          Clear
+        </Link>
+      </Form>
+      <DataTable
+        colSpan={6}
+        empty="No tenants match these filters."
+        head={
+          <tr>
+            <SortHeader label="Name" asc="NAME_ASC" desc="NAME_DESC" current={sort} />
+            <th>Status</th>
+            <th>Plan</th>
+            <th>Owner</th>
+            <SortHeader label="Trial ends" asc="TRIAL_ENDS_AT_ASC" current={sort} />
+            <SortHeader label="Created" asc="CREATED_AT_ASC" desc="CREATED_AT_DESC" current={sort} />
+          </tr>
+        }
+      >
+        {tenants.edges.map(({ node }) => (
+          <tr key={node.id} data-testid="tenant-row">
+            <td>
+              <Link to={`/tenants/${node.id}`}>{node.name}</Link>
+              <div className="muted small">{node.slug}</div>
+            </td>
+            <td>
+              <StatusBadge status={node.status} />
+            </td>
+            <td>{node.plan.name}</td>
+            <td>{node.ownerEmail}</td>
+            <td suppressHydrationWarning>{node.trialEndsAt ? formatRelative(node.trialEndsAt) : '—'}</td>
+            <td>{formatDate(node.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
+      <Pagination pageInfo={tenants.pageInfo} />
+    </>
+  );
+}
