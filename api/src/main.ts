@@ -21,28 +21,49 @@ function shutdown(reason: string): Promise<void> {
   return shuttingDown;
 }
 
+/** A signal that arrives while booting is honoured at the next step, so nothing starts after the stop. */
+let booting = true;
+let stopRequested: string | null = null;
+class BootStopped extends Error {}
+
+function onSignal(signal: string) {
+  if (booting) {
+    stopRequested ??= signal;
+    return;
+  }
+  void shutdown(signal).then(() => process.exit(0));
+}
+
+function checkpoint() {
+  if (stopRequested) throw new BootStopped(stopRequested);
+}
+
 async function main(): Promise<void> {
-  process.on('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
-  process.on('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   const database = await resolveDatabaseUrl(env, logger);
   stops.push(database.stop);
+  checkpoint();
 
   const { applied } = await applyMigrations(database.databaseUrl, { log: (msg: string) => logger.info(msg) });
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
   const app = createApp({ databaseUrl: database.databaseUrl, logger, poolSize: env.DATABASE_POOL_MAX });
   stops.push(() => app.close());
+  checkpoint();
 
   // Listen before seeding: if the port is taken, nothing is seeded and no one-time API key is lost.
   const server = await startServer(app, env, { workerMode: env.WORKER });
   stops.push(() => server.close());
+  checkpoint();
 
   let demo: { email: string; password: string } | null = null;
   if (!env.isProduction && env.SEED_DEMO) {
     const { seedIfEmpty } = await import('../../prisma/seed.ts');
     demo = await seedIfEmpty(app);
   }
+  checkpoint();
 
   if (env.WORKER === 'inline') {
     const worker = await startWorker({
@@ -54,6 +75,8 @@ async function main(): Promise<void> {
     // Last in, first stopped: no job is cut off by the server or database going away.
     stops.push(() => worker.stop());
   }
+  booting = false;
+  checkpoint();
 
   const lines = [
     '',
@@ -67,6 +90,10 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (err) => {
+  if (err instanceof BootStopped) {
+    await shutdown(err.message);
+    process.exit(0);
+  }
   logger.fatal({ err }, 'failed to start');
   console.error(err instanceof Error ? err.message : err);
   await shutdown('failed to start');

@@ -378,6 +378,23 @@ describe.sequential('pnpm start on one DATA_DIR: first start, SIGTERM, restart',
   });
 });
 
+describe('a signal while booting', () => {
+  it('(g) SIGTERM before the boot finishes: the boot stops at its next step, nothing starts after, exit code 0', async () => {
+    const dataDir = await freshDataDir('stop-while-booting');
+    const pgPort = await freePort();
+    const b = boot(dataDir, await freePort(), pgPort);
+    // Signal as soon as initdb or the postmaster shows up for this DATA_DIR: mid-boot, handlers installed.
+    const deadline = Date.now() + 30_000;
+    while ((await processesMentioning(dataDir)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    b.child.kill('SIGTERM');
+    const exit = await b.waitForExit(40_000);
+    expect(exit, `still running 40 s after SIGTERM\nstdout:\n${b.stdout()}`).toEqual({ code: 0, signal: null });
+    expect(b.stdout()).not.toContain('Opsgraph API');
+    expect(b.stderr()).not.toMatch(/ECONNREFUSED|failed to start/);
+    expect(await postgresGone(dataDir, pgPort, 3_000)).toEqual({ processes: [], listening: false });
+  }, 60_000);
+});
+
 describe('ports already taken', () => {
   it('(d) EMBEDDED_PG_PORT taken: exits non-zero quickly, names the port and EMBEDDED_PG_PORT, leaves no data dir', async () => {
     const dataDir = await freshDataDir('pg-port-taken');
