@@ -13,6 +13,8 @@ export default defineConfig({
     ? []
     : [
         remix({
+          // A separate build folder lets a test run or benchmark build without touching a running console's.
+          buildDirectory: process.env.CONSOLE_BUILD_DIR ?? 'build',
           future: {
             v3_fetcherPersist: true,
             v3_relativeSplatPath: true,

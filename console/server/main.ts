@@ -24,7 +24,8 @@ async function main() {
       viteMiddlewares: viteServer.middlewares,
     });
   } else {
-    const buildPath = path.join(root, 'build/server/index.js');
+    const buildDir = path.resolve(root, env.CONSOLE_BUILD_DIR);
+    const buildPath = path.join(buildDir, 'server/index.js');
     const build = (await import(buildPath).catch(() => {
       throw new Error(`No console build at ${buildPath}: run \`pnpm --filter @opsgraph/console build\` first.`);
     })) as ServerBuild;
@@ -32,7 +33,7 @@ async function main() {
       apiUrl: env.API_URL,
       secureCookies: env.secureCookies,
       build,
-      assetsDir: path.join(root, 'build/client'),
+      assetsDir: path.join(buildDir, 'client'),
     });
   }
 

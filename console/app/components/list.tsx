@@ -1,4 +1,4 @@
-import { Link, useLocation, useNavigation, useRevalidator } from '@remix-run/react';
+import { Form, Link, useLocation, useNavigation, useRevalidator, useSubmit } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { formatCount, humanize } from '../lib/format.ts';
 import { exportCapNotice, pageHref, withParams } from '../lib/list.ts';
@@ -71,10 +71,26 @@ export function Pagination({ pageInfo }: { pageInfo: PageInfo }) {
   );
 }
 
-/** A column header that sorts by `asc`/`desc` values of the list's sort enum. */
-export function SortHeader({ label, asc, desc, current }: { label: string; asc?: string; desc?: string; current: string }) {
+/**
+ * A column header that sorts by the `asc`/`desc` values of the list's sort enum: the first click sorts
+ * in `first` direction, the next one flips it.
+ */
+export function SortHeader({
+  label,
+  asc,
+  desc,
+  current,
+  first = 'asc',
+}: {
+  label: string;
+  asc?: string;
+  desc?: string;
+  current: string;
+  first?: 'asc' | 'desc';
+}) {
   const { search } = useLocation();
-  const next = current === desc && asc ? asc : desc ?? asc;
+  const next =
+    current === asc ? desc ?? asc : current === desc ? asc ?? desc : first === 'desc' ? desc ?? asc : asc ?? desc;
   const arrow = current === asc ? ' ↑' : current === desc ? ' ↓' : '';
   return (
     <th aria-sort={current === asc ? 'ascending' : current === desc ? 'descending' : undefined}>
@@ -113,7 +129,28 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge status-${status.toLowerCase()}`}>{humanize(status)}</span>;
 }
 
-/** A GET form whose fields become URL parameters; submitting returns to the first page. */
-export function FilterBar({ children }: { children: ReactNode }) {
-  return <div className="filters">{children}</div>;
+/**
+ * The filter form of a list: a GET form whose non-empty fields become the URL's parameters (so the URL
+ * stays short and shareable); submitting goes back to the first page.
+ */
+export function FilterForm({ children }: { children: ReactNode }) {
+  const submit = useSubmit();
+  const { search } = useLocation();
+  return (
+    <Form
+      method="get"
+      className="filters"
+      key={search}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const params = new URLSearchParams();
+        for (const [name, value] of new FormData(event.currentTarget)) {
+          if (typeof value === 'string' && value.trim() !== '') params.append(name, value.trim());
+        }
+        submit(params, { method: 'get' });
+      }}
+    >
+      {children}
+    </Form>
+  );
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
-import { DataTable, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
+import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { TenantSort, TenantStatus } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
@@ -101,7 +101,7 @@ export default function Tenants() {
           ) : null
         }
       />
-      <Form method="get" className="filters" key={search}>
+      <FilterForm>
         <input type="hidden" name="sort" value={sort} />
         <label>
           Search
@@ -150,7 +150,7 @@ export default function Tenants() {
         <Link to="?" className="muted">
           Clear
         </Link>
-      </Form>
+      </FilterForm>
       <DataTable
         colSpan={6}
         empty="No tenants match these filters."
@@ -161,7 +161,7 @@ export default function Tenants() {
             <th>Plan</th>
             <th>Owner</th>
             <SortHeader label="Trial ends" asc="TRIAL_ENDS_AT_ASC" current={sort} />
-            <SortHeader label="Created" asc="CREATED_AT_ASC" desc="CREATED_AT_DESC" current={sort} />
+            <SortHeader label="Created" asc="CREATED_AT_ASC" desc="CREATED_AT_DESC" current={sort} first="desc" />
           </tr>
         }
       >

@@ -1,0 +1,40 @@
+import { expect, loginPage, test } from './fixtures.ts';
+
+test('redirects to the login page and back to the page that was asked for', async ({ page, shot }) => {
+  await page.goto('/tenants?status=SUSPENDED');
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Ftenants%3Fstatus%3DSUSPENDED/);
+  await shot('login');
+  await page.getByLabel('Email').fill('owner@opsgraph.dev');
+  await page.getByLabel('Password').fill('opsgraph-demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/tenants\?status=SUSPENDED$/);
+  await expect(page.getByRole('heading', { name: 'Tenants' })).toBeVisible();
+});
+
+test('shows a wrong password as an error and does not sign in', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill('viewer@opsgraph.dev');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText(/invalid|incorrect/i);
+  await page.goto('/tenants');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('logging out ends the session, and the old cookie no longer works', async ({ page, context }) => {
+  await loginPage(page, 'SUPPORT');
+  const before = (await context.cookies()).find((c) => c.name === 'og_session');
+  expect(before?.httpOnly).toBe(true);
+  expect(before?.sameSite).toBe('Lax');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await context.addCookies([before!]);
+  await page.goto('/tenants');
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Ftenants/);
+});
+
+test('the sidebar shows only screens the role may use', async ({ page }) => {
+  await loginPage(page, 'VIEWER');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Tenants', 'Plans', 'Audit log', 'Jobs']);
+});
