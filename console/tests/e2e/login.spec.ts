@@ -38,3 +38,33 @@ test('the sidebar shows only screens the role may use', async ({ page }) => {
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Tenants', 'Plans', 'Audit log', 'Jobs']);
 });
+
+test('the console refuses a WebSocket opened by another site’s page, and accepts its own', async () => {
+  const { request } = await import('node:http');
+  const upgrade = (origin: string) =>
+    new Promise<number>((resolve, reject) => {
+      const url = new URL('/graphql', process.env.CONSOLE_URL);
+      const req = request(url, {
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          origin,
+          'sec-websocket-version': '13',
+          'sec-websocket-key': Buffer.from('0123456789abcdef').toString('base64'),
+          'sec-websocket-protocol': 'graphql-transport-ws',
+        },
+      });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  expect(await upgrade('https://evil.example')).toBe(403);
+  expect(await upgrade(new URL(process.env.CONSOLE_URL!).origin)).toBe(101);
+});
