@@ -28,6 +28,8 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** Which proxies' X-Forwarded-For to believe for client IPs (Express `trust proxy`): the console's server. */
+  TRUST_PROXY: z.string().default('loopback'),
   CORS_ORIGINS: z
     .string()
     .default('')

@@ -114,7 +114,7 @@ export async function startServer(
 ): Promise<ServerHandle> {
   const web = express();
   web.disable('x-powered-by');
-  web.set('trust proxy', 'loopback');
+  web.set('trust proxy', env.TRUST_PROXY.split(',').map((v) => v.trim()));
   const httpServer = createHttpServer(web);
 
   web.use(

@@ -1,4 +1,10 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+
+const noop = () => () => {};
+/** False in the server's HTML and until React has hydrated: buttons that need JavaScript wait for it. */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(noop, () => true, () => false);
+}
 
 /**
  * A button that opens a modal `<dialog>` holding a form. The dialog closes itself once `done` turns true
@@ -19,6 +25,7 @@ export function DialogButton({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
+  const hydrated = useHydrated();
   const close = () => {
     ref.current?.close();
     setOpen(false);
@@ -31,6 +38,7 @@ export function DialogButton({
       <button
         type="button"
         className={className}
+        disabled={!hydrated}
         onClick={() => {
           setOpen(true);
           ref.current?.showModal();
@@ -49,9 +57,11 @@ export function DialogButton({
 /** Copies text to the clipboard and says so for a moment. */
 export function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
+  const hydrated = useHydrated();
   return (
     <button
       type="button"
+      disabled={!hydrated}
       onClick={() => {
         void navigator.clipboard.writeText(text).then(() => {
           setCopied(true);
