@@ -22,6 +22,17 @@ describe('diffRecords', () => {
     ).toEqual({ settings: { from: { tz: 'UTC' }, to: { tz: 'Europe/Paris' } } });
   });
 
+  it('does not count a different key order inside a JSON value as a change', () => {
+    expect(
+      diffRecords(
+        { settings: { timezone: 'UTC', locale: 'en', tags: ['a', { x: 1, y: 2 }] } },
+        { settings: { locale: 'en', timezone: 'UTC', tags: ['a', { y: 2, x: 1 }] } },
+      ),
+    ).toEqual({});
+    expect(diffRecords({ tags: ['a', 'b'] }, { tags: ['b', 'a'] })).toEqual({ tags: { from: ['a', 'b'], to: ['b', 'a'] } });
+    expect(diffRecords({ s: { a: 1 } }, { s: { a: 1, b: null } })).toEqual({ s: { from: { a: 1 }, to: { a: 1, b: null } } });
+  });
+
   it('serialises dates and bigints', () => {
     expect(toJson({ a: new Date('2026-01-01T00:00:00Z'), b: 10n, c: undefined })).toEqual({
       a: '2026-01-01T00:00:00.000Z',

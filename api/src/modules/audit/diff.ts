@@ -30,7 +30,19 @@ export function diffRecords(before: unknown, after: unknown): Record<string, Fie
     if (key === 'updatedAt') continue;
     const from = a[key] ?? null;
     const to = b[key] ?? null;
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+    if (!jsonEqual(from, to)) changes[key] = { from, to };
   }
   return changes;
+}
+
+/** Deep equality of JSON values; object key order does not matter (Postgres jsonb does not keep it). */
+export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]!));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => k in b && jsonEqual(a[k]!, b[k]!));
 }
