@@ -139,6 +139,23 @@ describe('audit log', () => {
     expect(future.data.auditEvents.totalCount).toBe(0);
     const tooMany: any = await p.gql(`{ auditEvents(first: 500) { totalCount } }`, {}, owner.token);
     expect(tooMany.errors[0]).toMatchObject({ message: 'first: at most 200', extensions: { code: 'BAD_USER_INPUT' } });
+
+    // Back again from the last page with last/before: the same rows, newest first within each page.
+    const BACK = `query($before: String, $f: AuditEventFilter) { auditEvents(last: 2, before: $before, filter: $f) {
+      pageInfo { hasNextPage hasPreviousPage startCursor } edges { node { after } } } }`;
+    const f = { tenantId: t.tenantId, action: 'tenant.update' };
+    const names = (res: any) => res.data.auditEvents.edges.map((e: any) => e.node.after.name);
+    const oldest: any = await p.gql(BACK, { f }, owner.token);
+    expect(names(oldest)).toEqual(['A2', 'A1']);
+    expect(oldest.data.auditEvents.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const middle: any = await p.gql(BACK, { f, before: oldest.data.auditEvents.pageInfo.startCursor }, owner.token);
+    expect(names(middle)).toEqual(['A4', 'A3']);
+    expect(middle.data.auditEvents.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    const newest: any = await p.gql(BACK, { f, before: middle.data.auditEvents.pageInfo.startCursor }, owner.token);
+    expect(names(newest)).toEqual(['A5']);
+    expect(newest.data.auditEvents.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    const mixed: any = await p.gql(`{ auditEvents(first: 2, last: 2) { totalCount } }`, {}, owner.token);
+    expect(mixed.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('streams the filtered log as CSV to an admin session only', async () => {

@@ -82,6 +82,17 @@ describe('admin management', () => {
     expect((await p.gql(LOGIN, { e: 'new.admin@test.example', p: 'a-long-enough-password' })).data!.login.__typename).toBe('InvalidCredentialsError');
   });
 
+  it('reads one admin by id for owners only: null when unknown, a field error for a malformed id', async () => {
+    const support = await p.login('SUPPORT');
+    const ADMIN = 'query($id: ID!) { admin(id: $id) { id role sessions { id } } }';
+    const found = await p.gql(ADMIN, { id: support.userId }, owner.token);
+    expect(found.data?.admin).toMatchObject({ id: support.userId, role: 'SUPPORT' });
+    expect(found.data?.admin.sessions.length).toBeGreaterThan(0);
+    expect((await p.gql(ADMIN, { id: '00000000-0000-4000-8000-000000000000' }, owner.token)).data).toEqual({ admin: null });
+    expect((await p.gql(ADMIN, { id: 'nope' }, owner.token)).errors?.[0]?.message).toMatch(/not a valid id/);
+    expect((await p.gql(ADMIN, { id: owner.userId }, support.token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('validates new admins by field', async () => {
     const res = await p.gql(`mutation($i: CreateAdminInput!) { createAdmin(input: $i) { __typename ... on ValidationError { fieldErrors { field message } } } }`,
       { i: { email: 'bad', name: '', role: 'ADMIN', password: 'short' } }, owner.token);

@@ -48,9 +48,14 @@ export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exc
 }
 
 /** A relay connection for a keyset page. */
-export function connectionOf<T>(page: KeysetPage<T>, after: string | null | undefined) {
+export function connectionOf<T>(page: KeysetPage<T>) {
   return {
     edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i]! })),
-    pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: page.cursors[0] ?? null, endCursor: page.endCursor },
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.startCursor,
+      endCursor: page.endCursor,
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
 import { connectionOf, withoutNulls } from '../../graphql/helpers.ts';
 import { countAuditEvents, listAuditEvents } from './service.ts';
@@ -48,8 +49,8 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: AuditFilterInput, required: false }) },
       resolve: async (_root, args, ctx) => {
         const filter = withoutNulls(args.filter ?? {});
-        const page = await listAuditEvents(ctx.app.prisma, { filter, first: args.first ?? 50, after: args.after });
-        return { ...connectionOf(page, args.after), filter };
+        const page = await listAuditEvents(ctx.app.prisma, { filter, first: args.first, after: args.after, last: args.last, before: args.before });
+        return { ...connectionOf(page), filter };
       },
     },
     {
@@ -60,4 +61,12 @@ builder.queryFields((t) => ({
       }),
     },
   ),
+  auditEvent: t.prismaField({
+    type: 'AuditEvent',
+    nullable: true,
+    authScopes: { permission: 'read' },
+    description: 'One audit entry, or null when there is none with this id.',
+    args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
+    resolve: (query, _root, { id }, ctx) => ctx.db.auditEvent.findUnique({ ...query, where: { id } }),
+  }),
 }));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../../db/client.ts';
 import type { ActorType, AdminRole } from '../../generated/prisma/enums.ts';
 import type { AuditEvent } from '../../generated/prisma/client.ts';
-import { keysetPage, olderThan, type KeysetPage } from '../../lib/cursor.ts';
+import { keysetPage, keysetQuery, type KeysetArgs, type KeysetPage } from '../../lib/cursor.ts';
 import { parseInput } from '../../lib/errors.ts';
 import { diffRecords, toJson } from './diff.ts';
 
@@ -103,22 +103,24 @@ export function auditWhere(filter: AuditFilter = {}): Prisma.AuditEventWhereInpu
   };
 }
 
-const pageSizeSchema = z.object({ first: z.number().int().min(1, 'at least 1').max(200, 'at most 200') });
+const pageSize = z.number().int().min(1, 'at least 1').max(200, 'at most 200');
+const pageSizeSchema = z.object({ first: pageSize.nullish(), last: pageSize.nullish() });
 
-/** Newest first, keyset-paginated on (occurredAt, id). */
+/** Newest first, keyset-paginated on (occurredAt, id), forward (`first`/`after`) or back (`last`/`before`). */
 export async function listAuditEvents(
   prisma: PrismaClient,
-  args: { filter?: AuditFilter; first: number; after?: string | null },
+  args: { filter?: AuditFilter } & KeysetArgs,
 ): Promise<KeysetPage<AuditEvent>> {
-  const { first } = parseInput(pageSizeSchema, { first: args.first }, []);
+  const { first, last } = parseInput(pageSizeSchema, { first: args.first, last: args.last }, []);
+  const size = last ?? first ?? 50;
   const where = auditWhere(args.filter);
-  const after = olderThan('occurredAt', args.after);
+  const page = keysetQuery('occurredAt', args, size);
   const rows = await prisma.auditEvent.findMany({
-    where: after ? { AND: [where, after] } : where,
-    orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
-    take: first + 1,
+    where: page.where ? { AND: [where, page.where] } : where,
+    orderBy: page.orderBy,
+    take: page.take,
   });
-  return keysetPage(rows, first, (e) => e.occurredAt);
+  return keysetPage(rows, size, (e) => e.occurredAt, args);
 }
 
 export function countAuditEvents(prisma: PrismaClient, filter?: AuditFilter): Promise<number> {

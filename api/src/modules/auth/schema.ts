@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
 import { commonErrors, ErrorInterface } from '../../graphql/errors.ts';
 import { adminActor, adminMutation, audits, requireAdmin, withoutNulls } from '../../graphql/helpers.ts';
@@ -133,6 +134,14 @@ builder.queryFields((t) => ({
     description: 'The signed-in admin.',
     resolve: (query, _root, _args, ctx) =>
       ctx.app.prisma.adminUser.findUniqueOrThrow({ ...query, where: { id: requireAdmin(ctx).userId } }),
+  }),
+  admin: t.prismaField({
+    type: 'AdminUser',
+    nullable: true,
+    authScopes: { permission: 'admins:manage' },
+    description: 'One admin by id; null when there is none.',
+    args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
+    resolve: (query, _root, { id }, ctx) => ctx.db.adminUser.findUnique({ ...query, where: { id } }),
   }),
   admins: t.prismaConnection({
     type: 'AdminUser',

@@ -1,6 +1,8 @@
 import { builder } from '../../graphql/builder.ts';
 import { connectionOf, withoutNulls } from '../../graphql/helpers.ts';
-import { countJobRuns, jobStats, listJobRuns, type JobRunFilter, type TaskStats } from './service.ts';
+import {
+  countJobRuns, hourlyWindow, jobRunsPerHour, jobStats, listJobRuns, type JobRunFilter, type JobRunsHour, type TaskStats,
+} from './service.ts';
 
 const JobOutcomeEnum = builder.enumType('JobOutcome', { values: ['SUCCESS', 'FAILURE'] as const });
 
@@ -45,6 +47,15 @@ const TaskStatsRef = builder.objectRef<TaskStats>('JobTaskStats').implement({
   }),
 });
 
+const JobRunsHourRef = builder.objectRef<JobRunsHour>('JobRunsHour').implement({
+  description: 'Runs started in one UTC hour, by outcome.',
+  fields: (t) => ({
+    hour: t.expose('hour', { type: 'DateTime', description: 'Start of the UTC hour.' }),
+    successes: t.exposeInt('successes'),
+    failures: t.exposeInt('failures'),
+  }),
+});
+
 builder.queryFields((t) => ({
   jobRuns: t.connection(
     {
@@ -54,8 +65,8 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: JobRunFilter, required: false }) },
       resolve: async (_root, args, ctx) => {
         const filter = withoutNulls(args.filter ?? {});
-        const page = await listJobRuns(ctx.app.prisma, { filter, first: args.first ?? 50, after: args.after });
-        return { ...connectionOf(page, args.after), filter };
+        const page = await listJobRuns(ctx.app.prisma, { filter, first: args.first, after: args.after, last: args.last, before: args.before });
+        return { ...connectionOf(page), filter };
       },
     },
     {
@@ -77,6 +88,19 @@ builder.queryFields((t) => ({
       const from = args.from ?? new Date(to.getTime() - 86_400_000);
       return jobStats(ctx.app.prisma, { from, to });
     },
+  }),
+  jobRunsPerHour: t.field({
+    type: [JobRunsHourRef],
+    authScopes: { permission: 'read' },
+    description:
+      'Successes and failures of runs started in [from, to] per UTC hour, oldest first, zero-filled; the window defaults to the last 24 hours and spans at most 31 days.',
+    args: {
+      from: t.arg({ type: 'DateTime', required: false }),
+      to: t.arg({ type: 'DateTime', required: false }),
+      task: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      jobRunsPerHour(ctx.app.prisma, { ...hourlyWindow(withoutNulls({ from: args.from, to: args.to })), task: args.task ?? undefined }),
   }),
 }));
 

@@ -6,7 +6,7 @@ import { createTestDatabase } from '../../../test/db.ts';
 import { PrismaClient } from '../../generated/prisma/client.ts';
 import { PubSub } from '../../db/pubsub.ts';
 import { InputError } from '../../lib/errors.ts';
-import { countJobRuns, jobStats, listJobRuns } from './service.ts';
+import { countJobRuns, hourlyWindow, jobRunsPerHour, jobStats, listJobRuns } from './service.ts';
 import { jobRunsPrune, jobRunsPrunePayload } from './tasks.ts';
 
 let db: { url: string; drop(): Promise<void> };
@@ -122,6 +122,18 @@ describe('listJobRuns', () => {
     expect(pages).toBe(5);
     expect(await countJobRuns(prisma)).toBe(45);
     expect(seen).toEqual(all.map((r) => r.id));
+
+    // And back from the end with last/before: the same pages, each still newest first.
+    const back: string[][] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await listJobRuns(prisma, { last: 10, before });
+      back.unshift(page.nodes.map((n) => n.id));
+      if (!page.hasPreviousPage) break;
+      before = page.startCursor!;
+    }
+    expect(back.map((p) => p.length)).toEqual([5, 10, 10, 10, 10]);
+    expect(back.flat()).toEqual(all.map((r) => r.id));
   });
 
   it('keeps its place when newer runs arrive between pages', async () => {
@@ -195,6 +207,41 @@ describe('jobStats', () => {
   it('rejects a window whose start is after its end', async () => {
     const error = await inputErrorOf(jobStats(prisma, { from: at(1), to: at(0) }));
     expect(error.issues[0]!.path).toEqual(['from']);
+  });
+});
+
+describe('jobRunsPerHour', () => {
+  const hour = (h: number) => new Date(T0.getTime() + h * 3_600_000);
+
+  it('counts each outcome per UTC hour of the start time, zero-filling the hours in between', async () => {
+    await insertRuns([
+      { startedSec: 0 },
+      { startedSec: 59 * 60, outcome: 'FAILURE' },
+      { startedSec: 3 * 3600 + 1, task: 'breachCheck' },
+      { startedSec: 3 * 3600 + 2, outcome: 'FAILURE' },
+    ]);
+    const rows = await jobRunsPerHour(prisma, { from: hour(0), to: hour(3.5) });
+    expect(rows).toEqual([
+      { hour: hour(0), successes: 1, failures: 1 },
+      { hour: hour(1), successes: 0, failures: 0 },
+      { hour: hour(2), successes: 0, failures: 0 },
+      { hour: hour(3), successes: 1, failures: 1 },
+    ]);
+    const emailOnly = await jobRunsPerHour(prisma, { from: hour(3), to: hour(3), task: 'emailSend' });
+    expect(emailOnly).toEqual([{ hour: hour(3), successes: 0, failures: 0 }]);
+  });
+
+  it('defaults to the 24 hours before `to`, and `to` to now', () => {
+    const now = new Date('2026-03-02T08:30:00Z');
+    expect(hourlyWindow({}, now)).toEqual({ from: new Date('2026-03-01T08:30:00Z'), to: now });
+    expect(hourlyWindow({ to: hour(48) }, now)).toEqual({ from: hour(24), to: hour(48) });
+    expect(hourlyWindow({ from: hour(1) }, now)).toEqual({ from: hour(1), to: now });
+  });
+
+  it('rejects a reversed window and one longer than 31 days', async () => {
+    expect((await inputErrorOf(jobRunsPerHour(prisma, { from: hour(1), to: hour(0) }))).issues[0]!.path).toEqual(['from']);
+    const tooLong = await inputErrorOf(jobRunsPerHour(prisma, { from: hour(0), to: hour(31 * 24 + 1) }));
+    expect(tooLong.issues[0]).toEqual({ path: ['from'], message: 'the window may span at most 31 days' });
   });
 });
 

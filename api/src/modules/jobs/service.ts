@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Prisma, PrismaClient } from '../../db/client.ts';
+import { Prisma, type PrismaClient } from '../../db/client.ts';
 import type { JobRun } from '../../generated/prisma/client.ts';
-import { keysetPage, olderThan, type KeysetPage } from '../../lib/cursor.ts';
+import { keysetPage, keysetQuery, type KeysetArgs, type KeysetPage } from '../../lib/cursor.ts';
 import { parseInput } from '../../lib/errors.ts';
 
 export const MAX_PAGE_SIZE = 200;
@@ -22,8 +22,10 @@ export type JobRunFilter = z.input<typeof jobRunFilterSchema>;
 
 const listArgsSchema = z.object({
   filter: jobRunFilterSchema.default({}),
-  first: z.number().int().min(1).max(MAX_PAGE_SIZE),
+  first: z.number().int().min(1).max(MAX_PAGE_SIZE).nullish(),
   after: z.string().min(1).nullish(),
+  last: z.number().int().min(1).max(MAX_PAGE_SIZE).nullish(),
+  before: z.string().min(1).nullish(),
 });
 
 /** `from` and `to` bound `startedAt`, both inclusive (as in the audit log). */
@@ -38,17 +40,18 @@ function jobRunWhere(filter: z.output<typeof jobRunFilterSchema>): Prisma.JobRun
 /** Newest first, keyset-paginated on (startedAt, id): stable while new runs keep arriving. */
 export async function listJobRuns(
   prisma: PrismaClient,
-  args: { filter?: JobRunFilter; first: number; after?: string | null },
+  args: { filter?: JobRunFilter } & KeysetArgs,
 ): Promise<KeysetPage<JobRun>> {
-  const { filter, first, after } = parseInput(listArgsSchema, args, []);
+  const { filter, ...paging } = parseInput(listArgsSchema, args, []);
+  const size = paging.last ?? paging.first ?? 50;
   const where = jobRunWhere(filter);
-  const older = olderThan('startedAt', after);
+  const page = keysetQuery('startedAt', paging, size);
   const rows = await prisma.jobRun.findMany({
-    where: older ? { AND: [where, older] } : where,
-    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-    take: first + 1,
+    where: page.where ? { AND: [where, page.where] } : where,
+    orderBy: page.orderBy,
+    take: page.take,
   });
-  return keysetPage(rows, first, (run) => run.startedAt);
+  return keysetPage(rows, size, (run) => run.startedAt, paging);
 }
 
 /** Runs matching the filter, all pages together (asked for separately: counting costs a scan). */
@@ -123,4 +126,59 @@ export async function jobStats(prisma: PrismaClient, args: { from: Date; to: Dat
     lastFailureAt: r.lastFailureAt,
     lastFailureMessage: r.lastFailureMessage,
   }));
+}
+
+export interface JobRunsHour {
+  /** Start of the UTC hour. */
+  hour: Date;
+  successes: number;
+  failures: number;
+}
+
+const HOUR_MS = 3_600_000;
+export const MAX_HOURLY_WINDOW_DAYS = 31;
+
+const hourlyArgsSchema = z
+  .object({ from: z.date(), to: z.date(), task: z.string().min(1).max(200).optional() })
+  .refine(fromNotAfterTo, windowIssue)
+  .refine((v) => v.to.getTime() - v.from.getTime() <= MAX_HOURLY_WINDOW_DAYS * 24 * HOUR_MS, {
+    message: `the window may span at most ${MAX_HOURLY_WINDOW_DAYS} days`,
+    path: ['from'],
+  });
+
+/** The window `jobRunsPerHour` covers: the 24 hours before `to` unless given, `to` defaulting to now. */
+export function hourlyWindow(args: { from?: Date; to?: Date }, now = new Date()): { from: Date; to: Date } {
+  const to = args.to ?? now;
+  return { from: args.from ?? new Date(to.getTime() - 24 * HOUR_MS), to };
+}
+
+/**
+ * Successes and failures of runs started in [from, to] (inclusive, as in jobStats), per UTC hour, for
+ * every hour the window touches, oldest first, with zeros for hours without runs. One statement.
+ */
+export async function jobRunsPerHour(
+  prisma: PrismaClient,
+  args: { from: Date; to: Date; task?: string },
+): Promise<JobRunsHour[]> {
+  const { from, to, task } = parseInput(hourlyArgsSchema, args, []);
+  return prisma.$queryRaw<JobRunsHour[]>`
+    WITH runs AS (
+      SELECT date_trunc('hour', "startedAt" AT TIME ZONE 'UTC') AS hour,
+             count(*) FILTER (WHERE outcome = 'SUCCESS')::int AS successes,
+             count(*) FILTER (WHERE outcome = 'FAILURE')::int AS failures
+      FROM "JobRun"
+      WHERE "startedAt" >= ${from} AND "startedAt" <= ${to}
+        ${task ? Prisma.sql`AND task = ${task}` : Prisma.empty}
+      GROUP BY 1
+    )
+    SELECT h.hour AT TIME ZONE 'UTC' AS hour,
+           coalesce(r.successes, 0)::int AS successes,
+           coalesce(r.failures, 0)::int AS failures
+    FROM generate_series(
+      date_trunc('hour', ${from}::timestamptz AT TIME ZONE 'UTC'),
+      date_trunc('hour', ${to}::timestamptz AT TIME ZONE 'UTC'),
+      interval '1 hour'
+    ) AS h(hour)
+    LEFT JOIN runs r USING (hour)
+    ORDER BY h.hour`;
 }

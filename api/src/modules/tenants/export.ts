@@ -15,6 +15,7 @@ export const tenantsExport: CsvExport<{ filter: TenantFilter; sort: TenantSort }
     const filter: TenantFilter = {
       status, planId: param('planId'), search: param('search'),
       createdFrom: dateParam(param, 'createdFrom'), createdTo: dateParam(param, 'createdTo'),
+      trialEndsBefore: dateParam(param, 'trialEndsBefore'), trialEndsAfter: dateParam(param, 'trialEndsAfter'),
     };
     tenantWhere(filter); // validates
     return { filter, sort };

@@ -4,8 +4,9 @@ import { adminActor, adminMutation, requireTenant, withoutNulls } from '../../gr
 import { TENANT_CHANGE_KINDS, type EventMap } from '../../events.ts';
 import { readSettings } from './settings.ts';
 import {
-  activateTenant, changeTenantPlan, createTenant, deleteTenant, suspendTenant, TENANT_SORTS, TENANT_STATUSES,
-  tenantCountsByStatus, tenantWhere, updateTenant, type TenantSort,
+  activateTenant, changeTenantPlan, createTenant, deleteTenant, monthlyRecurringRevenue, suspendTenant, TENANT_SORTS,
+  TENANT_STATUSES, tenantCountsByStatus, tenantSignups, tenantWhere, updateTenant, type DailyCount, type MoneyAmount,
+  type TenantSort,
 } from './service.ts';
 
 export const TenantStatusEnum = builder.enumType('TenantStatus', { ...both, values: TENANT_STATUSES });
@@ -62,6 +63,8 @@ const TenantFilterInput = builder.inputType('TenantFilter', {
     search: t.string({ required: false, description: 'Matches name, slug or owner email (case-insensitive).' }),
     createdFrom: t.field({ type: 'DateTime', required: false }),
     createdTo: t.field({ type: 'DateTime', required: false }),
+    trialEndsBefore: t.field({ type: 'DateTime', required: false, description: 'Trial ends strictly before this time.' }),
+    trialEndsAfter: t.field({ type: 'DateTime', required: false, description: 'Trial ends strictly after this time.' }),
   }),
 });
 
@@ -73,6 +76,21 @@ const TenantStatusCounts = builder.objectRef<Record<(typeof TENANT_STATUSES)[num
     SUSPENDED: t.exposeInt('SUSPENDED'),
     DELETED: t.exposeInt('DELETED'),
     total: t.int({ resolve: (c) => Object.values(c).reduce((a, b) => a + b, 0) }),
+  }),
+});
+
+const MoneyAmountRef = builder.objectRef<MoneyAmount>('MoneyAmount').implement({
+  description: 'An amount of money in one currency.',
+  fields: (t) => ({
+    amount: t.exposeInt('amount', { description: 'Minor units (cents).' }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 code.' }),
+  }),
+});
+
+const DailyCountRef = builder.objectRef<DailyCount>('DailyCount').implement({
+  fields: (t) => ({
+    day: t.exposeString('day', { description: 'UTC day, YYYY-MM-DD.' }),
+    count: t.exposeInt('count'),
   }),
 });
 
@@ -108,6 +126,19 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'read' },
     description: 'Number of tenants in each status.',
     resolve: (_root, _args, ctx) => tenantCountsByStatus(ctx.app),
+  }),
+  monthlyRecurringRevenue: t.field({
+    type: [MoneyAmountRef],
+    authScopes: { permission: 'read' },
+    description: 'Monthly plan prices of ACTIVE tenants, summed per currency.',
+    resolve: (_root, _args, ctx) => monthlyRecurringRevenue(ctx.app),
+  }),
+  tenantSignups: t.field({
+    type: [DailyCountRef],
+    authScopes: { permission: 'read' },
+    description: 'Tenants created on each UTC day of the last `days` days (1 to 366, today included), oldest first, zero-filled.',
+    args: { days: t.arg.int({ required: false, defaultValue: 30 }) },
+    resolve: (_root, { days }, ctx) => tenantSignups(ctx.app, { days: days ?? 30 }),
   }),
 }));
 

@@ -38,6 +38,15 @@ describe('tenant rules', () => {
     expect(() => tenantWhere({ planId: 'nope' })).toThrow(/filter.planId/);
   });
 
+  it('bounds the trial end on both sides, exclusively', () => {
+    const before = new Date('2026-03-08T00:00:00Z');
+    const after = new Date('2026-03-01T00:00:00Z');
+    expect(tenantWhere({ trialEndsBefore: before }).trialEndsAt).toEqual({ lt: before, gt: undefined });
+    expect(tenantWhere({ trialEndsBefore: before, trialEndsAfter: after }).trialEndsAt).toEqual({ lt: before, gt: after });
+    expect(tenantWhere({}).trialEndsAt).toBeUndefined();
+    expect(() => tenantWhere({ trialEndsBefore: new Date('nope') })).toThrow(/filter.trialEndsBefore/);
+  });
+
   it('fills in settings defaults for rows written before a key existed', () => {
     expect(readSettings({ timezone: 'Europe/Paris' })).toEqual({ timezone: 'Europe/Paris', locale: 'en', supportEmail: null, brandColor: null });
     expect(readSettings('garbage')).toMatchObject({ timezone: 'UTC' });

@@ -197,6 +197,8 @@ export const tenantFilterSchema = z.object({
   search: z.string().trim().max(200).optional(),
   createdFrom: z.date().optional(),
   createdTo: z.date().optional(),
+  trialEndsBefore: z.date().optional(),
+  trialEndsAfter: z.date().optional(),
 });
 export type TenantFilter = z.input<typeof tenantFilterSchema>;
 
@@ -207,6 +209,8 @@ export function tenantWhere(filter: TenantFilter = {}): Prisma.TenantWhereInput 
     status: f.status?.length ? { in: f.status } : undefined,
     planId: f.planId,
     createdAt: f.createdFrom || f.createdTo ? { gte: f.createdFrom, lte: f.createdTo } : undefined,
+    // Both bounds exclusive; a tenant without a trial never matches a trial bound.
+    trialEndsAt: f.trialEndsBefore || f.trialEndsAfter ? { lt: f.trialEndsBefore, gt: f.trialEndsAfter } : undefined,
     OR: search
       ? [
           { name: { contains: search, mode: 'insensitive' } },
@@ -231,4 +235,60 @@ export async function tenantCountsByStatus(app: App): Promise<Record<TenantStatu
   const counts = Object.fromEntries(TENANT_STATUSES.map((s) => [s, 0])) as Record<TenantStatus, number>;
   for (const row of rows) counts[row.status] = row._count._all;
   return counts;
+}
+
+export interface MoneyAmount {
+  /** Minor units (cents). */
+  amount: number;
+  currency: string;
+}
+
+/** Monthly plan prices of ACTIVE tenants, summed per currency (trials, past-due and suspended tenants excluded). */
+export async function monthlyRecurringRevenue(app: App): Promise<MoneyAmount[]> {
+  const rows = await app.prisma.$queryRaw<{ currency: string; amount: bigint }[]>`
+    SELECT p.currency, sum(p."monthlyPrice") AS amount
+    FROM "Tenant" t
+    JOIN "Plan" p ON p.id = t."planId"
+    WHERE t.status = 'ACTIVE'
+    GROUP BY p.currency
+    ORDER BY p.currency`;
+  return rows.map((r) => ({ currency: r.currency.trim(), amount: Number(r.amount) }));
+}
+
+export interface DailyCount {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  count: number;
+}
+
+export const signupDaysSchema = z.object({
+  days: z.number().int('a whole number of days').min(1, 'at least 1').max(366, 'at most 366'),
+});
+
+/**
+ * Tenants created on each UTC day of the last `days` days, today included, oldest first, with a zero for
+ * a day without signups. Deleted tenants count: they signed up all the same.
+ */
+export async function tenantSignups(app: App, args: { days: number; now?: Date }): Promise<DailyCount[]> {
+  const { days } = parseInput(signupDaysSchema, { days: args.days }, []);
+  const now = args.now ?? new Date();
+  return app.prisma.$queryRaw<DailyCount[]>`
+    WITH window_days AS (
+      SELECT d::date AS day
+      FROM generate_series(
+        (${now}::timestamptz AT TIME ZONE 'UTC')::date - (${days}::int - 1),
+        (${now}::timestamptz AT TIME ZONE 'UTC')::date,
+        interval '1 day'
+      ) AS d
+    ),
+    signups AS (
+      SELECT ("createdAt" AT TIME ZONE 'UTC')::date AS day, count(*)::int AS count
+      FROM "Tenant"
+      WHERE "createdAt" >= (SELECT min(day) FROM window_days)::timestamp AT TIME ZONE 'UTC'
+      GROUP BY 1
+    )
+    SELECT to_char(w.day, 'YYYY-MM-DD') AS day, coalesce(s.count, 0)::int AS count
+    FROM window_days w
+    LEFT JOIN signups s USING (day)
+    ORDER BY w.day`;
 }
