@@ -1,9 +1,7 @@
 // pnpm bench:tenants — 10,000 tenants; the admin tenants query under load vs a bare node+pg baseline.
 import os from 'node:os';
-import pg from 'pg';
-import { hashPassword } from '../src/lib/password.ts';
-import { newSessionToken, sha256 } from '../src/lib/tokens.ts';
 import { benchDatabase, load, report, spawnServer } from './harness.ts';
+import { seedBench } from './seed.ts';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -13,31 +11,7 @@ const POOL = Number(process.env.BENCH_POOL ?? os.cpus().length * 2 + 1);
 const QUERY = `{ tenants(first: 50, filter: {status: [ACTIVE]}) { edges { node { id name status plan { name monthlyPrice } } } } }`;
 
 const db = await benchDatabase();
-const client = new pg.Client({ connectionString: db.url });
-await client.connect();
-// Plans, tenants in mixed states (60% active) spread over a year, one admin session for the API.
-await client.query(`
-  INSERT INTO "Plan" (id, code, name, currency, "monthlyPrice", "yearlyPrice", "emailsPerMonth", "smsPerMonth", seats, "apiCallsPerMonth", entitlements, "updatedAt")
-  SELECT gen_random_uuid(), 'plan-' || i, 'Plan ' || i, 'USD', i * 1000, i * 10000, 1000, 100, 5, 10000, ARRAY['tickets'], now()
-  FROM generate_series(1, 3) i`);
-await client.query(`
-  INSERT INTO "Tenant" (id, name, slug, status, "planId", "ownerName", "ownerEmail", "createdAt", "updatedAt")
-  SELECT gen_random_uuid(), 'Tenant ' || i, 'tenant-' || i,
-    (CASE WHEN i % 10 < 6 THEN 'ACTIVE' WHEN i % 10 < 8 THEN 'TRIALING' WHEN i % 10 = 8 THEN 'SUSPENDED' ELSE 'PAST_DUE' END)::"TenantStatus",
-    (SELECT id FROM "Plan" ORDER BY code OFFSET (i % 3) LIMIT 1), 'Owner ' || i, 'owner' || i || '@example.com',
-    now() - (i || ' minutes')::interval, now()
-  FROM generate_series(1, $1::int) i`, [TENANTS]);
-const token = newSessionToken();
-const { rows } = await client.query<{ id: string }>(
-  `INSERT INTO "AdminUser" (id, email, name, role, "passwordHash", "updatedAt") VALUES (gen_random_uuid(), 'bench@opsgraph.dev', 'Bench', 'VIEWER', $1, now()) RETURNING id`,
-  [await hashPassword('bench-password-123')],
-);
-await client.query(
-  `INSERT INTO "AdminSession" (id, "adminUserId", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, now() + interval '1 day')`,
-  [rows[0]!.id, sha256(token)],
-);
-await client.query('ANALYZE');
-await client.end();
+const { token } = await seedBench(db.url, { tenants: TENANTS });
 
 const api = await spawnServer('api-server.ts', { DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL) });
 const baseline = await spawnServer('baseline-server.ts', { DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL) });
