@@ -3,6 +3,9 @@ import type { ReactNode } from 'react';
 import { formatCount, humanize } from '../lib/format.ts';
 import { exportCapNotice, pageHref, withParams } from '../lib/list.ts';
 
+/** Labels for lists shown newest first. */
+export const NEWEST_FIRST = { previous: '← Newer', next: 'Older →' };
+
 type PageInfo = { hasNextPage: boolean; hasPreviousPage: boolean; startCursor?: string | null; endCursor?: string | null };
 
 /** Title, total, manual refresh and the CSV export of every row the current filters match. */
@@ -47,25 +50,31 @@ export function ListHeader({
   );
 }
 
-/** Previous/next by cursor; filters stay in the URL. */
-export function Pagination({ pageInfo }: { pageInfo: PageInfo }) {
+/** Previous/next by cursor; filters stay in the URL. Newest-first logs call them "Newer" and "Older". */
+export function Pagination({
+  pageInfo,
+  labels = { previous: '← Previous', next: 'Next →' },
+}: {
+  pageInfo: PageInfo;
+  labels?: { previous: string; next: string };
+}) {
   const { search } = useLocation();
   if (!pageInfo.hasNextPage && !pageInfo.hasPreviousPage) return null;
   return (
     <nav className="pagination" aria-label="Pagination">
       {pageInfo.hasPreviousPage ? (
         <Link to={pageHref(search, { before: pageInfo.startCursor })} rel="prev" preventScrollReset>
-          ← Previous
+          {labels.previous}
         </Link>
       ) : (
-        <span className="disabled">← Previous</span>
+        <span className="disabled">{labels.previous}</span>
       )}
       {pageInfo.hasNextPage ? (
         <Link to={pageHref(search, { after: pageInfo.endCursor })} rel="next" preventScrollReset>
-          Next →
+          {labels.next}
         </Link>
       ) : (
-        <span className="disabled">Next →</span>
+        <span className="disabled">{labels.next}</span>
       )}
     </nav>
   );

@@ -16,3 +16,16 @@ export const MutationErrorFragment = graphql(`
     }
   }
 `);
+
+/** One line of a record's recent history on its detail page. */
+export const HistoryEntryFragment = graphql(`
+  fragment HistoryEntry on AuditEvent {
+    id
+    action
+    occurredAt
+    actorType
+    actorEmail
+    actorRole
+    diff
+  }
+`);

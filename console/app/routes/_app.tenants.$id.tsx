@@ -77,12 +77,7 @@ const TenantQuery = graphql(`
       totalCount
       edges {
         node {
-          id
-          action
-          occurredAt
-          actorEmail
-          actorType
-          diff
+          ...HistoryEntry
         }
       }
     }

@@ -4,9 +4,9 @@ import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge 
 import { graphql } from '../gql/index.ts';
 import type { TenantSort, TenantStatus } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
-import { formatDate, formatRelative } from '../lib/format.ts';
+import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
 import { useSubscription } from '../lib/live.ts';
-import { dateParam, endOfDay, enumListParam, enumParam, exportHref, pageVariables, param, PAGE_SIZES } from '../lib/list.ts';
+import { dateParam, endOfDay, enumListParam, enumParam, exportHref, pageVariables, param, PAGE_SIZES, withParams } from '../lib/list.ts';
 import { useThrottledRevalidate } from '../lib/revalidate.ts';
 import { useCan } from './_app.tsx';
 
@@ -74,6 +74,8 @@ export async function loader(args: LoaderFunctionArgs) {
       planId: param(params, 'planId'),
       createdFrom: dateParam(params, 'createdFrom'),
       createdTo: dateParam(params, 'createdTo', { endOfDay: true }),
+      trialEndsAfter: dateParam(params, 'trialEndsAfter'),
+      trialEndsBefore: dateParam(params, 'trialEndsBefore'),
     },
   });
   return { ...data, sort };
@@ -138,6 +140,18 @@ export default function Tenants() {
           to
           <input type="date" name="createdTo" defaultValue={params.get('createdTo') ?? ''} />
         </label>
+        {params.get('trialEndsBefore') || params.get('trialEndsAfter') ? (
+          <span className="filter-chip" data-testid="trial-filter">
+            Trial ends
+            {params.get('trialEndsAfter') ? ` after ${formatDateTime(dateParam(params, 'trialEndsAfter'))}` : ''}
+            {params.get('trialEndsBefore') ? ` before ${formatDateTime(dateParam(params, 'trialEndsBefore'))}` : ''}
+            <input type="hidden" name="trialEndsAfter" value={params.get('trialEndsAfter') ?? ''} />
+            <input type="hidden" name="trialEndsBefore" value={params.get('trialEndsBefore') ?? ''} />
+            <Link to={withParams(search, { trialEndsAfter: null, trialEndsBefore: null })} aria-label="Remove the trial filter">
+              ×
+            </Link>
+          </span>
+        ) : null}
         <label>
           Per page
           <select name="size" defaultValue={params.get('size') ?? '25'}>

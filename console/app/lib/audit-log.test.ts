@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { actorLabel, auditExportHref, auditFilter, formatTimestamp, shortId, targetHref, utcInstant } from './audit-log.ts';
+
+const TENANT = '0b6f3a52-5d0a-4c58-9d0e-0b6e2a1f9c11';
+const ADMIN = '7d9a2c44-1f3e-4b6a-8c2d-5e4f3a2b1c0d';
+
+describe('utcInstant', () => {
+  it('reads a bare date as midnight UTC, or the end of that day', () => {
+    expect(utcInstant('2026-03-01')).toBe('2026-03-01T00:00:00.000Z');
+    expect(utcInstant('2026-03-01', { endOfDay: true })).toBe('2026-03-01T23:59:59.999Z');
+  });
+
+  it('reads a datetime-local value as UTC, and a "to" includes its whole minute', () => {
+    expect(utcInstant('2026-03-01T14:30')).toBe('2026-03-01T14:30:00.000Z');
+    expect(utcInstant('2026-03-01T14:30', { endOfDay: true })).toBe('2026-03-01T14:30:59.999Z');
+    expect(utcInstant('2026-03-01T14:30:15')).toBe('2026-03-01T14:30:15.000Z');
+  });
+
+  it('keeps an explicit zone and refuses what is not a time', () => {
+    expect(utcInstant('2026-03-01T14:30:00+02:00')).toBe('2026-03-01T12:30:00.000Z');
+    expect(utcInstant('yesterday')).toBeNull();
+    expect(utcInstant('2026-13-45')).toBeNull();
+    expect(utcInstant('12')).toBeNull();
+  });
+});
+
+describe('auditFilter', () => {
+  it('turns URL parameters into the GraphQL filter', () => {
+    const params = new URLSearchParams({
+      actorId: ADMIN,
+      action: 'tenant.',
+      tenantId: TENANT,
+      targetType: 'Tenant',
+      targetId: TENANT,
+      from: '2026-03-01',
+      to: '2026-03-02',
+      after: 'cursor',
+    });
+    expect(auditFilter(params)).toEqual({
+      actorId: ADMIN,
+      action: 'tenant.',
+      tenantId: TENANT,
+      targetType: 'Tenant',
+      targetId: TENANT,
+      from: '2026-03-01T00:00:00.000Z',
+      to: '2026-03-02T23:59:59.999Z',
+    });
+  });
+
+  it('leaves out empty values and ids that are not UUIDs', () => {
+    expect(auditFilter(new URLSearchParams('action=&tenantId=acme&actorId=&from=soon'))).toEqual({});
+  });
+});
+
+describe('auditExportHref', () => {
+  it('exports what the filters match, without paging, with times resolved to UTC', () => {
+    const href = auditExportHref(new URLSearchParams(`action=tenant.suspend&to=2026-03-02&after=c2&before=c1&size=50&tenantId=${TENANT}`));
+    const url = new URL(href, 'http://console');
+    expect(url.pathname).toBe('/exports/audit-events.csv');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ action: 'tenant.suspend', tenantId: TENANT, to: '2026-03-02T23:59:59.999Z' });
+    expect(auditExportHref(new URLSearchParams())).toBe('/exports/audit-events.csv');
+  });
+});
+
+describe('targetHref', () => {
+  it('links tenants, plans and admins to their pages', () => {
+    expect(targetHref('Tenant', TENANT)).toBe(`/tenants/${TENANT}`);
+    expect(targetHref('Plan', 'p1')).toBe('/plans/p1');
+    expect(targetHref('AdminUser', ADMIN)).toBe(`/admins/${ADMIN}`);
+  });
+
+  it('has no link for other targets or a missing id', () => {
+    expect(targetHref('AdminSession', 's1')).toBeNull();
+    expect(targetHref('Tenant', null)).toBeNull();
+  });
+});
+
+describe('actorLabel', () => {
+  it('names an admin by email and role, and other actors by kind', () => {
+    expect(actorLabel({ actorType: 'ADMIN', actorEmail: 'owner@opsgraph.dev', actorRole: 'OWNER' })).toEqual({ name: 'owner@opsgraph.dev', role: 'OWNER' });
+    expect(actorLabel({ actorType: 'SYSTEM' })).toEqual({ name: 'SYSTEM', role: null });
+    expect(actorLabel({ actorType: 'TENANT', actorEmail: null })).toEqual({ name: 'TENANT', role: null });
+  });
+});
+
+describe('formatTimestamp', () => {
+  it('shows UTC to the second', () => {
+    expect(formatTimestamp('2026-03-01T14:30:15.123Z')).toBe('2026-03-01 14:30:15 UTC');
+    expect(formatTimestamp(null)).toBe('—');
+  });
+});
+
+describe('shortId', () => {
+  it('shortens UUIDs to their first block and keeps other ids', () => {
+    expect(shortId(TENANT)).toBe('0b6f3a52…');
+    expect(shortId('sess_42')).toBe('sess_42');
+  });
+});

@@ -1,0 +1,126 @@
+// The audit log's filters, links and labels. Times in filters are read as UTC, like every time the
+// console shows, whatever the browser's or the server's own time zone.
+
+import { param } from './list.ts';
+
+/** Every action the API records, for the action filter's suggestions. */
+export const KNOWN_ACTIONS = [
+  'admin.changeRole',
+  'admin.create',
+  'admin.deactivate',
+  'admin.login',
+  'admin.logout',
+  'admin.reactivate',
+  'admin.revokeSession',
+  'apiKey.create',
+  'apiKey.revoke',
+  'plan.archive',
+  'plan.create',
+  'plan.delete',
+  'plan.unarchive',
+  'plan.update',
+  'tenant.activate',
+  'tenant.changePlan',
+  'tenant.create',
+  'tenant.delete',
+  'tenant.onboard',
+  'tenant.suspend',
+  'tenant.update',
+] as const;
+
+/** `tenant.` and the like: a filter ending in a dot matches every action of that kind. */
+export const ACTION_PREFIXES = [...new Set(KNOWN_ACTIONS.map((a) => `${a.split('.')[0]}.`))];
+
+export const TARGET_TYPES = ['AdminSession', 'AdminUser', 'Plan', 'Tenant', 'TenantApiKey'] as const;
+
+const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
+
+/**
+ * A date (`2026-03-01`) or a `datetime-local` value (`2026-03-01T14:30`) read as UTC, as an ISO string.
+ * A bare date is midnight, or with `endOfDay` the last millisecond of that day so that "to" includes it.
+ * A value that already carries a zone is kept as it says. Anything unreadable is null.
+ */
+export function utcInstant(value: string, { endOfDay = false } = {}): string | null {
+  const text = value.trim();
+  let iso = text;
+  if (BARE_DATE.test(text)) iso = `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`;
+  else if (LOCAL_DATE_TIME.test(text)) iso = `${text}${endOfDay && text.length === 16 ? ':59.999' : ''}Z`;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return null;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/** A UUID's first block, enough to tell rows apart in a table; other ids are kept whole. */
+export function shortId(id: string): string {
+  return isUuid(id) ? `${id.slice(0, 8)}…` : id;
+}
+
+export type AuditFilterVariables = {
+  actorId?: string;
+  action?: string;
+  tenantId?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: string;
+  to?: string;
+};
+
+/**
+ * The GraphQL filter from the URL. Ids that are not UUIDs are dropped rather than sent (the API would
+ * refuse the whole query); `to` includes the whole of a bare date or the whole minute of a date-time.
+ */
+export function auditFilter(params: URLSearchParams): AuditFilterVariables {
+  const id = (name: string) => {
+    const value = param(params, name);
+    return value && isUuid(value) ? value : undefined;
+  };
+  const time = (name: string, endOfDay: boolean) => {
+    const value = param(params, name);
+    return (value && utcInstant(value, { endOfDay })) || undefined;
+  };
+  const filter: AuditFilterVariables = {
+    actorId: id('actorId'),
+    action: param(params, 'action'),
+    tenantId: id('tenantId'),
+    targetType: param(params, 'targetType'),
+    targetId: param(params, 'targetId'),
+    from: time('from', false),
+    to: time('to', true),
+  };
+  return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as AuditFilterVariables;
+}
+
+/** The CSV export of the filtered log: same parameter names as the filter, times resolved to UTC instants. */
+export function auditExportHref(params: URLSearchParams): string {
+  const query = new URLSearchParams(auditFilter(params) as Record<string, string>);
+  const text = query.toString();
+  return `/exports/audit-events.csv${text ? `?${text}` : ''}`;
+}
+
+/** The console page of an audit target, for the kinds of record that have one. */
+export function targetHref(targetType: string, targetId: string | null | undefined): string | null {
+  if (!targetId) return null;
+  const base = { Tenant: '/tenants', Plan: '/plans', AdminUser: '/admins' }[targetType];
+  return base ? `${base}/${encodeURIComponent(targetId)}` : null;
+}
+
+type Actor = { actorType: 'ADMIN' | 'SYSTEM' | 'TENANT'; actorEmail?: string | null; actorRole?: string | null };
+
+/** Who did it: an admin's email (with the role held at the time), or the system, or a tenant's API key. */
+export function actorLabel(event: Actor): { name: string; role: string | null } {
+  if (event.actorType === 'ADMIN') return { name: event.actorEmail ?? 'Unknown admin', role: event.actorRole ?? null };
+  return { name: event.actorType, role: null };
+}
+
+/** "2026-11-23 14:05:09 UTC": audit entries need the seconds a list of records does not. */
+export function formatTimestamp(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,60 @@
+// The jobs screen looks back over a window ending now, and charts it hour by hour (UTC).
+
+export const JOB_WINDOWS = {
+  '1h': { label: 'Last hour', ms: 3_600_000 },
+  '24h': { label: 'Last 24 hours', ms: 86_400_000 },
+  '7d': { label: 'Last 7 days', ms: 7 * 86_400_000 },
+} as const;
+
+export type JobWindow = keyof typeof JOB_WINDOWS;
+export const JOB_WINDOW_KEYS = Object.keys(JOB_WINDOWS) as JobWindow[];
+export const DEFAULT_JOB_WINDOW: JobWindow = '24h';
+
+export function jobWindow(params: URLSearchParams): JobWindow {
+  const value = params.get('window');
+  return JOB_WINDOW_KEYS.includes(value as JobWindow) ? (value as JobWindow) : DEFAULT_JOB_WINDOW;
+}
+
+export function windowRange(window: JobWindow, now: number = Date.now()): { from: string; to: string } {
+  return { from: new Date(now - JOB_WINDOWS[window].ms).toISOString(), to: new Date(now).toISOString() };
+}
+
+const HOUR = 3_600_000;
+
+export type HourCount = { hour: string; successes: number; failures: number };
+/** Axis labels, tooltip titles (the full UTC hour) and counts, one entry per hour. */
+export type HourlySeries = { labels: string[]; titles: string[]; successes: number[]; failures: number[] };
+
+/**
+ * One bar per UTC hour from the hour `from` falls in to the hour `to` falls in. Hours without runs are
+ * zeros, so the time axis stays even; counts outside the window are left out.
+ */
+export function hourlySeries(counts: readonly HourCount[], from: string, to: string): HourlySeries {
+  const start = Math.floor(new Date(from).getTime() / HOUR) * HOUR;
+  const end = Math.floor(new Date(to).getTime() / HOUR) * HOUR;
+  const byHour = new Map<number, HourCount>();
+  for (const count of counts) {
+    const hour = Math.floor(new Date(count.hour).getTime() / HOUR) * HOUR;
+    const seen = byHour.get(hour);
+    byHour.set(hour, seen ? { hour: count.hour, successes: seen.successes + count.successes, failures: seen.failures + count.failures } : count);
+  }
+  const multiDay = end - start >= 24 * HOUR;
+  const series: HourlySeries = { labels: [], titles: [], successes: [], failures: [] };
+  for (let hour = start; hour <= end; hour += HOUR) {
+    const iso = new Date(hour).toISOString();
+    series.labels.push(multiDay ? `${iso.slice(5, 10)} ${iso.slice(11, 13)}h` : `${iso.slice(11, 16)}`);
+    series.titles.push(`${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`);
+    series.successes.push(byHour.get(hour)?.successes ?? 0);
+    series.failures.push(byHour.get(hour)?.failures ?? 0);
+  }
+  return series;
+}
+
+/** "12 runs: 11 succeeded, 1 failed", the chart's accessible summary. */
+export function seriesSummary(series: HourlySeries): string {
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const succeeded = sum(series.successes);
+  const failed = sum(series.failures);
+  const runs = succeeded + failed;
+  return `${runs} ${runs === 1 ? 'run' : 'runs'}: ${succeeded} succeeded, ${failed} failed`;
+}

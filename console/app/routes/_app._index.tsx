@@ -1,0 +1,235 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
+import { useCallback, useMemo, type ReactNode } from 'react';
+import { BarChart, CHART_COLORS } from '../components/charts.tsx';
+import { StatusBadge } from '../components/list.tsx';
+import { graphql } from '../gql/index.ts';
+import type { TenantStatus } from '../gql/graphql.ts';
+import { gql } from '../graphql.server.ts';
+import { formatCountdown, useAutoRefresh } from '../lib/countdown.ts';
+import {
+  failureRate, formatClock, jobRunsSeries, signupSeries, TRIAL_WINDOW_DAYS, trialsEndBefore, trialsListHref,
+} from '../lib/dashboard.ts';
+import { formatCount, formatDateTime, formatMoney, formatPercent } from '../lib/format.ts';
+import { useSubscription } from '../lib/live.ts';
+import { useThrottledRevalidate } from '../lib/revalidate.ts';
+
+export const meta: MetaFunction = () => [{ title: 'Dashboard · Opsgraph' }];
+
+const STATUSES: TenantStatus[] = ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'DELETED'];
+const AUTO_REFRESH_SECONDS = 60;
+/** Job events can arrive in bursts; the dashboard's aggregates need not follow each one. */
+const LIVE_REVALIDATE_MS = 5_000;
+
+const DashboardQuery = graphql(`
+  query Dashboard($trialsEndBefore: DateTime!) {
+    tenantCounts {
+      TRIALING
+      ACTIVE
+      PAST_DUE
+      SUSPENDED
+      DELETED
+      total
+    }
+    monthlyRecurringRevenue {
+      amount
+      currency
+    }
+    trialsEndingSoon: tenants(first: 0, filter: { status: [TRIALING], trialEndsBefore: $trialsEndBefore }) {
+      totalCount
+    }
+    jobStats {
+      task
+      runs
+      failures
+    }
+    tenantSignups(days: 30) {
+      day
+      count
+    }
+    jobRunsPerHour {
+      hour
+      successes
+      failures
+    }
+  }
+`);
+
+const DashboardTenantChanged = graphql(`
+  subscription DashboardTenantChanged {
+    tenantChanged {
+      tenantId
+      kind
+    }
+  }
+`);
+
+const DashboardJobRunsRecorded = graphql(`
+  subscription DashboardJobRunsRecorded {
+    jobRunsRecorded {
+      task
+      count
+    }
+  }
+`);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const now = Date.now();
+  const endBefore = trialsEndBefore(now);
+  const data = await gql(args, DashboardQuery, { trialsEndBefore: endBefore });
+  return { ...data, trialsEndBefore: endBefore, loadedAt: new Date(now).toISOString() };
+}
+
+export default function Dashboard() {
+  const data = useLoaderData<typeof loader>();
+  const { tenantCounts, monthlyRecurringRevenue, trialsEndingSoon } = data;
+  const revalidator = useRevalidator();
+  const refreshing = revalidator.state !== 'idle';
+  const revalidate = useCallback(() => revalidator.revalidate(), [revalidator]);
+  const liveRevalidate = useThrottledRevalidate(LIVE_REVALIDATE_MS);
+  useSubscription(DashboardTenantChanged, {}, liveRevalidate);
+  useSubscription(DashboardJobRunsRecorded, {}, liveRevalidate);
+
+  const jobs = failureRate(data.jobStats);
+  const signups = useMemo(() => signupSeries(data.tenantSignups), [data.tenantSignups]);
+  const runs = useMemo(() => jobRunsSeries(data.jobRunsPerHour), [data.jobRunsPerHour]);
+  const signupBars = useMemo(() => [{ label: 'New tenants', data: signups.counts, color: CHART_COLORS.accent }], [signups]);
+  const runBars = useMemo(
+    () => [
+      { label: 'Succeeded', data: runs.successes, color: CHART_COLORS.ok },
+      { label: 'Failed', data: runs.failures, color: CHART_COLORS.danger },
+    ],
+    [runs],
+  );
+  const hourTitles = useMemo(() => runs.hours.map(formatDateTime), [runs]);
+
+  return (
+    <>
+      <header className="page-header">
+        <div>
+          <h1>Dashboard</h1>
+          <span className="muted" data-testid="last-updated">
+            Last updated {formatClock(data.loadedAt)}
+          </span>
+        </div>
+        <RefreshControls refreshing={refreshing} onRefresh={revalidate} />
+      </header>
+
+      <div className={`dashboard${refreshing ? ' stale' : ''}`} aria-busy={refreshing}>
+        <section className="stats dashboard-stats" aria-label="Key numbers">
+          <StatCard label="Tenants by status" testId="stat-tenants" value={formatCount(tenantCounts.total)} sub="in total">
+            <ul className="status-counts">
+              {STATUSES.map((status) => (
+                <li key={status}>
+                  <Link to={`/tenants?status=${status}`}>
+                    <StatusBadge status={status} />
+                  </Link>
+                  <span data-testid={`count-${status}`}>{formatCount(tenantCounts[status])}</span>
+                </li>
+              ))}
+            </ul>
+          </StatCard>
+
+          <StatCard
+            label="Monthly recurring revenue"
+            testId="stat-mrr"
+            value={
+              monthlyRecurringRevenue.length ? (
+                monthlyRecurringRevenue.map((m) => (
+                  <div key={m.currency} data-testid={`mrr-${m.currency}`}>
+                    {formatMoney(m.amount, m.currency)}
+                  </div>
+                ))
+              ) : (
+                '—'
+              )
+            }
+            sub={`from ${formatCount(tenantCounts.ACTIVE)} active ${tenantCounts.ACTIVE === 1 ? 'tenant' : 'tenants'}`}
+          />
+
+          <StatCard
+            label={`Trials ending within ${TRIAL_WINDOW_DAYS} days`}
+            testId="stat-trials"
+            value={
+              <Link to={trialsListHref(data.trialsEndBefore)} data-testid="trials-link">
+                {formatCount(trialsEndingSoon.totalCount)}
+              </Link>
+            }
+            sub={`of ${formatCount(tenantCounts.TRIALING)} trialing, by ${formatDateTime(data.trialsEndBefore)}`}
+          />
+
+          <StatCard
+            label="Job failure rate, last 24 h"
+            testId="stat-failure-rate"
+            value={formatPercent(jobs.rate)}
+            sub={jobs.runs ? `${formatCount(jobs.failures)} of ${formatCount(jobs.runs)} runs failed` : 'No job runs'}
+          />
+        </section>
+
+        <section className="charts" aria-label="Charts">
+          <BarChart
+            title="New tenants per day, last 30 days"
+            summary={signups.summary}
+            labels={signups.labels}
+            series={signupBars}
+            tooltipTitles={signups.days}
+            testId="chart-signups"
+          />
+          <BarChart
+            title="Job runs per hour, last 24 hours (UTC)"
+            summary={runs.summary}
+            labels={runs.labels}
+            series={runBars}
+            stacked
+            tooltipTitles={hourTitles}
+            testId="chart-job-runs"
+          />
+        </section>
+      </div>
+    </>
+  );
+}
+
+function StatCard({ label, value, sub, testId, children }: { label: string; value: ReactNode; sub?: string; testId: string; children?: ReactNode }) {
+  return (
+    <div className="stat" role="group" data-testid={testId} aria-label={label}>
+      <div className="label">{label}</div>
+      <div className="value" data-testid="value">
+        {value}
+      </div>
+      {sub ? <div className="sub">{sub}</div> : null}
+      {children}
+    </div>
+  );
+}
+
+/**
+ * Manual refresh, and an auto-refresh that is off until switched on. Kept in its own component so the
+ * countdown's tick re-renders only this, not the charts.
+ */
+function RefreshControls({ refreshing, onRefresh }: { refreshing: boolean; onRefresh: () => void }) {
+  const auto = useAutoRefresh(onRefresh, AUTO_REFRESH_SECONDS);
+  return (
+    <div className="actions">
+      <label className="inline">
+        <input type="checkbox" checked={auto.enabled} onChange={auto.toggle} />
+        Auto-refresh every {AUTO_REFRESH_SECONDS} s
+      </label>
+      {auto.secondsLeft !== null ? (
+        <span className="muted countdown" data-testid="countdown" role="timer">
+          next in {formatCountdown(auto.secondsLeft)}
+        </span>
+      ) : null}
+      <button
+        type="button"
+        onClick={() => {
+          onRefresh();
+          auto.restart();
+        }}
+        disabled={refreshing}
+      >
+        {refreshing ? 'Refreshing…' : 'Refresh'}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { RouteErrorBoundary } from '../components/error-boundary.tsx';
+import { DataTable, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
+import { graphql } from '../gql/index.ts';
+import type { AdminSort } from '../gql/graphql.ts';
+import { gql } from '../graphql.server.ts';
+import { requirePermission } from '../lib/admin-access.server.ts';
+import { ADMIN_ROLES, isLocked } from '../lib/admin-roles.ts';
+import { formatDate, formatDateTime, formatRelative, humanize } from '../lib/format.ts';
+import { enumListParam, enumParam, exportHref, pageVariables, param, PAGE_SIZES } from '../lib/list.ts';
+
+export const meta: MetaFunction = () => [{ title: 'Admins · Opsgraph' }];
+
+const ADMIN_SORTS: AdminSort[] = ['EMAIL_ASC', 'CREATED_AT_DESC', 'LAST_LOGIN_AT_DESC'];
+
+const AdminsQuery = graphql(`
+  query AdminsList($first: Int, $after: String, $last: Int, $before: String, $filter: AdminFilter, $sort: AdminSort) {
+    admins(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+          email
+          role
+          active
+          lockedUntil
+          lastLoginAt
+          createdAt
+        }
+      }
+    }
+  }
+`);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const me = await requirePermission(args, 'admins:manage', 'Only owners can manage admins.');
+  const params = new URL(args.request.url).searchParams;
+  const sort = enumParam(params, 'sort', ADMIN_SORTS) ?? 'EMAIL_ASC';
+  const active = enumParam(params, 'active', ['true', 'false']);
+  const data = await gql(args, AdminsQuery, {
+    ...pageVariables(params),
+    sort,
+    filter: {
+      search: param(params, 'search'),
+      role: enumListParam(params, 'role', ADMIN_ROLES),
+      active: active === undefined ? undefined : active === 'true',
+    },
+  });
+  return { ...data, sort, meId: me.id };
+}
+
+export default function Admins() {
+  const { admins, sort, meId } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const { search } = useLocation();
+
+  return (
+    <>
+      <ListHeader
+        title="Admins"
+        totalCount={admins.totalCount}
+        exportHref={exportHref('admins', search)}
+        actions={
+          <Link className="button primary" to="/admins/new">
+            New admin
+          </Link>
+        }
+      />
+      <Form method="get" className="filters" key={search}>
+        <input type="hidden" name="sort" value={sort} />
+        <label>
+          Search
+          <input type="search" name="search" defaultValue={params.get('search') ?? ''} placeholder="Name or email" />
+        </label>
+        <label>
+          Role
+          <select name="role" defaultValue={params.get('role') ?? ''}>
+            <option value="">Any</option>
+            {ADMIN_ROLES.map((role) => (
+              <option key={role} value={role}>
+                {humanize(role)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select name="active" defaultValue={params.get('active') ?? ''}>
+            <option value="">Any</option>
+            <option value="true">Active</option>
+            <option value="false">Deactivated</option>
+          </select>
+        </label>
+        <label>
+          Per page
+          <select name="size" defaultValue={params.get('size') ?? '25'}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Apply</button>
+        <Link to="?" className="muted">
+          Clear
+        </Link>
+      </Form>
+      <DataTable
+        colSpan={6}
+        empty="No admins match these filters."
+        head={
+          <tr>
+            <SortHeader label="Admin" asc="EMAIL_ASC" current={sort} />
+            <th>Role</th>
+            <th>Status</th>
+            <th>Locked until</th>
+            <SortHeader label="Last login" desc="LAST_LOGIN_AT_DESC" current={sort} />
+            <SortHeader label="Created" desc="CREATED_AT_DESC" current={sort} />
+          </tr>
+        }
+      >
+        {admins.edges.map(({ node }) => (
+          <tr key={node.id} data-testid="admin-row">
+            <td>
+              <Link to={`/admins/${node.id}`}>{node.name}</Link>
+              {node.id === meId ? <span className="muted small"> (you)</span> : null}
+              <div className="muted small">{node.email}</div>
+            </td>
+            <td>
+              <span className="badge">{humanize(node.role)}</span>
+            </td>
+            <td>
+              <StatusBadge status={node.active ? 'ACTIVE' : 'DEACTIVATED'} />
+            </td>
+            <td suppressHydrationWarning>{isLocked(node.lockedUntil) ? formatDateTime(node.lockedUntil) : '—'}</td>
+            <td suppressHydrationWarning title={formatDateTime(node.lastLoginAt)}>
+              {node.lastLoginAt ? formatRelative(node.lastLoginAt) : 'Never'}
+            </td>
+            <td>{formatDate(node.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
+      <Pagination pageInfo={admins.pageInfo} />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorBoundary />;
+}

@@ -1,0 +1,212 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { RouteErrorBoundary } from '../components/error-boundary.tsx';
+import { graphql } from '../gql/index.ts';
+import { gql, type ErrorPayload } from '../graphql.server.ts';
+import { diffRows, prettyJson, type DiffRow } from '../lib/audit-diff.ts';
+import { actorLabel, formatTimestamp, isUuid, targetHref } from '../lib/audit-log.ts';
+import { useCan } from './_app.tsx';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.event.action ?? 'Audit entry'} · Audit log · Opsgraph` },
+];
+
+const AuditEntryQuery = graphql(`
+  query AuditEntry($id: ID!) {
+    auditEvent(id: $id) {
+      id
+      occurredAt
+      actorType
+      actorId
+      actorEmail
+      actorRole
+      impersonatorId
+      tenantId
+      action
+      targetType
+      targetId
+      before
+      after
+      diff
+      requestId
+      ip
+      userAgent
+    }
+  }
+`);
+
+const AuditEntryTenantQuery = graphql(`
+  query AuditEntryTenant($id: ID!) {
+    tenant(id: $id) {
+      id
+      name
+      slug
+      status
+    }
+  }
+`);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const id = args.params.id ?? '';
+  const notFound = () =>
+    data<ErrorPayload>({ message: `There is no audit entry with id ${id}.`, requestId: args.context.requestId }, { status: 404 });
+  if (!isUuid(id)) throw notFound();
+  const { auditEvent: event } = await gql(args, AuditEntryQuery, { id });
+  if (!event) throw notFound();
+  const tenant = event.tenantId ? (await gql(args, AuditEntryTenantQuery, { id: event.tenantId })).tenant : null;
+  return { event, tenant, changes: diffRows(event.diff, { before: event.before, after: event.after }) };
+}
+
+function Value({ text }: { text: string | null }) {
+  return text === null ? <span className="muted">none</span> : <span>{text}</span>;
+}
+
+function ChangeRow({ row }: { row: DiffRow }) {
+  return (
+    <tr data-testid="diff-row" data-field={row.field} className={`change-${row.kind}`}>
+      <th scope="row">{row.field}</th>
+      <td className="from">
+        <Value text={row.from} />
+      </td>
+      <td className="to">
+        <Value text={row.to} />
+      </td>
+    </tr>
+  );
+}
+
+export default function AuditEntry() {
+  const { event, tenant, changes } = useLoaderData<typeof loader>();
+  const actor = actorLabel(event);
+  // Admin pages need admins:manage; for other roles admins are named without a dead link.
+  const canSeeAdmins = useCan('admins:manage');
+  const target = event.targetType === 'AdminUser' && !canSeeAdmins ? null : targetHref(event.targetType, event.targetId);
+  const before = prettyJson(event.before);
+  const after = prettyJson(event.after);
+
+  return (
+    <>
+      <p className="small">
+        <Link to="/audit">← Audit log</Link>
+      </p>
+      <header className="page-header">
+        <div>
+          <h1>
+            <code className="audit-action">{event.action}</code>
+          </h1>
+          <span className="muted">{formatTimestamp(event.occurredAt)}</span>
+        </div>
+        <div className="actions">
+          {event.targetId ? (
+            <Link
+              className="button"
+              to={`/audit?${new URLSearchParams({ targetType: event.targetType, targetId: event.targetId })}`}
+            >
+              History of this {event.targetType}
+            </Link>
+          ) : null}
+        </div>
+      </header>
+
+      <section className="card audit-meta">
+        <dl className="facts" data-testid="audit-meta">
+          <dt>Time</dt>
+          <dd>{formatTimestamp(event.occurredAt)}</dd>
+          <dt>Action</dt>
+          <dd>
+            <Link to={`/audit?${new URLSearchParams({ action: event.action })}`}>
+              <code>{event.action}</code>
+            </Link>
+          </dd>
+          <dt>Actor</dt>
+          <dd data-testid="audit-actor">
+            {event.actorType === 'ADMIN' && event.actorId && canSeeAdmins ? <Link to={`/admins/${event.actorId}`}>{actor.name}</Link> : actor.name}
+            {actor.role ? <span className="badge audit-role">{actor.role}</span> : null}
+            {event.actorType !== 'ADMIN' ? <span className="muted small"> ({event.actorType === 'SYSTEM' ? 'a background job' : 'a tenant API key'})</span> : null}
+          </dd>
+          <dt>Impersonated by</dt>
+          <dd>
+            {event.impersonatorId ? (
+              canSeeAdmins ? (
+                <Link to={`/admins/${event.impersonatorId}`}>{event.impersonatorId}</Link>
+              ) : (
+                <code>{event.impersonatorId}</code>
+              )
+            ) : (
+              '—'
+            )}
+          </dd>
+          <dt>Target</dt>
+          <dd>
+            {event.targetType}{' '}
+            {event.targetId ? target ? <Link to={target}>{event.targetId}</Link> : <code>{event.targetId}</code> : null}
+          </dd>
+          <dt>Tenant</dt>
+          <dd>
+            {event.tenantId ? (
+              tenant ? (
+                <>
+                  <Link to={`/tenants/${tenant.id}`}>{tenant.name}</Link> <span className="muted">({tenant.slug})</span>
+                </>
+              ) : (
+                <code>{event.tenantId}</code>
+              )
+            ) : (
+              '—'
+            )}
+          </dd>
+          <dt>Request id</dt>
+          <dd>{event.requestId ? <code data-testid="audit-request-id">{event.requestId}</code> : '—'}</dd>
+          <dt>IP</dt>
+          <dd>{event.ip ? <code>{event.ip}</code> : '—'}</dd>
+          <dt>User agent</dt>
+          <dd className="audit-user-agent">{event.userAgent ?? '—'}</dd>
+          <dt>Entry id</dt>
+          <dd>
+            <code>{event.id}</code>
+          </dd>
+        </dl>
+      </section>
+
+      <h2>Changes</h2>
+      {changes.length ? (
+        <div className="table-wrap">
+          <table className="diff" data-testid="audit-diff">
+            <thead>
+              <tr>
+                <th>Field</th>
+                <th>From</th>
+                <th>To</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((row) => (
+                <ChangeRow key={row.field} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted" data-testid="audit-no-changes">
+          No record fields changed in this entry.
+        </p>
+      )}
+
+      <h2>Snapshots</h2>
+      <div className="audit-snapshots">
+        <details data-testid="audit-before">
+          <summary>Before</summary>
+          {before ? <pre>{before}</pre> : <p className="muted">No record before this action.</p>}
+        </details>
+        <details data-testid="audit-after">
+          <summary>After</summary>
+          {after ? <pre>{after}</pre> : <p className="muted">No record after this action.</p>}
+        </details>
+      </div>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorBoundary />;
+}

@@ -1,0 +1,275 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { useMemo, useState } from 'react';
+import { BarChart, CHART_COLORS } from '../components/charts.tsx';
+import { RouteErrorBoundary } from '../components/error-boundary.tsx';
+import { DataTable, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../components/list.tsx';
+import { graphql } from '../gql/index.ts';
+import type { JobOutcome } from '../gql/graphql.ts';
+import { gql } from '../graphql.server.ts';
+import { formatTimestamp } from '../lib/audit-log.ts';
+import { formatCount, formatDuration, formatPercent, formatRelative } from '../lib/format.ts';
+import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from '../lib/job-window.ts';
+import { enumParam, PAGE_SIZES, pageVariables, param, withParams } from '../lib/list.ts';
+import { useSubscription } from '../lib/live.ts';
+import { useThrottledRevalidate } from '../lib/revalidate.ts';
+
+export const meta: MetaFunction = () => [{ title: 'Jobs · Opsgraph' }];
+
+const OUTCOMES: JobOutcome[] = ['SUCCESS', 'FAILURE'];
+
+const JobsQuery = graphql(`
+  query JobsOverview($from: DateTime!, $to: DateTime!, $task: String, $first: Int, $after: String, $last: Int, $before: String, $filter: JobRunFilter) {
+    jobStats(from: $from, to: $to) {
+      task
+      runs
+      successes
+      failures
+      successRate
+      p50DurationMs
+      p95DurationMs
+      lastFailureAt
+      lastFailureMessage
+    }
+    jobRunsPerHour(from: $from, to: $to, task: $task) {
+      hour
+      successes
+      failures
+    }
+    jobRuns(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      edges {
+        node {
+          id
+          task
+          jobId
+          attempt
+          outcome
+          queuedAt
+          startedAt
+          durationMs
+          errorMessage
+          workerId
+        }
+      }
+    }
+  }
+`);
+
+const JobRunsRecorded = graphql(`
+  subscription JobsRunsRecorded($task: String) {
+    jobRunsRecorded(task: $task) {
+      task
+      outcome
+      count
+    }
+  }
+`);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const params = new URL(args.request.url).searchParams;
+  const selectedWindow = jobWindow(params);
+  const { from, to } = windowRange(selectedWindow);
+  const task = param(params, 'task');
+  const outcome = enumParam(params, 'outcome', OUTCOMES);
+  // Runs are listed from the window's start with no end, so runs recorded after this load still show.
+  const filter = { task, outcome, from };
+  const data = await gql(args, JobsQuery, { ...pageVariables(params), from, to, task, filter });
+  const exportParams = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])));
+  return { ...data, selectedWindow, from, to, task, outcome, exportHref: `/exports/job-runs.csv?${exportParams}` };
+}
+
+export default function Jobs() {
+  const { jobStats, jobRunsPerHour, jobRuns, selectedWindow, from, to, task, outcome, exportHref } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const { search } = useLocation();
+  const onFirstPage = !params.get('after') && !params.get('before');
+
+  // On the first page new runs simply appear; further back, the page stays put and says how many came in.
+  const revalidate = useThrottledRevalidate(2_000);
+  // Counted per URL, so the count is gone as soon as another page or filter is shown.
+  const [arrived, setArrived] = useState({ search, count: 0 });
+  const newRuns = arrived.search === search ? arrived.count : 0;
+  useSubscription(JobRunsRecorded, { task: task ?? null }, ({ jobRunsRecorded }) => {
+    if (outcome && jobRunsRecorded.outcome !== outcome) return;
+    if (onFirstPage) revalidate();
+    else setArrived((a) => ({ search, count: (a.search === search ? a.count : 0) + jobRunsRecorded.count }));
+  });
+
+  const hourly = useMemo(() => hourlySeries(jobRunsPerHour, from, to), [jobRunsPerHour, from, to]);
+  const bars = useMemo(
+    () => [
+      { label: 'Succeeded', data: hourly.successes, color: CHART_COLORS.ok },
+      { label: 'Failed', data: hourly.failures, color: CHART_COLORS.danger },
+    ],
+    [hourly],
+  );
+  const tasks = [...new Set([...jobStats.map((s) => s.task), ...(task ? [task] : [])])].sort();
+
+  return (
+    <>
+      <ListHeader title="Jobs" totalCount={jobRuns.totalCount} exportHref={exportHref} />
+      <nav className="job-windows" aria-label="Window">
+        {JOB_WINDOW_KEYS.map((key) => (
+          <Link key={key} to={withParams(search, { window: key })} aria-current={key === selectedWindow ? 'page' : undefined} preventScrollReset>
+            {JOB_WINDOWS[key].label}
+          </Link>
+        ))}
+      </nav>
+
+      <div className="charts">
+        <BarChart
+          title={`Runs per hour (UTC)${task ? ` · ${task}` : ''}`}
+          summary={seriesSummary(hourly)}
+          labels={hourly.labels}
+          tooltipTitles={hourly.titles}
+          series={bars}
+          stacked
+          testId="runs-chart"
+        />
+      </div>
+
+      <h2>Tasks</h2>
+      <div className="table-wrap">
+        <table data-testid="job-stats">
+          <thead>
+            <tr>
+              <th>Task</th>
+              <th className="num">Runs</th>
+              <th className="num">Success rate</th>
+              <th className="num">Failures</th>
+              <th className="num">p50</th>
+              <th className="num">p95</th>
+              <th>Last failure</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobStats.length ? (
+              jobStats.map((s) => (
+                <tr key={s.task} data-testid="job-stat-row" data-task={s.task}>
+                  <td>
+                    <Link to={withParams(search, { task: s.task })} title="Show only this task's runs">
+                      <code>{s.task}</code>
+                    </Link>
+                  </td>
+                  <td className="num">{formatCount(s.runs)}</td>
+                  <td className={`num${s.successRate < 1 ? ' job-rate-low' : ''}`}>{formatPercent(s.successRate)}</td>
+                  <td className="num">{formatCount(s.failures)}</td>
+                  <td className="num">{formatDuration(s.p50DurationMs)}</td>
+                  <td className="num">{formatDuration(s.p95DurationMs)}</td>
+                  <td>
+                    {s.lastFailureAt ? (
+                      <>
+                        <span title={formatTimestamp(s.lastFailureAt)} suppressHydrationWarning>
+                          {formatRelative(s.lastFailureAt)}
+                        </span>
+                        {s.lastFailureMessage ? <div className="job-error small">{s.lastFailureMessage}</div> : null}
+                      </>
+                    ) : (
+                      <span className="muted">None</span>
+                    )}
+                  </td>
+                </tr>
+              ))
+            ) : (
+              <tr>
+                <td colSpan={7} className="empty" data-testid="empty-stats">
+                  No job ran in this window.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Recent runs</h2>
+      <Form method="get" className="filters" key={search}>
+        <input type="hidden" name="window" value={selectedWindow} />
+        <label>
+          Task
+          <select name="task" defaultValue={task ?? ''}>
+            <option value="">Any</option>
+            {tasks.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Outcome
+          <select name="outcome" defaultValue={outcome ?? ''}>
+            <option value="">Any</option>
+            <option value="SUCCESS">Success</option>
+            <option value="FAILURE">Failure</option>
+          </select>
+        </label>
+        <label>
+          Per page
+          <select name="size" defaultValue={params.get('size') ?? '25'}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Apply</button>
+        <Link to={`?window=${selectedWindow}`} className="muted">
+          Clear
+        </Link>
+      </Form>
+      {newRuns > 0 ? (
+        <p className="notice" role="status" data-testid="new-runs">
+          {formatCount(newRuns)} new {newRuns === 1 ? 'run' : 'runs'} since this page loaded.{' '}
+          <Link to={withParams(search, {})}>Show newest</Link>
+        </p>
+      ) : null}
+      <DataTable
+        colSpan={6}
+        empty="No runs match these filters in this window."
+        head={
+          <tr>
+            <th>Started (UTC)</th>
+            <th>Task</th>
+            <th>Outcome</th>
+            <th className="num">Duration</th>
+            <th className="num">Attempt</th>
+            <th>Error</th>
+          </tr>
+        }
+      >
+        {jobRuns.edges.map(({ node }) => (
+          <tr key={node.id} data-testid="job-run-row" data-outcome={node.outcome}>
+            <td className="nowrap">
+              {formatTimestamp(node.startedAt)}
+              <div className="muted small" title="Time in the queue before it started">
+                waited {formatDuration(Math.max(0, Date.parse(node.startedAt) - Date.parse(node.queuedAt)))}
+              </div>
+            </td>
+            <td>
+              <code>{node.task}</code>
+              <div className="muted small" title="Job id">
+                {node.jobId}
+                {node.workerId ? ` · ${node.workerId}` : ''}
+              </div>
+            </td>
+            <td>
+              <StatusBadge status={node.outcome} />
+            </td>
+            <td className="num">{formatDuration(node.durationMs)}</td>
+            <td className="num">{node.attempt}</td>
+            <td>{node.errorMessage ? <span className="job-error">{node.errorMessage}</span> : <span className="muted">—</span>}</td>
+          </tr>
+        ))}
+      </DataTable>
+      <Pagination pageInfo={jobRuns.pageInfo} labels={NEWEST_FIRST} />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorBoundary />;
+}

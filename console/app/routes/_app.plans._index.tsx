@@ -1,0 +1,164 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { RouteErrorBoundary } from '../components/error-boundary.tsx';
+import { DataTable, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
+import { graphql } from '../gql/index.ts';
+import type { PlanSort, PlanStatus } from '../gql/graphql.ts';
+import { gql } from '../graphql.server.ts';
+import { formatCount, formatDate, formatMoney } from '../lib/format.ts';
+import { enumParam, exportHref, pageVariables, param, PAGE_SIZES } from '../lib/list.ts';
+import { quotaSummary, trialLabel } from '../lib/plan-form.ts';
+import { useCan } from './_app.tsx';
+
+export const meta: MetaFunction = () => [{ title: 'Plans · Opsgraph' }];
+
+export const PLAN_STATUSES: PlanStatus[] = ['ACTIVE', 'ARCHIVED'];
+const PLAN_SORTS: PlanSort[] = ['MONTHLY_PRICE_ASC', 'MONTHLY_PRICE_DESC', 'NAME_ASC', 'CREATED_AT_DESC'];
+
+const PlansQuery = graphql(`
+  query PlansList($first: Int, $after: String, $last: Int, $before: String, $filter: PlanFilter, $sort: PlanSort) {
+    plans(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      edges {
+        node {
+          id
+          code
+          name
+          status
+          currency
+          monthlyPrice
+          yearlyPrice
+          trialDays
+          tenantCount
+          createdAt
+          quotas {
+            seats
+            emailsPerMonth
+            smsPerMonth
+            apiCallsPerMonth
+          }
+        }
+      }
+    }
+  }
+`);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const params = new URL(args.request.url).searchParams;
+  const sort = enumParam(params, 'sort', PLAN_SORTS) ?? 'MONTHLY_PRICE_ASC';
+  const data = await gql(args, PlansQuery, {
+    ...pageVariables(params),
+    sort,
+    filter: { search: param(params, 'search'), status: enumParam(params, 'status', PLAN_STATUSES) },
+  });
+  return { ...data, sort };
+}
+
+export default function Plans() {
+  const { plans, sort } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const { search } = useLocation();
+  const canWrite = useCan('plans:write');
+
+  return (
+    <>
+      <ListHeader
+        title="Plans"
+        totalCount={plans.totalCount}
+        exportHref={exportHref('plans', search)}
+        actions={
+          canWrite ? (
+            <Link className="button primary" to="/plans/new">
+              New plan
+            </Link>
+          ) : null
+        }
+      />
+      <Form method="get" className="filters" key={search}>
+        <input type="hidden" name="sort" value={sort} />
+        <label>
+          Search
+          <input type="search" name="search" defaultValue={params.get('search') ?? ''} placeholder="Name or code" />
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={params.get('status') ?? ''}>
+            <option value="">Any</option>
+            {PLAN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Per page
+          <select name="size" defaultValue={params.get('size') ?? '25'}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Apply</button>
+        <Link to="?" className="muted">
+          Clear
+        </Link>
+      </Form>
+      <DataTable
+        colSpan={8}
+        empty="No plans match these filters."
+        head={
+          <tr>
+            <SortHeader label="Plan" asc="NAME_ASC" current={sort} />
+            <th>Status</th>
+            <SortHeader label="Monthly" asc="MONTHLY_PRICE_ASC" desc="MONTHLY_PRICE_DESC" current={sort} />
+            <th className="num">Yearly</th>
+            <th className="num">Trial</th>
+            <th>Quotas per month</th>
+            <th className="num">Tenants</th>
+            <SortHeader label="Created" desc="CREATED_AT_DESC" current={sort} />
+          </tr>
+        }
+      >
+        {plans.edges.map(({ node }) => (
+          <tr key={node.id} data-testid="plan-row">
+            <td>
+              <Link to={`/plans/${node.id}`}>{node.name}</Link>
+              <div className="muted small">
+                <code>{node.code}</code>
+              </div>
+            </td>
+            <td>
+              <StatusBadge status={node.status} />
+            </td>
+            <td className="num" data-testid="plan-monthly-price">
+              {formatMoney(node.monthlyPrice, node.currency)}
+            </td>
+            <td className="num" data-testid="plan-yearly-price">
+              {formatMoney(node.yearlyPrice, node.currency)}
+            </td>
+            <td className="num">{trialLabel(node.trialDays)}</td>
+            <td className="small">{quotaSummary(node.quotas)}</td>
+            <td className="num">
+              <Link to={`/tenants?planId=${node.id}`} title="Tenants on this plan">
+                {formatCount(node.tenantCount)}
+              </Link>
+            </td>
+            <td>{formatDate(node.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
+      <Pagination pageInfo={plans.pageInfo} />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorBoundary />;
+}
