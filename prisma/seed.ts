@@ -4,6 +4,7 @@ import type { App } from '../api/src/app.ts';
 import { hashPassword } from '../api/src/lib/password.ts';
 import { newApiKey, sha256 } from '../api/src/lib/tokens.ts';
 import { defaultTenantSettings } from '../api/src/modules/tenants/settings.ts';
+import { enqueueJob } from '../api/src/worker/task.ts';
 
 export const DEMO_PASSWORD = 'opsgraph-demo-password';
 export const DEMO_OWNER_EMAIL = 'owner@opsgraph.dev';
@@ -52,7 +53,15 @@ export interface SeedResult {
   apiKeys: { tenant: string; key: string }[];
 }
 
-export async function seedDemo(app: App): Promise<SeedResult> {
+/** How many of the newest trials start un-onboarded, so the first start shows real onboarding jobs. */
+const ONBOARDING_DEMO_TENANTS = 5;
+
+export interface SeedOptions {
+  /** Queue real onboarding jobs for the newest trials (needs graphile-worker's schema: a worker has started). */
+  onboardNewTrials?: boolean;
+}
+
+export async function seedDemo(app: App, { onboardNewTrials = false }: SeedOptions = {}): Promise<SeedResult> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = Date.now();
   const keys = [newApiKey(), newApiKey()];
@@ -81,10 +90,13 @@ export async function seedDemo(app: App): Promise<SeedResult> {
           trialEndsAt: status === 'TRIALING' ? new Date(now + ((i % 10) + 1) * 86_400_000) : null,
           suspensionReason: status === 'SUSPENDED' ? 'Payment dispute' : null,
           deletedAt: status === 'DELETED' ? new Date(now - 86_400_000) : null,
-          onboardedAt: createdAt,
+          onboardedAt: onboardNewTrials && status === 'TRIALING' && i < 25 + ONBOARDING_DEMO_TENANTS ? null : createdAt,
           createdAt,
         },
       });
+      if (!tenant.onboardedAt) {
+        await enqueueJob(tx, 'tenantOnboard', { tenantId: tenant.id }, { jobKey: `tenant-onboard:${tenant.id}` });
+      }
       if (i < 2) {
         const { key, prefix } = keys[i]!;
         await tx.tenantApiKey.create({ data: { tenantId: tenant.id, name: 'Demo key', prefix, secretHash: sha256(key) } });
@@ -96,12 +108,12 @@ export async function seedDemo(app: App): Promise<SeedResult> {
 }
 
 /** Seeds an empty database and prints the demo keys; on a seeded one, returns the demo login if it exists. */
-export async function seedIfEmpty(app: App): Promise<{ email: string; password: string } | null> {
+export async function seedIfEmpty(app: App, options: SeedOptions = {}): Promise<{ email: string; password: string } | null> {
   if ((await app.prisma.adminUser.count()) > 0) {
     const owner = await app.prisma.adminUser.findUnique({ where: { email: DEMO_OWNER_EMAIL } });
     return owner ? { email: DEMO_OWNER_EMAIL, password: DEMO_PASSWORD } : null;
   }
-  const result = await seedDemo(app);
+  const result = await seedDemo(app, options);
   console.log('\n  Demo data seeded: 3 plans, 50 tenants, one admin per role (password for all: ' + DEMO_PASSWORD + ')');
   for (const { tenant, key } of result.apiKeys) console.log(`  Tenant API key for ${tenant}: ${key}`);
   return { email: result.email, password: result.password };

@@ -58,13 +58,6 @@ async function main(): Promise<void> {
   stops.push(() => server.close());
   checkpoint();
 
-  let demo: { email: string; password: string } | null = null;
-  if (!env.isProduction && env.SEED_DEMO) {
-    const { seedIfEmpty } = await import('../../prisma/seed.ts');
-    demo = await seedIfEmpty(app);
-  }
-  checkpoint();
-
   if (env.WORKER === 'inline') {
     const worker = await startWorker({
       databaseUrl: database.databaseUrl,
@@ -74,6 +67,14 @@ async function main(): Promise<void> {
     });
     // Last in, first stopped: no job is cut off by the server or database going away.
     stops.push(() => worker.stop());
+  }
+  checkpoint();
+
+  // After the worker: an inline worker has made graphile-worker's schema, so the demo can queue real jobs.
+  let demo: { email: string; password: string } | null = null;
+  if (!env.isProduction && env.SEED_DEMO) {
+    const { seedIfEmpty } = await import('../../prisma/seed.ts');
+    demo = await seedIfEmpty(app, { onboardNewTrials: env.WORKER === 'inline' });
   }
   booting = false;
   checkpoint();

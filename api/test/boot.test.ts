@@ -285,6 +285,14 @@ describe.sequential('pnpm start on one DATA_DIR: first start, SIGTERM, restart',
     const token = await login(httpPort, DEMO_EMAIL, DEMO_PASSWORD);
     const counts = await graphql(httpPort, '{ tenantCounts { total } }', {}, token);
     expect(counts).toEqual({ data: { tenantCounts: { total: 50 } } });
+    // The newest demo trials are onboarded by real jobs of the inline worker, so Jobs has history at once.
+    let onboarded = 0;
+    for (const deadline = Date.now() + 15_000; onboarded < 5 && Date.now() < deadline; ) {
+      const runs = await graphql(httpPort, '{ jobRuns(filter: { task: "tenantOnboard", outcome: SUCCESS }) { totalCount } }', {}, token);
+      onboarded = runs.data.jobRuns.totalCount;
+      if (onboarded < 5) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(onboarded).toBe(5);
 
     const created = await graphql(
       httpPort,
