@@ -57,7 +57,7 @@ export interface SeedResult {
 const ONBOARDING_DEMO_TENANTS = 5;
 
 export interface SeedOptions {
-  /** Queue real onboarding jobs for the newest trials (needs graphile-worker's schema: a worker has started). */
+  /** Queue real onboarding jobs for the newest trials (needs graphile-worker's schema installed). */
   onboardNewTrials?: boolean;
 }
 

@@ -5,7 +5,7 @@ import { resolveDatabaseUrl } from './db/embedded.ts';
 import { env } from './env.ts';
 import { startServer } from './http/server.ts';
 import { logger } from './lib/logger.ts';
-import { startWorker } from './worker/runner.ts';
+import { installJobQueue, startWorker } from './worker/runner.ts';
 
 /** What to undo on the way out, newest first: worker, server, app, database. */
 const stops: (() => Promise<void>)[] = [];
@@ -48,6 +48,8 @@ async function main(): Promise<void> {
 
   const { applied } = await applyMigrations(database.databaseUrl, { log: (msg: string) => logger.info(msg) });
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  // The queue must exist before the API queues a job, even when no worker process has started yet.
+  if (env.WORKER === 'separate') await installJobQueue(database.databaseUrl, logger);
 
   const app = createApp({ databaseUrl: database.databaseUrl, logger, poolSize: env.DATABASE_POOL_MAX });
   stops.push(() => app.close());
@@ -70,11 +72,11 @@ async function main(): Promise<void> {
   }
   checkpoint();
 
-  // After the worker: an inline worker has made graphile-worker's schema, so the demo can queue real jobs.
+  // After the worker and the job queue exist, so the demo can queue real jobs.
   let demo: { email: string; password: string } | null = null;
   if (!env.isProduction && env.SEED_DEMO) {
     const { seedIfEmpty } = await import('../../prisma/seed.ts');
-    demo = await seedIfEmpty(app, { onboardNewTrials: env.WORKER === 'inline' });
+    demo = await seedIfEmpty(app, { onboardNewTrials: true });
   }
   booting = false;
   checkpoint();

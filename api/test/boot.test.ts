@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { accepts, freePort } from '../src/lib/process.ts';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
@@ -50,7 +51,12 @@ interface Booted {
 
 const children = new Set<Booted>();
 
-function boot(dataDir: string, httpPort: number, pgPort: number, opts: { detached?: boolean } = {}): Booted {
+function boot(
+  dataDir: string,
+  httpPort: number,
+  pgPort: number,
+  opts: { detached?: boolean; env?: Record<string, string> } = {},
+): Booted {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
@@ -63,6 +69,7 @@ function boot(dataDir: string, httpPort: number, pgPort: number, opts: { detache
   for (const key of ['DATABASE_URL', 'TEST_DATABASE_URL', 'HOST', 'PUBLIC_URL', 'WORKER', 'SEED_DEMO', 'LOG_PRETTY']) {
     delete env[key];
   }
+  Object.assign(env, opts.env);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: apiDir,
     env,
@@ -400,6 +407,39 @@ describe('a signal while booting', () => {
     expect(b.stdout()).not.toContain('Opsgraph API');
     expect(b.stderr()).not.toMatch(/ECONNREFUSED|failed to start/);
     expect(await postgresGone(dataDir, pgPort, 3_000)).toEqual({ processes: [], listening: false });
+  }, 60_000);
+});
+
+describe('a worker elsewhere', () => {
+  it('(h) WORKER=separate: the API queues jobs before any worker process has started', async () => {
+    const dataDir = await freshDataDir('separate-worker');
+    const pgPort = await freePort();
+    const httpPort = await freePort();
+    const b = boot(dataDir, httpPort, pgPort, { env: { WORKER: 'separate' } });
+    try {
+      await b.waitForStdout(/Demo admin.*\n/, 40_000);
+      const token = await login(httpPort, DEMO_EMAIL, DEMO_PASSWORD);
+      const { data } = await graphql(httpPort, '{ plans(first: 1) { edges { node { id } } } }', {}, token);
+      const created = await graphql(
+        httpPort,
+        `mutation($input: CreateTenantInput!) { createTenant(input: $input) { __typename } }`,
+        { input: { name: 'Queued Co', ownerName: 'Q', ownerEmail: 'q@example.com', planId: data.plans.edges[0].node.id } },
+        token,
+      );
+      expect(created).toEqual({ data: { createTenant: { __typename: 'MutationCreateTenantSuccess' } } });
+      const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/opsgraph` });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'tenantOnboard'`);
+        // The five demo trials and the new tenant wait for a worker.
+        expect(rows[0].n).toBe(6);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      b.child.kill('SIGTERM');
+      expect(await b.waitForExit(8_000)).toEqual({ code: 0, signal: null });
+    }
   }, 60_000);
 });
 

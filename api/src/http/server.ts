@@ -95,6 +95,8 @@ function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraP
     includeStacktraceInErrorResponses: false,
     formatError,
     csrfPrevention: true,
+    // main.ts stops everything in order on SIGINT/SIGTERM; Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Cache hints are unused here and the plugin wraps every field resolver; GraphiQL is served by us.

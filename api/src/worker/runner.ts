@@ -53,6 +53,19 @@ export interface StartWorkerOptions {
   pollIntervalMs?: number;
 }
 
+/**
+ * Installs graphile-worker's schema (idempotent). An API whose worker runs elsewhere calls it at boot, so
+ * jobs can be queued before any worker process has started.
+ */
+export async function installJobQueue(databaseUrl: string, logger: Logger): Promise<void> {
+  const pgPool = createPool(databaseUrl, { max: 1, applicationName: 'opsgraph-worker-migrate' });
+  try {
+    await runMigrations({ pgPool, logger: toGraphileLogger(logger) });
+  } finally {
+    await pgPool.end();
+  }
+}
+
 export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandle> {
   const workerId = opts.workerId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
