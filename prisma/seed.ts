@@ -4,6 +4,7 @@ import type { App } from '../api/src/app.ts';
 import { hashPassword } from '../api/src/lib/password.ts';
 import { newApiKey, sha256 } from '../api/src/lib/tokens.ts';
 import { defaultTenantSettings } from '../api/src/modules/tenants/settings.ts';
+import type {} from '../api/src/modules/tenants/tasks.ts'; // the tenantOnboard payload type
 import { enqueueJob } from '../api/src/worker/task.ts';
 
 export const DEMO_PASSWORD = 'opsgraph-demo-password';
