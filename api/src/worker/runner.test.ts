@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '../db/client.ts';
 import { parseCrontab } from 'graphile-worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ const running = new Set<WorkerHandle>();
 beforeAll(async () => {
   db = await createTestDatabase();
   // Our own pool, ended in afterAll, so dropping the database never kills a connection still in use.
-  pool = new pg.Pool({ connectionString: db.url, max: 5 });
+  pool = createPool(db.url, { max: 5 });
   prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   pubsub = new PubSub(db.url, prisma, logger);
 });

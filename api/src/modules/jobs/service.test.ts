@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '../../db/client.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/db.ts';
@@ -16,7 +17,7 @@ let prisma: PrismaClient;
 beforeAll(async () => {
   db = await createTestDatabase();
   // Our own pool, ended in afterAll, so dropping the database never kills a connection still in use.
-  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pool = createPool(db.url, { max: 3 });
   prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 });
 
