@@ -10,6 +10,8 @@ export type LiveStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
 let client: Client | null = null;
 let status: LiveStatus = 'idle';
+/** Subscriptions open in this tab: the socket closes itself when the last one ends (lazy mode). */
+let active = 0;
 const listeners = new Set<() => void>();
 
 function setStatus(next: LiveStatus) {
@@ -21,7 +23,6 @@ async function liveClient(): Promise<Client> {
   if (client) return client;
   const { createClient } = await import('graphql-ws');
   if (client) return client;
-  setStatus('connecting');
   client = createClient({
     url: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/graphql`,
     lazy: true,
@@ -30,7 +31,7 @@ async function liveClient(): Promise<Client> {
     shouldRetry: () => true,
     on: {
       connected: () => setStatus('connected'),
-      closed: () => setStatus(status === 'idle' ? 'idle' : 'reconnecting'),
+      closed: () => setStatus(active > 0 ? 'reconnecting' : 'idle'),
     },
   });
   return client;
@@ -66,7 +67,9 @@ export function useSubscription<TResult, TVariables extends Record<string, unkno
     let cancelled = false;
     void liveClient().then((c) => {
       if (cancelled) return;
-      unsubscribe = c.subscribe<TResult>(
+      active += 1;
+      if (status === 'idle') setStatus('connecting');
+      const stop = c.subscribe<TResult>(
         { query: print(document), variables: JSON.parse(key) },
         {
           next: (result) => {
@@ -76,6 +79,10 @@ export function useSubscription<TResult, TVariables extends Record<string, unkno
           complete: () => {},
         },
       );
+      unsubscribe = () => {
+        active -= 1;
+        stop();
+      };
     });
     return () => {
       cancelled = true;

@@ -58,7 +58,7 @@ export default function Shell() {
             </span>
           </div>
           <span className={`live live-${live}`} data-testid="live-status" data-live={live} title="Live updates">
-            {live === 'connected' ? 'Live' : live === 'idle' ? 'Live off' : 'Connecting…'}
+            {live === 'connected' ? 'Live' : live === 'idle' ? 'Not live on this page' : 'Connecting…'}
           </span>
           <Form method="post" action="/logout">
             <button type="submit" className="link-button">
