@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { BarChart, CHART_COLORS } from '../components/charts.tsx';
+import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { TenantStatus } from '../gql/graphql.ts';
@@ -232,4 +233,9 @@ function RefreshControls({ refreshing, onRefresh }: { refreshing: boolean; onRef
       </button>
     </div>
   );
+}
+
+/** Errors show inside the shell: the sidebar stays usable. */
+export function ErrorBoundary() {
+  return <RouteErrorBoundary />;
 }

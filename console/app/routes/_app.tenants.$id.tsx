@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useState } from 'react';
 import { CopyButton, DialogButton } from '../components/dialog.tsx';
+import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { DataTable, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
@@ -609,4 +610,9 @@ function ApiKeys({ tenantKeys, canWrite }: { tenantKeys: Key[]; canWrite: boolea
       </DataTable>
     </section>
   );
+}
+
+/** Errors show inside the shell: the sidebar stays usable. */
+export function ErrorBoundary() {
+  return <RouteErrorBoundary />;
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { TenantSort, TenantStatus } from '../gql/graphql.ts';
@@ -198,4 +199,9 @@ export default function Tenants() {
       <Pagination pageInfo={tenants.pageInfo} />
     </>
   );
+}
+
+/** Errors show inside the shell: the sidebar stays usable. */
+export function ErrorBoundary() {
+  return <RouteErrorBoundary />;
 }

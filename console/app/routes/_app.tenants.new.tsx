@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
@@ -120,4 +121,9 @@ export default function NewTenant() {
       </Form>
     </>
   );
+}
+
+/** Errors show inside the shell: the sidebar stays usable. */
+export function ErrorBoundary() {
+  return <RouteErrorBoundary />;
 }
