@@ -1,7 +1,7 @@
 import { Form, Link, useLocation, useNavigation, useRevalidator, useSubmit } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { formatCount, humanize } from '../lib/format.ts';
-import { exportCapNotice, pageHref, withParams } from '../lib/list.ts';
+import { DEFAULT_PAGE_SIZE, exportCapNotice, PAGE_SIZES, pageHref, withParams } from '../lib/list.ts';
 
 /** Labels for lists shown newest first. */
 export const NEWEST_FIRST = { previous: '← Newer', next: 'Older →' };
@@ -140,11 +140,13 @@ export function StatusBadge({ status }: { status: string }) {
 
 /**
  * The filter form of a list: a GET form whose non-empty fields become the URL's parameters (so the URL
- * stays short and shareable); submitting goes back to the first page.
+ * stays short and shareable); submitting goes back to the first page. It ends with the page size, Apply,
+ * and Clear (to `clearTo`, the list without filters).
  */
-export function FilterForm({ children }: { children: ReactNode }) {
+export function FilterForm({ children, clearTo = '?' }: { children: ReactNode; clearTo?: string }) {
   const submit = useSubmit();
   const { search } = useLocation();
+  const size = new URLSearchParams(search).get('size') ?? String(DEFAULT_PAGE_SIZE);
   return (
     <Form
       method="get"
@@ -160,6 +162,18 @@ export function FilterForm({ children }: { children: ReactNode }) {
       }}
     >
       {children}
+      <label>
+        Per page
+        <select name="size" defaultValue={size}>
+          {PAGE_SIZES.map((n) => (
+            <option key={n}>{n}</option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">Apply</button>
+      <Link to={clearTo} className="muted">
+        Clear
+      </Link>
     </Form>
   );
 }

@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
-import { DataTable, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
+import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { AdminSort } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
 import { ADMIN_ROLES, isLocked } from '../lib/admin-roles.ts';
 import { formatDate, formatDateTime, formatRelative, humanize } from '../lib/format.ts';
-import { enumListParam, enumParam, exportHref, pageVariables, param, PAGE_SIZES } from '../lib/list.ts';
+import { enumListParam, enumParam, exportHref, pageVariables, param } from '../lib/list.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Admins · Opsgraph' }];
 
@@ -74,7 +74,7 @@ export default function Admins() {
           </Link>
         }
       />
-      <Form method="get" className="filters" key={search}>
+      <FilterForm>
         <input type="hidden" name="sort" value={sort} />
         <label>
           Search
@@ -99,19 +99,7 @@ export default function Admins() {
             <option value="false">Deactivated</option>
           </select>
         </label>
-        <label>
-          Per page
-          <select name="size" defaultValue={params.get('size') ?? '25'}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Apply</button>
-        <Link to="?" className="muted">
-          Clear
-        </Link>
-      </Form>
+      </FilterForm>
       <DataTable
         colSpan={6}
         empty="No admins match these filters."

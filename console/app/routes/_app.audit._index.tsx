@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
-import { DataTable, ListHeader, NEWEST_FIRST, Pagination } from '../components/list.tsx';
+import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import {
@@ -16,7 +16,7 @@ import {
   targetHref,
   UUID_PATTERN,
 } from '../lib/audit-log.ts';
-import { PAGE_SIZES, pageVariables, withParams } from '../lib/list.ts';
+import { pageVariables, withParams } from '../lib/list.ts';
 import { useCan } from './_app.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Audit log · Opsgraph' }];
@@ -98,7 +98,7 @@ export default function AuditLog() {
   return (
     <>
       <ListHeader title="Audit log" totalCount={auditEvents.totalCount} exportHref={exportHref} />
-      <Form method="get" className="filters" key={search}>
+      <FilterForm>
         <label>
           Actor
           <select name="actorId" defaultValue={actorId}>
@@ -146,19 +146,7 @@ export default function AuditLog() {
           to (UTC)
           <input type="datetime-local" name="to" defaultValue={dateTimeInputValue(params.get('to'), 'end')} />
         </label>
-        <label>
-          Per page
-          <select name="size" defaultValue={params.get('size') ?? '25'}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Apply</button>
-        <Link to="?" className="muted">
-          Clear
-        </Link>
-      </Form>
+      </FilterForm>
       {filter.tenantId ? (
         <p className="audit-scope" data-testid="tenant-filter">
           Entries for tenant{' '}

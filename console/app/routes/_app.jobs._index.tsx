@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { useMemo, useState } from 'react';
 import { BarChart, CHART_COLORS } from '../components/charts.tsx';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
-import { DataTable, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../components/list.tsx';
+import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { JobOutcome } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { formatTimestamp } from '../lib/audit-log.ts';
 import { formatCount, formatDuration, formatPercent, formatRelative } from '../lib/format.ts';
 import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from '../lib/job-window.ts';
-import { enumParam, PAGE_SIZES, pageVariables, param, withParams } from '../lib/list.ts';
+import { enumParam, pageVariables, param, withParams } from '../lib/list.ts';
 import { useSubscription } from '../lib/live.ts';
 import { useThrottledRevalidate } from '../lib/revalidate.ts';
 
@@ -189,7 +189,7 @@ export default function Jobs() {
       </div>
 
       <h2>Recent runs</h2>
-      <Form method="get" className="filters" key={search}>
+      <FilterForm clearTo={`?window=${selectedWindow}`}>
         <input type="hidden" name="window" value={selectedWindow} />
         <label>
           Task
@@ -208,19 +208,7 @@ export default function Jobs() {
             <option value="FAILURE">Failure</option>
           </select>
         </label>
-        <label>
-          Per page
-          <select name="size" defaultValue={params.get('size') ?? '25'}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Apply</button>
-        <Link to={`?window=${selectedWindow}`} className="muted">
-          Clear
-        </Link>
-      </Form>
+      </FilterForm>
       {newRuns > 0 ? (
         <p className="notice" role="status" data-testid="new-runs">
           {formatCount(newRuns)} new {newRuns === 1 ? 'run' : 'runs'} since this page loaded.{' '}

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
-import { DataTable, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
+import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { PlanSort, PlanStatus } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { formatCount, formatDate, formatMoney } from '../lib/format.ts';
-import { enumParam, exportHref, pageVariables, param, PAGE_SIZES } from '../lib/list.ts';
+import { enumParam, exportHref, pageVariables, param } from '../lib/list.ts';
 import { quotaSummary, trialLabel } from '../lib/plan-form.ts';
 import { useCan } from './_app.tsx';
 
@@ -80,7 +80,7 @@ export default function Plans() {
           ) : null
         }
       />
-      <Form method="get" className="filters" key={search}>
+      <FilterForm>
         <input type="hidden" name="sort" value={sort} />
         <label>
           Search
@@ -97,19 +97,7 @@ export default function Plans() {
             ))}
           </select>
         </label>
-        <label>
-          Per page
-          <select name="size" defaultValue={params.get('size') ?? '25'}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Apply</button>
-        <Link to="?" className="muted">
-          Clear
-        </Link>
-      </Form>
+      </FilterForm>
       <DataTable
         colSpan={8}
         empty="No plans match these filters."

@@ -7,7 +7,7 @@ import type { TenantSort, TenantStatus } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
 import { useSubscription } from '../lib/live.ts';
-import { dateParam, endOfDay, enumListParam, enumParam, exportHref, pageVariables, param, PAGE_SIZES, withParams } from '../lib/list.ts';
+import { dateParam, endOfDay, enumListParam, enumParam, exportHref, pageVariables, param, withParams } from '../lib/list.ts';
 import { useThrottledRevalidate } from '../lib/revalidate.ts';
 import { useCan } from './_app.tsx';
 
@@ -153,18 +153,6 @@ export default function Tenants() {
             </Link>
           </span>
         ) : null}
-        <label>
-          Per page
-          <select name="size" defaultValue={params.get('size') ?? '25'}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">Apply</button>
-        <Link to="?" className="muted">
-          Clear
-        </Link>
       </FilterForm>
       <DataTable
         colSpan={6}
