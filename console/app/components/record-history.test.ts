@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeSummary } from './plan-admin-history.tsx';
+import { changeSummary } from './record-history.tsx';
 
 describe('changeSummary', () => {
   it('lists what changed, from and to, without the timestamps every update touches', () => {
@@ -13,5 +13,11 @@ describe('changeSummary', () => {
     expect(changeSummary('admin.create', { email: { from: null, to: 'x@example.com' } })).toBe('Created');
     expect(changeSummary('admin.revokeSession', {})).toBe('');
     expect(changeSummary('plan.update', { description: { from: 'old', to: null } })).toBe('description: old → —');
+  });
+
+  it('reads a status change as words', () => {
+    expect(changeSummary('tenant.suspend', { status: { from: 'PAST_DUE', to: 'SUSPENDED' }, suspensionReason: { from: null, to: 'Fraud' } })).toBe(
+      'status: Past due → Suspended; suspensionReason: — → Fraud',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
 import { diffRows } from '../lib/audit-diff.ts';
 import { actorLabel } from '../lib/audit-log.ts';
-import { formatCount, formatDateTime } from '../lib/format.ts';
+import { formatCount, formatDateTime, humanize } from '../lib/format.ts';
 import { DataTable } from './list.tsx';
 
 type AuditEntry = {
@@ -16,24 +16,30 @@ type AuditEntry = {
 
 const SHOWN_CHANGES = 3;
 
-/** "name: Starter → Starter 2; seats: 3 → 5", or "Created" for a new record, for one line of a table. */
+/**
+ * "name: Starter → Starter 2; seats: 3 → 5", or "Created" for a new record, for one line of a table. A
+ * status reads as words ("status: Trialing → Suspended").
+ */
 export function changeSummary(action: string, diff: unknown): string {
   const rows = diffRows(diff).filter((row) => row.field !== 'updatedAt' && row.field !== 'createdAt');
   if (action.endsWith('.create')) return 'Created';
   if (!rows.length) return '';
   const shown = rows
     .slice(0, SHOWN_CHANGES)
-    .map((row) => `${row.field}: ${row.from ?? '—'} → ${row.to ?? '—'}`)
+    .map((row) => {
+      const word = (value: string | null) => (value === null ? '—' : row.field === 'status' ? humanize(value) : value);
+      return `${row.field}: ${word(row.from)} → ${word(row.to)}`;
+    })
     .join('; ');
   const more = rows.length - SHOWN_CHANGES;
   return more > 0 ? `${shown}; +${more} more` : shown;
 }
 
-/** The latest audit entries about one record, with a way into the full, filtered audit log. */
-export function RecentAudit({ events, totalCount, auditHref }: { events: AuditEntry[]; totalCount: number; auditHref: string }) {
+/** The latest audit entries about one record, each opening its entry, and the way into the full log. */
+export function RecordHistory({ events, totalCount, auditHref }: { events: AuditEntry[]; totalCount: number; auditHref: string }) {
   return (
-    <section className="recent-audit">
-      <h2>Recent changes</h2>
+    <section className="record-history">
+      <h2>History</h2>
       <DataTable
         colSpan={4}
         empty="No recorded changes yet."
@@ -49,8 +55,10 @@ export function RecentAudit({ events, totalCount, auditHref }: { events: AuditEn
         {events.map((event) => {
           const actor = actorLabel(event);
           return (
-            <tr key={event.id} data-testid="audit-row">
-              <td>{formatDateTime(event.occurredAt)}</td>
+            <tr key={event.id} data-testid="history-row">
+              <td>
+                <Link to={`/audit/${event.id}`}>{formatDateTime(event.occurredAt)}</Link>
+              </td>
               <td>
                 <code>{event.action}</code>
               </td>

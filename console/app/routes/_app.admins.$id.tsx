@@ -5,7 +5,7 @@ import { DialogButton } from '../components/dialog.tsx';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { DataTable, StatusBadge } from '../components/list.tsx';
-import { RecentAudit } from '../components/plan-admin-history.tsx';
+import { RecordHistory } from '../components/record-history.tsx';
 import { graphql } from '../gql/index.ts';
 import type { AdminRole } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
@@ -219,7 +219,7 @@ export default function AdminDetail() {
 
       <Sessions sessions={admin.sessions} active={admin.active} isMe={isMe} />
 
-      <RecentAudit
+      <RecordHistory
         events={auditEvents.edges.map((e) => e.node)}
         totalCount={auditEvents.totalCount}
         auditHref={`/audit?targetId=${admin.id}`}

@@ -4,7 +4,7 @@ import { DialogButton } from '../components/dialog.tsx';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import { StatusBadge } from '../components/list.tsx';
-import { RecentAudit } from '../components/plan-admin-history.tsx';
+import { RecordHistory } from '../components/record-history.tsx';
 import { PlanFields } from '../components/plan-form.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
@@ -277,7 +277,7 @@ export default function PlanDetail() {
         </section>
       )}
 
-      <RecentAudit
+      <RecordHistory
         events={auditEvents.edges.map((e) => e.node)}
         totalCount={auditEvents.totalCount}
         auditHref={`/audit?targetId=${plan.id}`}

@@ -5,9 +5,10 @@ import { CopyButton, DialogButton } from '../components/dialog.tsx';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { DataTable, StatusBadge } from '../components/list.tsx';
+import { RecordHistory } from '../components/record-history.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
-import { formatCount, formatDateTime, formatMoney, formatRelative, humanize } from '../lib/format.ts';
+import { formatCount, formatDateTime, formatMoney, formatRelative } from '../lib/format.ts';
 import { isoDate } from '../lib/list.ts';
 import { useSubscription } from '../lib/live.ts';
 import { outcome, type FieldErrors } from '../lib/mutation.ts';
@@ -367,52 +368,13 @@ export default function TenantDetail() {
 
       <ApiKeys tenantKeys={tenant.apiKeys} canWrite={canWriteKeys && live} />
 
-      <h2>History</h2>
-      <DataTable
-        colSpan={4}
-        empty="No recorded changes yet."
-        head={
-          <tr>
-            <th>When</th>
-            <th>Action</th>
-            <th>By</th>
-            <th>Change</th>
-          </tr>
-        }
-      >
-        {auditEvents.edges.map(({ node }) => (
-          <tr key={node.id} data-testid="history-row">
-            <td>
-              <Link to={`/audit/${node.id}`}>{formatDateTime(node.occurredAt)}</Link>
-            </td>
-            <td>
-              <code>{node.action}</code>
-            </td>
-            <td>{node.actorEmail ?? humanize(node.actorType)}</td>
-            <td>{statusChange(node.diff)}</td>
-          </tr>
-        ))}
-      </DataTable>
-      {auditEvents.totalCount > auditEvents.edges.length ? (
-        <p>
-          <Link to={`/audit?targetId=${tenant.id}`}>All {formatCount(auditEvents.totalCount)} entries in the audit log →</Link>
-        </p>
-      ) : null}
+      <RecordHistory
+        events={auditEvents.edges.map((e) => e.node)}
+        totalCount={auditEvents.totalCount}
+        auditHref={`/audit?targetId=${tenant.id}`}
+      />
     </>
   );
-}
-
-/** "Trialing → Suspended", or the changed field names for other changes. */
-function statusChange(diff: unknown): string {
-  if (!diff || typeof diff !== 'object') return '';
-  const changes = diff as Record<string, { from?: unknown; to?: unknown }>;
-  const status = changes.status;
-  if (status && status.from === null) return `Created as ${humanize(String(status.to))}`;
-  if (status) return `${humanize(String(status.from))} → ${humanize(String(status.to ?? '—'))}`;
-  if (changes.planId) return 'Plan changed';
-  return Object.keys(changes)
-    .filter((k) => k !== 'updatedAt')
-    .join(', ');
 }
 
 function ChangePlanButton({ current, plans }: { current: string; plans: { id: string; name: string; monthlyPrice: number; currency: string }[] }) {

@@ -65,7 +65,7 @@ test('an owner creates an admin, changes its role and deactivates it', async ({ 
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('admin-status')).toContainText('Deactivated');
   await expect(page.getByRole('button', { name: 'Reactivate', exact: true })).toBeVisible();
-  const history = page.getByTestId('audit-row');
+  const history = page.getByTestId('history-row');
   await expect(history.filter({ hasText: 'admin.changeRole' })).toContainText('role: SUPPORT → BILLING');
   await expect(history.filter({ hasText: 'admin.deactivate' })).toContainText('owner@opsgraph.dev');
   await shot('admin-detail');

@@ -89,7 +89,7 @@ test('creates a plan from prices typed in major units and lists it with the form
   await expect(page.getByTestId('plan-monthly-price')).toHaveText('$49.00');
   await expect(page.getByTestId('plan-yearly-price')).toHaveText('$1,290.50');
   await expect(page.getByTestId('plan-entitlements').getByRole('listitem')).toHaveText(['email', 'tickets', 'webhooks']);
-  await expect(page.getByTestId('audit-row').first()).toContainText('plan.create');
+  await expect(page.getByTestId('history-row').first()).toContainText('plan.create');
 
   await page.goto('/plans');
   await labelled(page, 'Search').fill(code);
@@ -154,7 +154,7 @@ test('edits only the fields that changed, then archives and unarchives the plan'
   await expect(page).toHaveURL(new RegExp(`/plans/${plan.id}$`));
   await expect(page.getByTestId('plan-monthly-price')).toHaveText('$59.50');
   await expect(page.getByText('Changed elsewhere.', { exact: true })).toBeVisible();
-  const update = page.getByTestId('audit-row').filter({ hasText: 'billing@opsgraph.dev' }).filter({ hasText: 'plan.update' });
+  const update = page.getByTestId('history-row').filter({ hasText: 'billing@opsgraph.dev' }).filter({ hasText: 'plan.update' });
   await expect(update).toContainText('monthlyPrice: 4900 → 5950');
   await expect(update).not.toContainText('description');
   await expect(page.getByTestId('audit-link')).toHaveAttribute('href', `/audit?targetId=${plan.id}`);
