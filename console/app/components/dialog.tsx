@@ -1,4 +1,7 @@
+import { Form } from '@remix-run/react';
 import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useIntent, type IntentResult } from '../lib/intent.ts';
+import { FormError } from './form.tsx';
 
 const noop = () => () => {};
 /** False in the server's HTML and until React has hydrated: buttons that need JavaScript wait for it. */
@@ -51,6 +54,51 @@ export function DialogButton({
         {open ? children(close) : null}
       </dialog>
     </>
+  );
+}
+
+/**
+ * A button opening a dialog whose form posts one `intent` to the page's action: what it does (and any
+ * fields) above, the action's message below, then the confirm and Cancel buttons. Closes on success.
+ */
+export function IntentDialog({
+  intent,
+  label,
+  title,
+  submitLabel,
+  busyLabel,
+  danger = false,
+  canSubmit = true,
+  children,
+}: {
+  intent: string;
+  label: string;
+  title: string;
+  submitLabel: string;
+  busyLabel: string;
+  danger?: boolean;
+  canSubmit?: boolean;
+  children: ReactNode | ((result: IntentResult | undefined) => ReactNode);
+}) {
+  const { busy, result, done } = useIntent(intent);
+  return (
+    <DialogButton label={label} title={title} className={danger ? 'danger' : undefined} done={done}>
+      {(close) => (
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value={intent} />
+          {typeof children === 'function' ? children(result) : children}
+          <FormError message={result?.formError} />
+          <div className="form-actions">
+            <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy || !canSubmit}>
+              {busy ? busyLabel : submitLabel}
+            </button>
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
+          </div>
+        </Form>
+      )}
+    </DialogButton>
   );
 }
 

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useState } from 'react';
-import { DialogButton } from '../components/dialog.tsx';
+import { IntentDialog } from '../components/dialog.tsx';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { DataTable, StatusBadge } from '../components/list.tsx';
@@ -12,6 +12,7 @@ import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
 import { ADMIN_ROLES, describeUserAgent, isAdminRole, isLocked, ROLE_DESCRIPTIONS } from '../lib/admin-roles.ts';
 import { formatDateTime, formatRelative, humanize } from '../lib/format.ts';
+import { useIntent, type IntentResult } from '../lib/intent.ts';
 import { outcome, type FieldErrors } from '../lib/mutation.ts';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.admin.name ?? 'Admin'} · Opsgraph` }];
@@ -125,7 +126,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return { admin, auditEvents, isMe: admin.id === me.id };
 }
 
-type ActionResult = { intent: string; ok: boolean; formError?: string | null; fieldErrors?: FieldErrors };
+type ActionResult = IntentResult;
 
 export async function action(args: ActionFunctionArgs) {
   const id = args.params.id!;
@@ -162,13 +163,6 @@ export async function action(args: ActionFunctionArgs) {
   return { intent, ok: true } satisfies ActionResult;
 }
 
-function useIntent(intent: string) {
-  const actionData = useActionData<typeof action>() as ActionResult | undefined;
-  const navigation = useNavigation();
-  const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === intent;
-  const mine = actionData?.intent === intent ? actionData : undefined;
-  return { busy, result: mine, done: Boolean(mine?.ok) && navigation.state === 'idle' };
-}
 
 export default function AdminDetail() {
   const { admin, auditEvents, isMe } = useLoaderData<typeof loader>();
@@ -262,53 +256,23 @@ function ChangeRoleCard({ current }: { current: AdminRole }) {
 }
 
 function DeactivateButton({ name, isMe }: { name: string; isMe: boolean }) {
-  const { busy, result, done } = useIntent('deactivate');
   return (
-    <DialogButton label={busy ? 'Deactivating…' : 'Deactivate'} title="Deactivate admin" className="danger" done={done}>
-      {(close) => (
-        <Form method="post">
-          <input type="hidden" name="intent" value="deactivate" />
-          <p>
-            <strong>{name}</strong> can no longer sign in, and every session they have ends at once.
-            {isMe ? ' This is your own account: you will be signed out.' : ''}
-          </p>
-          <FormError message={result?.formError} />
-          <div className="form-actions">
-            <button type="submit" className="danger" disabled={busy}>
-              {busy ? 'Deactivating…' : 'Deactivate admin'}
-            </button>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </Form>
-      )}
-    </DialogButton>
+    <IntentDialog intent="deactivate" label="Deactivate" title="Deactivate admin" submitLabel="Deactivate admin" busyLabel="Deactivating…" danger>
+      <p>
+        <strong>{name}</strong> can no longer sign in, and every session they have ends at once.
+        {isMe ? ' This is your own account: you will be signed out.' : ''}
+      </p>
+    </IntentDialog>
   );
 }
 
 function ReactivateButton({ name }: { name: string }) {
-  const { busy, result, done } = useIntent('reactivate');
   return (
-    <DialogButton label={busy ? 'Reactivating…' : 'Reactivate'} title="Reactivate admin" done={done}>
-      {(close) => (
-        <Form method="post">
-          <input type="hidden" name="intent" value="reactivate" />
-          <p>
-            <strong>{name}</strong> can sign in again with their password, with the role they had.
-          </p>
-          <FormError message={result?.formError} />
-          <div className="form-actions">
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Reactivating…' : 'Reactivate admin'}
-            </button>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </Form>
-      )}
-    </DialogButton>
+    <IntentDialog intent="reactivate" label="Reactivate" title="Reactivate admin" submitLabel="Reactivate admin" busyLabel="Reactivating…">
+      <p>
+        <strong>{name}</strong> can sign in again with their password, with the role they had.
+      </p>
+    </IntentDialog>
   );
 }
 

@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { DialogButton } from '../components/dialog.tsx';
+import { Form, Link, useLoaderData } from '@remix-run/react';
+import { IntentDialog } from '../components/dialog.tsx';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import { StatusBadge } from '../components/list.tsx';
@@ -10,6 +10,7 @@ import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
 import { formatCount, formatDateTime, formatMoney } from '../lib/format.ts';
+import { useIntent, type IntentResult } from '../lib/intent.ts';
 import { outcome, type FieldErrors } from '../lib/mutation.ts';
 import {
   changedPlanFields,
@@ -139,7 +140,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return { ...result, plan: result.plan, editing };
 }
 
-type ActionResult = { intent: string; ok: boolean; formError?: string | null; fieldErrors?: FieldErrors; values?: PlanFormValues };
+type ActionResult = IntentResult & { values?: PlanFormValues };
 
 export async function action(args: ActionFunctionArgs) {
   const id = args.params.id!;
@@ -179,13 +180,6 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-function useIntent(intent: string) {
-  const actionData = useActionData<typeof action>() as ActionResult | undefined;
-  const navigation = useNavigation();
-  const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === intent;
-  const mine = actionData?.intent === intent ? actionData : undefined;
-  return { busy, result: mine, done: Boolean(mine?.ok) && navigation.state === 'idle' };
-}
 
 export default function PlanDetail() {
   const { plan, auditEvents, editing } = useLoaderData<typeof loader>();
@@ -287,7 +281,7 @@ export default function PlanDetail() {
 }
 
 function EditPlan({ plan }: { plan: Parameters<typeof planFormValues>[0] & { id: string } }) {
-  const { busy, result } = useIntent('update');
+  const { busy, result } = useIntent<ActionResult>('update');
   const original = planFormValues(plan);
   return (
     <Form method="post" className="plan-form" noValidate>
@@ -306,78 +300,33 @@ function EditPlan({ plan }: { plan: Parameters<typeof planFormValues>[0] & { id:
 }
 
 function ArchiveButton({ tenantCount }: { tenantCount: number }) {
-  const { busy, result, done } = useIntent('archive');
   return (
-    <DialogButton label={busy ? 'Archiving…' : 'Archive'} title="Archive plan" done={done}>
-      {(close) => (
-        <Form method="post">
-          <input type="hidden" name="intent" value="archive" />
-          <p>
-            New tenants and plan changes can no longer choose this plan.{' '}
-            {tenantCount
-              ? `The ${formatCount(tenantCount)} ${tenantCount === 1 ? 'tenant' : 'tenants'} on it keep it until they move.`
-              : 'No tenant is on it.'}
-          </p>
-          <FormError message={result?.formError} />
-          <div className="form-actions">
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Archiving…' : 'Archive plan'}
-            </button>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </Form>
-      )}
-    </DialogButton>
+    <IntentDialog intent="archive" label="Archive" title="Archive plan" submitLabel="Archive plan" busyLabel="Archiving…">
+      <p>
+        New tenants and plan changes can no longer choose this plan.{' '}
+        {tenantCount
+          ? `The ${formatCount(tenantCount)} ${tenantCount === 1 ? 'tenant' : 'tenants'} on it keep it until they move.`
+          : 'No tenant is on it.'}
+      </p>
+    </IntentDialog>
   );
 }
 
 function UnarchiveButton() {
-  const { busy, result, done } = useIntent('unarchive');
   return (
-    <DialogButton label={busy ? 'Unarchiving…' : 'Unarchive'} title="Unarchive plan" done={done}>
-      {(close) => (
-        <Form method="post">
-          <input type="hidden" name="intent" value="unarchive" />
-          <p>New tenants and plan changes can choose this plan again.</p>
-          <FormError message={result?.formError} />
-          <div className="form-actions">
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Unarchiving…' : 'Unarchive plan'}
-            </button>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </Form>
-      )}
-    </DialogButton>
+    <IntentDialog intent="unarchive" label="Unarchive" title="Unarchive plan" submitLabel="Unarchive plan" busyLabel="Unarchiving…">
+      <p>New tenants and plan changes can choose this plan again.</p>
+    </IntentDialog>
   );
 }
 
 function DeleteButton({ name }: { name: string }) {
-  const { busy, result } = useIntent('delete');
   return (
-    <DialogButton label="Delete" title="Delete plan" className="danger">
-      {(close) => (
-        <Form method="post">
-          <input type="hidden" name="intent" value="delete" />
-          <p>
-            <strong>{name}</strong> is deleted for good. Only a plan no tenant has used can be deleted; archive it otherwise.
-          </p>
-          <FormError message={result?.formError} />
-          <div className="form-actions">
-            <button type="submit" className="danger" disabled={busy}>
-              {busy ? 'Deleting…' : 'Delete plan'}
-            </button>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </Form>
-      )}
-    </DialogButton>
+    <IntentDialog intent="delete" label="Delete" title="Delete plan" submitLabel="Delete plan" busyLabel="Deleting…" danger>
+      <p>
+        <strong>{name}</strong> is deleted for good. Only a plan no tenant has used can be deleted; archive it otherwise.
+      </p>
+    </IntentDialog>
   );
 }
 

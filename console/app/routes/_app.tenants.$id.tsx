@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useState } from 'react';
-import { CopyButton, DialogButton } from '../components/dialog.tsx';
+import { CopyButton, IntentDialog } from '../components/dialog.tsx';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { DataTable, StatusBadge } from '../components/list.tsx';
@@ -11,6 +11,7 @@ import { gql } from '../graphql.server.ts';
 import { formatCount, formatDateTime, formatMoney, formatRelative } from '../lib/format.ts';
 import { isoDate } from '../lib/list.ts';
 import { useSubscription } from '../lib/live.ts';
+import { useIntent, type IntentResult } from '../lib/intent.ts';
 import { outcome, type FieldErrors } from '../lib/mutation.ts';
 import { useThrottledRevalidate } from '../lib/revalidate.ts';
 import { useCan } from './_app.tsx';
@@ -212,7 +213,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return { ...result, tenant: result.tenant };
 }
 
-type ActionResult = { intent: string; ok: boolean; formError?: string | null; fieldErrors?: FieldErrors; secret?: string; keyName?: string };
+type ActionResult = IntentResult & { secret?: string; keyName?: string };
 
 export async function action(args: ActionFunctionArgs) {
   const id = args.params.id!;
@@ -258,13 +259,6 @@ export async function action(args: ActionFunctionArgs) {
   return { intent, ok: true } satisfies ActionResult;
 }
 
-function useIntent(intent: string) {
-  const actionData = useActionData<typeof action>() as ActionResult | undefined;
-  const navigation = useNavigation();
-  const busy = navigation.state === 'submitting' && navigation.formData?.get('intent') === intent;
-  const mine = actionData?.intent === intent ? actionData : undefined;
-  return { busy, result: mine, done: Boolean(mine?.ok) && navigation.state === 'idle' };
-}
 
 export default function TenantDetail() {
   const { tenant, plans, auditEvents } = useLoaderData<typeof loader>();
@@ -378,59 +372,35 @@ export default function TenantDetail() {
 }
 
 function ChangePlanButton({ current, plans }: { current: string; plans: { id: string; name: string; monthlyPrice: number; currency: string }[] }) {
-  const { busy, result, done } = useIntent('changePlan');
   return (
-    <DialogButton label="Change plan" title="Change plan" done={done}>
-      {(close) => (
-        <Form method="post">
-          <input type="hidden" name="intent" value="changePlan" />
-          <FormError message={result?.formError} />
-          <Field label="New plan" name="planId" error={result?.fieldErrors?.planId}>
-            <select name="planId" defaultValue={current}>
-              {plans.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} — {formatMoney(p.monthlyPrice, p.currency)}/mo
-                </option>
-              ))}
-            </select>
-          </Field>
-          <div className="form-actions">
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Changing…' : 'Change plan'}
-            </button>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </Form>
+    <IntentDialog intent="changePlan" label="Change plan" title="Change plan" submitLabel="Change plan" busyLabel="Changing…">
+      {(result) => (
+        <Field label="New plan" name="planId" error={result?.fieldErrors?.planId}>
+          <select name="planId" defaultValue={current}>
+            {plans.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name} — {formatMoney(p.monthlyPrice, p.currency)}/mo
+              </option>
+            ))}
+          </select>
+        </Field>
       )}
-    </DialogButton>
+    </IntentDialog>
   );
 }
 
 function SuspendButton() {
-  const { busy, result, done } = useIntent('suspend');
   return (
-    <DialogButton label="Suspend" title="Suspend tenant" className="danger" done={done}>
-      {(close) => (
-        <Form method="post" noValidate>
-          <input type="hidden" name="intent" value="suspend" />
+    <IntentDialog intent="suspend" label="Suspend" title="Suspend tenant" submitLabel="Suspend tenant" busyLabel="Suspending…" danger>
+      {(result) => (
+        <>
           <p className="muted">The tenant’s API keys stop working until it is activated again.</p>
-          <FormError message={result?.formError} />
           <Field label="Reason" name="reason" error={result?.fieldErrors?.reason}>
             <textarea name="reason" rows={3} required />
           </Field>
-          <div className="form-actions">
-            <button type="submit" className="danger" disabled={busy}>
-              {busy ? 'Suspending…' : 'Suspend tenant'}
-            </button>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </Form>
+        </>
       )}
-    </DialogButton>
+    </IntentDialog>
   );
 }
 
@@ -447,32 +417,29 @@ function ActivateButton() {
 }
 
 function DeleteButton({ name }: { name: string }) {
-  const { busy, result, done } = useIntent('delete');
   const [typed, setTyped] = useState('');
   return (
-    <DialogButton label="Delete" title="Delete tenant" className="danger" done={done}>
-      {(close) => (
-        <Form method="post">
-          <input type="hidden" name="intent" value="delete" />
+    <IntentDialog
+      intent="delete"
+      label="Delete"
+      title="Delete tenant"
+      submitLabel="Delete tenant"
+      busyLabel="Deleting…"
+      danger
+      canSubmit={typed === name}
+    >
+      {(result) => (
+        <>
           <p>
             The tenant is soft-deleted: its data is kept, its status becomes Deleted and its API keys stop working. Type{' '}
             <strong>{name}</strong> to confirm.
           </p>
-          <FormError message={result?.formError} />
           <Field label="Tenant name" name="confirmName" error={result?.fieldErrors?.confirmName}>
             <input name="confirmName" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
           </Field>
-          <div className="form-actions">
-            <button type="submit" className="danger" disabled={busy || typed !== name}>
-              {busy ? 'Deleting…' : 'Delete tenant'}
-            </button>
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </Form>
+        </>
       )}
-    </DialogButton>
+    </IntentDialog>
   );
 }
 
@@ -489,7 +456,7 @@ type Key = {
 };
 
 function ApiKeys({ tenantKeys, canWrite }: { tenantKeys: Key[]; canWrite: boolean }) {
-  const create = useIntent('createKey');
+  const create = useIntent<ActionResult>('createKey');
   const revoke = useIntent('revokeKey');
   return (
     <section>
