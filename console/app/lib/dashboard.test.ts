@@ -47,6 +47,7 @@ describe('chart series', () => {
       { hour: '2026-03-01T12:00:00.000Z', successes: 5, failures: 1 },
     ]);
     expect(series.labels).toEqual(['10:00', '11:00', '12:00']);
+    expect(series.titles).toEqual(['2026-03-01 10:00 UTC', '2026-03-01 11:00 UTC', '2026-03-01 12:00 UTC']);
     expect(series.successes).toEqual([2, 0, 5]);
     expect(series.failures).toEqual([0, 0, 1]);
     expect(series.totals).toEqual({ successes: 7, failures: 1 });

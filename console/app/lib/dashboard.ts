@@ -1,3 +1,4 @@
+import { hourlySeries, type HourCount, type HourlySeries } from './job-window.ts';
 // Shapes the dashboard's API numbers for its stat cards and charts. Pure, so the arithmetic is tested
 // without a browser; all times are UTC like the rest of the console.
 
@@ -56,27 +57,13 @@ export function signupSeries(rows: readonly { day: string; count: number }[]): S
   return { labels: rows.map((r) => shortDay(r.day)), days: rows.map((r) => r.day), counts, total, summary: `${summary}.` };
 }
 
-export type JobRunsSeries = {
-  labels: string[];
-  hours: string[];
-  successes: number[];
-  failures: number[];
-  totals: { successes: number; failures: number };
-  summary: string;
-};
+export type JobRunsSeries = HourlySeries & { totals: { successes: number; failures: number }; summary: string };
 
-export function jobRunsSeries(rows: readonly { hour: string; successes: number; failures: number }[]): JobRunsSeries {
-  const successes = rows.map((r) => r.successes);
-  const failures = rows.map((r) => r.failures);
-  const totals = { successes: successes.reduce((a, b) => a + b, 0), failures: failures.reduce((a, b) => a + b, 0) };
+export function jobRunsSeries(rows: readonly HourCount[]): JobRunsSeries {
+  const series = hourlySeries(rows);
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const totals = { successes: sum(series.successes), failures: sum(series.failures) };
   const at = (iso: string) => `${shortDay(iso.slice(0, 10))} ${shortHour(iso)}`;
   const span = rows.length ? ` from ${at(rows[0]!.hour)} to ${at(rows.at(-1)!.hour)} UTC` : '';
-  return {
-    labels: rows.map((r) => shortHour(r.hour)),
-    hours: rows.map((r) => r.hour),
-    successes,
-    failures,
-    totals,
-    summary: `Job runs per hour${span}: ${totals.successes} succeeded, ${totals.failures} failed.`,
-  };
+  return { ...series, totals, summary: `Job runs per hour${span}: ${totals.successes} succeeded, ${totals.failures} failed.` };
 }

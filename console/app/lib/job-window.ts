@@ -26,26 +26,20 @@ export type HourCount = { hour: string; successes: number; failures: number };
 export type HourlySeries = { labels: string[]; titles: string[]; successes: number[]; failures: number[] };
 
 /**
- * One bar per UTC hour from the hour `from` falls in to the hour `to` falls in. Hours without runs are
- * zeros, so the time axis stays even; counts outside the window are left out.
+ * `jobRunsPerHour` as bar chart series, one bar per hour. The API already answers every hour of the
+ * window, quiet ones as zeros, so the time axis is even. Windows longer than a day label the date too.
  */
-export function hourlySeries(counts: readonly HourCount[], from: string, to: string): HourlySeries {
-  const start = Math.floor(new Date(from).getTime() / HOUR) * HOUR;
-  const end = Math.floor(new Date(to).getTime() / HOUR) * HOUR;
-  const byHour = new Map<number, HourCount>();
-  for (const count of counts) {
-    const hour = Math.floor(new Date(count.hour).getTime() / HOUR) * HOUR;
-    const seen = byHour.get(hour);
-    byHour.set(hour, seen ? { hour: count.hour, successes: seen.successes + count.successes, failures: seen.failures + count.failures } : count);
-  }
-  const multiDay = end - start >= 24 * HOUR;
+export function hourlySeries(rows: readonly HourCount[]): HourlySeries {
+  const first = rows[0];
+  const last = rows.at(-1);
+  const multiDay = first && last ? Date.parse(last.hour) - Date.parse(first.hour) > 24 * HOUR : false;
   const series: HourlySeries = { labels: [], titles: [], successes: [], failures: [] };
-  for (let hour = start; hour <= end; hour += HOUR) {
-    const iso = new Date(hour).toISOString();
-    series.labels.push(multiDay ? `${iso.slice(5, 10)} ${iso.slice(11, 13)}h` : `${iso.slice(11, 16)}`);
+  for (const row of rows) {
+    const iso = new Date(row.hour).toISOString();
+    series.labels.push(multiDay ? `${iso.slice(5, 10)} ${iso.slice(11, 13)}h` : iso.slice(11, 16));
     series.titles.push(`${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`);
-    series.successes.push(byHour.get(hour)?.successes ?? 0);
-    series.failures.push(byHour.get(hour)?.failures ?? 0);
+    series.successes.push(row.successes);
+    series.failures.push(row.failures);
   }
   return series;
 }

@@ -102,7 +102,6 @@ export default function Dashboard() {
     ],
     [runs],
   );
-  const hourTitles = useMemo(() => runs.hours.map(formatDateTime), [runs]);
 
   return (
     <>
@@ -182,7 +181,7 @@ export default function Dashboard() {
             labels={runs.labels}
             series={runBars}
             stacked
-            tooltipTitles={hourTitles}
+            tooltipTitles={runs.titles}
             testId="chart-job-runs"
           />
         </section>

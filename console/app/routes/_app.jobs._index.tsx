@@ -82,11 +82,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const filter = { task, outcome, from };
   const data = await gql(args, JobsQuery, { ...pageVariables(params), from, to, task, filter });
   const exportParams = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])));
-  return { ...data, selectedWindow, from, to, task, outcome, exportHref: `/exports/job-runs.csv?${exportParams}` };
+  return { ...data, selectedWindow, task, outcome, exportHref: `/exports/job-runs.csv?${exportParams}` };
 }
 
 export default function Jobs() {
-  const { jobStats, jobRunsPerHour, jobRuns, selectedWindow, from, to, task, outcome, exportHref } = useLoaderData<typeof loader>();
+  const { jobStats, jobRunsPerHour, jobRuns, selectedWindow, task, outcome, exportHref } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { search } = useLocation();
   const onFirstPage = !params.get('after') && !params.get('before');
@@ -102,7 +102,7 @@ export default function Jobs() {
     else setArrived((a) => ({ search, count: (a.search === search ? a.count : 0) + jobRunsRecorded.count }));
   });
 
-  const hourly = useMemo(() => hourlySeries(jobRunsPerHour, from, to), [jobRunsPerHour, from, to]);
+  const hourly = useMemo(() => hourlySeries(jobRunsPerHour), [jobRunsPerHour]);
   const bars = useMemo(
     () => [
       { label: 'Succeeded', data: hourly.successes, color: CHART_COLORS.ok },
