@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { actorLabel, auditExportHref, auditFilter, formatTimestamp, shortId, targetHref, utcInstant } from './audit-log.ts';
+import { actorLabel, auditExportHref, auditFilter, shortId, targetHref } from './audit-log.ts';
 
 const TENANT = '0b6f3a52-5d0a-4c58-9d0e-0b6e2a1f9c11';
 const ADMIN = '7d9a2c44-1f3e-4b6a-8c2d-5e4f3a2b1c0d';
-
-describe('utcInstant', () => {
-  it('reads a bare date as midnight UTC, or the end of that day', () => {
-    expect(utcInstant('2026-03-01')).toBe('2026-03-01T00:00:00.000Z');
-    expect(utcInstant('2026-03-01', { endOfDay: true })).toBe('2026-03-01T23:59:59.999Z');
-  });
-
-  it('reads a datetime-local value as UTC, and a "to" includes its whole minute', () => {
-    expect(utcInstant('2026-03-01T14:30')).toBe('2026-03-01T14:30:00.000Z');
-    expect(utcInstant('2026-03-01T14:30', { endOfDay: true })).toBe('2026-03-01T14:30:59.999Z');
-    expect(utcInstant('2026-03-01T14:30:15')).toBe('2026-03-01T14:30:15.000Z');
-  });
-
-  it('keeps an explicit zone and refuses what is not a time', () => {
-    expect(utcInstant('2026-03-01T14:30:00+02:00')).toBe('2026-03-01T12:30:00.000Z');
-    expect(utcInstant('yesterday')).toBeNull();
-    expect(utcInstant('2026-13-45')).toBeNull();
-    expect(utcInstant('12')).toBeNull();
-  });
-});
 
 describe('auditFilter', () => {
   it('turns URL parameters into the GraphQL filter', () => {
@@ -80,13 +60,6 @@ describe('actorLabel', () => {
     expect(actorLabel({ actorType: 'ADMIN', actorEmail: 'owner@opsgraph.dev', actorRole: 'OWNER' })).toEqual({ name: 'owner@opsgraph.dev', role: 'OWNER' });
     expect(actorLabel({ actorType: 'SYSTEM' })).toEqual({ name: 'SYSTEM', role: null });
     expect(actorLabel({ actorType: 'TENANT', actorEmail: null })).toEqual({ name: 'TENANT', role: null });
-  });
-});
-
-describe('formatTimestamp', () => {
-  it('shows UTC to the second', () => {
-    expect(formatTimestamp('2026-03-01T14:30:15.123Z')).toBe('2026-03-01 14:30:15 UTC');
-    expect(formatTimestamp(null)).toBe('—');
   });
 });
 

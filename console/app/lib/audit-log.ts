@@ -1,7 +1,7 @@
 // The audit log's filters, links and labels. Times in filters are read as UTC, like every time the
 // console shows, whatever the browser's or the server's own time zone.
 
-import { param } from './list.ts';
+import { dateParam, param } from './list.ts';
 
 /** Every action the API records, for the action filter's suggestions. */
 export const KNOWN_ACTIONS = [
@@ -33,24 +33,6 @@ export const ACTION_PREFIXES = [...new Set(KNOWN_ACTIONS.map((a) => `${a.split('
 
 export const TARGET_TYPES = ['AdminSession', 'AdminUser', 'Plan', 'Tenant', 'TenantApiKey'] as const;
 
-const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
-
-/**
- * A date (`2026-03-01`) or a `datetime-local` value (`2026-03-01T14:30`) read as UTC, as an ISO string.
- * A bare date is midnight, or with `endOfDay` the last millisecond of that day so that "to" includes it.
- * A value that already carries a zone is kept as it says. Anything unreadable is null.
- */
-export function utcInstant(value: string, { endOfDay = false } = {}): string | null {
-  const text = value.trim();
-  let iso = text;
-  if (BARE_DATE.test(text)) iso = `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`;
-  else if (LOCAL_DATE_TIME.test(text)) iso = `${text}${endOfDay && text.length === 16 ? ':59.999' : ''}Z`;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return null;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID.test(value);
 export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -79,10 +61,7 @@ export function auditFilter(params: URLSearchParams): AuditFilterVariables {
     const value = param(params, name);
     return value && isUuid(value) ? value : undefined;
   };
-  const time = (name: string, endOfDay: boolean) => {
-    const value = param(params, name);
-    return (value && utcInstant(value, { endOfDay })) || undefined;
-  };
+  const time = (name: string, endOfDay: boolean) => dateParam(params, name, { endOfDay });
   const filter: AuditFilterVariables = {
     actorId: id('actorId'),
     action: param(params, 'action'),
@@ -115,12 +94,4 @@ type Actor = { actorType: 'ADMIN' | 'SYSTEM' | 'TENANT'; actorEmail?: string | n
 export function actorLabel(event: Actor): { name: string; role: string | null } {
   if (event.actorType === 'ADMIN') return { name: event.actorEmail ?? 'Unknown admin', role: event.actorRole ?? null };
   return { name: event.actorType, role: null };
-}
-
-/** "2026-11-23 14:05:09 UTC": audit entries need the seconds a list of records does not. */
-export function formatTimestamp(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '—';
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

@@ -26,11 +26,6 @@ export function failureRate(stats: readonly { runs: number; failures: number }[]
   return { runs, failures, rate: runs > 0 ? failures / runs : null };
 }
 
-/** "14:05:09 UTC" */
-export function formatClock(iso: string): string {
-  return `${new Date(iso).toISOString().slice(11, 19)} UTC`;
-}
-
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** "2026-03-07" → "Mar 7" */

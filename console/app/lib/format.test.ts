@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDateTime, formatDuration, formatMoney, formatPercent, formatRelative, humanize, parseMoney } from './format.ts';
+import { formatCount, formatDateTime, formatDuration, formatMoney, formatPercent, formatRelative, formatTime, humanize, parseMoney } from './format.ts';
 
 describe('money', () => {
   it('formats minor units in the currency’s own precision', () => {
@@ -28,6 +28,10 @@ describe('times', () => {
     expect(formatDateTime('2026-11-23T14:05:00+02:00')).toBe('2026-11-23 12:05 UTC');
     expect(formatDateTime(null)).toBe('—');
     expect(formatDateTime('not a date')).toBe('—');
+    expect(formatDateTime('2026-03-01T14:30:15.123Z', { seconds: true })).toBe('2026-03-01 14:30:15 UTC');
+    expect(formatDateTime(null, { seconds: true })).toBe('—');
+    expect(formatTime('2026-03-01T09:05:07.123Z')).toBe('09:05:07 UTC');
+    expect(formatTime('2026-03-01T23:59:59+02:00')).toBe('21:59:59 UTC');
   });
 
   it('says how long ago or how soon, in the largest whole unit', () => {

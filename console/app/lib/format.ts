@@ -35,12 +35,17 @@ export function parseMoney(input: string, currency: string): number | null {
   return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || 0);
 }
 
-/** "2026-11-23 14:05 UTC" */
-export function formatDateTime(iso: string | null | undefined): string {
+/** "2026-11-23 14:05 UTC", or with `seconds` "2026-11-23 14:05:09 UTC" (audit entries, job runs). */
+export function formatDateTime(iso: string | null | undefined, { seconds = false } = {}): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${d.toISOString().slice(0, seconds ? 19 : 16).replace('T', ' ')} UTC`;
+}
+
+/** "14:05:09 UTC" */
+export function formatTime(iso: string): string {
+  return `${new Date(iso).toISOString().slice(11, 19)} UTC`;
 }
 
 /** "2026-11-23" */

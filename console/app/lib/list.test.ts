@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateParam, endOfDay, enumListParam, enumParam, exportCapNotice, exportHref, pageHref, pageVariables, withParams } from './list.ts';
+import { dateParam, endOfDay, enumListParam, enumParam, exportCapNotice, exportHref, isoDate, pageHref, pageVariables, withParams } from './list.ts';
 
 describe('paging from the URL', () => {
   it('reads forward and backward cursors and a page size from the allowed sizes', () => {
@@ -55,5 +55,25 @@ describe('CSV export', () => {
     expect(exportCapNotice(250_000)).toBe(
       'The export holds the first 100,000 of 250,000 rows. Narrow the filters to export the rest.',
     );
+  });
+});
+
+describe('isoDate', () => {
+  it('reads a bare date as midnight UTC, or the end of that day', () => {
+    expect(isoDate('2026-03-01')).toBe('2026-03-01T00:00:00.000Z');
+    expect(isoDate('2026-03-01', { endOfDay: true })).toBe('2026-03-01T23:59:59.999Z');
+  });
+
+  it('reads a datetime-local value as UTC, and a "to" includes its whole minute', () => {
+    expect(isoDate('2026-03-01T14:30')).toBe('2026-03-01T14:30:00.000Z');
+    expect(isoDate('2026-03-01T14:30', { endOfDay: true })).toBe('2026-03-01T14:30:59.999Z');
+    expect(isoDate('2026-03-01T14:30:15')).toBe('2026-03-01T14:30:15.000Z');
+  });
+
+  it('keeps an explicit zone and refuses what is not a time', () => {
+    expect(isoDate('2026-03-01T14:30:00+02:00')).toBe('2026-03-01T12:30:00.000Z');
+    expect(isoDate('yesterday')).toBeNull();
+    expect(isoDate('2026-13-45')).toBeNull();
+    expect(isoDate('12')).toBeNull();
   });
 });

@@ -37,9 +37,21 @@ export function enumListParam<T extends string>(params: URLSearchParams, name: s
   return values.length ? values : undefined;
 }
 
-/** A date or date-time as an ISO string; a bare date means midnight UTC, or the end of that day. */
+const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
+
+/**
+ * A date (`2026-03-01`) or a `datetime-local` value (`2026-03-01T14:30`) read as UTC, as an ISO string,
+ * whatever the server's time zone. A bare date is midnight, or with `endOfDay` the last millisecond of
+ * that day (of that minute for a date-time) so that "to" includes it. A value with a zone is kept as it
+ * says. Anything unreadable is null.
+ */
 export function isoDate(value: string, { endOfDay = false } = {}): string | null {
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : value;
+  const text = value.trim();
+  let iso = text;
+  if (BARE_DATE.test(text)) iso = `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`;
+  else if (LOCAL_DATE_TIME.test(text)) iso = `${text}${endOfDay && text.length === 16 ? ':59.999' : ''}Z`;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return null;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

@@ -9,9 +9,9 @@ import type { TenantStatus } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { formatCountdown, useAutoRefresh } from '../lib/countdown.ts';
 import {
-  failureRate, formatClock, jobRunsSeries, signupSeries, TRIAL_WINDOW_DAYS, trialsEndBefore, trialsListHref,
+  failureRate, jobRunsSeries, signupSeries, TRIAL_WINDOW_DAYS, trialsEndBefore, trialsListHref,
 } from '../lib/dashboard.ts';
-import { formatCount, formatDateTime, formatMoney, formatPercent } from '../lib/format.ts';
+import { formatCount, formatDateTime, formatMoney, formatPercent, formatTime } from '../lib/format.ts';
 import { useSubscription } from '../lib/live.ts';
 import { useThrottledRevalidate } from '../lib/revalidate.ts';
 
@@ -109,7 +109,7 @@ export default function Dashboard() {
         <div>
           <h1>Dashboard</h1>
           <span className="muted" data-testid="last-updated">
-            Last updated {formatClock(data.loadedAt)}
+            Last updated {formatTime(data.loadedAt)}
           </span>
         </div>
         <RefreshControls refreshing={refreshing} onRefresh={revalidate} />

@@ -4,7 +4,8 @@ import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql, type ErrorPayload } from '../graphql.server.ts';
 import { diffRows, prettyJson, type DiffRow } from '../lib/audit-diff.ts';
-import { actorLabel, formatTimestamp, isUuid, targetHref } from '../lib/audit-log.ts';
+import { actorLabel, isUuid, targetHref } from '../lib/audit-log.ts';
+import { formatDateTime } from '../lib/format.ts';
 import { useCan } from './_app.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -94,7 +95,7 @@ export default function AuditEntry() {
           <h1>
             <code className="audit-action">{event.action}</code>
           </h1>
-          <span className="muted">{formatTimestamp(event.occurredAt)}</span>
+          <span className="muted">{formatDateTime(event.occurredAt, { seconds: true })}</span>
         </div>
         <div className="actions">
           {event.targetId ? (
@@ -111,7 +112,7 @@ export default function AuditEntry() {
       <section className="card audit-meta">
         <dl className="facts" data-testid="audit-meta">
           <dt>Time</dt>
-          <dd>{formatTimestamp(event.occurredAt)}</dd>
+          <dd>{formatDateTime(event.occurredAt, { seconds: true })}</dd>
           <dt>Action</dt>
           <dd>
             <Link to={`/audit?${new URLSearchParams({ action: event.action })}`}>

@@ -9,13 +9,13 @@ import {
   actorLabel,
   auditExportHref,
   auditFilter,
-  formatTimestamp,
   KNOWN_ACTIONS,
   shortId,
   TARGET_TYPES,
   targetHref,
   UUID_PATTERN,
 } from '../lib/audit-log.ts';
+import { formatDateTime } from '../lib/format.ts';
 import { pageVariables, withParams } from '../lib/list.ts';
 import { useCan } from './_app.tsx';
 
@@ -188,7 +188,7 @@ export default function AuditLog() {
             <tr key={node.id} data-testid="audit-row">
               <td className="nowrap">
                 <Link to={`/audit/${node.id}`} title="Open this entry">
-                  {formatTimestamp(node.occurredAt)}
+                  {formatDateTime(node.occurredAt, { seconds: true })}
                 </Link>
               </td>
               <td>

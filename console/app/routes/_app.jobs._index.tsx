@@ -7,8 +7,7 @@ import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadg
 import { graphql } from '../gql/index.ts';
 import type { JobOutcome } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
-import { formatTimestamp } from '../lib/audit-log.ts';
-import { formatCount, formatDuration, formatPercent, formatRelative } from '../lib/format.ts';
+import { formatCount, formatDateTime, formatDuration, formatPercent, formatRelative } from '../lib/format.ts';
 import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from '../lib/job-window.ts';
 import { enumParam, pageVariables, param, withParams } from '../lib/list.ts';
 import { useSubscription } from '../lib/live.ts';
@@ -166,7 +165,7 @@ export default function Jobs() {
                   <td>
                     {s.lastFailureAt ? (
                       <>
-                        <span title={formatTimestamp(s.lastFailureAt)} suppressHydrationWarning>
+                        <span title={formatDateTime(s.lastFailureAt, { seconds: true })} suppressHydrationWarning>
                           {formatRelative(s.lastFailureAt)}
                         </span>
                         {s.lastFailureMessage ? <div className="job-error small">{s.lastFailureMessage}</div> : null}
@@ -232,7 +231,7 @@ export default function Jobs() {
         {jobRuns.edges.map(({ node }) => (
           <tr key={node.id} data-testid="job-run-row" data-outcome={node.outcome}>
             <td className="nowrap">
-              {formatTimestamp(node.startedAt)}
+              {formatDateTime(node.startedAt, { seconds: true })}
               <div className="muted small" title="Time in the queue before it started">
                 waited {formatDuration(Math.max(0, Date.parse(node.startedAt) - Date.parse(node.queuedAt)))}
               </div>
