@@ -2,7 +2,6 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { useCallback, useMemo, type ReactNode } from 'react';
 import { BarChart, CHART_COLORS } from '../components/charts.tsx';
-import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { TenantStatus } from '../gql/graphql.ts';
@@ -234,7 +233,5 @@ function RefreshControls({ refreshing, onRefresh }: { refreshing: boolean; onRef
   );
 }
 
-/** Errors show inside the shell: the sidebar stays usable. */
-export function ErrorBoundary() {
-  return <RouteErrorBoundary />;
-}
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';

@@ -1,6 +1,5 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql, type ErrorPayload } from '../graphql.server.ts';
 import { diffRows, prettyJson, type DiffRow } from '../lib/audit-diff.ts';
@@ -208,6 +207,5 @@ export default function AuditEntry() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorBoundary />;
-}
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
-import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
@@ -240,6 +239,5 @@ export default function AuditLog() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorBoundary />;
-}
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';

@@ -2,7 +2,6 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { useMemo, useState } from 'react';
 import { BarChart, CHART_COLORS } from '../components/charts.tsx';
-import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { JobOutcome } from '../gql/graphql.ts';
@@ -257,6 +256,5 @@ export default function Jobs() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorBoundary />;
-}
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';

@@ -1,6 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
-import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import { PlanFields } from '../components/plan-form.tsx';
 import { graphql } from '../gql/index.ts';
@@ -72,6 +71,5 @@ export default function NewPlan() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorBoundary />;
-}
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';

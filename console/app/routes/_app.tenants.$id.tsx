@@ -2,7 +2,6 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useState } from 'react';
 import { CopyButton, IntentDialog } from '../components/dialog.tsx';
-import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { DataTable, StatusBadge } from '../components/list.tsx';
 import { RecordHistory } from '../components/record-history.tsx';
@@ -541,7 +540,5 @@ function ApiKeys({ tenantKeys, canWrite }: { tenantKeys: Key[]; canWrite: boolea
   );
 }
 
-/** Errors show inside the shell: the sidebar stays usable. */
-export function ErrorBoundary() {
-  return <RouteErrorBoundary />;
-}
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';

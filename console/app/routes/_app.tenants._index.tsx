@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
-import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { TenantSort, TenantStatus } from '../gql/graphql.ts';
@@ -189,7 +188,5 @@ export default function Tenants() {
   );
 }
 
-/** Errors show inside the shell: the sidebar stays usable. */
-export function ErrorBoundary() {
-  return <RouteErrorBoundary />;
-}
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';

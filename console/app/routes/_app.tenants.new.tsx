@@ -1,6 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
@@ -123,7 +122,5 @@ export default function NewTenant() {
   );
 }
 
-/** Errors show inside the shell: the sidebar stays usable. */
-export function ErrorBoundary() {
-  return <RouteErrorBoundary />;
-}
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';
