@@ -29,3 +29,13 @@ export const HistoryEntryFragment = graphql(`
     diff
   }
 `);
+
+/** What `Pagination` needs from a connection. */
+export const PageLinksFragment = graphql(`
+  fragment PageLinks on PageInfo {
+    hasNextPage
+    hasPreviousPage
+    startCursor
+    endCursor
+  }
+`);

@@ -18,10 +18,7 @@ const AdminsQuery = graphql(`
     admins(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
       totalCount
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...PageLinks
       }
       edges {
         node {

@@ -25,10 +25,7 @@ const AuditLogQuery = graphql(`
     auditEvents(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...PageLinks
       }
       edges {
         node {

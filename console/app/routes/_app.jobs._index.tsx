@@ -37,10 +37,7 @@ const JobsQuery = graphql(`
     jobRuns(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...PageLinks
       }
       edges {
         node {

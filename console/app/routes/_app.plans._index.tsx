@@ -19,10 +19,7 @@ const PlansQuery = graphql(`
     plans(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
       totalCount
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...PageLinks
       }
       edges {
         node {

@@ -20,10 +20,7 @@ const TenantsQuery = graphql(`
     tenants(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
       totalCount
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...PageLinks
       }
       edges {
         node {
