@@ -25,7 +25,8 @@ import { parseIntoClientConfig } from 'pg-connection-string';
 
 const prismaDir = path.dirname(fileURLToPath(import.meta.url));
 export const defaultMigrationsDir = path.join(prismaDir, 'migrations');
-export const defaultSchemaPath = path.join(prismaDir, 'schema.prisma');
+/** The multi-file schema: one `<domain>.prisma` per module, generators and datasource in schema.prisma. */
+export const defaultSchemaPath = path.join(prismaDir, 'schema');
 
 const MIGRATION_FILE = 'migration.sql';
 const LOCK_FILE = 'migration_lock.toml';
@@ -37,7 +38,7 @@ export interface MigrateOptions {
   log?: (msg: string) => void;
   /** Defaults to prisma/migrations next to this file. */
   migrationsDir?: string;
-  /** Defaults to prisma/schema.prisma next to this file. */
+  /** A schema folder (every *.prisma file in it) or one file; defaults to prisma/schema/ next to this file. */
   schemaPath?: string;
 }
 
@@ -159,7 +160,7 @@ export async function migrationStatus(
 
 /**
  * Writes migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql with the SQL that takes the migrations folder to
- * schema.prisma. Returns the folder name, or null when nothing changed. Needs CREATEDB (shadow database).
+ * the schema (prisma/schema/*.prisma). Returns the folder name, or null when nothing changed. Needs CREATEDB (shadow database).
  */
 export async function createMigration(
   name: string,
@@ -174,7 +175,7 @@ export async function createMigration(
   // provided through an external factory"); diff gets the adapter's, and renders the same script.
   const { inSync, script } = await diffMigrationsToSchema(databaseUrl, opts);
   if (inSync) {
-    log('schema.prisma and the migrations are in sync; no migration created');
+    log('the schema and the migrations are in sync; no migration created');
     return null;
   }
   const baseDir = path.resolve(opts.migrationsDir ?? defaultMigrationsDir);
@@ -193,7 +194,7 @@ export async function createMigration(
 }
 
 /**
- * Replays the migrations folder into a shadow database and compares it with schema.prisma.
+ * Replays the migrations folder into a shadow database and compares it with the schema.
  * `script` is the SQL that would bring the migrations to the schema (empty when in sync). Needs CREATEDB.
  */
 export async function checkDrift(
@@ -244,8 +245,11 @@ async function diffMigrationsToSchema(databaseUrl: string, opts: MigrateOptions)
 // ─── migrations folder and schema ────────────────────────────────────────────
 
 async function readSchema(schemaPath = defaultSchemaPath) {
-  const content = await fs.readFile(schemaPath, 'utf8');
-  return { files: [{ path: schemaPath, content }] };
+  const stat = await fs.stat(schemaPath);
+  const paths = stat.isDirectory()
+    ? (await fs.readdir(schemaPath)).filter((f) => f.endsWith('.prisma')).sort().map((f) => path.join(schemaPath, f))
+    : [schemaPath];
+  return { files: await Promise.all(paths.map(async (p) => ({ path: p, content: await fs.readFile(p, 'utf8') }))) };
 }
 
 /** The engine's view of the migrations folder, read the way Prisma's CLI reads it. */
@@ -620,12 +624,12 @@ async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Pro
 
 // ─── CLI ─────────────────────────────────────────────────────────────────────
 
-const USAGE = `Usage: tsx prisma/migrate.ts <command> [--schema <file>] [--migrations <dir>]
+const USAGE = `Usage: tsx prisma/migrate.ts <command> [--schema <file or folder>] [--migrations <dir>]
 
   deploy                      apply pending migrations (like prisma migrate deploy)
-  create <name>               write migrations/<timestamp>_<name>/ from schema.prisma (needs CREATEDB)
+  create <name>               write migrations/<timestamp>_<name>/ from prisma/schema/ (needs CREATEDB)
   status                      list applied, pending and failed migrations (exit 1 unless up to date)
-  check                       exit 1 and print the SQL difference when schema.prisma and the
+  check                       exit 1 and print the SQL difference when prisma/schema/ and the
                               migrations disagree (needs CREATEDB)
   resolve --rolled-back <m>   mark failed migration <m> rolled back, so deploy retries it
   resolve --applied <m>       mark migration <m> applied without running it
@@ -721,7 +725,7 @@ async function runCli(argv: string[]): Promise<number> {
       }
       case 'create': {
         const folder = await createMigration(positional[0]!, databaseUrl, opts);
-        console.log(folder ? `Created ${folder}` : 'No changes: schema.prisma matches the migrations.');
+        console.log(folder ? `Created ${folder}` : 'No changes: the schema matches the migrations.');
         return 0;
       }
       case 'status': {
@@ -736,10 +740,10 @@ async function runCli(argv: string[]): Promise<number> {
       case 'check': {
         const { inSync, script } = await checkDrift(databaseUrl, opts);
         if (inSync) {
-          console.log('In sync: schema.prisma matches the migrations.');
+          console.log('In sync: the schema matches the migrations.');
           return 0;
         }
-        console.log(`Out of sync: the migrations need this SQL to match schema.prisma:\n\n${script}`);
+        console.log(`Out of sync: the migrations need this SQL to match the schema:\n\n${script}`);
         return 1;
       }
       case 'resolve': {

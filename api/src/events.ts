@@ -1,13 +1,20 @@
-// The one typed event map of the API. Payloads travel through Postgres NOTIFY (< 8 kB): ids and small fields.
+// The one typed event map of the API. Payloads travel through Postgres NOTIFY (< 8 kB): ids and small
+// fields. Each module adds its own events by declaration merging, in its module.ts:
+//
+//   declare module '../../events.ts' {
+//     interface EventMap { tenantChanged: { tenantId: string; kind: TenantChangeKind } }
+//   }
 
-import type { TenantStatus } from './generated/prisma/enums.ts';
-
-export const TENANT_CHANGE_KINDS = ['created', 'updated', 'planChanged', 'suspended', 'activated', 'deleted', 'onboarded'] as const;
-export type TenantChangeKind = (typeof TENANT_CHANGE_KINDS)[number];
+/** Who lost the right to use the API; open WebSocket connections of that principal are closed. */
+export type AccessRevocation =
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'admin'; adminId: string }
+  | { kind: 'apiKey'; apiKeyId: string }
+  | { kind: 'tenant'; tenantId: string };
 
 export interface EventMap {
-  tenantChanged: { tenantId: string; kind: TenantChangeKind; status: TenantStatus };
-  jobRunRecorded: { task: string; outcome: 'SUCCESS' | 'FAILURE'; count: number };
+  /** Platform event: a session, admin, API key or tenant lost its access. */
+  accessRevoked: AccessRevocation;
 }
 
-export type EventName = keyof EventMap;
+export type EventName = keyof EventMap & string;

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   if (env.WORKER === 'inline') {
     const worker = await startWorker({
       databaseUrl: database.databaseUrl,
-      deps: { prisma: app.prisma, pubsub: app.pubsub, logger },
+      app,
       concurrency: env.WORKER_CONCURRENCY,
       logger,
     });
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   // After the worker and the job queue exist, so the demo can queue real jobs.
   let demo: { email: string; password: string } | null = null;
   if (!env.isProduction && env.SEED_DEMO) {
-    const { seedIfEmpty } = await import('../../prisma/seed.ts');
+    const { seedIfEmpty } = await import('./seed/index.ts');
     demo = await seedIfEmpty(app, { onboardNewTrials: true });
   }
   booting = false;

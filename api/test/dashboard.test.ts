@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantStatus } from '../src/generated/prisma/enums.ts';
-import { systemActor } from '../src/modules/audit/service.ts';
 import { createPlan, setPlanArchived } from '../src/modules/plans/service.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 
@@ -15,7 +14,7 @@ const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 let seq = 0;
 
 async function plan(code: string, currency: string, monthlyPrice: number) {
-  return createPlan(p.app, systemActor, {
+  return createPlan(p.system, {
     code, name: `Dash ${code}`, currency, monthlyPrice, yearlyPrice: monthlyPrice * 10, trialDays: 0,
     emailsPerMonth: 1, smsPerMonth: 1, seats: 1, apiCallsPerMonth: 1, entitlements: [],
   });
@@ -47,7 +46,7 @@ beforeAll(async () => {
   await tenant(usdLarge.id, 'ACTIVE', { createdAt: new Date(now - 2 * DAY) });
   await tenant(eur.id, 'ACTIVE', { createdAt: new Date(now - 5 * DAY) });
   await tenant(retired.id, 'ACTIVE', { createdAt: new Date(now - 40 * DAY) });
-  await setPlanArchived(p.app, systemActor, retired.id, true);
+  await setPlanArchived(p.system, retired.id, true);
   await tenant(usdSmall.id, 'SUSPENDED', { createdAt: new Date(now - 40 * DAY) });
   await tenant(usdLarge.id, 'PAST_DUE', { createdAt: new Date(now - 40 * DAY) });
   await tenant(eur.id, 'DELETED', { createdAt: new Date(now - 5 * DAY) });

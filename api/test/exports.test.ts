@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRows, type CsvExport } from '../src/lib/csv-export.ts';
-import type { App } from '../src/app.ts';
+import type { PlatformScope } from '../src/scope.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 
 let p: TestPlatform;
@@ -98,7 +98,7 @@ describe('CSV exports', () => {
       },
     };
     const rows = [];
-    for await (const row of exportRows({} as App, spec, null, 1234)) rows.push(row);
+    for await (const row of exportRows({} as PlatformScope, spec, null, 1234)) rows.push(row);
     expect(rows).toHaveLength(1234);
     expect(rows.at(-1)).toEqual({ id: '1233' });
   });

@@ -4,10 +4,10 @@ import { env } from '../src/env.ts';
 import type { Context } from '../src/graphql/context.ts';
 import { startServer, type ServerHandle } from '../src/http/server.ts';
 import { hashPassword } from '../src/lib/password.ts';
-import { systemActor } from '../src/modules/audit/service.ts';
-import { createApiKey } from '../src/modules/auth/service.ts';
 import { createPlan } from '../src/modules/plans/service.ts';
+import { createApiKey } from '../src/modules/tenants/api-keys.ts';
 import { createTenant } from '../src/modules/tenants/service.ts';
+import { systemScope, type SystemScope } from '../src/scope.ts';
 import { startWorker, type WorkerHandle } from '../src/worker/runner.ts';
 import { createTestDatabase } from './db.ts';
 
@@ -21,6 +21,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestPlatform {
   app: App;
+  /** The platform acting on its own, for setting up data through the services. */
+  system: SystemScope;
   server: ServerHandle;
   url: string;
   databaseUrl: string;
@@ -52,8 +54,10 @@ export async function startPlatform(
     });
     return (await res.json()) as never;
   };
+  const system = systemScope(app, 'test');
   const platform: TestPlatform = {
     app,
+    system,
     server,
     url: server.url,
     databaseUrl,
@@ -78,19 +82,19 @@ export async function startPlatform(
       const code = overrides.planCode ?? `plan-${counter}-${Date.now() % 100000}`;
       const plan =
         (await app.prisma.plan.findUnique({ where: { code } })) ??
-        (await createPlan(app, systemActor, {
+        (await createPlan(system, {
           code, name: `Plan ${counter}`, currency: 'USD', monthlyPrice: 1000, yearlyPrice: 10000, trialDays: 14,
           emailsPerMonth: 100, smsPerMonth: 10, seats: 3, apiCallsPerMonth: 1000, entitlements: ['tickets'],
         }));
-      const tenant = await createTenant(app, systemActor, {
+      const tenant = await createTenant(system, {
         name: overrides.name ?? `Tenant ${counter}`, planId: plan.id, ownerName: 'Owner', ownerEmail: `owner${counter}@t.example`,
       });
-      const { secret } = await createApiKey(app, systemActor, { tenantId: tenant.id, name: 'test' });
+      const { secret } = await createApiKey(system, { tenantId: tenant.id, name: 'test' });
       return { tenantId: tenant.id, planId: plan.id, apiKey: secret };
     },
     async startWorker() {
       const worker = await startWorker({
-        databaseUrl, deps: { prisma: app.prisma, pubsub: app.pubsub, logger: app.logger }, concurrency: 2,
+        databaseUrl, app, concurrency: 2,
         logger: app.logger, pollIntervalMs: 200,
       });
       workers.push(worker);

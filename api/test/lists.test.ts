@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../src/modules/audit/service.ts';
 import { createPlan, setPlanArchived } from '../src/modules/plans/service.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 
@@ -15,10 +14,10 @@ beforeAll(async () => {
   p = await startPlatform();
   owner = (await p.login('OWNER')).token;
   for (const [code, price] of [['list-a', 300], ['list-b', 100], ['list-c', 200], ['list-d', 400]] as const) {
-    await createPlan(p.app, systemActor, plan(code, price));
+    await createPlan(p.system, plan(code, price));
   }
   const d = await p.app.prisma.plan.findUniqueOrThrow({ where: { code: 'list-d' } });
-  await setPlanArchived(p.app, systemActor, d.id, true);
+  await setPlanArchived(p.system, d.id, true);
 });
 afterAll(() => p.close());
 

@@ -60,7 +60,7 @@ describe('plans', () => {
 
   it('refuses a duplicate code with a conflict on the code field', async () => {
     const res = await p.gql(CREATE_PLAN, { input: planInput('pro') }, owner);
-    expect(res.data!.createPlan).toMatchObject({ __typename: 'ConflictError', field: 'input.code' });
+    expect(res.data!.createPlan).toMatchObject({ __typename: 'ConflictError', field: 'code' });
   });
 
   it('archives a plan in use but refuses to delete it', async () => {
@@ -111,7 +111,7 @@ describe('tenants', () => {
   it('refuses a taken slug', async () => {
     await p.gql(CREATE_TENANT, { input: { name: 'Dup', slug: 'dup', planId, ownerName: 'A', ownerEmail: 'a@b.co' } }, owner);
     const res = await p.gql(CREATE_TENANT, { input: { name: 'Dup 2', slug: 'dup', planId, ownerName: 'A', ownerEmail: 'a@b.co' } }, owner);
-    expect(res.data!.createTenant).toMatchObject({ __typename: 'ConflictError', field: 'input.slug' });
+    expect(res.data!.createTenant).toMatchObject({ __typename: 'ConflictError', field: 'slug' });
   });
 
   it('suspends with a reason, refuses invalid transitions by name, activates and soft-deletes', async () => {
@@ -121,7 +121,7 @@ describe('tenants', () => {
       ... on ValidationError { fieldErrors { field } }
       ... on InvalidTransitionError { currentStatus requestedStatus message } } }`;
     const noReason = await p.gql(SUSPEND, { id: tenantId, r: ' ' }, owner);
-    expect(noReason.data!.suspendTenant.fieldErrors).toEqual([{ field: 'input.reason' }]);
+    expect(noReason.data!.suspendTenant.fieldErrors).toEqual([{ field: 'reason' }]);
 
     const suspended = await p.gql(SUSPEND, { id: tenantId, r: 'Chargeback' }, owner);
     expect(ok(suspended.data!.suspendTenant)).toEqual({ status: 'SUSPENDED', suspensionReason: 'Chargeback' });
@@ -151,7 +151,7 @@ describe('tenants', () => {
     expect(ok((await p.gql(CHANGE, { id: tenantId, plan: other.id }, owner)).data!.changeTenantPlan).plan.code).toBe('enterprise');
     await p.gql(`mutation($id: ID!) { archivePlan(id: $id) { __typename } }`, { id: planId }, owner);
     const refused = await p.gql(CHANGE, { id: tenantId, plan: planId }, owner);
-    expect(refused.data!.changeTenantPlan).toEqual({ __typename: 'ConflictError', field: 'input.planId' });
+    expect(refused.data!.changeTenantPlan).toEqual({ __typename: 'ConflictError', field: 'planId' });
     await p.gql(`mutation($id: ID!) { unarchivePlan(id: $id) { __typename } }`, { id: planId }, owner);
   });
 

@@ -163,9 +163,10 @@ describe('drift and createMigration', () => {
     const db = await createTestDatabase();
     cleanups.push(db.drop);
     url = db.url;
-    driftedSchema = path.join(await tempDir(), 'schema.prisma');
-    const schema = await fs.readFile(defaultSchemaPath, 'utf8');
-    await fs.writeFile(driftedSchema, `${schema}\nmodel DriftProbe {\n  id   Int    @id\n  note String\n}\n`);
+    // The repository's schema folder plus one more domain file.
+    driftedSchema = await tempDir();
+    await fs.cp(defaultSchemaPath, driftedSchema, { recursive: true });
+    await fs.writeFile(path.join(driftedSchema, 'drift.prisma'), `model DriftProbe {\n  id   Int    @id\n  note String\n}\n`);
   });
 
   it('reports the repository schema and migrations in sync', async () => {

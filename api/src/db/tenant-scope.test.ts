@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { scopeArgs, TenantScopeError } from './tenant-scope.ts';
+import { tenantModelSpecs } from '../modules/index.ts';
+import { createTenantScoping, TenantScopeError } from './tenant-scope.ts';
+
+// The rules the modules declare, as the API uses them.
+const { scopeArgs, client } = createTenantScoping(tenantModelSpecs);
 
 const T = '11111111-1111-4111-8111-111111111111';
 
@@ -43,5 +47,29 @@ describe('scopeArgs', () => {
     expect(() => scopeArgs('Plan', 'update', { where: { id: 'p' }, data: {} }, T)).toThrow(TenantScopeError);
     expect(() => scopeArgs('Tenant', 'create', { data: {} }, T)).toThrow(TenantScopeError);
     expect(() => scopeArgs('Tenant', 'findMany', { include: { apiKeys: { include: { createdBy: true } } } }, T)).toThrow(TenantScopeError);
+  });
+
+  it('lets a tenant append audit entries about itself, and read none', () => {
+    expect(scopeArgs('AuditEvent', 'create', { data: { action: 'x', tenantId: 'other' } }, T)).toEqual({ data: { action: 'x', tenantId: T } });
+    expect(() => scopeArgs('AuditEvent', 'findMany', {}, T)).toThrow(TenantScopeError);
+    expect(() => scopeArgs('AuditEvent', 'updateMany', { data: {} }, T)).toThrow(TenantScopeError);
+  });
+});
+
+describe('the scoped client', () => {
+  const calls: { model: string; op: string; args: unknown }[] = [];
+  const delegate = (model: string) =>
+    new Proxy({}, { get: (_t, op) => (args: unknown) => calls.push({ model, op: String(op), args }) });
+  const base = { tenant: delegate('tenant'), tenantApiKey: delegate('tenantApiKey'), plan: delegate('plan'), adminUser: delegate('adminUser') };
+
+  it('passes scoped arguments to the underlying client and exposes nothing else', async () => {
+    const db = client(base, T) as unknown as Record<string, Record<string, (args?: unknown) => unknown>>;
+    await db.tenantApiKey!.findMany!({ where: { name: 'k' } });
+    expect(calls.at(-1)).toEqual({ model: 'tenantApiKey', op: 'findMany', args: { where: { AND: [{ name: 'k' }, { tenantId: T }] } } });
+    expect(() => db.adminUser).toThrow(TenantScopeError);
+    expect(() => db.$queryRawUnsafe).toThrow(TenantScopeError);
+    expect(() => db.tenant!.$executeRaw).toThrow(TenantScopeError);
+    // Not a thenable: it can be returned from an async function.
+    expect(await Promise.resolve(db)).toBe(db);
   });
 });

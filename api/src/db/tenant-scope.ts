@@ -1,77 +1,61 @@
 import { getDatamodel } from '../generated/pothos-types.ts';
-import type { PrismaClient } from './client.ts';
+import type { Prisma, PrismaClient } from './client.ts';
 
 /**
- * The one place where a tenant key's data access is confined to its tenant. Every Prisma operation
- * through the scoped client gets the tenant filter added to its `where` (and nested to-many reads),
- * writes are forced onto the tenant, and models a tenant may never touch are refused outright.
+ * The one place where a tenant key's data access is confined to its tenant. The scoped client exposes
+ * only the models modules declared as reachable by tenants; every operation on them gets the tenant
+ * filter added to its `where` (and to nested to-many reads), writes are forced onto the tenant, and
+ * there is no raw SQL. Modules declare their models in their manifest (`tenantModels`) and add them to
+ * the client's type by declaration merging:
+ *
+ *   const tenantModels = { Ticket: { access: 'owned', column: 'tenantId' } } satisfies TenantModelSpecs;
+ *   declare module '../../db/tenant-scope.ts' { interface TenantModels extends TenantModelAccess<typeof tenantModels> {} }
  */
 
-/** Tenant-owned models and the column that holds the owning tenant's id. */
-export const TENANT_OWNED: Record<string, string> = {
-  Tenant: 'id',
-  TenantApiKey: 'tenantId',
-};
+/**
+ * - `owned`: rows belong to one tenant through `column`; the tenant reads and writes its own rows only.
+ * - `read`: a global catalogue (plans) the tenant may read but never write.
+ * - `append`: the tenant may add rows (forced onto itself) but not read them (the audit log).
+ */
+export type TenantAccess = 'owned' | 'read' | 'append';
+export type TenantModelSpec = { access: 'owned' | 'append'; column: string } | { access: 'read' };
+export type TenantModelSpecs = Partial<Record<Prisma.ModelName, TenantModelSpec>>;
+export type TenantModelAccess<T extends TenantModelSpecs> = { [K in keyof T]: T[K] extends { access: infer A } ? A : never };
 
-/** Global catalogue models a tenant may read but never write. */
-export const SHARED_READ_ONLY = new Set(['Plan']);
+// Extended by modules (see above).
+export interface TenantModels {}
 
-const READS = new Set([
-  'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy',
-]);
-const FILTERED_WRITES = new Set(['update', 'updateMany', 'updateManyAndReturn', 'delete', 'deleteMany', 'upsert']);
-const CREATES = new Set(['create', 'createMany', 'createManyAndReturn']);
+const READ_OPERATIONS = ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy'] as const;
+const FILTERED_WRITES = ['update', 'updateMany', 'updateManyAndReturn', 'delete', 'deleteMany', 'upsert'] as const;
+const CREATE_OPERATIONS = ['create', 'createMany', 'createManyAndReturn'] as const;
+
+type Delegate<M extends string> = Uncapitalize<M> extends keyof PrismaClient ? PrismaClient[Uncapitalize<M>] : never;
+type DelegateFor<M extends string, A> = A extends 'read'
+  ? Pick<Delegate<M>, Extract<keyof Delegate<M>, (typeof READ_OPERATIONS)[number]>>
+  : A extends 'append'
+    ? Pick<Delegate<M>, Extract<keyof Delegate<M>, (typeof CREATE_OPERATIONS)[number]>>
+    : Delegate<M>;
+
+/** A tenant key's data access: only the declared models, only its own rows, no raw SQL. */
+export type TenantDb = { readonly [M in keyof TenantModels & string as Uncapitalize<M>]: DelegateFor<M, TenantModels[M]> };
 
 export class TenantScopeError extends Error {
   override name = 'TenantScopeError';
 }
 
-const relations: Map<string, Map<string, { model: string; isList: boolean }>> = (() => {
-  const map = new Map<string, Map<string, { model: string; isList: boolean }>>();
-  for (const [name, model] of Object.entries(getDatamodel().datamodel.models)) {
-    const fields = new Map<string, { model: string; isList: boolean }>();
-    for (const field of model.fields) {
-      if (field.kind === 'object') fields.set(field.name, { model: field.type, isList: field.isList });
-    }
-    map.set(name, fields);
-  }
-  return map;
-})();
-
 type Args = Record<string, unknown>;
+type Relation = { model: string; isList: boolean };
 
-function assertReadable(model: string): void {
-  if (!(model in TENANT_OWNED) && !SHARED_READ_ONLY.has(model)) {
-    throw new TenantScopeError(`${model} is not available to tenant keys`);
-  }
-}
+const datamodel = getDatamodel().datamodel.models as Record<string, { fields: readonly { name: string; kind: string; type: string; isList: boolean }[] }>;
 
-/** Adds the tenant filter to nested to-many selections and refuses relations a tenant may not read. */
-function scopeNested(model: string, selection: unknown, tenantId: string): unknown {
-  if (!selection || typeof selection !== 'object') return selection;
-  const out: Args = {};
-  for (const [key, value] of Object.entries(selection as Args)) {
-    const relation = relations.get(model)?.get(key);
-    if (!relation || value === false) {
-      out[key] = key === '_count' ? scopeCount(model, value, tenantId) : value;
-      continue;
-    }
-    assertReadable(relation.model);
-    const nested: Args = value === true ? {} : { ...(value as Args) };
-    if (relation.isList && relation.model in TENANT_OWNED) {
-      nested.where = andWhere(nested.where, { [TENANT_OWNED[relation.model]!]: tenantId });
-    }
-    if (nested.include) nested.include = scopeNested(relation.model, nested.include, tenantId);
-    if (nested.select) nested.select = scopeNested(relation.model, nested.select, tenantId);
-    out[key] = value === true && !relation.isList ? true : nested;
-  }
-  return out;
-}
+const relations: Map<string, Map<string, Relation>> = new Map(
+  Object.entries(datamodel).map(([name, model]) => [
+    name,
+    new Map(model.fields.filter((f) => f.kind === 'object').map((f) => [f.name, { model: f.type, isList: f.isList }])),
+  ]),
+);
 
-function scopeCount(model: string, value: unknown, tenantId: string): unknown {
-  if (!value || typeof value !== 'object' || !('select' in value)) return value;
-  return { ...(value as Args), select: scopeNested(model, (value as Args).select, tenantId) };
-}
+const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
 function andWhere(where: unknown, filter: Args): Args {
   return where && Object.keys(where as Args).length > 0 ? { AND: [where, filter] } : filter;
@@ -87,61 +71,132 @@ function uniqueWhere(where: unknown, filter: Args): Args {
   return { ...w, AND: [...and, filter] };
 }
 
-/** Scopes one operation's arguments; exported for unit tests. */
-export function scopeArgs(model: string, operation: string, args: Args | undefined, tenantId: string): Args {
-  const column = TENANT_OWNED[model];
-  const readOnly = SHARED_READ_ONLY.has(model);
-  if (!column && !readOnly) throw new TenantScopeError(`${model} is not available to tenant keys`);
-  const scoped: Args = { ...(args ?? {}) };
-  if (scoped.include) scoped.include = scopeNested(model, scoped.include, tenantId);
-  if (scoped.select) scoped.select = scopeNested(model, scoped.select, tenantId);
-
-  if (READS.has(operation)) {
-    // Shared catalogue rows are global; tenant-owned rows are filtered.
-    if (column) {
-      scoped.where = operation.startsWith('findUnique')
-        ? uniqueWhere(scoped.where, { [column]: tenantId })
-        : andWhere(scoped.where, { [column]: tenantId });
-    }
-    return scoped;
-  }
-  if (readOnly || !column) throw new TenantScopeError(`${model} is read-only for tenant keys`);
-  if (FILTERED_WRITES.has(operation)) {
-    scoped.where =
-      operation === 'update' || operation === 'delete' || operation === 'upsert'
-        ? uniqueWhere(scoped.where, { [column]: tenantId })
-        : andWhere(scoped.where, { [column]: tenantId });
-    if (operation === 'upsert') {
-      scoped.create = { ...(scoped.create as Args), [column]: tenantId };
-      if (column !== 'id') scoped.update = { ...(scoped.update as Args), [column]: tenantId };
-    }
-    if ('data' in scoped && column !== 'id') scoped.data = { ...(scoped.data as Args), [column]: tenantId };
-    return scoped;
-  }
-  if (CREATES.has(operation)) {
-    if (model === 'Tenant') throw new TenantScopeError('tenant keys cannot create tenants');
-    const force = (row: unknown) => ({ ...(row as Args), [column]: tenantId });
-    scoped.data = Array.isArray(scoped.data) ? scoped.data.map(force) : force(scoped.data);
-    return scoped;
-  }
-  throw new TenantScopeError(`${operation} on ${model} is not available to tenant keys`);
+export interface TenantScoping {
+  /** Declared models by Prisma model name. */
+  readonly specs: TenantModelSpecs;
+  /** Scopes one operation's arguments; throws TenantScopeError for anything a tenant may not do. */
+  scopeArgs(model: string, operation: string, args: Args | undefined, tenantId: string): Args;
+  /** The tenant's view of a Prisma client or transaction client. */
+  client(base: object, tenantId: string): TenantDb;
 }
 
-export function scopeToTenant(prisma: PrismaClient, tenantId: string): PrismaClient {
-  const scoped = prisma.$extends({
-    name: 'tenant-scope',
-    query: {
-      $allModels: {
-        $allOperations({ model, operation, args, query }) {
-          return query(scopeArgs(model, operation, args as Args, tenantId) as typeof args);
-        },
+/** Builds the scoping rules from every module's declared tenant models. */
+export function createTenantScoping(specs: TenantModelSpecs): TenantScoping {
+  for (const [model, spec] of Object.entries(specs)) {
+    const fields = datamodel[model]?.fields;
+    if (!fields) throw new Error(`tenantModels: no Prisma model ${model}`);
+    if (spec && 'column' in spec && !fields.some((f) => f.name === spec.column && f.kind === 'scalar')) {
+      throw new Error(`tenantModels: ${model} has no column ${spec.column}`);
+    }
+  }
+  const specOf = (model: string) => specs[model as Prisma.ModelName];
+
+  const refuse = (message: string): never => {
+    throw new TenantScopeError(message);
+  };
+
+  function assertReadable(model: string): void {
+    const spec = specOf(model);
+    if (!spec || spec.access === 'append') refuse(`${model} is not available to tenant keys`);
+  }
+
+  /** Adds the tenant filter to nested to-many selections and refuses relations a tenant may not read. */
+  function scopeNested(model: string, selection: unknown, tenantId: string): unknown {
+    if (!selection || typeof selection !== 'object') return selection;
+    const out: Args = {};
+    for (const [key, value] of Object.entries(selection as Args)) {
+      const relation = relations.get(model)?.get(key);
+      if (!relation || value === false) {
+        out[key] = key === '_count' ? scopeCount(model, value, tenantId) : value;
+        continue;
+      }
+      assertReadable(relation.model);
+      const nested: Args = value === true ? {} : { ...(value as Args) };
+      const spec = specOf(relation.model);
+      if (relation.isList && spec?.access === 'owned') nested.where = andWhere(nested.where, { [spec.column]: tenantId });
+      if (nested.include) nested.include = scopeNested(relation.model, nested.include, tenantId);
+      if (nested.select) nested.select = scopeNested(relation.model, nested.select, tenantId);
+      out[key] = value === true && !relation.isList ? true : nested;
+    }
+    return out;
+  }
+
+  function scopeCount(model: string, value: unknown, tenantId: string): unknown {
+    if (!value || typeof value !== 'object' || !('select' in value)) return value;
+    return { ...(value as Args), select: scopeNested(model, (value as Args).select, tenantId) };
+  }
+
+  function scopeArgs(model: string, operation: string, args: Args | undefined, tenantId: string): Args {
+    const spec = specOf(model);
+    if (!spec) return refuse(`${model} is not available to tenant keys`);
+    const scoped: Args = { ...(args ?? {}) };
+    if (scoped.include) scoped.include = scopeNested(model, scoped.include, tenantId);
+    if (scoped.select) scoped.select = scopeNested(model, scoped.select, tenantId);
+
+    if ((READ_OPERATIONS as readonly string[]).includes(operation)) {
+      if (spec.access === 'append') refuse(`${model} is write-only for tenant keys`);
+      // Shared catalogue rows are global; tenant-owned rows are filtered.
+      if (spec.access === 'owned') {
+        scoped.where = operation.startsWith('findUnique')
+          ? uniqueWhere(scoped.where, { [spec.column]: tenantId })
+          : andWhere(scoped.where, { [spec.column]: tenantId });
+      }
+      return scoped;
+    }
+    if (spec.access === 'read') return refuse(`${model} is read-only for tenant keys`);
+    const { column } = spec;
+    if ((CREATE_OPERATIONS as readonly string[]).includes(operation)) {
+      if (column === 'id') refuse(`tenant keys cannot create ${model} rows`);
+      const force = (row: unknown) => ({ ...(row as Args), [column]: tenantId });
+      scoped.data = Array.isArray(scoped.data) ? scoped.data.map(force) : force(scoped.data);
+      return scoped;
+    }
+    if (spec.access === 'append') return refuse(`${model} is append-only for tenant keys`);
+    if ((FILTERED_WRITES as readonly string[]).includes(operation)) {
+      scoped.where =
+        operation === 'update' || operation === 'delete' || operation === 'upsert'
+          ? uniqueWhere(scoped.where, { [column]: tenantId })
+          : andWhere(scoped.where, { [column]: tenantId });
+      if (operation === 'upsert') {
+        scoped.create = { ...(scoped.create as Args), [column]: tenantId };
+        if (column !== 'id') scoped.update = { ...(scoped.update as Args), [column]: tenantId };
+      }
+      if ('data' in scoped && column !== 'id') scoped.data = { ...(scoped.data as Args), [column]: tenantId };
+      return scoped;
+    }
+    return refuse(`${operation} on ${model} is not available to tenant keys`);
+  }
+
+  const allowed = new Set<string>([...READ_OPERATIONS, ...FILTERED_WRITES, ...CREATE_OPERATIONS]);
+
+  function client(base: object, tenantId: string): TenantDb {
+    const delegates = new Map<string, object>();
+    const byDelegateName = new Map(Object.keys(specs).map((model) => [lowerFirst(model), model]));
+    return new Proxy(Object.freeze({}) as TenantDb, {
+      get(_target, property) {
+        // `then` is looked up whenever a value passes through a promise; a client is not a thenable.
+        if (typeof property !== 'string' || property === 'then') return undefined;
+        const model = byDelegateName.get(property);
+        if (!model) return refuse(`${property} is not available to tenant keys`);
+        let delegate = delegates.get(property);
+        if (!delegate) {
+          const target = (base as Record<string, Record<string, (args?: Args) => unknown>>)[property]!;
+          delegate = new Proxy(Object.freeze({}), {
+            get(_t, operation) {
+              if (typeof operation !== 'string' || operation === 'then') return undefined;
+              if (!allowed.has(operation)) {
+                return refuse(`${String(operation)} on ${model} is not available to tenant keys`);
+              }
+              return (args?: Args) => target[operation]!.call(target, scopeArgs(model, operation, args, tenantId));
+            },
+          });
+          delegates.set(property, delegate);
+        }
+        return delegate;
       },
-      // Raw SQL cannot be scoped automatically, so the tenant client has none.
-      $queryRaw: () => Promise.reject(new TenantScopeError('raw SQL is not available to tenant keys')),
-      $executeRaw: () => Promise.reject(new TenantScopeError('raw SQL is not available to tenant keys')),
-      $queryRawUnsafe: () => Promise.reject(new TenantScopeError('raw SQL is not available to tenant keys')),
-      $executeRawUnsafe: () => Promise.reject(new TenantScopeError('raw SQL is not available to tenant keys')),
-    },
-  });
-  return scoped as unknown as PrismaClient;
+      has: (_target, property) => typeof property === 'string' && byDelegateName.has(property),
+    });
+  }
+
+  return { specs, scopeArgs, client };
 }

@@ -9,7 +9,8 @@ import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
-import { roleCan, type Permission } from '../modules/auth/permissions.ts';
+import type { PrismaClient } from '../db/client.ts';
+import { roleCan, type Permission } from '../permissions.ts';
 import type { Context } from './context.ts';
 
 /** The two graphs built from this one builder (see schema.ts). */
@@ -52,7 +53,9 @@ export const builder = new SchemaBuilder<{
         : new GraphQLError('Not allowed', { extensions: { code: 'FORBIDDEN' } }),
   },
   prisma: {
-    client: (ctx) => ctx.db,
+    // The request scope's client: full for admins, tenant-scoped for tenant keys, refusing for anonymous
+    // callers. The plugin only uses its model delegates.
+    client: (ctx) => ctx.db as unknown as PrismaClient,
     dmmf: getDatamodel(),
     filterConnectionTotalCount: true,
     onUnusedQuery: null,

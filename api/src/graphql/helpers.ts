@@ -1,28 +1,27 @@
 import { GraphQLError } from 'graphql';
-import { actorOf } from '../modules/auth/service.ts';
-import type { AuditActor } from '../modules/audit/service.ts';
-import type { Permission } from '../modules/auth/permissions.ts';
 import type { KeysetPage } from '../lib/cursor.ts';
-import { commonErrors } from './errors.ts';
-import type { AdminPrincipal, Context, TenantPrincipal } from './context.ts';
+import type { Permission } from '../permissions.ts';
+import type { AdminScope, Context, TenantScope } from './context.ts';
 
-/** The admin behind a request; field auth scopes guarantee one, this narrows the type. */
-export function requireAdmin(ctx: Context): AdminPrincipal {
-  if (ctx.principal.kind !== 'admin') {
-    throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
-  }
-  return ctx.principal;
+type ErrorClass = new (...args: never[]) => Error;
+
+function unauthenticated(): never {
+  throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
 }
 
-export function requireTenant(ctx: Context): TenantPrincipal {
-  if (ctx.principal.kind !== 'tenant') {
-    throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
-  }
-  return ctx.principal;
+/** The admin scope of a request; field auth scopes guarantee an admin, this narrows the type. */
+export function adminScope(ctx: Context): AdminScope {
+  return ctx.principal.kind === 'admin' ? (ctx as AdminScope) : unauthenticated();
 }
 
-export function adminActor(ctx: Context): AuditActor {
-  return actorOf(requireAdmin(ctx), ctx);
+/** The tenant scope of a request made with a tenant API key. */
+export function tenantScope(ctx: Context): TenantScope {
+  return ctx.principal.kind === 'tenant' ? (ctx as TenantScope) : unauthenticated();
+}
+
+/** The scope of an admin or tenant request, for fields both graphs share. */
+export function principalScope(ctx: Context): AdminScope | TenantScope {
+  return ctx.principal.kind === 'admin' || ctx.principal.kind === 'tenant' ? (ctx as AdminScope | TenantScope) : unauthenticated();
 }
 
 /** Declares which audit actions a mutation writes; the audit coverage test reads it. */
@@ -32,13 +31,13 @@ export function audits(...actions: string[]) {
 
 /**
  * The options every admin mutation shares: the permission it needs, the audit actions it writes, and
- * the expected failures it returns as data.
+ * the expected failures it can return as data (only those: each mutation lists its own).
  */
-export function adminMutation(permission: Permission, ...actions: string[]) {
+export function adminMutation<const E extends readonly ErrorClass[]>(permission: Permission, actions: string | string[], errors: E) {
   return {
     authScopes: { permission },
-    extensions: audits(...actions),
-    errors: { types: commonErrors },
+    extensions: audits(...(Array.isArray(actions) ? actions : [actions])),
+    errors: { types: errors as unknown as E[number][] },
   };
 }
 

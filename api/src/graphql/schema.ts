@@ -1,12 +1,10 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { registerGraphql } from '../modules/index.ts';
 import { builder } from './builder.ts';
 import './errors.ts';
-// Every module's GraphQL lives beside its domain; importing registers its types and fields.
-import '../modules/auth/schema.ts';
-import '../modules/audit/schema.ts';
-import '../modules/plans/schema.ts';
-import '../modules/tenants/schema.ts';
-import '../modules/jobs/schema.ts';
+
+// Every module's GraphQL lives beside its domain and is registered from the module list.
+await registerGraphql();
 
 /** Every type and field, for platform admins. */
 export const adminSchema: GraphQLSchema = builder.toSchema({ subGraph: 'admin' });

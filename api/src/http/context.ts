@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { App } from '../app.ts';
-import type { PrismaClient } from '../db/client.ts';
-import { scopeToTenant } from '../db/tenant-scope.ts';
-import type { Context, Principal, RequestMeta } from '../graphql/context.ts';
-import { authenticate } from '../modules/auth/service.ts';
+import type { Context } from '../graphql/context.ts';
+import { authenticateSession } from '../modules/admins/service.ts';
+import { authenticateApiKey } from '../modules/tenants/api-keys.ts';
+import { API_KEY_PREFIX } from '../lib/tokens.ts';
+import { createScope, systemScope, type Principal, type RequestMeta } from '../scope.ts';
 
 export const SESSION_COOKIE = 'og_session';
 
@@ -32,35 +33,24 @@ export function tokenFrom(headers: IncomingMessage['headers']): string | null {
   return null;
 }
 
-const scopedClients = new WeakMap<PrismaClient, Map<string, PrismaClient>>();
-
-/** Tenant clients are cached: building a Prisma extension per request would cost on every call. */
-function dbFor(app: App, principal: Principal): PrismaClient {
-  if (principal.kind !== 'tenant') return app.prisma;
-  let byTenant = scopedClients.get(app.prisma);
-  if (!byTenant) scopedClients.set(app.prisma, (byTenant = new Map()));
-  let client = byTenant.get(principal.tenantId);
-  if (!client) {
-    if (byTenant.size >= 1000) byTenant.delete(byTenant.keys().next().value!);
-    client = scopeToTenant(app.prisma, principal.tenantId);
-    byTenant.set(principal.tenantId, client);
-  }
-  return client;
+/**
+ * Turns a bearer token (admin session or tenant API key) into a principal; anonymous when invalid.
+ * Authentication is the platform's own work, done before there is a principal: a system scope.
+ */
+export async function authenticate(app: App, meta: RequestMeta, token: string | null | undefined): Promise<Principal> {
+  if (!token) return { kind: 'anonymous' };
+  const system = systemScope(app, 'authenticate', meta);
+  const principal = token.startsWith(API_KEY_PREFIX) ? await authenticateApiKey(system, token) : await authenticateSession(system, token);
+  return principal ?? { kind: 'anonymous' };
 }
 
+/** The request scope for a token, as a resolver context. */
 export async function buildContext(
   app: App,
   meta: RequestMeta,
   token: string | null,
   extra: Pick<Context, 'setSessionCookie'> = {},
 ): Promise<Context> {
-  const principal = await authenticate(app.prisma, token);
-  return {
-    ...meta,
-    ...extra,
-    app,
-    principal,
-    db: dbFor(app, principal),
-    logger: app.logger.child({ reqId: meta.requestId, principal: principal.kind }),
-  };
+  const principal = await authenticate(app, meta, token);
+  return Object.assign(createScope(app, principal, meta), extra);
 }

@@ -5,25 +5,13 @@ import { pipeline } from 'node:stream/promises';
 import type { App } from '../app.ts';
 import { csvCell, exportRows, type CsvExport } from '../lib/csv-export.ts';
 import { InputError } from '../lib/errors.ts';
-import { auditEventsExport } from '../modules/audit/export.ts';
-import { adminsExport } from '../modules/auth/export.ts';
-import { roleCan } from '../modules/auth/permissions.ts';
-import { authenticate } from '../modules/auth/service.ts';
-import { jobRunsExport } from '../modules/jobs/export.ts';
-import { plansExport } from '../modules/plans/export.ts';
-import { tenantsExport } from '../modules/tenants/export.ts';
-import { tokenFrom } from './context.ts';
+import { csvExports } from '../modules/index.ts';
+import { roleCan } from '../permissions.ts';
+import { createScope, type AdminScope } from '../scope.ts';
+import { authenticate, metaFrom, tokenFrom } from './context.ts';
 
 export const EXPORT_ROW_LIMIT = 100_000;
 
-/** Every list that exports to CSV, by the name in its URL: /exports/<name>.csv */
-const exportsByName: Record<string, CsvExport<any, any>> = {
-  admins: adminsExport,
-  'audit-events': auditEventsExport,
-  'job-runs': jobRunsExport,
-  plans: plansExport,
-  tenants: tenantsExport,
-};
 
 /**
  * Streams a list as CSV with the same filters as its GraphQL field, for an admin session (cookie or
@@ -32,18 +20,20 @@ const exportsByName: Record<string, CsvExport<any, any>> = {
  */
 export function csvExportHandler(app: App) {
   return async (req: Request, res: Response) => {
-    const found = exportsByName[req.params.name as string];
+    const found: CsvExport<unknown, unknown> | undefined = csvExports[req.params.name as string];
     if (!found) {
       res.status(404).json({ error: 'NOT_FOUND', message: `No export named ${req.params.name}` });
       return;
     }
     const spec = found;
-    const principal = await authenticate(app.prisma, tokenFrom(req.headers));
-    if (principal.kind !== 'admin' || !roleCan(principal.role, 'read')) {
+    const meta = metaFrom(req, String(req.id), req.ip);
+    const principal = await authenticate(app, meta, tokenFrom(req.headers));
+    if (principal.kind !== 'admin' || !roleCan(principal.role, 'READ')) {
       const anonymous = principal.kind === 'anonymous';
       res.status(anonymous ? 401 : 403).json({ error: anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN' });
       return;
     }
+    const scope = createScope(app, principal, meta) as AdminScope;
     let filter: unknown;
     let total: number;
     try {
@@ -51,7 +41,7 @@ export function csvExportHandler(app: App) {
         const value = req.query[name];
         return typeof value === 'string' && value !== '' ? value : undefined;
       });
-      total = await spec.count(app, filter);
+      total = await spec.count(scope, filter);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       res.status(400).json({ error: 'BAD_USER_INPUT', message: err.message, fieldErrors: err.issues });
@@ -64,7 +54,7 @@ export function csvExportHandler(app: App) {
     res.setHeader('x-export-limit', String(EXPORT_ROW_LIMIT));
     res.setHeader('x-export-truncated', String(total > EXPORT_ROW_LIMIT));
     async function* records() {
-      for await (const row of exportRows(app, spec, filter, EXPORT_ROW_LIMIT)) {
+      for await (const row of exportRows(scope, spec, filter, EXPORT_ROW_LIMIT)) {
         yield spec.columns.map((column) => csvCell((row as Record<string, unknown>)[column]));
       }
     }

@@ -18,7 +18,7 @@ import { limitRules } from '../graphql/limits.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../lib/errors.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
 import { csvExportHandler } from './exports.ts';
-import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
+import { authenticate, buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
 import { readiness } from './health.ts';
 
 export interface ServerHandle {
@@ -63,7 +63,7 @@ function maskingPlugin(maskErrors: boolean): ApolloServerPlugin<Context> {
         },
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-          const requestId = contextValue.requestId;
+          const requestId = contextValue.meta.requestId;
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
             maskError(e, requestId, maskErrors),
           );
@@ -187,7 +187,7 @@ export async function startServer(
         // hand a tenant app the admin graph's validation errors instead of the reason.
         if (ctx.principal.kind === 'anonymous' && req.headers.authorization) {
           res.status(401).json({
-            errors: [{ message: 'Invalid, expired or revoked credentials', extensions: { code: 'UNAUTHENTICATED', requestId: ctx.requestId } }],
+            errors: [{ message: 'Invalid, expired or revoked credentials', extensions: { code: 'UNAUTHENTICATED', requestId: ctx.meta.requestId } }],
           });
           return;
         }
@@ -246,9 +246,9 @@ export async function startServer(
         const raw = (params.authorization ?? params.Authorization ?? params.token) as string | undefined;
         const token = raw ? raw.replace(/^Bearer\s+/i, '') : tokenFrom(ctx.extra.request.headers);
         const requestId = requestIdFrom(ctx.extra.request.headers['x-request-id']);
-        const context = await buildContext(app, metaFrom(ctx.extra.request, requestId), token);
-        if (context.principal.kind === 'anonymous') return false;
-        Object.assign(ctx.extra, { token, requestId, kind: context.principal.kind });
+        const principal = await authenticate(app, metaFrom(ctx.extra.request, requestId), token);
+        if (principal.kind === 'anonymous') return false;
+        Object.assign(ctx.extra, { token, requestId, kind: principal.kind });
         return true;
       },
       // Authentication is checked again for every subscription, so revoked sessions and keys stop at once.

@@ -1,4 +1,4 @@
-import type { App } from '../app.ts';
+import type { PlatformScope } from '../scope.ts';
 import { InputError } from './errors.ts';
 
 /** Reads one query-string parameter; empty means absent. */
@@ -12,17 +12,17 @@ export interface CsvExport<Filter, Row> {
   columns: readonly (keyof Row & string)[];
   /** Throws InputError for bad parameters, which becomes a 400 naming the parameter. */
   parseFilter(param: ParamReader): Filter;
-  count(app: App, filter: Filter): Promise<number>;
+  count(scope: PlatformScope, filter: Filter): Promise<number>;
   /** One page of rows after `after` (an opaque cursor), with the cursor of the next page. */
-  page(app: App, filter: Filter, size: number, after: string | null): Promise<{ rows: Row[]; next: string | null }>;
+  page(scope: PlatformScope, filter: Filter, size: number, after: string | null): Promise<{ rows: Row[]; next: string | null }>;
 }
 
 /** Every row of an export up to `limit`, fetched page by page so memory stays flat. */
-export async function* exportRows<F, R>(app: App, spec: CsvExport<F, R>, filter: F, limit: number): AsyncGenerator<R> {
+export async function* exportRows<F, R>(scope: PlatformScope, spec: CsvExport<F, R>, filter: F, limit: number): AsyncGenerator<R> {
   let after: string | null = null;
   let sent = 0;
   while (sent < limit) {
-    const { rows, next }: { rows: R[]; next: string | null } = await spec.page(app, filter, Math.min(500, limit - sent), after);
+    const { rows, next }: { rows: R[]; next: string | null } = await spec.page(scope, filter, Math.min(500, limit - sent), after);
     for (const row of rows) yield row;
     sent += rows.length;
     if (!next) return;

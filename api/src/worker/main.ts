@@ -1,7 +1,6 @@
 // `pnpm worker`: the job worker as its own process (WORKER=separate); the API then runs none inline.
-import { createPrisma } from '../db/client.ts';
+import { createApp } from '../app.ts';
 import { resolveDatabaseUrl } from '../db/embedded.ts';
-import { PubSub } from '../db/pubsub.ts';
 import { env } from '../env.ts';
 import { logger } from '../lib/logger.ts';
 import { startWorker, type WorkerHandle } from './runner.ts';
@@ -12,12 +11,11 @@ async function main(): Promise<void> {
     log.warn('WORKER is not "separate", so API processes run jobs too; both share the queue safely');
   }
   const db = await resolveDatabaseUrl(env, log.child({ component: 'embedded-postgres' }));
-  const prisma = createPrisma(db.databaseUrl, { max: 4 });
-  const pubsub = new PubSub(db.databaseUrl, prisma, log);
+  const app = createApp({ databaseUrl: db.databaseUrl, logger: log, poolSize: 4 });
+  const { prisma } = app;
 
   const closeAll = async () => {
-    await pubsub.close().catch((err: unknown) => log.warn({ err }, 'closing pub/sub failed'));
-    await prisma.$disconnect().catch((err: unknown) => log.warn({ err }, 'disconnecting Prisma failed'));
+    await app.close().catch((err: unknown) => log.warn({ err }, 'closing the database connections failed'));
     await db.stop().catch((err: unknown) => log.warn({ err }, 'stopping embedded Postgres failed'));
   };
 
@@ -28,7 +26,7 @@ async function main(): Promise<void> {
     if (!tables?.ready) throw new Error('The database has no JobRun/WorkerHeartbeat tables: run `pnpm db:migrate` first');
     worker = await startWorker({
       databaseUrl: db.databaseUrl,
-      deps: { prisma, pubsub, logger: log },
+      app,
       concurrency: env.WORKER_CONCURRENCY,
       logger: log,
     });

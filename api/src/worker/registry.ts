@@ -1,24 +1,15 @@
 import type { TaskList } from 'graphile-worker';
-import * as jobs from '../modules/jobs/tasks.ts';
-import * as tenants from '../modules/tenants/tasks.ts';
-import type { TaskDeps } from './deps.ts';
+import type { App } from '../app.ts';
+import type { Logger } from '../lib/logger.ts';
+import { modules } from '../modules/index.ts';
 import { toGraphileTask, type TaskDefinition } from './task.ts';
 
-/**
- * Every module that has jobs, listed explicitly. A module's `tasks.ts` exports `tasks: TaskDefinition[]`
- * and, if it has recurring work, `crontab: string` in graphile-worker's crontab syntax.
- */
-interface TaskModule {
-  tasks: TaskDefinition[];
-  crontab?: string;
-}
-
-const modules: TaskModule[] = [jobs, tenants];
-
+/** Every module's tasks, from the module list. */
 export function collectTaskDefinitions(): TaskDefinition[] {
-  return modules.flatMap((m) => m.tasks);
+  return modules.flatMap((m) => m.tasks ?? []);
 }
 
+/** Every module's recurring work, in graphile-worker's crontab syntax. */
 export function collectCrontab(): string {
   return modules
     .map((m) => m.crontab?.trim())
@@ -27,11 +18,11 @@ export function collectCrontab(): string {
 }
 
 /** graphile-worker's task list for `definitions`; a name defined twice is a programming error. */
-export function buildTaskList(deps: TaskDeps, definitions: TaskDefinition[]): TaskList {
+export function buildTaskList(app: App, logger: Logger, definitions: TaskDefinition[]): TaskList {
   const list: TaskList = {};
   for (const definition of definitions) {
     if (list[definition.name]) throw new Error(`Task "${definition.name}" is defined more than once`);
-    list[definition.name] = toGraphileTask(definition, deps);
+    list[definition.name] = toGraphileTask(definition, app, logger);
   }
   return list;
 }

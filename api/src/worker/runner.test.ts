@@ -1,12 +1,10 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import type pg from 'pg';
-import { createPool } from '../db/client.ts';
 import { parseCrontab } from 'graphile-worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase } from '../../test/db.ts';
-import { PrismaClient } from '../generated/prisma/client.ts';
+import { createApp, type App } from '../app.ts';
+import type { PrismaClient } from '../db/client.ts';
 import { PubSub } from '../db/pubsub.ts';
 import type { EventMap } from '../events.ts';
 import { collectCrontab } from './registry.ts';
@@ -41,31 +39,27 @@ const testTasks = [
 
 const logger = pino({ level: 'silent' });
 let db: { url: string; drop(): Promise<void> };
-let pool: pg.Pool;
+let app: App;
 let prisma: PrismaClient;
-let pubsub: PubSub;
 const running = new Set<WorkerHandle>();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  // Our own pool, ended in afterAll, so dropping the database never kills a connection still in use.
-  pool = createPool(db.url, { max: 5 });
-  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  pubsub = new PubSub(db.url, prisma, logger);
+  // Closed in afterAll, before the database is dropped, so no connection in use is cut.
+  app = createApp({ databaseUrl: db.url, logger, poolSize: 5 });
+  ({ prisma } = app);
 });
 
 afterAll(async () => {
   for (const w of running) await w.stop();
-  await pubsub?.close();
-  await prisma?.$disconnect();
-  await pool?.end();
+  await app?.close();
   await db?.drop();
 });
 
 async function worker(overrides: Partial<StartWorkerOptions> = {}): Promise<WorkerHandle> {
   const handle = await startWorker({
     databaseUrl: db.url,
-    deps: { prisma, pubsub, logger },
+    app,
     concurrency: 4,
     extraTasks: testTasks,
     logger,

@@ -3,10 +3,10 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Logger as GraphileLogger, run, runMigrations, type Job, type WorkerEvents } from 'graphile-worker';
+import type { App } from '../app.ts';
 import { createPool, type PrismaClient } from '../db/client.ts';
 import type { JobOutcome } from '../generated/prisma/enums.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { TaskDeps } from './deps.ts';
 import { buildTaskList, collectCrontab, collectTaskDefinitions } from './registry.ts';
 import type { TaskDefinition } from './task.ts';
 
@@ -35,7 +35,8 @@ export interface WorkerHandle {
 
 export interface StartWorkerOptions {
   databaseUrl: string;
-  deps: TaskDeps;
+  /** The process's resources: each job runs with a system scope over them. */
+  app: App;
   concurrency?: number;
   /** Tasks beyond the registry's (tests use this for their own tasks). */
   extraTasks?: TaskDefinition[];
@@ -72,12 +73,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
   const recoverLocksAfterMs = opts.recoverLocksAfterMs ?? RECOVER_LOCKS_AFTER_MS;
   const logger = opts.logger.child({ component: 'worker', workerId });
-  const { prisma } = opts.deps;
+  const { prisma } = opts.app;
 
   const definitions = [...collectTaskDefinitions(), ...(opts.extraTasks ?? [])];
-  const taskList = buildTaskList({ ...opts.deps, logger }, definitions);
+  const taskList = buildTaskList(opts.app, logger, definitions);
 
-  const recorder = new JobRunRecorder(opts.deps, logger, workerId);
+  const recorder = new JobRunRecorder(opts.app, logger, workerId);
   const events: WorkerEvents = new EventEmitter();
   events.on('pool:create', ({ workerPool }) => {
     // graphile-worker locks jobs under its pool's random id, which nothing else knows. Using our id
@@ -310,7 +311,7 @@ class JobRunRecorder {
   private lastWriteFailed = false;
 
   constructor(
-    private readonly deps: TaskDeps,
+    private readonly app: App,
     private readonly logger: Logger,
     private readonly workerId: string,
   ) {}
@@ -375,7 +376,7 @@ class JobRunRecorder {
     if (batch.length === 0) return;
     this.lastWriteFailed = false;
     try {
-      await insertJobRuns(this.deps.prisma, batch.map((b) => b.row));
+      await insertJobRuns(this.app.prisma, batch.map((b) => b.row));
     } catch (err) {
       this.lastWriteFailed = true;
       const retry = batch.filter((b) => ++b.tries < MAX_WRITE_TRIES);
@@ -398,7 +399,7 @@ class JobRunRecorder {
     }
     for (const group of groups.values()) {
       try {
-        await this.deps.pubsub.publish('jobRunRecorded', group);
+        await this.app.pubsub.publish('jobRunRecorded', group);
       } catch (err) {
         this.logger.warn({ err, group }, 'could not publish jobRunRecorded');
       }

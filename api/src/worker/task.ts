@@ -1,7 +1,8 @@
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { z } from 'zod';
+import type { App } from '../app.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { TaskDeps } from './deps.ts';
+import { systemScope, type SystemScope } from '../scope.ts';
 
 /**
  * Typed tasks. A module declares each task's payload once, globally, the way graphile-worker expects,
@@ -16,18 +17,20 @@ import type { TaskDeps } from './deps.ts';
  *     }
  *   }
  *   export const breachCheck = defineTask('breachCheck', breachCheckPayload, async (payload, ctx) => { ... });
- *   export const tasks: TaskDefinition[] = [breachCheck];
+ *   // and in the module's manifest: tasks: [breachCheck]
  *
  * The zod schema re-checks the payload at run time: the database holds JSON written by any version of
  * the code (or by hand), so a task never trusts it.
  */
 
-/** What a handler gets besides its payload: the shared deps, graphile's helpers and a per-job logger. */
-export type TaskContext = TaskDeps & {
+/** What a handler gets besides its payload: an explicit system scope, graphile's helpers and a logger. */
+export interface TaskContext {
+  /** The platform acting on its own (SYSTEM in the audit log), with the job as its request id. */
+  scope: SystemScope;
   helpers: JobHelpers;
   /** Child of the worker's logger with `task` and `jobId` bound. */
   logger: Logger;
-};
+}
 
 export type TaskHandler<T> = (payload: T, ctx: TaskContext) => Promise<void>;
 
@@ -61,7 +64,7 @@ export class InvalidPayloadError extends Error {
 }
 
 /** Wraps a definition as a graphile-worker task: validate, then call the handler with its context. */
-export function toGraphileTask(definition: TaskDefinition, deps: TaskDeps): Task {
+export function toGraphileTask(definition: TaskDefinition, app: App, workerLogger: Logger): Task {
   return async (rawPayload, helpers) => {
     const parsed = definition.schema.safeParse(rawPayload);
     if (!parsed.success) {
@@ -70,8 +73,9 @@ export function toGraphileTask(definition: TaskDefinition, deps: TaskDeps): Task
         parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
       );
     }
-    const logger = deps.logger.child({ task: definition.name, jobId: helpers.job.id });
-    await definition.handler(parsed.data, { ...deps, helpers, logger });
+    const logger = workerLogger.child({ task: definition.name, jobId: helpers.job.id });
+    const scope = systemScope(app, definition.name, { requestId: `job-${helpers.job.id}` });
+    await definition.handler(parsed.data, { scope, helpers, logger });
   };
 }
 

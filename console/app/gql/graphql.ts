@@ -91,6 +91,21 @@ export type JobRunFilter = {
   to?: string | null | undefined;
 };
 
+/** What an admin role may do; each module declares its own. */
+export type Permission =
+  /** Create admins, change their roles, deactivate them and end their sessions. */
+  | 'ADMINS_MANAGE'
+  /** Create and revoke tenant API keys. */
+  | 'API_KEYS_WRITE'
+  /** Create, edit, archive and delete plans. */
+  | 'PLANS_WRITE'
+  /** Read everything in the admin graph. */
+  | 'READ'
+  /** Change a tenant's plan. */
+  | 'TENANTS_PLAN'
+  /** Create, edit, suspend, activate and delete tenants. */
+  | 'TENANTS_WRITE';
+
 export type PlanFilter = {
   /** Matches code or name (case-insensitive). */
   search?: string | null | undefined;
@@ -169,7 +184,7 @@ export type UpdatePlanInput = {
 export type AdminAccessQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AdminAccessQuery = { me: { id: string, permissions: Array<string> } };
+export type AdminAccessQuery = { me: { id: string, permissions: Array<Permission> } };
 
 type MutationError_AccountLockedError_Fragment = { __typename: 'AccountLockedError', message: string };
 
@@ -229,7 +244,6 @@ export type ChangeAdminRoleMutationVariables = Exact<{
 
 export type ChangeAdminRoleMutation = { changeAdminRole:
     | { __typename: 'ConflictError', field: string | null, message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationChangeAdminRoleSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
@@ -254,7 +268,6 @@ export type ReactivateAdminMutationVariables = Exact<{
 
 
 export type ReactivateAdminMutation = { reactivateAdmin:
-    | { __typename: 'ConflictError', field: string | null, message: string }
     | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationReactivateAdminSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
@@ -267,7 +280,6 @@ export type RevokeAdminSessionMutationVariables = Exact<{
 
 
 export type RevokeAdminSessionMutation = { revokeAdminSession:
-    | { __typename: 'ConflictError', field: string | null, message: string }
     | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationRevokeAdminSessionSuccess', data: boolean }
     | { __typename: 'NotFoundError', message: string }
@@ -293,9 +305,7 @@ export type CreateAdminMutationVariables = Exact<{
 
 export type CreateAdminMutation = { createAdmin:
     | { __typename: 'ConflictError', field: string | null, message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationCreateAdminSuccess', data: { id: string } }
-    | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
    };
 
@@ -363,7 +373,6 @@ export type UpdatePlanMutationVariables = Exact<{
 
 export type UpdatePlanMutation = { updatePlan:
     | { __typename: 'ConflictError', field: string | null, message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationUpdatePlanSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
@@ -375,7 +384,6 @@ export type ArchivePlanMutationVariables = Exact<{
 
 
 export type ArchivePlanMutation = { archivePlan:
-    | { __typename: 'ConflictError', field: string | null, message: string }
     | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationArchivePlanSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
@@ -388,7 +396,6 @@ export type UnarchivePlanMutationVariables = Exact<{
 
 
 export type UnarchivePlanMutation = { unarchivePlan:
-    | { __typename: 'ConflictError', field: string | null, message: string }
     | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationUnarchivePlanSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
@@ -402,7 +409,6 @@ export type DeletePlanMutationVariables = Exact<{
 
 export type DeletePlanMutation = { deletePlan:
     | { __typename: 'ConflictError', field: string | null, message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationDeletePlanSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
@@ -427,9 +433,7 @@ export type CreatePlanMutationVariables = Exact<{
 
 export type CreatePlanMutation = { createPlan:
     | { __typename: 'ConflictError', field: string | null, message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationCreatePlanSuccess', data: { id: string } }
-    | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
    };
 
@@ -463,7 +467,6 @@ export type TenantChangePlanMutationVariables = Exact<{
 
 export type TenantChangePlanMutation = { changeTenantPlan:
     | { __typename: 'ConflictError', field: string | null, message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationChangeTenantPlanSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
@@ -476,7 +479,6 @@ export type TenantSuspendMutationVariables = Exact<{
 
 
 export type TenantSuspendMutation = { suspendTenant:
-    | { __typename: 'ConflictError', field: string | null, message: string }
     | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationSuspendTenantSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
@@ -489,7 +491,6 @@ export type TenantActivateMutationVariables = Exact<{
 
 
 export type TenantActivateMutation = { activateTenant:
-    | { __typename: 'ConflictError', field: string | null, message: string }
     | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationActivateTenantSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
@@ -502,7 +503,6 @@ export type TenantDeleteMutationVariables = Exact<{
 
 
 export type TenantDeleteMutation = { deleteTenant:
-    | { __typename: 'ConflictError', field: string | null, message: string }
     | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationDeleteTenantSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
@@ -516,7 +516,6 @@ export type TenantCreateApiKeyMutationVariables = Exact<{
 
 export type TenantCreateApiKeyMutation = { createTenantApiKey:
     | { __typename: 'ConflictError', field: string | null, message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationCreateTenantApiKeySuccess', data: { secret: string, apiKey: { id: string, name: string } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
@@ -528,7 +527,6 @@ export type TenantRevokeApiKeyMutationVariables = Exact<{
 
 
 export type TenantRevokeApiKeyMutation = { revokeTenantApiKey:
-    | { __typename: 'ConflictError', field: string | null, message: string }
     | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationRevokeTenantApiKeySuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
@@ -564,7 +562,6 @@ export type CreateTenantMutationVariables = Exact<{
 
 export type CreateTenantMutation = { createTenant:
     | { __typename: 'ConflictError', field: string | null, message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationCreateTenantSuccess', data: { id: string } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
@@ -573,7 +570,7 @@ export type CreateTenantMutation = { createTenant:
 export type ShellQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ShellQuery = { me: { id: string, name: string, email: string, role: AdminRole, permissions: Array<string> } };
+export type ShellQuery = { me: { id: string, name: string, email: string, role: AdminRole, permissions: Array<Permission> } };
 
 export type LoginMutationVariables = Exact<{
   email: string;
@@ -583,11 +580,8 @@ export type LoginMutationVariables = Exact<{
 
 export type LoginMutation = { login:
     | { __typename: 'AccountLockedError', message: string, lockedUntil: string }
-    | { __typename: 'ConflictError', message: string }
     | { __typename: 'InvalidCredentialsError', message: string }
-    | { __typename: 'InvalidTransitionError', message: string }
     | { __typename: 'MutationLoginSuccess', data: { token: string, expiresAt: string } }
-    | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> }
    };
 

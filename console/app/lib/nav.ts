@@ -1,16 +1,18 @@
 // The sidebar: every screen that exists, and the permission it needs. A role sees only what it may use.
+// Permissions are the API's `Permission` enum (each API module declares its own), typed here by codegen.
+import type { Permission } from '../gql/graphql.ts';
 
-export type Permission = 'read' | 'tenants:write' | 'tenants:plan' | 'apiKeys:write' | 'plans:write' | 'admins:manage';
+export type { Permission };
 
 export type NavItem = { to: string; label: string; permission: Permission };
 
 export const NAV: NavItem[] = [
-  { to: '/', label: 'Dashboard', permission: 'read' },
-  { to: '/tenants', label: 'Tenants', permission: 'read' },
-  { to: '/plans', label: 'Plans', permission: 'read' },
-  { to: '/audit', label: 'Audit log', permission: 'read' },
-  { to: '/jobs', label: 'Jobs', permission: 'read' },
-  { to: '/admins', label: 'Admins', permission: 'admins:manage' },
+  { to: '/', label: 'Dashboard', permission: 'READ' },
+  { to: '/tenants', label: 'Tenants', permission: 'READ' },
+  { to: '/plans', label: 'Plans', permission: 'READ' },
+  { to: '/audit', label: 'Audit log', permission: 'READ' },
+  { to: '/jobs', label: 'Jobs', permission: 'READ' },
+  { to: '/admins', label: 'Admins', permission: 'ADMINS_MANAGE' },
 ];
 
 export function navFor(permissions: readonly string[]): NavItem[] {

@@ -117,7 +117,7 @@ function notFound(id: string, requestId: string) {
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  const me = await requirePermission(args, 'admins:manage', 'Only owners can manage admins.');
+  const me = await requirePermission(args, 'ADMINS_MANAGE', 'Only owners can manage admins.');
   const id = args.params.id!;
   if (!UUID.test(id)) throw notFound(id, args.context.requestId);
   const { admin, auditEvents } = await gql(args, AdminQuery, { id, history: { targetType: 'AdminUser', targetId: id } });

@@ -37,7 +37,7 @@ const AdminsQuery = graphql(`
 `);
 
 export async function loader(args: LoaderFunctionArgs) {
-  const me = await requirePermission(args, 'admins:manage', 'Only owners can manage admins.');
+  const me = await requirePermission(args, 'ADMINS_MANAGE', 'Only owners can manage admins.');
   const params = new URL(args.request.url).searchParams;
   const sort = enumParam(params, 'sort', ADMIN_SORTS) ?? 'EMAIL_ASC';
   const active = enumParam(params, 'active', ['true', 'false']);

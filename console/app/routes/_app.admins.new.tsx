@@ -31,7 +31,7 @@ const CreateAdmin = graphql(`
 const DEFAULT_ROLE: AdminRole = 'VIEWER';
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requirePermission(args, 'admins:manage', 'Only owners can manage admins.');
+  await requirePermission(args, 'ADMINS_MANAGE', 'Only owners can manage admins.');
   return null;
 }
 

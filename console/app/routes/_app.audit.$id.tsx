@@ -78,8 +78,8 @@ function ChangeRow({ row }: { row: DiffRow }) {
 export default function AuditEntry() {
   const { event, tenant, changes } = useLoaderData<typeof loader>();
   const actor = actorLabel(event);
-  // Admin pages need admins:manage; for other roles admins are named without a dead link.
-  const canSeeAdmins = useCan('admins:manage');
+  // Admin pages need ADMINS_MANAGE; for other roles admins are named without a dead link.
+  const canSeeAdmins = useCan('ADMINS_MANAGE');
   const target = event.targetType === 'AdminUser' && !canSeeAdmins ? null : targetHref(event.targetType, event.targetId);
   const before = prettyJson(event.before);
   const after = prettyJson(event.after);

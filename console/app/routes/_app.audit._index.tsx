@@ -85,8 +85,8 @@ export default function AuditLog() {
   const { auditEvents, admins, tenant, filter, exportHref } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { search } = useLocation();
-  // Admin pages need admins:manage; for other roles an admin target is shown without a dead link.
-  const canSeeAdmins = useCan('admins:manage');
+  // Admin pages need ADMINS_MANAGE; for other roles an admin target is shown without a dead link.
+  const canSeeAdmins = useCan('ADMINS_MANAGE');
   const actorId = params.get('actorId') ?? '';
   const targetType = params.get('targetType') ?? '';
   const ignored = (['actorId', 'tenantId', 'from', 'to'] as const).filter((name) => params.get(name)?.trim() && !filter[name]);

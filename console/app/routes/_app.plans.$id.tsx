@@ -133,7 +133,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const id = args.params.id!;
   if (!UUID.test(id)) throw notFound(id, args.context.requestId);
   const editing = new URL(args.request.url).searchParams.has('edit');
-  if (editing) await requirePermission(args, 'plans:write', 'Your role cannot edit plans.');
+  if (editing) await requirePermission(args, 'PLANS_WRITE', 'Your role cannot edit plans.');
   const result = await gql(args, PlanQuery, { id, history: { targetType: 'Plan', targetId: id } });
   if (!result.plan) throw notFound(id, args.context.requestId);
   return { ...result, plan: result.plan, editing };
@@ -182,7 +182,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function PlanDetail() {
   const { plan, auditEvents, editing } = useLoaderData<typeof loader>();
-  const canWrite = useCan('plans:write');
+  const canWrite = useCan('PLANS_WRITE');
 
   return (
     <>

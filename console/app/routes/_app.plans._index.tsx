@@ -60,7 +60,7 @@ export default function Plans() {
   const { plans, sort } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { search } = useLocation();
-  const canWrite = useCan('plans:write');
+  const canWrite = useCan('PLANS_WRITE');
 
   return (
     <>

@@ -27,7 +27,7 @@ const CreatePlan = graphql(`
 `);
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requirePermission(args, 'plans:write', 'Your role cannot create plans.');
+  await requirePermission(args, 'PLANS_WRITE', 'Your role cannot create plans.');
   return null;
 }
 

@@ -261,9 +261,9 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function TenantDetail() {
   const { tenant, plans, auditEvents } = useLoaderData<typeof loader>();
-  const canWrite = useCan('tenants:write');
-  const canChangePlan = useCan('tenants:plan');
-  const canWriteKeys = useCan('apiKeys:write');
+  const canWrite = useCan('TENANTS_WRITE');
+  const canChangePlan = useCan('TENANTS_PLAN');
+  const canWriteKeys = useCan('API_KEYS_WRITE');
   const activation = useIntent('activate');
   const revalidate = useThrottledRevalidate();
   useSubscription(TenantChanged, { id: tenant.id }, revalidate);

@@ -82,7 +82,7 @@ export default function Tenants() {
   const { tenants, plans, sort } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { search } = useLocation();
-  const canWrite = useCan('tenants:write');
+  const canWrite = useCan('TENANTS_WRITE');
   const revalidate = useThrottledRevalidate();
   useSubscription(TenantsChanged, {}, revalidate);
 

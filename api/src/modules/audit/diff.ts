@@ -46,3 +46,11 @@ export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
   if (keys.length !== Object.keys(b).length) return false;
   return keys.every((k) => k in b && jsonEqual(a[k]!, b[k]!));
 }
+
+/** The fields of `data` whose values differ from `before` (JSON-equal values are no change). */
+export function changedFields(before: object, data: object): string[] {
+  const current = before as Record<string, unknown>;
+  return Object.entries(data)
+    .filter(([key, value]) => value !== undefined && !jsonEqual(toJson(current[key]), toJson(value)))
+    .map(([key]) => key);
+}

@@ -15,9 +15,9 @@ export const auditEventsExport: CsvExport<AuditFilter, AuditEvent> = {
     auditWhere(filter); // validates
     return filter;
   },
-  count: (app, filter) => countAuditEvents(app.prisma, filter),
-  async page(app, filter, size, after) {
-    const page = await listAuditEvents(app.prisma, { filter, first: Math.min(size, 200), after });
+  count: (scope, filter) => countAuditEvents(scope, filter),
+  async page(scope, filter, size, after) {
+    const page = await listAuditEvents(scope, { filter, first: Math.min(size, 200), after });
     return { rows: page.nodes, next: page.hasNextPage ? page.endCursor : null };
   },
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
-import { connectionOf, withoutNulls } from '../../graphql/helpers.ts';
+import { adminScope, connectionOf, withoutNulls } from '../../graphql/helpers.ts';
 import { countAuditEvents, listAuditEvents } from './service.ts';
 
 const ActorTypeEnum = builder.enumType('ActorType', { values: ['ADMIN', 'TENANT', 'SYSTEM'] as const });
@@ -44,19 +44,19 @@ builder.queryFields((t) => ({
   auditEvents: t.connection(
     {
       type: AuditEventRef,
-      authScopes: { permission: 'read' },
+      authScopes: { permission: 'READ' },
       description: 'The audit log, newest first.',
       args: { filter: t.arg({ type: AuditFilterInput, required: false }) },
       resolve: async (_root, args, ctx) => {
         const filter = withoutNulls(args.filter ?? {});
-        const page = await listAuditEvents(ctx.app.prisma, { filter, first: args.first, after: args.after, last: args.last, before: args.before });
+        const page = await listAuditEvents(adminScope(ctx), { filter, first: args.first, after: args.after, last: args.last, before: args.before });
         return { ...connectionOf(page), filter };
       },
     },
     {
       fields: (c) => ({
         totalCount: c.int({
-          resolve: (conn, _args, ctx) => countAuditEvents(ctx.app.prisma, (conn as unknown as { filter: object }).filter),
+          resolve: (conn, _args, ctx) => countAuditEvents(adminScope(ctx), (conn as unknown as { filter: object }).filter),
         }),
       }),
     },
@@ -64,9 +64,9 @@ builder.queryFields((t) => ({
   auditEvent: t.prismaField({
     type: 'AuditEvent',
     nullable: true,
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     description: 'One audit entry, or null when there is none with this id.',
     args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
-    resolve: (query, _root, { id }, ctx) => ctx.db.auditEvent.findUnique({ ...query, where: { id } }),
+    resolve: (query, _root, { id }, ctx) => adminScope(ctx).db.auditEvent.findUnique({ ...query, where: { id } }),
   }),
 }));

@@ -1,36 +1,12 @@
 import { z } from 'zod';
-import { Prisma, type PrismaClient } from '../../db/client.ts';
-import type { ActorType, AdminRole } from '../../generated/prisma/enums.ts';
+import { Prisma } from '../../db/client.ts';
 import type { AuditEvent } from '../../generated/prisma/client.ts';
 import { keysetPage, keysetQuery, type KeysetArgs, type KeysetPage } from '../../lib/cursor.ts';
 import { parseInput } from '../../lib/errors.ts';
+import { transaction, type AuditActor, type PlatformScope, type TransactionScope, type WritableScope } from '../../scope.ts';
 import { diffRecords, toJson } from './diff.ts';
 
-export type Tx = Prisma.TransactionClient;
-
-/** Who did it, from where: copied onto every audit entry. */
-export interface AuditActor {
-  actorType: ActorType;
-  actorId: string | null;
-  actorEmail: string | null;
-  actorRole: AdminRole | null;
-  impersonatorId: string | null;
-  requestId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
-
-export const systemActor: AuditActor = {
-  actorType: 'SYSTEM',
-  actorId: null,
-  actorEmail: null,
-  actorRole: null,
-  impersonatorId: null,
-  requestId: null,
-  ip: null,
-  userAgent: null,
-};
-
+/** One audit entry: `<target>.<verb>` on a record, with snapshots before and after. */
 export interface AuditEntry {
   /** Dotted verb, `<target>.<verb>`: `tenant.suspend`. */
   action: string;
@@ -41,10 +17,20 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+/** A transaction that records what it changes. */
+export interface AuditedTransaction<S extends WritableScope> extends TransactionScope<S> {
+  /** Records one entry, in the same transaction, with the scope's actor. */
+  audit(entry: AuditEntry): Promise<void>;
+  /** The change turned out to change nothing: returns `value`, and the transaction records no entry. */
+  unchanged<T>(value: T): T;
+}
+
+type AuditWriter = Pick<Prisma.TransactionClient, 'auditEvent'>;
+
+async function writeAudit(db: AuditWriter, actor: AuditActor, entry: AuditEntry): Promise<void> {
   const before = entry.before === undefined ? null : toJson(entry.before);
   const after = entry.after === undefined ? null : toJson(entry.after);
-  await tx.auditEvent.create({
+  await db.auditEvent.create({
     data: {
       ...actor,
       action: entry.action,
@@ -59,21 +45,30 @@ export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
 }
 
 /**
- * Runs an admin change and its audit entries in one transaction. The work must record at least one
- * entry: a mutation cannot forget its audit, and a failed one rolls back both.
+ * Runs a change and its audit entries in one transaction (see `transaction` in scope.ts). The work must
+ * record at least one entry or say that nothing changed: a mutation cannot forget its audit, a failed
+ * one rolls back both, and one that changes nothing writes nothing.
  */
-export async function runAudited<T>(
-  prisma: PrismaClient,
-  actor: AuditActor,
-  work: (tx: Tx, audit: (entry: AuditEntry) => Promise<void>) => Promise<T>,
+export async function runAudited<S extends WritableScope, T>(
+  scope: S,
+  work: (tx: AuditedTransaction<S>) => Promise<T>,
 ): Promise<T> {
-  return prisma.$transaction(async (tx) => {
+  return transaction(scope, async (tx) => {
     let recorded = 0;
-    const result = await work(tx, async (entry) => {
-      recorded += 1;
-      await recordAudit(tx, actor, entry);
+    let unchanged = false;
+    const result = await work({
+      ...tx,
+      audit: async (entry) => {
+        recorded += 1;
+        // A tenant scope's client forces the entry onto its own tenant (AuditEvent is append-only for it).
+        await writeAudit(tx.db as unknown as AuditWriter, scope.actor, entry);
+      },
+      unchanged: (value) => {
+        unchanged = true;
+        return value;
+      },
     });
-    if (recorded === 0) throw new Error('runAudited: the change recorded no audit entry');
+    if (recorded === 0 && !unchanged) throw new Error('runAudited: the change recorded no audit entry');
     return result;
   });
 }
@@ -108,14 +103,14 @@ const pageSizeSchema = z.object({ first: pageSize.nullish(), last: pageSize.null
 
 /** Newest first, keyset-paginated on (occurredAt, id), forward (`first`/`after`) or back (`last`/`before`). */
 export async function listAuditEvents(
-  prisma: PrismaClient,
+  scope: PlatformScope,
   args: { filter?: AuditFilter } & KeysetArgs,
 ): Promise<KeysetPage<AuditEvent>> {
   const { first, last } = parseInput(pageSizeSchema, { first: args.first, last: args.last }, []);
   const size = last ?? first ?? 50;
   const where = auditWhere(args.filter);
   const page = keysetQuery('occurredAt', args, size);
-  const rows = await prisma.auditEvent.findMany({
+  const rows = await scope.db.auditEvent.findMany({
     where: page.where ? { AND: [where, page.where] } : where,
     orderBy: page.orderBy,
     take: page.take,
@@ -123,6 +118,6 @@ export async function listAuditEvents(
   return keysetPage(rows, size, (e) => e.occurredAt, args);
 }
 
-export function countAuditEvents(prisma: PrismaClient, filter?: AuditFilter): Promise<number> {
-  return prisma.auditEvent.count({ where: auditWhere(filter) });
+export function countAuditEvents(scope: PlatformScope, filter?: AuditFilter): Promise<number> {
+  return scope.db.auditEvent.count({ where: auditWhere(filter) });
 }

@@ -10,9 +10,9 @@ export const jobRunsExport: CsvExport<JobRunFilter, JobRun> = {
     if (outcome !== undefined && outcome !== 'SUCCESS' && outcome !== 'FAILURE') throw InputError.field('outcome', 'SUCCESS or FAILURE');
     return { task: param('task'), outcome, from: dateParam(param, 'from'), to: dateParam(param, 'to') };
   },
-  count: (app, filter) => countJobRuns(app.prisma, filter),
-  async page(app, filter, size, after) {
-    const page = await listJobRuns(app.prisma, { filter, first: Math.min(size, 200), after });
+  count: (scope, filter) => countJobRuns(scope, filter),
+  async page(scope, filter, size, after) {
+    const page = await listJobRuns(scope, { filter, first: Math.min(size, 200), after });
     return { rows: page.nodes, next: page.hasNextPage ? page.endCursor : null };
   },
 };

@@ -1,5 +1,5 @@
 import { builder } from '../../graphql/builder.ts';
-import { connectionOf, withoutNulls } from '../../graphql/helpers.ts';
+import { adminScope, connectionOf, withoutNulls } from '../../graphql/helpers.ts';
 import {
   countJobRuns, hourlyWindow, jobRunsPerHour, jobStats, listJobRuns, type JobRunFilter, type JobRunsHour, type TaskStats,
 } from './service.ts';
@@ -60,24 +60,24 @@ builder.queryFields((t) => ({
   jobRuns: t.connection(
     {
       type: JobRunRef,
-      authScopes: { permission: 'read' },
+      authScopes: { permission: 'READ' },
       description: 'Job executions, newest first.',
       args: { filter: t.arg({ type: JobRunFilter, required: false }) },
       resolve: async (_root, args, ctx) => {
         const filter = withoutNulls(args.filter ?? {});
-        const page = await listJobRuns(ctx.app.prisma, { filter, first: args.first, after: args.after, last: args.last, before: args.before });
+        const page = await listJobRuns(adminScope(ctx), { filter, first: args.first, after: args.after, last: args.last, before: args.before });
         return { ...connectionOf(page), filter };
       },
     },
     {
       fields: (c) => ({
-        totalCount: c.int({ resolve: (conn, _args, ctx) => countJobRuns(ctx.app.prisma, (conn as unknown as { filter: JobRunFilter }).filter) }),
+        totalCount: c.int({ resolve: (conn, _args, ctx) => countJobRuns(adminScope(ctx), (conn as unknown as { filter: JobRunFilter }).filter) }),
       }),
     },
   ),
   jobStats: t.field({
     type: [TaskStatsRef],
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     description: 'Per-task runs, success rate, p50/p95 duration and last failure; the window defaults to the last 24 hours.',
     args: {
       from: t.arg({ type: 'DateTime', required: false }),
@@ -86,12 +86,12 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => {
       const to = args.to ?? new Date();
       const from = args.from ?? new Date(to.getTime() - 86_400_000);
-      return jobStats(ctx.app.prisma, { from, to });
+      return jobStats(adminScope(ctx), { from, to });
     },
   }),
   jobRunsPerHour: t.field({
     type: [JobRunsHourRef],
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     description:
       'Successes and failures of runs started in [from, to] per UTC hour, oldest first, zero-filled; the window defaults to the last 24 hours and spans at most 31 days.',
     args: {
@@ -100,7 +100,7 @@ builder.queryFields((t) => ({
       task: t.arg.string({ required: false }),
     },
     resolve: (_root, args, ctx) =>
-      jobRunsPerHour(ctx.app.prisma, { ...hourlyWindow(withoutNulls({ from: args.from, to: args.to })), task: args.task ?? undefined }),
+      jobRunsPerHour(adminScope(ctx), { ...hourlyWindow(withoutNulls({ from: args.from, to: args.to })), task: args.task ?? undefined }),
   }),
 }));
 
@@ -118,10 +118,10 @@ const JobRunsRecordedEvent = builder
 builder.subscriptionField('jobRunsRecorded', (t) =>
   t.field({
     type: JobRunsRecordedEvent,
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     description: 'Job runs as they are recorded, optionally for one task.',
     args: { task: t.arg.string({ required: false }) },
-    subscribe: (_root, { task }, ctx) => ctx.app.pubsub.subscribe('jobRunRecorded', (e) => !task || e.task === task),
+    subscribe: (_root, { task }, ctx) => ctx.subscribe('jobRunRecorded', (e) => !task || e.task === task),
     resolve: (event) => event,
   }),
 );

@@ -1,29 +1,28 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import type pg from 'pg';
-import { createPool } from '../../db/client.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/db.ts';
-import { PrismaClient } from '../../generated/prisma/client.ts';
-import { PubSub } from '../../db/pubsub.ts';
+import { createApp, type App } from '../../app.ts';
+import type { PrismaClient } from '../../db/client.ts';
+import { systemScope, type SystemScope } from '../../scope.ts';
 import { InputError } from '../../lib/errors.ts';
 import { countJobRuns, hourlyWindow, jobRunsPerHour, jobStats, listJobRuns } from './service.ts';
 import { jobRunsPrune, jobRunsPrunePayload } from './tasks.ts';
 
 let db: { url: string; drop(): Promise<void> };
-let pool: pg.Pool;
+let app: App;
 let prisma: PrismaClient;
+let scope: SystemScope;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  // Our own pool, ended in afterAll, so dropping the database never kills a connection still in use.
-  pool = createPool(db.url, { max: 3 });
-  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Closed in afterAll, before the database is dropped, so no connection in use is cut.
+  app = createApp({ databaseUrl: db.url, logger: pino({ level: 'silent' }), poolSize: 3 });
+  prisma = app.prisma;
+  scope = systemScope(app, 'test');
 });
 
 afterAll(async () => {
-  await prisma?.$disconnect();
-  await pool?.end();
+  await app?.close();
   await db?.drop();
 });
 
@@ -88,21 +87,21 @@ describe('listJobRuns', () => {
     const tasksOf = (page: { nodes: { task: string; startedAt: Date }[] }) =>
       page.nodes.map((n) => `${n.task}@${(n.startedAt.getTime() - T0.getTime()) / 1000}`);
 
-    const byTask = await listJobRuns(prisma, { filter: { task: 'emailSend' }, first: 50 });
+    const byTask = await listJobRuns(scope, { filter: { task: 'emailSend' }, first: 50 });
     expect(tasksOf(byTask)).toEqual(['emailSend@20', 'emailSend@10', 'emailSend@0']);
-    expect(await countJobRuns(prisma, { task: 'emailSend' })).toBe(3);
+    expect(await countJobRuns(scope, { task: 'emailSend' })).toBe(3);
 
-    const failures = await listJobRuns(prisma, { filter: { outcome: 'FAILURE' }, first: 50 });
+    const failures = await listJobRuns(scope, { filter: { outcome: 'FAILURE' }, first: 50 });
     expect(failures.nodes.every((n) => n.outcome === 'FAILURE')).toBe(true);
-    expect(await countJobRuns(prisma, { outcome: 'FAILURE' })).toBe(2);
+    expect(await countJobRuns(scope, { outcome: 'FAILURE' })).toBe(2);
 
-    const window = await listJobRuns(prisma, { filter: { from: at(10), to: at(20) }, first: 50 });
+    const window = await listJobRuns(scope, { filter: { from: at(10), to: at(20) }, first: 50 });
     expect(tasksOf(window).sort()).toEqual(['breachCheck@10', 'emailSend@10', 'emailSend@20']);
 
-    const combined = await listJobRuns(prisma, { filter: { task: 'breachCheck', outcome: 'SUCCESS', from: at(5) }, first: 50 });
+    const combined = await listJobRuns(scope, { filter: { task: 'breachCheck', outcome: 'SUCCESS', from: at(5) }, first: 50 });
     expect(tasksOf(combined)).toEqual(['breachCheck@30']);
     expect(combined).toMatchObject({ hasNextPage: false });
-    expect(await countJobRuns(prisma, { task: 'breachCheck', outcome: 'SUCCESS', from: at(5) })).toBe(1);
+    expect(await countJobRuns(scope, { task: 'breachCheck', outcome: 'SUCCESS', from: at(5) })).toBe(1);
   });
 
   it('pages newest first without duplicates or gaps, also across equal start times', async () => {
@@ -114,21 +113,21 @@ describe('listJobRuns', () => {
     let after: string | undefined;
     let pages = 0;
     for (;;) {
-      const page = await listJobRuns(prisma, { first: 10, after });
+      const page = await listJobRuns(scope, { first: 10, after });
       pages += 1;
       seen.push(...page.nodes.map((n) => n.id));
       if (!page.hasNextPage) break;
       after = page.endCursor!;
     }
     expect(pages).toBe(5);
-    expect(await countJobRuns(prisma)).toBe(45);
+    expect(await countJobRuns(scope)).toBe(45);
     expect(seen).toEqual(all.map((r) => r.id));
 
     // And back from the end with last/before: the same pages, each still newest first.
     const back: string[][] = [];
     let before: string | undefined;
     for (;;) {
-      const page = await listJobRuns(prisma, { last: 10, before });
+      const page = await listJobRuns(scope, { last: 10, before });
       back.unshift(page.nodes.map((n) => n.id));
       if (!page.hasPreviousPage) break;
       before = page.startCursor!;
@@ -139,20 +138,20 @@ describe('listJobRuns', () => {
 
   it('keeps its place when newer runs arrive between pages', async () => {
     await insertRuns(Array.from({ length: 6 }, (_, i) => ({ startedSec: i })));
-    const first = await listJobRuns(prisma, { first: 3 });
+    const first = await listJobRuns(scope, { first: 3 });
     await insertRuns([{ startedSec: 100 }]);
-    const second = await listJobRuns(prisma, { first: 3, after: first.endCursor! });
+    const second = await listJobRuns(scope, { first: 3, after: first.endCursor! });
     expect(second.nodes.map((n) => n.startedAt)).toEqual([at(2), at(1), at(0)]);
     expect(second.hasNextPage).toBe(false);
   });
 
   it('rejects a page size outside 1..200, a reversed window and a forged cursor', async () => {
-    expect((await inputErrorOf(listJobRuns(prisma, { first: 0 }))).issues[0]!.path).toEqual(['first']);
-    expect((await inputErrorOf(listJobRuns(prisma, { first: 201 }))).issues[0]!.path).toEqual(['first']);
-    expect((await inputErrorOf(listJobRuns(prisma, { first: 1.5 }))).issues[0]!.path).toEqual(['first']);
-    const reversed = await inputErrorOf(listJobRuns(prisma, { first: 10, filter: { from: at(10), to: at(0) } }));
+    expect((await inputErrorOf(listJobRuns(scope, { first: 0 }))).issues[0]!.path).toEqual(['first']);
+    expect((await inputErrorOf(listJobRuns(scope, { first: 201 }))).issues[0]!.path).toEqual(['first']);
+    expect((await inputErrorOf(listJobRuns(scope, { first: 1.5 }))).issues[0]!.path).toEqual(['first']);
+    const reversed = await inputErrorOf(listJobRuns(scope, { first: 10, filter: { from: at(10), to: at(0) } }));
     expect(reversed.issues[0]!.path).toEqual(['filter', 'from']);
-    const forged = await inputErrorOf(listJobRuns(prisma, { first: 10, after: 'bm90LWEtY3Vyc29y' }));
+    const forged = await inputErrorOf(listJobRuns(scope, { first: 10, after: 'bm90LWEtY3Vyc29y' }));
     expect(forged.issues[0]!.path).toEqual(['after']);
   });
 });
@@ -171,7 +170,7 @@ describe('jobStats', () => {
       { task: 'emailSend', startedSec: -60, durationMs: 5000, outcome: 'FAILURE', errorMessage: 'too early' },
       { task: 'breachCheck', startedSec: 600, durationMs: 1, outcome: 'FAILURE', errorMessage: 'too late' },
     ]);
-    const stats = await jobStats(prisma, { from: at(0), to: at(6) });
+    const stats = await jobStats(scope, { from: at(0), to: at(6) });
     expect(stats).toEqual([
       {
         task: 'breachCheck',
@@ -201,12 +200,12 @@ describe('jobStats', () => {
 
   it('reports a task without failures with null last-failure fields', async () => {
     await insertRuns([{ task: 'metricsRollup', startedSec: 0, durationMs: 12 }]);
-    const [stats] = await jobStats(prisma, { from: at(0), to: at(0) });
+    const [stats] = await jobStats(scope, { from: at(0), to: at(0) });
     expect(stats).toMatchObject({ task: 'metricsRollup', runs: 1, successRate: 1, lastFailureAt: null, lastFailureMessage: null });
   });
 
   it('rejects a window whose start is after its end', async () => {
-    const error = await inputErrorOf(jobStats(prisma, { from: at(1), to: at(0) }));
+    const error = await inputErrorOf(jobStats(scope, { from: at(1), to: at(0) }));
     expect(error.issues[0]!.path).toEqual(['from']);
   });
 });
@@ -221,14 +220,14 @@ describe('jobRunsPerHour', () => {
       { startedSec: 3 * 3600 + 1, task: 'breachCheck' },
       { startedSec: 3 * 3600 + 2, outcome: 'FAILURE' },
     ]);
-    const rows = await jobRunsPerHour(prisma, { from: hour(0), to: hour(3.5) });
+    const rows = await jobRunsPerHour(scope, { from: hour(0), to: hour(3.5) });
     expect(rows).toEqual([
       { hour: hour(0), successes: 1, failures: 1 },
       { hour: hour(1), successes: 0, failures: 0 },
       { hour: hour(2), successes: 0, failures: 0 },
       { hour: hour(3), successes: 1, failures: 1 },
     ]);
-    const emailOnly = await jobRunsPerHour(prisma, { from: hour(3), to: hour(3), task: 'emailSend' });
+    const emailOnly = await jobRunsPerHour(scope, { from: hour(3), to: hour(3), task: 'emailSend' });
     expect(emailOnly).toEqual([{ hour: hour(3), successes: 0, failures: 0 }]);
   });
 
@@ -240,8 +239,8 @@ describe('jobRunsPerHour', () => {
   });
 
   it('rejects a reversed window and one longer than 31 days', async () => {
-    expect((await inputErrorOf(jobRunsPerHour(prisma, { from: hour(1), to: hour(0) }))).issues[0]!.path).toEqual(['from']);
-    const tooLong = await inputErrorOf(jobRunsPerHour(prisma, { from: hour(0), to: hour(31 * 24 + 1) }));
+    expect((await inputErrorOf(jobRunsPerHour(scope, { from: hour(1), to: hour(0) }))).issues[0]!.path).toEqual(['from']);
+    const tooLong = await inputErrorOf(jobRunsPerHour(scope, { from: hour(0), to: hour(31 * 24 + 1) }));
     expect(tooLong.issues[0]).toEqual({ path: ['from'], message: 'the window may span at most 31 days' });
   });
 });
@@ -257,12 +256,9 @@ describe('jobRunsPrune', () => {
     await prisma.jobRun.createMany({
       data: [run(new Date(now - 31 * day), 'old-1'), run(new Date(now - 45 * day), 'old-2'), run(new Date(now - 29 * day), 'recent')],
     });
-    const logger = pino({ level: 'silent' });
-    const pubsub = new PubSub(db.url, prisma, logger);
     await jobRunsPrune.handler(jobRunsPrunePayload.parse({ _cron: { ts: new Date().toISOString() } }), {
-      prisma,
-      pubsub,
-      logger,
+      scope,
+      logger: pino({ level: 'silent' }),
       helpers: {} as never,
     });
     expect((await prisma.jobRun.findMany()).map((r) => r.jobId)).toEqual(['recent']);

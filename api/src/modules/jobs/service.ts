@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { Prisma, type PrismaClient } from '../../db/client.ts';
+import { Prisma } from '../../db/client.ts';
 import type { JobRun } from '../../generated/prisma/client.ts';
 import { keysetPage, keysetQuery, type KeysetArgs, type KeysetPage } from '../../lib/cursor.ts';
 import { parseInput } from '../../lib/errors.ts';
+import { text } from '../../lib/strings.ts';
+import type { PlatformScope } from '../../scope.ts';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -11,7 +13,7 @@ const windowIssue = { message: 'must not be after `to`', path: ['from'] };
 
 export const jobRunFilterSchema = z
   .object({
-    task: z.string().min(1).max(200).optional(),
+    task: text({ min: 1, max: 200 }).optional(),
     outcome: z.enum(['SUCCESS', 'FAILURE']).optional(),
     from: z.date().optional(),
     to: z.date().optional(),
@@ -39,14 +41,14 @@ function jobRunWhere(filter: z.output<typeof jobRunFilterSchema>): Prisma.JobRun
 
 /** Newest first, keyset-paginated on (startedAt, id): stable while new runs keep arriving. */
 export async function listJobRuns(
-  prisma: PrismaClient,
+  scope: PlatformScope,
   args: { filter?: JobRunFilter } & KeysetArgs,
 ): Promise<KeysetPage<JobRun>> {
   const { filter, ...paging } = parseInput(listArgsSchema, args, []);
   const size = paging.last ?? paging.first ?? 50;
   const where = jobRunWhere(filter);
   const page = keysetQuery('startedAt', paging, size);
-  const rows = await prisma.jobRun.findMany({
+  const rows = await scope.db.jobRun.findMany({
     where: page.where ? { AND: [where, page.where] } : where,
     orderBy: page.orderBy,
     take: page.take,
@@ -55,8 +57,8 @@ export async function listJobRuns(
 }
 
 /** Runs matching the filter, all pages together (asked for separately: counting costs a scan). */
-export function countJobRuns(prisma: PrismaClient, filter: JobRunFilter = {}): Promise<number> {
-  return prisma.jobRun.count({ where: jobRunWhere(parseInput(jobRunFilterSchema, filter, ['filter'])) });
+export function countJobRuns(scope: PlatformScope, filter: JobRunFilter = {}): Promise<number> {
+  return scope.db.jobRun.count({ where: jobRunWhere(parseInput(jobRunFilterSchema, filter, ['filter'])) });
 }
 
 export interface TaskStats {
@@ -78,9 +80,9 @@ const statsArgsSchema = z.object({ from: z.date(), to: z.date() }).refine(fromNo
  * Per-task numbers for runs started in [from, to] (inclusive), in one statement. Percentiles
  * interpolate (percentile_cont); the last failure is the latest-started failing run in the window.
  */
-export async function jobStats(prisma: PrismaClient, args: { from: Date; to: Date }): Promise<TaskStats[]> {
+export async function jobStats(scope: PlatformScope, args: { from: Date; to: Date }): Promise<TaskStats[]> {
   const { from, to } = parseInput(statsArgsSchema, args, []);
-  const rows = await prisma.$queryRaw<
+  const rows = await scope.db.$queryRaw<
     {
       task: string;
       runs: number;
@@ -139,7 +141,7 @@ const HOUR_MS = 3_600_000;
 export const MAX_HOURLY_WINDOW_DAYS = 31;
 
 const hourlyArgsSchema = z
-  .object({ from: z.date(), to: z.date(), task: z.string().min(1).max(200).optional() })
+  .object({ from: z.date(), to: z.date(), task: text({ min: 1, max: 200 }).optional() })
   .refine(fromNotAfterTo, windowIssue)
   .refine((v) => v.to.getTime() - v.from.getTime() <= MAX_HOURLY_WINDOW_DAYS * 24 * HOUR_MS, {
     message: `the window may span at most ${MAX_HOURLY_WINDOW_DAYS} days`,
@@ -157,11 +159,11 @@ export function hourlyWindow(args: { from?: Date; to?: Date }, now = new Date())
  * every hour the window touches, oldest first, with zeros for hours without runs. One statement.
  */
 export async function jobRunsPerHour(
-  prisma: PrismaClient,
+  scope: PlatformScope,
   args: { from: Date; to: Date; task?: string },
 ): Promise<JobRunsHour[]> {
   const { from, to, task } = parseInput(hourlyArgsSchema, args, []);
-  return prisma.$queryRaw<JobRunsHour[]>`
+  return scope.db.$queryRaw<JobRunsHour[]>`
     WITH runs AS (
       SELECT date_trunc('hour', "startedAt" AT TIME ZONE 'UTC') AS hour,
              count(*) FILTER (WHERE outcome = 'SUCCESS')::int AS successes,

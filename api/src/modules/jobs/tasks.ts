@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask, type TaskDefinition } from '../../worker/task.ts';
+import { defineTask } from '../../worker/task.ts';
 
 export const JOB_RUN_RETENTION_DAYS = 30;
 const PRUNE_BATCH = 10_000;
@@ -17,11 +17,11 @@ declare global {
 }
 
 /** Deletes job-run history past retention, in batches so no single statement holds locks for long. */
-export const jobRunsPrune = defineTask('jobRunsPrune', jobRunsPrunePayload, async ({ olderThanDays }, { prisma, logger }) => {
+export const jobRunsPrune = defineTask('jobRunsPrune', jobRunsPrunePayload, async ({ olderThanDays }, { scope, logger }) => {
   const cutoff = new Date(Date.now() - olderThanDays * 86_400_000);
   let deleted = 0;
   for (;;) {
-    const n = await prisma.$executeRaw`
+    const n = await scope.db.$executeRaw`
       DELETE FROM "JobRun" WHERE id IN (
         SELECT id FROM "JobRun" WHERE "startedAt" < ${cutoff} LIMIT ${PRUNE_BATCH}
       )`;
@@ -30,8 +30,6 @@ export const jobRunsPrune = defineTask('jobRunsPrune', jobRunsPrunePayload, asyn
   }
   logger.info({ deleted, cutoff }, 'pruned job runs');
 });
-
-export const tasks: TaskDefinition[] = [jobRunsPrune];
 
 // Daily at 03:17 UTC. graphile-worker's cron schedules each tick once however many workers run it.
 export const crontab = `17 3 * * * jobRunsPrune ?max=3`;

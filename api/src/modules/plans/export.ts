@@ -13,7 +13,7 @@ export const plansExport: CsvExport<{ filter: PlanFilter; sort: PlanSort }, Plan
     planWhere(filter); // validates
     return { filter, sort };
   },
-  count: (app, { filter }) => app.prisma.plan.count({ where: planWhere(filter) }),
-  page: (app, { filter, sort }, size, after) =>
-    idCursorPage(size, after, (args) => app.prisma.plan.findMany({ where: planWhere(filter), orderBy: PLAN_SORTS[sort], ...args })),
+  count: (scope, { filter }) => scope.db.plan.count({ where: planWhere(filter) }),
+  page: (scope, { filter, sort }, size, after) =>
+    idCursorPage(size, after, (args) => scope.db.plan.findMany({ where: planWhere(filter), orderBy: PLAN_SORTS[sort], ...args })),
 };

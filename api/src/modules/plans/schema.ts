@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bothGraphs as both, builder } from '../../graphql/builder.ts';
-import { adminActor, adminMutation, withoutNulls } from '../../graphql/helpers.ts';
+import { adminMutation, adminScope, withoutNulls } from '../../graphql/helpers.ts';
+import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
 import { createPlan, deletePlan, PLAN_SORTS, planWhere, setPlanArchived, updatePlan, type PlanSort } from './service.ts';
 
 export const PlanStatusEnum = builder.enumType('PlanStatus', { values: ['ACTIVE', 'ARCHIVED'] as const });
@@ -88,54 +89,54 @@ builder.queryFields((t) => ({
   plans: t.prismaConnection({
     type: 'Plan',
     cursor: 'id',
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     args: {
       filter: t.arg({ type: PlanFilterInput, required: false }),
       sort: t.arg({ type: PlanSortEnum, required: false, defaultValue: 'MONTHLY_PRICE_ASC' }),
     },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.plan.findMany({ ...query, where: planWhere(withoutNulls(args.filter ?? {})), orderBy: PLAN_SORTS[args.sort ?? 'MONTHLY_PRICE_ASC'] }),
-    totalCount: (_root, args, ctx) => ctx.db.plan.count({ where: planWhere(withoutNulls(args.filter ?? {})) }),
+      adminScope(ctx).db.plan.findMany({ ...query, where: planWhere(withoutNulls(args.filter ?? {})), orderBy: PLAN_SORTS[args.sort ?? 'MONTHLY_PRICE_ASC'] }),
+    totalCount: (_root, args, ctx) => adminScope(ctx).db.plan.count({ where: planWhere(withoutNulls(args.filter ?? {})) }),
   }),
   plan: t.prismaField({
     type: 'Plan',
     nullable: true,
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
-    resolve: (query, _root, { id }, ctx) => ctx.db.plan.findUnique({ ...query, where: { id } }),
+    resolve: (query, _root, { id }, ctx) => adminScope(ctx).db.plan.findUnique({ ...query, where: { id } }),
   }),
 }));
 
 builder.mutationFields((t) => ({
   createPlan: t.prismaField({
     type: 'Plan',
-    ...adminMutation('plans:write', 'plan.create'),
+    ...adminMutation('PLANS_WRITE', 'plan.create', [InputError, ConflictError]),
     args: { input: t.arg({ type: CreatePlanInput }) },
-    resolve: (_query, _root, { input }, ctx) => createPlan(ctx.app, adminActor(ctx), withoutNulls(input) as never),
+    resolve: (_query, _root, { input }, ctx) => createPlan(adminScope(ctx), withoutNulls(input) as never),
   }),
   updatePlan: t.prismaField({
     type: 'Plan',
-    ...adminMutation('plans:write', 'plan.update'),
+    ...adminMutation('PLANS_WRITE', 'plan.update', [InputError, NotFoundError, ConflictError]),
     args: { id: t.arg.id(), input: t.arg({ type: UpdatePlanInput }) },
-    resolve: (_query, _root, { id, input }, ctx) => updatePlan(ctx.app, adminActor(ctx), id, withoutNulls(input)),
+    resolve: (_query, _root, { id, input }, ctx) => updatePlan(adminScope(ctx), id, withoutNulls(input)),
   }),
   archivePlan: t.prismaField({
     type: 'Plan',
-    ...adminMutation('plans:write', 'plan.archive'),
+    ...adminMutation('PLANS_WRITE', 'plan.archive', [InputError, NotFoundError, InvalidTransitionError]),
     args: { id: t.arg.id() },
-    resolve: (_query, _root, { id }, ctx) => setPlanArchived(ctx.app, adminActor(ctx), id, true),
+    resolve: (_query, _root, { id }, ctx) => setPlanArchived(adminScope(ctx), id, true),
   }),
   unarchivePlan: t.prismaField({
     type: 'Plan',
-    ...adminMutation('plans:write', 'plan.unarchive'),
+    ...adminMutation('PLANS_WRITE', 'plan.unarchive', [InputError, NotFoundError, InvalidTransitionError]),
     args: { id: t.arg.id() },
-    resolve: (_query, _root, { id }, ctx) => setPlanArchived(ctx.app, adminActor(ctx), id, false),
+    resolve: (_query, _root, { id }, ctx) => setPlanArchived(adminScope(ctx), id, false),
   }),
   deletePlan: t.prismaField({
     type: 'Plan',
-    ...adminMutation('plans:write', 'plan.delete'),
+    ...adminMutation('PLANS_WRITE', 'plan.delete', [InputError, NotFoundError, ConflictError]),
     description: 'Deletes a plan no tenant has ever used; a plan in use can only be archived.',
     args: { id: t.arg.id() },
-    resolve: (_query, _root, { id }, ctx) => deletePlan(ctx.app, adminActor(ctx), id),
+    resolve: (_query, _root, { id }, ctx) => deletePlan(adminScope(ctx), id),
   }),
 }));

@@ -1,19 +1,24 @@
 import { z } from 'zod';
-import type { App } from '../../app.ts';
 import type { Prisma } from '../../db/client.ts';
 import type { Plan } from '../../generated/prisma/client.ts';
-import { ConflictError, NotFoundError, parseInput } from '../../lib/errors.ts';
-import { runAudited, type AuditActor, type Tx } from '../audit/service.ts';
+import { changedFields } from '../audit/diff.ts';
+import { ConflictError, parseInput } from '../../lib/errors.ts';
+import { defineLifecycle } from '../../lib/lifecycle.ts';
+import { findOrNotFound } from '../../lib/records.ts';
+import { currency, name, text } from '../../lib/strings.ts';
+import type { PlatformScope } from '../../scope.ts';
+import { runAudited } from '../audit/service.ts';
+import { tenantsOnPlan } from '../tenants/service.ts';
 
 const money = z.number().int('must be whole minor units (cents)').min(0, 'must not be negative').max(100_000_000);
 const quota = z.number().int('must be a whole number').min(0, 'must not be negative').max(2_000_000_000);
-const entitlement = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'feature keys are lowercase letters, digits, _ . -');
+const entitlement = text({ max: 64 }).regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'feature keys are lowercase letters, digits, _ . -');
 
 export const planFields = {
-  code: z.string().trim().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lowercase letters, digits and dashes, 2 to 40 characters'),
-  name: z.string().trim().min(1, 'required').max(100),
-  description: z.string().trim().max(2000),
-  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+  code: text({ max: 40 }).regex(/^[a-z][a-z0-9-]{1,39}$/, 'lowercase letters, digits and dashes, 2 to 40 characters'),
+  name: name(100),
+  description: text({ max: 2000 }),
+  currency,
   monthlyPrice: money,
   yearlyPrice: money,
   trialDays: z.number().int().min(0, 'must not be negative').max(365),
@@ -30,63 +35,62 @@ export const updatePlanSchema = z.object(planFields).partial();
 export type CreatePlanInput = z.input<typeof createPlanSchema>;
 export type UpdatePlanInput = z.input<typeof updatePlanSchema>;
 
-async function loadPlan(tx: Tx, id: string): Promise<Plan> {
-  const plan = z.uuid().safeParse(id).success ? await tx.plan.findUnique({ where: { id } }) : null;
-  if (!plan) throw new NotFoundError('Plan', id);
-  return plan;
-}
+const planLifecycle = defineLifecycle({
+  resourceType: 'Plan',
+  state: (plan: Plan) => plan.status,
+  transitions: {
+    archive: { from: ['ACTIVE'], to: 'ARCHIVED' },
+    unarchive: { from: ['ARCHIVED'], to: 'ACTIVE' },
+  },
+});
 
-async function assertCodeFree(tx: Tx, code: string, exceptId?: string): Promise<void> {
-  const other = await tx.plan.findUnique({ where: { code }, select: { id: true } });
-  if (other && other.id !== exceptId) throw new ConflictError(`Plan code ${code} is already used`, 'input.code');
-}
-
-export async function createPlan(app: App, actor: AuditActor, input: CreatePlanInput): Promise<Plan> {
+export async function createPlan(scope: PlatformScope, input: CreatePlanInput): Promise<Plan> {
   const data = parseInput(createPlanSchema, input);
-  return runAudited(app.prisma, actor, async (tx, audit) => {
-    await assertCodeFree(tx, data.code);
-    const plan = await tx.plan.create({ data });
-    await audit({ action: 'plan.create', targetType: 'Plan', targetId: plan.id, after: plan });
+  return runAudited(scope, async (tx) => {
+    const plan = await tx.db.plan.create({ data });
+    await tx.audit({ action: 'plan.create', targetType: 'Plan', targetId: plan.id, after: plan });
     return plan;
   });
 }
 
-export async function updatePlan(app: App, actor: AuditActor, id: string, input: UpdatePlanInput): Promise<Plan> {
+export async function updatePlan(scope: PlatformScope, id: string, input: UpdatePlanInput): Promise<Plan> {
   const data = parseInput(updatePlanSchema, input);
-  return runAudited(app.prisma, actor, async (tx, audit) => {
-    const before = await loadPlan(tx, id);
-    if (data.code) await assertCodeFree(tx, data.code, id);
-    const after = await tx.plan.update({ where: { id }, data });
-    await audit({ action: 'plan.update', targetType: 'Plan', targetId: id, before, after });
+  return runAudited(scope, async (tx) => {
+    const before = await findOrNotFound('Plan', id, (id) => tx.db.plan.findUnique({ where: { id } }), { lock: tx });
+    if (changedFields(before, data).length === 0) return tx.unchanged(before);
+    const after = await tx.db.plan.update({ where: { id }, data });
+    await tx.audit({ action: 'plan.update', targetType: 'Plan', targetId: id, before, after });
     return after;
   });
 }
 
-export async function setPlanArchived(app: App, actor: AuditActor, id: string, archived: boolean): Promise<Plan> {
-  return runAudited(app.prisma, actor, async (tx, audit) => {
-    const before = await loadPlan(tx, id);
-    const after = await tx.plan.update({ where: { id }, data: { status: archived ? 'ARCHIVED' : 'ACTIVE' } });
-    await audit({ action: archived ? 'plan.archive' : 'plan.unarchive', targetType: 'Plan', targetId: id, before, after });
+export async function setPlanArchived(scope: PlatformScope, id: string, archived: boolean): Promise<Plan> {
+  const action = archived ? 'archive' : 'unarchive';
+  return runAudited(scope, async (tx) => {
+    const { before, to } = await planLifecycle.begin(tx, id, action, (id) => tx.db.plan.findUnique({ where: { id } }));
+    const after = await tx.db.plan.update({ where: { id }, data: { status: to } });
+    await tx.audit({ action: `plan.${action}`, targetType: 'Plan', targetId: id, before, after });
     return after;
   });
 }
 
-export async function deletePlan(app: App, actor: AuditActor, id: string): Promise<Plan> {
-  return runAudited(app.prisma, actor, async (tx, audit) => {
-    const before = await loadPlan(tx, id);
-    const inUse = await tx.tenant.count({ where: { planId: id } });
+export async function deletePlan(scope: PlatformScope, id: string): Promise<Plan> {
+  return runAudited(scope, async (tx) => {
+    const before = await findOrNotFound('Plan', id, (id) => tx.db.plan.findUnique({ where: { id } }), { lock: tx });
+    // A tenant moving onto a plan locks the plan's row too, so this count holds until the delete.
+    const inUse = await tenantsOnPlan(tx, id);
     if (inUse > 0) {
       throw new ConflictError(`Plan ${before.code} is used by ${inUse} tenant(s); archive it instead`, 'id');
     }
-    await tx.plan.delete({ where: { id } });
-    await audit({ action: 'plan.delete', targetType: 'Plan', targetId: id, before });
+    await tx.db.plan.delete({ where: { id } });
+    await tx.audit({ action: 'plan.delete', targetType: 'Plan', targetId: id, before });
     return before;
   });
 }
 
 export const planFilterSchema = z.object({
   status: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
-  search: z.string().trim().max(100).optional(),
+  search: text({ max: 100 }).optional(),
 });
 export type PlanFilter = z.input<typeof planFilterSchema>;
 

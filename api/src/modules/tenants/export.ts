@@ -20,10 +20,10 @@ export const tenantsExport: CsvExport<{ filter: TenantFilter; sort: TenantSort }
     tenantWhere(filter); // validates
     return { filter, sort };
   },
-  count: (app, { filter }) => app.prisma.tenant.count({ where: tenantWhere(filter) }),
-  async page(app, { filter, sort }, size, after) {
+  count: (scope, { filter }) => scope.db.tenant.count({ where: tenantWhere(filter) }),
+  async page(scope, { filter, sort }, size, after) {
     const { rows, next } = await idCursorPage(size, after, (args) =>
-      app.prisma.tenant.findMany({
+      scope.db.tenant.findMany({
         where: tenantWhere(filter),
         orderBy: TENANT_SORTS[sort],
         include: { plan: { select: { code: true, name: true } } },

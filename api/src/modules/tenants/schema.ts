@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { bothGraphs as both, builder } from '../../graphql/builder.ts';
-import { adminActor, adminMutation, requireTenant, withoutNulls } from '../../graphql/helpers.ts';
-import { TENANT_CHANGE_KINDS, type EventMap } from '../../events.ts';
+import { adminMutation, adminScope, principalScope, tenantScope, withoutNulls } from '../../graphql/helpers.ts';
+import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
+import { createApiKey, revokeApiKey } from './api-keys.ts';
 import { readSettings } from './settings.ts';
 import {
-  activateTenant, changeTenantPlan, createTenant, deleteTenant, monthlyRecurringRevenue, suspendTenant, TENANT_SORTS,
-  TENANT_STATUSES, tenantCountsByStatus, tenantSignups, tenantWhere, updateTenant, type DailyCount, type MoneyAmount,
-  type TenantSort,
+  activateTenant, changeTenantPlan, createTenant, deleteTenant, monthlyRecurringRevenue, suspendTenant, TENANT_CHANGE_KINDS,
+  TENANT_SORTS, TENANT_STATUSES, tenantCountsByStatus, tenantSignups, tenantWhere, updateTenant, type DailyCount,
+  type MoneyAmount, type TenantChanged, type TenantSort,
 } from './service.ts';
 
 export const TenantStatusEnum = builder.enumType('TenantStatus', { ...both, values: TENANT_STATUSES });
@@ -50,7 +51,7 @@ export const TenantRef = builder.prismaObject('Tenant', {
     createdAt: t.expose('createdAt', { ...both, type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     apiKeys: t.relation('apiKeys', {
-      authScopes: { permission: 'read' },
+      authScopes: { permission: 'READ' },
       query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
     }),
   }),
@@ -99,46 +100,46 @@ builder.queryFields((t) => ({
     {
       type: 'Tenant',
       cursor: 'id',
-      authScopes: { permission: 'read' },
+      authScopes: { permission: 'READ' },
       args: {
         filter: t.arg({ type: TenantFilterInput, required: false }),
         sort: t.arg({ type: TenantSortEnum, required: false, defaultValue: 'CREATED_AT_DESC' }),
       },
       resolve: (query, _root, args, ctx) =>
-        ctx.db.tenant.findMany({
+        adminScope(ctx).db.tenant.findMany({
           ...query,
           where: tenantWhere(withoutNulls(args.filter ?? {})),
           orderBy: TENANT_SORTS[args.sort ?? 'CREATED_AT_DESC'],
         }),
-      totalCount: (_root, args, ctx) => ctx.db.tenant.count({ where: tenantWhere(withoutNulls(args.filter ?? {})) }),
+      totalCount: (_root, args, ctx) => adminScope(ctx).db.tenant.count({ where: tenantWhere(withoutNulls(args.filter ?? {})) }),
     },
     {},
   ),
   tenant: t.prismaField({
     type: 'Tenant',
     nullable: true,
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
-    resolve: (query, _root, { id }, ctx) => ctx.db.tenant.findUnique({ ...query, where: { id } }),
+    resolve: (query, _root, { id }, ctx) => adminScope(ctx).db.tenant.findUnique({ ...query, where: { id } }),
   }),
   tenantCounts: t.field({
     type: TenantStatusCounts,
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     description: 'Number of tenants in each status.',
-    resolve: (_root, _args, ctx) => tenantCountsByStatus(ctx.app),
+    resolve: (_root, _args, ctx) => tenantCountsByStatus(adminScope(ctx)),
   }),
   monthlyRecurringRevenue: t.field({
     type: [MoneyAmountRef],
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     description: 'Monthly plan prices of ACTIVE tenants, summed per currency.',
-    resolve: (_root, _args, ctx) => monthlyRecurringRevenue(ctx.app),
+    resolve: (_root, _args, ctx) => monthlyRecurringRevenue(adminScope(ctx)),
   }),
   tenantSignups: t.field({
     type: [DailyCountRef],
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     description: 'Tenants created on each UTC day of the last `days` days (1 to 366, today included), oldest first, zero-filled.',
     args: { days: t.arg.int({ required: false, defaultValue: 30 }) },
-    resolve: (_root, { days }, ctx) => tenantSignups(ctx.app, { days: days ?? 30 }),
+    resolve: (_root, { days }, ctx) => tenantSignups(adminScope(ctx), { days: days ?? 30 }),
   }),
 }));
 
@@ -150,7 +151,7 @@ const Viewer = builder.objectRef<{ tenantId: string }>('Viewer').implement({
   fields: (t) => ({
     tenant: t.prismaField({
       type: 'Tenant',
-      resolve: (query, viewer, _args, ctx) => ctx.db.tenant.findUniqueOrThrow({ ...query, where: { id: viewer.tenantId } }),
+      resolve: (query, viewer, _args, ctx) => tenantScope(ctx).db.tenant.findUniqueOrThrow({ ...query, where: { id: viewer.tenantId } }),
     }),
   }),
 });
@@ -160,7 +161,7 @@ builder.queryField('viewer', (t) =>
     type: Viewer,
     subGraphs: ['tenant'],
     authScopes: { tenant: true },
-    resolve: (_root, _args, ctx) => ({ tenantId: requireTenant(ctx).tenantId }),
+    resolve: (_root, _args, ctx) => ({ tenantId: tenantScope(ctx).principal.tenantId }),
   }),
 );
 
@@ -206,48 +207,105 @@ function cleanTenantInput<T extends { settings?: object | null }>(input: T) {
 builder.mutationFields((t) => ({
   createTenant: t.prismaField({
     type: 'Tenant',
-    ...adminMutation('tenants:write', 'tenant.create'),
+    ...adminMutation('TENANTS_WRITE', 'tenant.create', [InputError, NotFoundError, ConflictError]),
     description: 'Creates a tenant on a trial of its plan and queues its onboarding.',
     args: { input: t.arg({ type: CreateTenantInput }) },
-    resolve: (_q, _root, { input }, ctx) => createTenant(ctx.app, adminActor(ctx), cleanTenantInput(input) as never),
+    resolve: (_q, _root, { input }, ctx) => createTenant(adminScope(ctx), cleanTenantInput(input) as never),
   }),
   updateTenant: t.prismaField({
     type: 'Tenant',
-    ...adminMutation('tenants:write', 'tenant.update'),
+    ...adminMutation('TENANTS_WRITE', 'tenant.update', [InputError, NotFoundError, ConflictError]),
     args: { id: t.arg.id(), input: t.arg({ type: UpdateTenantInput }) },
-    resolve: (_q, _root, { id, input }, ctx) => updateTenant(ctx.app, adminActor(ctx), id, cleanTenantInput(input)),
+    resolve: (_q, _root, { id, input }, ctx) => updateTenant(adminScope(ctx), id, cleanTenantInput(input)),
   }),
   changeTenantPlan: t.prismaField({
     type: 'Tenant',
-    ...adminMutation('tenants:plan', 'tenant.changePlan'),
+    ...adminMutation('TENANTS_PLAN', 'tenant.changePlan', [InputError, NotFoundError, ConflictError]),
     args: { id: t.arg.id(), planId: t.arg.id() },
-    resolve: (_q, _root, { id, planId }, ctx) => changeTenantPlan(ctx.app, adminActor(ctx), id, planId),
+    resolve: (_q, _root, { id, planId }, ctx) => changeTenantPlan(adminScope(ctx), id, planId),
   }),
   suspendTenant: t.prismaField({
     type: 'Tenant',
-    ...adminMutation('tenants:write', 'tenant.suspend'),
+    ...adminMutation('TENANTS_WRITE', 'tenant.suspend', [InputError, NotFoundError, InvalidTransitionError]),
     description: "Suspends a tenant: its API keys stop working until it is activated again.",
     args: { id: t.arg.id(), reason: t.arg.string() },
-    resolve: (_q, _root, { id, reason }, ctx) => suspendTenant(ctx.app, adminActor(ctx), id, reason),
+    resolve: (_q, _root, { id, reason }, ctx) => suspendTenant(adminScope(ctx), id, reason),
   }),
   activateTenant: t.prismaField({
     type: 'Tenant',
-    ...adminMutation('tenants:write', 'tenant.activate'),
+    ...adminMutation('TENANTS_WRITE', 'tenant.activate', [InputError, NotFoundError, InvalidTransitionError]),
     args: { id: t.arg.id() },
-    resolve: (_q, _root, { id }, ctx) => activateTenant(ctx.app, adminActor(ctx), id),
+    resolve: (_q, _root, { id }, ctx) => activateTenant(adminScope(ctx), id),
   }),
   deleteTenant: t.prismaField({
     type: 'Tenant',
-    ...adminMutation('tenants:write', 'tenant.delete'),
+    ...adminMutation('TENANTS_WRITE', 'tenant.delete', [InputError, NotFoundError, InvalidTransitionError]),
     description: 'Soft-deletes a tenant: data is kept, status becomes DELETED and its keys stop working.',
     args: { id: t.arg.id() },
-    resolve: (_q, _root, { id }, ctx) => deleteTenant(ctx.app, adminActor(ctx), id),
+    resolve: (_q, _root, { id }, ctx) => deleteTenant(adminScope(ctx), id),
+  }),
+}));
+
+// ─── API keys ────────────────────────────────────────────────────────────────
+
+builder.prismaObject('TenantApiKey', {
+  description: 'A tenant API key. The secret is shown once, at creation, and never stored in clear.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    prefix: t.string({ description: 'Visible start of the key, to recognise it.', select: { prefix: true }, resolve: (k) => `ogk_${k.prefix}` }),
+    tenant: t.relation('tenant'),
+    createdBy: t.relation('createdBy', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    active: t.boolean({
+      select: { revokedAt: true, expiresAt: true },
+      resolve: (k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > new Date()),
+    }),
+  }),
+});
+
+const CreatedApiKey = builder
+  .objectRef<{ apiKey: { id: string }; secret: string }>('CreatedApiKey')
+  .implement({
+    fields: (t) => ({
+      secret: t.exposeString('secret', { description: 'The full key. Shown only this once.' }),
+      apiKey: t.prismaField({
+        type: 'TenantApiKey',
+        resolve: (query, p, _a, ctx) => adminScope(ctx).db.tenantApiKey.findUniqueOrThrow({ ...query, where: { id: p.apiKey.id } }),
+      }),
+    }),
+  });
+
+const CreateApiKeyInput = builder.inputType('CreateTenantApiKeyInput', {
+  fields: (t) => ({
+    tenantId: t.id(),
+    name: t.string(),
+    expiresAt: t.field({ type: 'DateTime', required: false }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createTenantApiKey: t.field({
+    type: CreatedApiKey,
+    ...adminMutation('API_KEYS_WRITE', 'apiKey.create', [InputError, NotFoundError, ConflictError]),
+    args: { input: t.arg({ type: CreateApiKeyInput }) },
+    resolve: (_root, { input }, ctx) => createApiKey(adminScope(ctx), input),
+  }),
+  revokeTenantApiKey: t.prismaField({
+    type: 'TenantApiKey',
+    ...adminMutation('API_KEYS_WRITE', 'apiKey.revoke', [InputError, NotFoundError, InvalidTransitionError]),
+    description: 'Revokes a key: it stops at once, open connections included.',
+    args: { id: t.arg.id() },
+    resolve: (_q, _root, { id }, ctx) => revokeApiKey(adminScope(ctx), id),
   }),
 }));
 
 // ─── subscriptions ───────────────────────────────────────────────────────────
 
-const TenantChangedEvent = builder.objectRef<EventMap['tenantChanged']>('TenantChangedEvent').implement({
+const TenantChangedEvent = builder.objectRef<TenantChanged>('TenantChangedEvent').implement({
   ...both,
   fields: (t) => ({
     tenantId: t.exposeID('tenantId'),
@@ -257,7 +315,8 @@ const TenantChangedEvent = builder.objectRef<EventMap['tenantChanged']>('TenantC
       type: 'Tenant',
       nullable: true,
       description: 'The tenant as it is now.',
-      resolve: (query, e, _args, ctx) => ctx.db.tenant.findUnique({ ...query, where: { id: e.tenantId } }),
+      // Through the scope's client: a tenant key reads only its own tenant.
+      resolve: (query, e, _args, ctx) => principalScope(ctx).db.tenant.findUnique({ ...query, where: { id: e.tenantId } }),
     }),
   }),
 });
@@ -265,10 +324,10 @@ const TenantChangedEvent = builder.objectRef<EventMap['tenantChanged']>('TenantC
 builder.subscriptionFields((t) => ({
   tenantChanged: t.field({
     type: TenantChangedEvent,
-    authScopes: { permission: 'read' },
+    authScopes: { permission: 'READ' },
     description: 'Every change to any tenant, or to one tenant when `id` is given.',
     args: { id: t.arg.id({ required: false }) },
-    subscribe: (_root, { id }, ctx) => ctx.app.pubsub.subscribe('tenantChanged', (e) => !id || e.tenantId === id),
+    subscribe: (_root, { id }, ctx) => ctx.subscribe('tenantChanged', (e) => !id || e.tenantId === id),
     resolve: (event) => event,
   }),
   viewerTenantChanged: t.field({
@@ -276,10 +335,8 @@ builder.subscriptionFields((t) => ({
     subGraphs: ['tenant'],
     authScopes: { tenant: true },
     description: "Changes to the API key's own tenant.",
-    subscribe: (_root, _args, ctx) => {
-      const { tenantId } = requireTenant(ctx);
-      return ctx.app.pubsub.subscribe('tenantChanged', (e) => e.tenantId === tenantId);
-    },
+    // The tenant scope hears only its own tenant's events.
+    subscribe: (_root, _args, ctx) => tenantScope(ctx).subscribe('tenantChanged'),
     resolve: (event) => event,
   }),
 }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError } from '../../lib/errors.ts';
-import { assertTransition, slugify, tenantWhere } from './service.ts';
+import { slugify, tenantLifecycle, tenantWhere } from './service.ts';
 import { readSettings } from './settings.ts';
 
 describe('tenant rules', () => {
@@ -11,19 +11,21 @@ describe('tenant rules', () => {
   });
 
   it('allows only the documented status transitions and names both statuses when refusing', () => {
-    expect(() => assertTransition('ACTIVE', 'suspend')).not.toThrow();
-    expect(() => assertTransition('SUSPENDED', 'activate')).not.toThrow();
-    expect(() => assertTransition('PAST_DUE', 'delete')).not.toThrow();
+    expect(() => tenantLifecycle.assert('ACTIVE', 'suspend')).not.toThrow();
+    expect(() => tenantLifecycle.assert('SUSPENDED', 'activate')).not.toThrow();
+    expect(() => tenantLifecycle.assert('PAST_DUE', 'delete')).not.toThrow();
     const error = (() => {
       try {
-        assertTransition('DELETED', 'activate');
+        tenantLifecycle.assert('DELETED', 'activate');
       } catch (e) {
         return e as InvalidTransitionError;
       }
     })();
     expect(error).toBeInstanceOf(InvalidTransitionError);
     expect(error).toMatchObject({ currentStatus: 'DELETED', requestedStatus: 'ACTIVE' });
-    expect(() => assertTransition('SUSPENDED', 'suspend')).toThrow(InvalidTransitionError);
+    expect(() => tenantLifecycle.assert('SUSPENDED', 'suspend')).toThrow(InvalidTransitionError);
+    // Never to the state it is already in.
+    for (const [action, { from, to }] of Object.entries(tenantLifecycle.transitions)) expect(from, action).not.toContain(to);
   });
 
   it('builds a case-insensitive search over name, slug and owner email', () => {

@@ -1,34 +1,42 @@
 import { z } from 'zod';
-import type { App } from '../../app.ts';
 import type { Prisma } from '../../db/client.ts';
 import type { TenantStatus } from '../../generated/prisma/enums.ts';
 import type { Tenant } from '../../generated/prisma/client.ts';
-import { ConflictError, InvalidTransitionError, NotFoundError, parseInput } from '../../lib/errors.ts';
-import { enqueueJob } from '../../worker/task.ts';
-import { runAudited, type AuditActor, type Tx } from '../audit/service.ts';
-import type { TenantChangeKind } from '../../events.ts';
+import { ConflictError, parseInput } from '../../lib/errors.ts';
+import { defineLifecycle } from '../../lib/lifecycle.ts';
+import { findOrNotFound } from '../../lib/records.ts';
+import { email, id as idSchema, name, text } from '../../lib/strings.ts';
+import type { PlatformScope, SystemScope, TransactionScope } from '../../scope.ts';
+import { changedFields } from '../audit/diff.ts';
+import { runAudited, type AuditedTransaction } from '../audit/service.ts';
 import { defaultTenantSettings, tenantSettingsSchema } from './settings.ts';
 
 export const TENANT_STATUSES = ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'DELETED'] as const;
 
-const slug = z
-  .string()
-  .trim()
+export const TENANT_CHANGE_KINDS = ['created', 'updated', 'planChanged', 'suspended', 'activated', 'deleted', 'onboarded'] as const;
+export type TenantChangeKind = (typeof TENANT_CHANGE_KINDS)[number];
+export interface TenantChanged {
+  tenantId: string;
+  kind: TenantChangeKind;
+  status: TenantStatus;
+}
+
+const slug = text({ max: 48 })
   .toLowerCase()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, 'lowercase letters, digits and dashes, up to 48 characters');
 
 const tenantFields = {
-  name: z.string().trim().min(1, 'required').max(200),
+  name: name(),
   slug,
-  ownerName: z.string().trim().min(1, 'required').max(200),
-  ownerEmail: z.string().trim().toLowerCase().pipe(z.email('not a valid email address')),
+  ownerName: name(),
+  ownerEmail: email,
   settings: tenantSettingsSchema.partial(),
 };
 
 export const createTenantSchema = z.object({
   ...tenantFields,
   slug: slug.optional(),
-  planId: z.uuid('not a valid id'),
+  planId: idSchema,
   settings: tenantFields.settings.optional(),
 });
 export const updateTenantSchema = z.object(tenantFields).partial();
@@ -49,18 +57,21 @@ export function slugify(name: string): string {
   );
 }
 
-/** Which status each action may start from. */
-const transitions: Record<'suspend' | 'activate' | 'delete', readonly TenantStatus[]> = {
-  suspend: ['TRIALING', 'ACTIVE', 'PAST_DUE'],
-  activate: ['TRIALING', 'PAST_DUE', 'SUSPENDED'],
-  delete: ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED'],
-};
-const targetStatus = { suspend: 'SUSPENDED', activate: 'ACTIVE', delete: 'DELETED' } as const;
+export const tenantLifecycle = defineLifecycle({
+  resourceType: 'Tenant',
+  state: (tenant: Tenant) => tenant.status,
+  transitions: {
+    suspend: { from: ['TRIALING', 'ACTIVE', 'PAST_DUE'], to: 'SUSPENDED' },
+    activate: { from: ['TRIALING', 'PAST_DUE', 'SUSPENDED'], to: 'ACTIVE' },
+    delete: { from: ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED'], to: 'DELETED' },
+  },
+});
 
-export function assertTransition(current: TenantStatus, action: keyof typeof transitions): void {
-  if (!transitions[action].includes(current)) {
-    throw new InvalidTransitionError('Tenant', current, targetStatus[action]);
-  }
+type Tx = AuditedTransaction<PlatformScope>;
+
+/** The tenant, locked for the rest of the transaction. */
+function lockTenant(tx: Tx, id: string): Promise<Tenant> {
+  return findOrNotFound('Tenant', id, (id) => tx.db.tenant.findUnique({ where: { id } }), { lock: tx });
 }
 
 /** A deleted tenant is kept for its data but no longer changed. */
@@ -68,37 +79,36 @@ function assertNotDeleted(tenant: Tenant): void {
   if (tenant.status === 'DELETED') throw new ConflictError(`Tenant ${tenant.slug} is deleted and can no longer be changed`, 'id');
 }
 
-async function loadTenant(tx: Tx, id: string): Promise<Tenant> {
-  const tenant = z.uuid().safeParse(id).success ? await tx.tenant.findUnique({ where: { id } }) : null;
-  if (!tenant) throw new NotFoundError('Tenant', id);
-  return tenant;
-}
-
-async function loadActivePlan(tx: Tx, planId: string, field: string) {
-  const plan = await tx.plan.findUnique({ where: { id: planId } });
-  if (!plan) throw new NotFoundError('Plan', planId);
+/**
+ * The plan a tenant moves onto, locked until the transaction ends so it cannot be archived or deleted
+ * underneath the move.
+ */
+async function lockActivePlan(tx: Tx, planId: string, field: string) {
+  const plan = await findOrNotFound('Plan', planId, (id) => tx.db.plan.findUnique({ where: { id } }), { lock: tx, field });
   if (plan.status !== 'ACTIVE') throw new ConflictError(`Plan ${plan.code} is archived`, field);
   return plan;
 }
 
-async function assertSlugFree(tx: Tx, value: string, exceptId?: string): Promise<void> {
-  const other = await tx.tenant.findUnique({ where: { slug: value }, select: { id: true } });
-  if (other && other.id !== exceptId) throw new ConflictError(`Slug ${value} is already taken`, 'input.slug');
+/** How many tenants use a plan, inside the caller's transaction. */
+export function tenantsOnPlan(tx: Pick<TransactionScope<PlatformScope>, 'db'>, planId: string): Promise<number> {
+  return tx.db.tenant.count({ where: { planId } });
 }
 
-async function publishChange(app: App, tx: Tx, tenant: Tenant, kind: TenantChangeKind): Promise<void> {
-  // Sent through the transaction: subscribers hear of it only if it commits.
-  await app.pubsub.publish('tenantChanged', { tenantId: tenant.id, kind, status: tenant.status }, tx);
+/** Sent through the transaction: subscribers hear of it only if it commits. */
+async function publishChange(tx: Tx, tenant: Tenant, kind: TenantChangeKind): Promise<void> {
+  await tx.publish('tenantChanged', { tenantId: tenant.id, kind, status: tenant.status });
+  // A suspended or deleted tenant's keys stop at once, open connections included.
+  if (tenant.status === 'SUSPENDED' || tenant.status === 'DELETED') await tx.publish('accessRevoked', { kind: 'tenant', tenantId: tenant.id });
 }
 
-export async function createTenant(app: App, actor: AuditActor, input: CreateTenantInput): Promise<Tenant> {
+export async function createTenant(scope: PlatformScope, input: CreateTenantInput): Promise<Tenant> {
   const data = parseInput(createTenantSchema, input);
-  return runAudited(app.prisma, actor, async (tx, audit) => {
-    const plan = await loadActivePlan(tx, data.planId, 'input.planId');
+  return runAudited(scope, async (tx) => {
+    const plan = await lockActivePlan(tx, data.planId, 'input.planId');
+    // A derived slug avoids the ones taken now; the unique index settles a race for the same one.
     const tenantSlug = data.slug ?? (await freeSlug(tx, slugify(data.name)));
-    await assertSlugFree(tx, tenantSlug);
     const trialEndsAt = plan.trialDays > 0 ? new Date(Date.now() + plan.trialDays * 86_400_000) : null;
-    const tenant = await tx.tenant.create({
+    const tenant = await tx.db.tenant.create({
       data: {
         name: data.name,
         slug: tenantSlug,
@@ -110,16 +120,16 @@ export async function createTenant(app: App, actor: AuditActor, input: CreateTen
         trialEndsAt,
       },
     });
-    await enqueueJob(tx, 'tenantOnboard', { tenantId: tenant.id }, { jobKey: `tenant-onboard:${tenant.id}` });
-    await audit({ action: 'tenant.create', targetType: 'Tenant', targetId: tenant.id, tenantId: tenant.id, after: tenant });
-    await publishChange(app, tx, tenant, 'created');
+    await tx.enqueue('tenantOnboard', { tenantId: tenant.id }, { jobKey: `tenant-onboard:${tenant.id}` });
+    await tx.audit({ action: 'tenant.create', targetType: 'Tenant', targetId: tenant.id, tenantId: tenant.id, after: tenant });
+    await publishChange(tx, tenant, 'created');
     return tenant;
   });
 }
 
 async function freeSlug(tx: Tx, base: string): Promise<string> {
   const taken = new Set(
-    (await tx.tenant.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((t) => t.slug),
+    (await tx.db.tenant.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((t) => t.slug),
   );
   if (!taken.has(base)) return base;
   for (let n = 2; ; n += 1) {
@@ -128,64 +138,85 @@ async function freeSlug(tx: Tx, base: string): Promise<string> {
   }
 }
 
-export async function updateTenant(app: App, actor: AuditActor, id: string, input: UpdateTenantInput): Promise<Tenant> {
+export async function updateTenant(scope: PlatformScope, id: string, input: UpdateTenantInput): Promise<Tenant> {
   const data = parseInput(updateTenantSchema, input);
-  return runAudited(app.prisma, actor, async (tx, audit) => {
-    const before = await loadTenant(tx, id);
+  return runAudited(scope, async (tx) => {
+    const before = await lockTenant(tx, id);
     assertNotDeleted(before);
-    if (data.slug) await assertSlugFree(tx, data.slug, id);
     const settings = data.settings
       ? parseInput(tenantSettingsSchema, { ...defaultTenantSettings, ...(before.settings as object), ...data.settings }, ['input', 'settings'])
       : undefined;
-    const after = await tx.tenant.update({ where: { id }, data: { ...data, settings } });
-    await audit({ action: 'tenant.update', targetType: 'Tenant', targetId: id, tenantId: id, before, after });
-    await publishChange(app, tx, after, 'updated');
+    const changes = { ...data, settings };
+    if (changedFields(before, changes).length === 0) return tx.unchanged(before);
+    const after = await tx.db.tenant.update({ where: { id }, data: changes });
+    await tx.audit({ action: 'tenant.update', targetType: 'Tenant', targetId: id, tenantId: id, before, after });
+    await publishChange(tx, after, 'updated');
     return after;
   });
 }
 
-export async function changeTenantPlan(app: App, actor: AuditActor, id: string, planId: string): Promise<Tenant> {
-  parseInput(z.object({ planId: z.uuid('not a valid id') }), { planId });
-  return runAudited(app.prisma, actor, async (tx, audit) => {
-    const before = await loadTenant(tx, id);
+export async function changeTenantPlan(scope: PlatformScope, id: string, planId: string): Promise<Tenant> {
+  return runAudited(scope, async (tx) => {
+    const before = await lockTenant(tx, id);
     assertNotDeleted(before);
-    const plan = await loadActivePlan(tx, planId, 'input.planId');
-    const after = await tx.tenant.update({ where: { id }, data: { planId: plan.id } });
-    await audit({ action: 'tenant.changePlan', targetType: 'Tenant', targetId: id, tenantId: id, before, after });
-    await publishChange(app, tx, after, 'planChanged');
+    const plan = await lockActivePlan(tx, planId, 'planId');
+    if (before.planId === plan.id) return tx.unchanged(before);
+    const after = await tx.db.tenant.update({ where: { id }, data: { planId: plan.id } });
+    await tx.audit({ action: 'tenant.changePlan', targetType: 'Tenant', targetId: id, tenantId: id, before, after });
+    await publishChange(tx, after, 'planChanged');
     return after;
   });
 }
 
-export async function suspendTenant(app: App, actor: AuditActor, id: string, reason: string): Promise<Tenant> {
-  const { reason: why } = parseInput(z.object({ reason: z.string().trim().min(3, 'give a reason (3 characters or more)').max(1000) }), { reason });
-  return transition(app, actor, id, 'suspend', { status: 'SUSPENDED', suspensionReason: why }, 'suspended');
+const reasonSchema = z.object({ reason: text({ max: 1000 }).refine((r) => r.length >= 3, 'give a reason (3 characters or more)') });
+
+export async function suspendTenant(scope: PlatformScope, id: string, reason: string): Promise<Tenant> {
+  const { reason: why } = parseInput(reasonSchema, { reason }, []);
+  return transition(scope, id, 'suspend', { suspensionReason: why }, 'suspended');
 }
 
-export async function activateTenant(app: App, actor: AuditActor, id: string): Promise<Tenant> {
-  return transition(app, actor, id, 'activate', { status: 'ACTIVE', suspensionReason: null }, 'activated');
+export async function activateTenant(scope: PlatformScope, id: string): Promise<Tenant> {
+  return transition(scope, id, 'activate', { suspensionReason: null }, 'activated');
 }
 
 /** Soft delete: the row and its data stay, the status becomes DELETED and its keys stop working. */
-export async function deleteTenant(app: App, actor: AuditActor, id: string): Promise<Tenant> {
-  return transition(app, actor, id, 'delete', { status: 'DELETED', deletedAt: new Date() }, 'deleted');
+export async function deleteTenant(scope: PlatformScope, id: string): Promise<Tenant> {
+  return transition(scope, id, 'delete', { deletedAt: new Date() }, 'deleted');
 }
 
 async function transition(
-  app: App,
-  actor: AuditActor,
+  scope: PlatformScope,
   id: string,
-  action: keyof typeof transitions,
+  action: keyof typeof tenantLifecycle.transitions,
   data: Prisma.TenantUpdateInput,
   kind: TenantChangeKind,
 ): Promise<Tenant> {
-  return runAudited(app.prisma, actor, async (tx, audit) => {
-    const before = await loadTenant(tx, id);
-    assertTransition(before.status, action);
-    const after = await tx.tenant.update({ where: { id }, data });
-    await audit({ action: `tenant.${action}`, targetType: 'Tenant', targetId: id, tenantId: id, before, after });
-    await publishChange(app, tx, after, kind);
+  return runAudited(scope, async (tx) => {
+    const { before, to } = await tenantLifecycle.begin(tx, id, action, (id) => tx.db.tenant.findUnique({ where: { id } }));
+    const after = await tx.db.tenant.update({ where: { id }, data: { ...data, status: to } });
+    await tx.audit({ action: `tenant.${action}`, targetType: 'Tenant', targetId: id, tenantId: id, before, after });
+    await publishChange(tx, after, kind);
     return after;
+  });
+}
+
+/**
+ * Seeds a new tenant's defaults and records completion. Idempotent: a tenant already onboarded, or gone,
+ * is left as it is, so a retry or a duplicate run changes nothing (the row lock serialises two runs).
+ */
+export async function onboardTenant(scope: SystemScope, tenantId: string): Promise<boolean> {
+  return runAudited(scope, async (tx) => {
+    if (!(await tx.lock('Tenant', tenantId))) return tx.unchanged(false);
+    const tenant = await tx.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+    if (tenant.onboardedAt) return tx.unchanged(false);
+    const settings = { ...defaultTenantSettings, ...(tenant.settings as object) };
+    const after = await tx.db.tenant.update({ where: { id: tenantId }, data: { onboardedAt: new Date(), settings } });
+    await tx.audit({
+      action: 'tenant.onboard', targetType: 'Tenant', targetId: tenantId, tenantId,
+      before: { onboardedAt: null, settings: tenant.settings }, after: { onboardedAt: after.onboardedAt, settings },
+    });
+    await publishChange(tx, after, 'onboarded');
+    return true;
   });
 }
 
@@ -193,8 +224,8 @@ async function transition(
 
 export const tenantFilterSchema = z.object({
   status: z.array(z.enum(TENANT_STATUSES)).optional(),
-  planId: z.uuid('not a valid id').optional(),
-  search: z.string().trim().max(200).optional(),
+  planId: idSchema.optional(),
+  search: text({ max: 200 }).optional(),
   createdFrom: z.date().optional(),
   createdTo: z.date().optional(),
   trialEndsBefore: z.date().optional(),
@@ -230,8 +261,8 @@ export const TENANT_SORTS = {
 } as const satisfies Record<string, Prisma.TenantOrderByWithRelationInput[]>;
 export type TenantSort = keyof typeof TENANT_SORTS;
 
-export async function tenantCountsByStatus(app: App): Promise<Record<TenantStatus, number>> {
-  const rows = await app.prisma.tenant.groupBy({ by: ['status'], _count: { _all: true } });
+export async function tenantCountsByStatus(scope: PlatformScope): Promise<Record<TenantStatus, number>> {
+  const rows = await scope.db.tenant.groupBy({ by: ['status'], _count: { _all: true } });
   const counts = Object.fromEntries(TENANT_STATUSES.map((s) => [s, 0])) as Record<TenantStatus, number>;
   for (const row of rows) counts[row.status] = row._count._all;
   return counts;
@@ -244,8 +275,8 @@ export interface MoneyAmount {
 }
 
 /** Monthly plan prices of ACTIVE tenants, summed per currency (trials, past-due and suspended tenants excluded). */
-export async function monthlyRecurringRevenue(app: App): Promise<MoneyAmount[]> {
-  const rows = await app.prisma.$queryRaw<{ currency: string; amount: bigint }[]>`
+export async function monthlyRecurringRevenue(scope: PlatformScope): Promise<MoneyAmount[]> {
+  const rows = await scope.db.$queryRaw<{ currency: string; amount: bigint }[]>`
     SELECT p.currency, sum(p."monthlyPrice") AS amount
     FROM "Tenant" t
     JOIN "Plan" p ON p.id = t."planId"
@@ -269,10 +300,10 @@ export const signupDaysSchema = z.object({
  * Tenants created on each UTC day of the last `days` days, today included, oldest first, with a zero for
  * a day without signups. Deleted tenants count: they signed up all the same.
  */
-export async function tenantSignups(app: App, args: { days: number; now?: Date }): Promise<DailyCount[]> {
+export async function tenantSignups(scope: PlatformScope, args: { days: number; now?: Date }): Promise<DailyCount[]> {
   const { days } = parseInput(signupDaysSchema, { days: args.days }, []);
   const now = args.now ?? new Date();
-  return app.prisma.$queryRaw<DailyCount[]>`
+  return scope.db.$queryRaw<DailyCount[]>`
     WITH window_days AS (
       SELECT d::date AS day
       FROM generate_series(

@@ -19,9 +19,9 @@ export const adminsExport: CsvExport<{ filter: AdminFilter; sort: AdminSort }, A
     adminWhere(filter); // validates
     return { filter, sort };
   },
-  count: (app, { filter }) => app.prisma.adminUser.count({ where: adminWhere(filter) }),
-  page: (app, { filter, sort }, size, after) =>
+  count: (scope, { filter }) => scope.db.adminUser.count({ where: adminWhere(filter) }),
+  page: (scope, { filter, sort }, size, after) =>
     idCursorPage(size, after, (args) =>
-      app.prisma.adminUser.findMany({ where: adminWhere(filter), orderBy: ADMIN_SORTS[sort], omit: { passwordHash: true }, ...args }),
+      scope.db.adminUser.findMany({ where: adminWhere(filter), orderBy: ADMIN_SORTS[sort], omit: { passwordHash: true }, ...args }),
     ),
 };

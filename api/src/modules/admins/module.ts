@@ -1,0 +1,22 @@
+import { defineModule } from '../manifest.ts';
+import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
+import { adminsExport } from './export.ts';
+import { seedAdmins } from './seed.ts';
+
+const permissions = {
+  READ: { description: 'Read everything in the admin graph.', roles: ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] },
+  ADMINS_MANAGE: { description: 'Create admins, change their roles, deactivate them and end their sessions.', roles: ['OWNER'] },
+} as const satisfies PermissionSpecs;
+
+declare module '../../permissions.ts' {
+  interface PermissionRegistry extends PermissionNames<typeof permissions> {}
+}
+
+/** Platform admins: accounts, roles, sessions and signing in. */
+export default defineModule({
+  name: 'admins',
+  graphql: () => import('./schema.ts'),
+  exports: { admins: adminsExport },
+  permissions,
+  seed: seedAdmins,
+});

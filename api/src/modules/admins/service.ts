@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import type { Prisma } from '../../db/client.ts';
+import { env } from '../../env.ts';
+import type { AdminRole } from '../../generated/prisma/enums.ts';
+import type { AdminUser } from '../../generated/prisma/client.ts';
+import { ConflictError, DomainError, parseInput } from '../../lib/errors.ts';
+import { defineLifecycle } from '../../lib/lifecycle.ts';
+import { hashPassword, verifyPassword } from '../../lib/password.ts';
+import { findOrNotFound } from '../../lib/records.ts';
+import { email, name, text } from '../../lib/strings.ts';
+import { newSessionToken, sha256 } from '../../lib/tokens.ts';
+import { ADMIN_ROLES } from '../../permissions.ts';
+import { actingFor, asSystem, type AdminPrincipal, type AdminScope, type PlatformScope, type Scope, type SystemScope } from '../../scope.ts';
+import { runAudited, type AuditedTransaction } from '../audit/service.ts';
+
+export class InvalidCredentialsError extends DomainError {
+  override name = 'InvalidCredentialsError';
+  constructor() {
+    super('Email or password is incorrect');
+  }
+}
+
+export class AccountLockedError extends DomainError {
+  override name = 'AccountLockedError';
+  constructor(readonly lockedUntil: Date) {
+    super(`Too many failed logins; the account is locked until ${lockedUntil.toISOString()}`);
+  }
+}
+
+/** Throttles `lastSeenAt` writes to one per minute per session. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+const loginSchema = z.object({
+  email,
+  password: text({ min: 1, max: 200, trim: false }),
+});
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  user: AdminUser;
+}
+
+/** A real hash with the real parameters, made once on first use, so unknown emails cost a full verify. */
+let dummyHash: Promise<string> | null = null;
+
+/** Signs an admin in: checks the password, opens a session (its token is returned once). */
+export async function login(scope: Scope, input: { email: string; password: string }): Promise<LoginResult> {
+  const { email: address, password } = parseInput(loginSchema, input);
+  const system = asSystem(scope, 'login');
+  const user = await system.db.adminUser.findUnique({ where: { email: address } });
+  const now = new Date();
+  if (user?.lockedUntil && user.lockedUntil > now) throw new AccountLockedError(user.lockedUntil);
+  // Hash even when the user does not exist, so timing does not reveal which emails are registered.
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('not a real password'))));
+  if (!user || !user.active || !valid) {
+    if (user && user.active) {
+      const attempts = user.failedLoginAttempts + 1;
+      const lock = attempts >= env.LOGIN_MAX_ATTEMPTS;
+      const lockedUntil = lock ? new Date(now.getTime() + env.LOGIN_LOCK_MINUTES * 60_000) : null;
+      await system.db.adminUser.update({
+        where: { id: user.id },
+        data: { failedLoginAttempts: lock ? 0 : attempts, lockedUntil },
+      });
+      if (lockedUntil) throw new AccountLockedError(lockedUntil);
+    }
+    throw new InvalidCredentialsError();
+  }
+  const token = newSessionToken();
+  const expiresAt = new Date(now.getTime() + env.SESSION_TTL_HOURS * 3_600_000);
+  // The session's own admin is the actor of its login entry.
+  const admin = actingFor(system, principalOf(user, '', expiresAt));
+  const updated = await runAudited(admin, async (tx) => {
+    const session = await tx.db.adminSession.create({
+      data: { adminUserId: user.id, tokenHash: sha256(token), expiresAt, ip: scope.meta.ip, userAgent: scope.meta.userAgent },
+    });
+    const next = await tx.db.adminUser.update({
+      where: { id: user.id },
+      data: { failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: now },
+    });
+    await tx.audit({ action: 'admin.login', targetType: 'AdminSession', targetId: session.id });
+    return next;
+  });
+  return { token, expiresAt, user: updated };
+}
+
+function principalOf(user: Pick<AdminUser, 'id' | 'email' | 'role'>, sessionId: string, sessionExpiresAt: Date): AdminPrincipal {
+  return { kind: 'admin', userId: user.id, email: user.email, role: user.role, sessionId, sessionExpiresAt, impersonatorId: null };
+}
+
+/** Ends the signed-in admin's own session. */
+export async function logout(scope: AdminScope): Promise<void> {
+  const { sessionId } = scope.principal;
+  await runAudited(scope, async (tx) => {
+    await tx.db.adminSession.update({ where: { id: sessionId }, data: { revokedAt: new Date() } });
+    await tx.audit({ action: 'admin.logout', targetType: 'AdminSession', targetId: sessionId });
+    await tx.publish('accessRevoked', { kind: 'session', sessionId });
+  });
+}
+
+/** The admin behind a session token, or null when it is unknown, revoked, expired or deactivated. */
+export async function authenticateSession(scope: SystemScope, token: string): Promise<AdminPrincipal | null> {
+  const now = new Date();
+  const session = await scope.db.adminSession.findUnique({
+    where: { tokenHash: sha256(token) },
+    select: { id: true, expiresAt: true, revokedAt: true, lastSeenAt: true, adminUser: { select: { id: true, email: true, role: true, active: true } } },
+  });
+  if (!session || session.revokedAt || session.expiresAt <= now || !session.adminUser.active) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await scope.db.adminSession.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+  }
+  return principalOf(session.adminUser, session.id, session.expiresAt);
+}
+
+// ─── admin users ─────────────────────────────────────────────────────────────
+
+const passwordSchema = text({ min: 12, max: 200, trim: false });
+
+export const createAdminSchema = z.object({
+  email,
+  name: name(),
+  role: z.enum(ADMIN_ROLES),
+  password: passwordSchema,
+});
+
+/** An admin as the audit log shows it: never the password hash. */
+function publicAdmin(user: AdminUser) {
+  const { passwordHash: _hash, ...rest } = user;
+  return rest;
+}
+
+export async function createAdmin(scope: PlatformScope, input: z.input<typeof createAdminSchema>): Promise<AdminUser> {
+  const data = parseInput(createAdminSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  return runAudited(scope, async (tx) => {
+    const user = await tx.db.adminUser.create({ data: { email: data.email, name: data.name, role: data.role, passwordHash } });
+    await tx.audit({ action: 'admin.create', targetType: 'AdminUser', targetId: user.id, after: publicAdmin(user) });
+    return user;
+  });
+}
+
+export const adminFilterSchema = z.object({
+  role: z.array(z.enum(ADMIN_ROLES)).optional(),
+  active: z.boolean().optional(),
+  search: text({ max: 200 }).optional(),
+});
+export type AdminFilter = z.input<typeof adminFilterSchema>;
+
+export function adminWhere(filter: AdminFilter = {}): Prisma.AdminUserWhereInput {
+  const f = parseInput(adminFilterSchema, filter, ['filter']);
+  return {
+    role: f.role?.length ? { in: f.role } : undefined,
+    active: f.active,
+    OR: f.search
+      ? [{ email: { contains: f.search, mode: 'insensitive' } }, { name: { contains: f.search, mode: 'insensitive' } }]
+      : undefined,
+  };
+}
+
+export const ADMIN_SORTS = {
+  EMAIL_ASC: [{ email: 'asc' }, { id: 'asc' }],
+  CREATED_AT_DESC: [{ createdAt: 'desc' }, { id: 'desc' }],
+  LAST_LOGIN_AT_DESC: [{ lastLoginAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
+} as const satisfies Record<string, Prisma.AdminUserOrderByWithRelationInput[]>;
+export type AdminSort = keyof typeof ADMIN_SORTS;
+
+const adminLifecycle = defineLifecycle({
+  resourceType: 'AdminUser',
+  state: (user: AdminUser) => (user.active ? 'ACTIVE' : 'DEACTIVATED'),
+  transitions: {
+    deactivate: { from: ['ACTIVE'], to: 'DEACTIVATED' },
+    reactivate: { from: ['DEACTIVATED'], to: 'ACTIVE' },
+  },
+});
+
+/**
+ * Someone must always be able to manage admins: changes that could remove the last active owner take one
+ * named lock, so two owners demoting or deactivating each other at the same moment cannot both succeed.
+ */
+async function assertNotLastOwner(tx: AuditedTransaction<PlatformScope>, user: AdminUser): Promise<void> {
+  if (user.role !== 'OWNER' || !user.active) return;
+  const owners = await tx.db.adminUser.count({ where: { role: 'OWNER', active: true } });
+  if (owners <= 1) throw new ConflictError('The last active owner cannot be demoted or deactivated', 'id');
+}
+const OWNERS_LOCK = 'admins:owners';
+
+export async function changeAdminRole(scope: PlatformScope, id: string, role: AdminRole): Promise<AdminUser> {
+  const { role: next } = parseInput(z.object({ role: z.enum(ADMIN_ROLES) }), { role }, []);
+  return runAudited(scope, async (tx) => {
+    await tx.lockNamed(OWNERS_LOCK);
+    const before = await findOrNotFound('AdminUser', id, (id) => tx.db.adminUser.findUnique({ where: { id } }), { lock: tx });
+    if (before.role === next) return tx.unchanged(before);
+    if (next !== 'OWNER') await assertNotLastOwner(tx, before);
+    const after = await tx.db.adminUser.update({ where: { id }, data: { role: next } });
+    await tx.audit({ action: 'admin.changeRole', targetType: 'AdminUser', targetId: id, before: publicAdmin(before), after: publicAdmin(after) });
+    // Open connections were authorised under the old role: they reconnect with the new one.
+    await tx.publish('accessRevoked', { kind: 'admin', adminId: id });
+    return after;
+  });
+}
+
+export async function setAdminActive(scope: PlatformScope, id: string, active: boolean): Promise<AdminUser> {
+  const action = active ? 'reactivate' : 'deactivate';
+  return runAudited(scope, async (tx) => {
+    await tx.lockNamed(OWNERS_LOCK);
+    const { before } = await adminLifecycle.begin(tx, id, action, (id) => tx.db.adminUser.findUnique({ where: { id } }));
+    if (!active) await assertNotLastOwner(tx, before);
+    const now = new Date();
+    const after = await tx.db.adminUser.update({
+      where: { id },
+      data: { active, deactivatedAt: active ? null : now, failedLoginAttempts: 0, lockedUntil: null },
+    });
+    if (!active) {
+      // Deactivation ends every session at once, and every open connection on every instance.
+      await tx.db.adminSession.updateMany({ where: { adminUserId: id, revokedAt: null }, data: { revokedAt: now } });
+      await tx.publish('accessRevoked', { kind: 'admin', adminId: id });
+    }
+    await tx.audit({ action: `admin.${action}`, targetType: 'AdminUser', targetId: id, before: publicAdmin(before), after: publicAdmin(after) });
+    return after;
+  });
+}
+
+const sessionLifecycle = defineLifecycle({
+  resourceType: 'AdminSession',
+  state: (session: { revokedAt: Date | null }) => (session.revokedAt ? 'REVOKED' : 'ACTIVE'),
+  transitions: { revoke: { from: ['ACTIVE'], to: 'REVOKED' } },
+});
+
+export async function revokeSession(scope: PlatformScope, sessionId: string): Promise<void> {
+  await runAudited(scope, async (tx) => {
+    const { before } = await sessionLifecycle.begin(tx, sessionId, 'revoke', (id) => tx.db.adminSession.findUnique({ where: { id } }));
+    const after = await tx.db.adminSession.update({ where: { id: sessionId }, data: { revokedAt: new Date() } });
+    await tx.audit({
+      action: 'admin.revokeSession', targetType: 'AdminSession', targetId: sessionId,
+      before: { revokedAt: before.revokedAt }, after: { revokedAt: after.revokedAt },
+    });
+    await tx.publish('accessRevoked', { kind: 'session', sessionId });
+  });
+}

@@ -1,0 +1,41 @@
+// The one list of modules. Every registry (GraphQL, worker tasks and crontab, CSV exports, the tenant
+// scope, permissions, demo data) is built from it; adding a domain means adding one line here.
+import type { TenantModelSpecs } from '../db/tenant-scope.ts';
+import { registerPermissions } from '../permissions.ts';
+import admins from './admins/module.ts';
+import audit from './audit/module.ts';
+import jobs from './jobs/module.ts';
+import type { ModuleManifest } from './manifest.ts';
+import plans from './plans/module.ts';
+import tenants from './tenants/module.ts';
+
+/** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, jobs];
+
+for (const module of modules) registerPermissions(module.name, module.permissions ?? {});
+
+function mergeOnce<V>(what: string, entries: [string, V][]): Record<string, V> {
+  const merged: Record<string, V> = {};
+  for (const [key, value] of entries) {
+    if (key in merged) throw new Error(`${what} ${key} is declared by two modules`);
+    merged[key] = value;
+  }
+  return merged;
+}
+
+/** Every model a tenant key's scoped client may reach, from the modules that own them. */
+export const tenantModelSpecs: TenantModelSpecs = mergeOnce(
+  'Tenant model',
+  modules.flatMap((m) => Object.entries(m.tenantModels ?? {})),
+);
+
+/** Every CSV export by the name in its URL. */
+export const csvExports = mergeOnce(
+  'CSV export',
+  modules.flatMap((m) => Object.entries(m.exports ?? {})),
+);
+
+/** Registers every module's GraphQL types and fields on the builder. */
+export async function registerGraphql(): Promise<void> {
+  for (const module of modules) await module.graphql?.();
+}
