@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportRows, type CsvExport } from '../src/lib/csv-export.ts';
-import type { PlatformScope } from '../src/scope.ts';
+import { listExport } from '../src/lib/csv-export.ts';
+import { tenantsList } from '../src/modules/tenants/lists.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 
 let p: TestPlatform;
@@ -78,7 +78,7 @@ describe('CSV exports', () => {
   it('answers bad parameters with 400 naming the parameter, unknown exports with 404, and strangers with 401/403', async () => {
     const bad = await csv('/exports/tenants.csv?status=ASLEEP');
     expect(bad.res.status).toBe(400);
-    expect(JSON.parse(bad.text).fieldErrors[0].path).toEqual(['filter', 'status', '0']);
+    expect(JSON.parse(bad.text).fieldErrors[0].path).toEqual(['status', '0']);
     expect((await csv('/exports/job-runs.csv?from=yesterday')).res.status).toBe(400);
     expect((await csv('/exports/tenants.csv?sort=RANDOM')).res.status).toBe(400);
     expect((await csv('/exports/secrets.csv')).res.status).toBe(404);
@@ -87,19 +87,43 @@ describe('CSV exports', () => {
     expect((await csv('/exports/tenants.csv', apiKey)).res.status).toBe(403);
   });
 
-  it('stops at the row limit', async () => {
-    const spec: CsvExport<null, { id: string }> = {
-      columns: ['id'],
-      parseFilter: () => null,
-      count: async () => 1000,
-      page: async (_app, _f, size, after) => {
-        const start = after ? Number(after) : 0;
-        return { rows: Array.from({ length: size }, (_, i) => ({ id: String(start + i) })), next: String(start + size) };
-      },
-    };
+  it('stops at the row limit, paging through the list on the way', async () => {
+    const exported = listExport(tenantsList);
     const rows = [];
-    for await (const row of exportRows({} as PlatformScope, spec, null, 1234)) rows.push(row);
-    expect(rows).toHaveLength(1234);
-    expect(rows.at(-1)).toEqual({ id: '1233' });
+    for await (const row of exported.rows(p.system, { filter: { search: 'export ' }, sort: 'NAME_ASC' }, 1001)) rows.push(row);
+    expect(rows).toHaveLength(1001);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(1001);
+    expect(rows.at(-1)).toMatchObject({ name: 'Export 1000', planCode: expect.any(String) });
+  });
+
+  it('takes a list filter repeated or comma-separated, and refuses a repeated single or unknown parameter', async () => {
+    const repeated = await csv('/exports/tenants.csv?search=export%20&status=ACTIVE&status=SUSPENDED');
+    const commas = await csv('/exports/tenants.csv?search=export%20&status=ACTIVE,SUSPENDED');
+    expect(repeated.res.headers.get('x-export-total')).toBe('1200');
+    expect(commas.res.headers.get('x-export-total')).toBe('1200');
+    for (const path of ['/exports/tenants.csv?sort=NAME_ASC&sort=NAME_DESC', '/exports/plans.csv?status=ACTIVE&status=ARCHIVED', '/exports/tenants.csv?stauts=ACTIVE']) {
+      const res = await csv(path);
+      expect(res.res.status, path).toBe(400);
+      expect(JSON.parse(res.text).error, path).toBe('BAD_USER_INPUT');
+    }
+    expect(JSON.parse((await csv('/exports/tenants.csv?stauts=ACTIVE')).text).fieldErrors[0].path).toEqual(['stauts']);
+  });
+
+  it('refuses a NUL byte in a parameter with 400 naming it', async () => {
+    const res = await csv('/exports/tenants.csv?search=a%00b');
+    expect(res.res.status).toBe(400);
+    expect(JSON.parse(res.text).fieldErrors[0]).toEqual({ path: ['search'], message: 'must not contain NUL characters' });
+  });
+
+  it('never exports a cell a spreadsheet would run as a formula', async () => {
+    const { planId } = await p.makeTenant();
+    const names = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', 'Plain (=) name'];
+    for (const [i, name] of names.entries()) {
+      await p.app.prisma.tenant.create({ data: { name, slug: `formula-${i}`, status: 'ACTIVE', planId, ownerName: '=cmd|x', ownerEmail: `f${i}@formula.example` } });
+    }
+    const { lines } = await csv('/exports/tenants.csv?search=formula.example&sort=CREATED_AT_ASC');
+    const rows = lines.slice(1).map(parse);
+    expect(rows.map((r) => r[1])).toEqual(names.map((n) => (/^[=+\-@\t\r]/.test(n) ? `'${n}` : n)));
+    expect(rows.every((r) => r[6] === "'=cmd|x")).toBe(true);
   });
 });

@@ -1,5 +1,4 @@
 import { GraphQLError } from 'graphql';
-import type { KeysetPage } from '../lib/cursor.ts';
 import type { Permission } from '../permissions.ts';
 import type { AdminScope, Context, TenantScope } from './context.ts';
 
@@ -44,17 +43,4 @@ export function adminMutation<const E extends readonly ErrorClass[]>(permission:
 /** GraphQL gives explicit nulls for omitted optional input fields; services want them absent. */
 export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as never;
-}
-
-/** A relay connection for a keyset page. */
-export function connectionOf<T>(page: KeysetPage<T>) {
-  return {
-    edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i]! })),
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.startCursor,
-      endCursor: page.endCursor,
-    },
-  };
 }

@@ -1,6 +1,7 @@
 // The one list of modules. Every registry (GraphQL, worker tasks and crontab, CSV exports, the tenant
 // scope, permissions, demo data) is built from it; adding a domain means adding one line here.
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
+import { listExport, type ListExport } from '../lib/csv-export.ts';
 import { registerPermissions } from '../permissions.ts';
 import admins from './admins/module.ts';
 import audit from './audit/module.ts';
@@ -29,13 +30,17 @@ export const tenantModelSpecs: TenantModelSpecs = mergeOnce(
   modules.flatMap((m) => Object.entries(m.tenantModels ?? {})),
 );
 
-/** Every CSV export by the name in its URL. */
+/** Every list's CSV export by the name in its URL: /exports/<name>.csv */
 export const csvExports = mergeOnce(
   'CSV export',
-  modules.flatMap((m) => Object.entries(m.exports ?? {})),
+  modules.flatMap((m) => (m.lists ?? []).map((list) => [list.csv.name, listExport(list)] as [string, ListExport])),
 );
 
-/** Registers every module's GraphQL types and fields on the builder. */
+/** Registers every module's GraphQL types and fields on the builder, then its lists' connection fields. */
 export async function registerGraphql(): Promise<void> {
-  for (const module of modules) await module.graphql?.();
+  const { registerList } = await import('../graphql/list.ts');
+  for (const module of modules) {
+    await module.graphql?.();
+    for (const list of module.lists ?? []) registerList(list);
+  }
 }

@@ -1,5 +1,5 @@
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
-import type { CsvExport } from '../lib/csv-export.ts';
+import type { ListDefinition } from '../lib/list.ts';
 import type { PermissionSpecs } from '../permissions.ts';
 import type { SystemScope } from '../scope.ts';
 import type { TaskDefinition } from '../worker/task.ts';
@@ -22,8 +22,8 @@ export interface ModuleManifest {
   tasks?: readonly TaskDefinition[];
   /** Recurring work, in graphile-worker's crontab syntax. */
   crontab?: string;
-  /** CSV exports by the name in their URL: /exports/<name>.csv */
-  exports?: Record<string, CsvExport<any, any>>;
+  /** Its lists: each becomes a GraphQL connection field and a CSV export (see lib/list.ts). */
+  lists?: readonly ListDefinition<any, any, any>[];
   /** Models a tenant key's scoped client may reach, and how. */
   tenantModels?: TenantModelSpecs;
   /** The admin permissions it introduces and the roles that hold them. */

@@ -32,10 +32,12 @@ export type AuditEventFilter = {
   /** Exact action, or a prefix ending in a dot (`tenant.`). */
   action?: string | null | undefined;
   actorId?: string | number | null | undefined;
+  /** Occurred at or after this time. */
   from?: string | null | undefined;
   targetId?: string | null | undefined;
   targetType?: string | null | undefined;
   tenantId?: string | number | null | undefined;
+  /** Occurred at or before this time. */
   to?: string | null | undefined;
 };
 
@@ -85,9 +87,11 @@ export type JobOutcome =
   | 'SUCCESS';
 
 export type JobRunFilter = {
+  /** Started at or after this time. */
   from?: string | null | undefined;
   outcome?: JobOutcome | null | undefined;
   task?: string | null | undefined;
+  /** Started at or before this time. */
   to?: string | null | undefined;
 };
 

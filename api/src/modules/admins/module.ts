@@ -1,6 +1,6 @@
 import { defineModule } from '../manifest.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
-import { adminsExport } from './export.ts';
+import { adminsList } from './lists.ts';
 import { seedAdmins } from './seed.ts';
 
 const permissions = {
@@ -16,7 +16,7 @@ declare module '../../permissions.ts' {
 export default defineModule({
   name: 'admins',
   graphql: () => import('./schema.ts'),
-  exports: { admins: adminsExport },
+  lists: [adminsList],
   permissions,
   seed: seedAdmins,
 });

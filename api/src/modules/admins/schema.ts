@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
+import { prismaEnum } from '../../graphql/enums.ts';
 import { ErrorInterface } from '../../graphql/errors.ts';
-import { adminMutation, adminScope, audits, withoutNulls } from '../../graphql/helpers.ts';
+import { adminMutation, adminScope, audits } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
-import { ADMIN_ROLES, allPermissions, permissionsOf } from '../../permissions.ts';
+import { allPermissions, permissionsOf } from '../../permissions.ts';
 import {
-  AccountLockedError, ADMIN_SORTS, type LoginResult, adminWhere, changeAdminRole, createAdmin, InvalidCredentialsError, login, logout,
-  revokeSession, setAdminActive, type AdminSort,
+  AccountLockedError, type LoginResult, changeAdminRole, createAdmin, InvalidCredentialsError, login, logout,
+  revokeSession, setAdminActive,
 } from './service.ts';
 
-export const AdminRoleEnum = builder.enumType('AdminRole', { values: ADMIN_ROLES });
+export const AdminRoleEnum = prismaEnum('AdminRole');
 
 /** Every permission any module declares: the console's types come from this enum. */
 export const PermissionEnum = builder.enumType('Permission', {
@@ -72,16 +73,6 @@ const LoginPayload = builder
     }),
   });
 
-const AdminFilterInput = builder.inputType('AdminFilter', {
-  fields: (t) => ({
-    role: t.field({ type: [AdminRoleEnum], required: false }),
-    active: t.boolean({ required: false }),
-    search: t.string({ required: false, description: 'Matches email or name (case-insensitive).' }),
-  }),
-});
-
-const AdminSortEnum = builder.enumType('AdminSort', { values: Object.keys(ADMIN_SORTS) as AdminSort[] });
-
 const CreateAdminInput = builder.inputType('CreateAdminInput', {
   fields: (t) => ({
     email: t.string(),
@@ -106,18 +97,6 @@ builder.queryFields((t) => ({
     description: 'One admin by id; null when there is none.',
     args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
     resolve: (query, _root, { id }, ctx) => adminScope(ctx).db.adminUser.findUnique({ ...query, where: { id } }),
-  }),
-  admins: t.prismaConnection({
-    type: 'AdminUser',
-    cursor: 'id',
-    authScopes: { permission: 'READ' },
-    args: {
-      filter: t.arg({ type: AdminFilterInput, required: false }),
-      sort: t.arg({ type: AdminSortEnum, required: false, defaultValue: 'EMAIL_ASC' }),
-    },
-    resolve: (query, _root, args, ctx) =>
-      adminScope(ctx).db.adminUser.findMany({ ...query, where: adminWhere(withoutNulls(args.filter ?? {})), orderBy: ADMIN_SORTS[args.sort ?? 'EMAIL_ASC'] }),
-    totalCount: (_root, args, ctx) => adminScope(ctx).db.adminUser.count({ where: adminWhere(withoutNulls(args.filter ?? {})) }),
   }),
 }));
 

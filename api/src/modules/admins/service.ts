@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Prisma } from '../../db/client.ts';
 import { env } from '../../env.ts';
 import type { AdminRole } from '../../generated/prisma/enums.ts';
 import type { AdminUser } from '../../generated/prisma/client.ts';
@@ -138,31 +137,6 @@ export async function createAdmin(scope: PlatformScope, input: z.input<typeof cr
     return user;
   });
 }
-
-export const adminFilterSchema = z.object({
-  role: z.array(z.enum(ADMIN_ROLES)).optional(),
-  active: z.boolean().optional(),
-  search: text({ max: 200 }).optional(),
-});
-export type AdminFilter = z.input<typeof adminFilterSchema>;
-
-export function adminWhere(filter: AdminFilter = {}): Prisma.AdminUserWhereInput {
-  const f = parseInput(adminFilterSchema, filter, ['filter']);
-  return {
-    role: f.role?.length ? { in: f.role } : undefined,
-    active: f.active,
-    OR: f.search
-      ? [{ email: { contains: f.search, mode: 'insensitive' } }, { name: { contains: f.search, mode: 'insensitive' } }]
-      : undefined,
-  };
-}
-
-export const ADMIN_SORTS = {
-  EMAIL_ASC: [{ email: 'asc' }, { id: 'asc' }],
-  CREATED_AT_DESC: [{ createdAt: 'desc' }, { id: 'desc' }],
-  LAST_LOGIN_AT_DESC: [{ lastLoginAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
-} as const satisfies Record<string, Prisma.AdminUserOrderByWithRelationInput[]>;
-export type AdminSort = keyof typeof ADMIN_SORTS;
 
 const adminLifecycle = defineLifecycle({
   resourceType: 'AdminUser',

@@ -1,6 +1,6 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import { defineModule } from '../manifest.ts';
-import { auditEventsExport } from './export.ts';
+import { auditEventsList } from './lists.ts';
 
 /** A tenant key's own changes are audited too: it may add entries about its tenant, never read them. */
 const tenantModels = { AuditEvent: { access: 'append', column: 'tenantId' } } as const satisfies TenantModelSpecs;
@@ -13,6 +13,6 @@ declare module '../../db/tenant-scope.ts' {
 export default defineModule({
   name: 'audit',
   graphql: () => import('./schema.ts'),
-  exports: { 'audit-events': auditEventsExport },
+  lists: [auditEventsList],
   tenantModels,
 });

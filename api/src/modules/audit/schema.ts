@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
-import { adminScope, connectionOf, withoutNulls } from '../../graphql/helpers.ts';
-import { countAuditEvents, listAuditEvents } from './service.ts';
+import { prismaEnum } from '../../graphql/enums.ts';
+import { adminScope } from '../../graphql/helpers.ts';
 
-const ActorTypeEnum = builder.enumType('ActorType', { values: ['ADMIN', 'TENANT', 'SYSTEM'] as const });
+const ActorTypeEnum = prismaEnum('ActorType');
 
 export const AuditEventRef = builder.prismaObject('AuditEvent', {
   description: 'One admin action: who, what, on which record, from where, and what changed.',
@@ -28,39 +28,7 @@ export const AuditEventRef = builder.prismaObject('AuditEvent', {
   }),
 });
 
-export const AuditFilterInput = builder.inputType('AuditEventFilter', {
-  fields: (t) => ({
-    actorId: t.id({ required: false }),
-    action: t.string({ required: false, description: 'Exact action, or a prefix ending in a dot (`tenant.`).' }),
-    tenantId: t.id({ required: false }),
-    targetType: t.string({ required: false }),
-    targetId: t.string({ required: false }),
-    from: t.field({ type: 'DateTime', required: false }),
-    to: t.field({ type: 'DateTime', required: false }),
-  }),
-});
-
 builder.queryFields((t) => ({
-  auditEvents: t.connection(
-    {
-      type: AuditEventRef,
-      authScopes: { permission: 'READ' },
-      description: 'The audit log, newest first.',
-      args: { filter: t.arg({ type: AuditFilterInput, required: false }) },
-      resolve: async (_root, args, ctx) => {
-        const filter = withoutNulls(args.filter ?? {});
-        const page = await listAuditEvents(adminScope(ctx), { filter, first: args.first, after: args.after, last: args.last, before: args.before });
-        return { ...connectionOf(page), filter };
-      },
-    },
-    {
-      fields: (c) => ({
-        totalCount: c.int({
-          resolve: (conn, _args, ctx) => countAuditEvents(adminScope(ctx), (conn as unknown as { filter: object }).filter),
-        }),
-      }),
-    },
-  ),
   auditEvent: t.prismaField({
     type: 'AuditEvent',
     nullable: true,

@@ -1,9 +1,5 @@
-import { z } from 'zod';
 import { Prisma } from '../../db/client.ts';
-import type { AuditEvent } from '../../generated/prisma/client.ts';
-import { keysetPage, keysetQuery, type KeysetArgs, type KeysetPage } from '../../lib/cursor.ts';
-import { parseInput } from '../../lib/errors.ts';
-import { transaction, type AuditActor, type PlatformScope, type TransactionScope, type WritableScope } from '../../scope.ts';
+import { transaction, type AuditActor, type TransactionScope, type WritableScope } from '../../scope.ts';
 import { diffRecords, toJson } from './diff.ts';
 
 /** One audit entry: `<target>.<verb>` on a record, with snapshots before and after. */
@@ -71,53 +67,4 @@ export async function runAudited<S extends WritableScope, T>(
     if (recorded === 0 && !unchanged) throw new Error('runAudited: the change recorded no audit entry');
     return result;
   });
-}
-
-export const auditFilterSchema = z.object({
-  actorId: z.uuid().optional(),
-  action: z.string().min(1).max(100).optional(),
-  tenantId: z.uuid().optional(),
-  targetType: z.string().min(1).max(100).optional(),
-  targetId: z.string().min(1).max(200).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
-}).refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'must not be after `to`', path: ['from'] });
-
-export type AuditFilter = z.input<typeof auditFilterSchema>;
-
-export function auditWhere(filter: AuditFilter = {}): Prisma.AuditEventWhereInput {
-  const f = parseInput(auditFilterSchema, filter, ['filter']);
-  return {
-    actorId: f.actorId,
-    // `tenant.` matches every tenant action; a full name matches exactly.
-    action: f.action ? (f.action.endsWith('.') ? { startsWith: f.action } : f.action) : undefined,
-    tenantId: f.tenantId,
-    targetType: f.targetType,
-    targetId: f.targetId,
-    occurredAt: f.from || f.to ? { gte: f.from, lte: f.to } : undefined,
-  };
-}
-
-const pageSize = z.number().int().min(1, 'at least 1').max(200, 'at most 200');
-const pageSizeSchema = z.object({ first: pageSize.nullish(), last: pageSize.nullish() });
-
-/** Newest first, keyset-paginated on (occurredAt, id), forward (`first`/`after`) or back (`last`/`before`). */
-export async function listAuditEvents(
-  scope: PlatformScope,
-  args: { filter?: AuditFilter } & KeysetArgs,
-): Promise<KeysetPage<AuditEvent>> {
-  const { first, last } = parseInput(pageSizeSchema, { first: args.first, last: args.last }, []);
-  const size = last ?? first ?? 50;
-  const where = auditWhere(args.filter);
-  const page = keysetQuery('occurredAt', args, size);
-  const rows = await scope.db.auditEvent.findMany({
-    where: page.where ? { AND: [where, page.where] } : where,
-    orderBy: page.orderBy,
-    take: page.take,
-  });
-  return keysetPage(rows, size, (e) => e.occurredAt, args);
-}
-
-export function countAuditEvents(scope: PlatformScope, filter?: AuditFilter): Promise<number> {
-  return scope.db.auditEvent.count({ where: auditWhere(filter) });
 }

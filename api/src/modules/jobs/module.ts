@@ -1,5 +1,5 @@
 import { defineModule } from '../manifest.ts';
-import { jobRunsExport } from './export.ts';
+import { jobRunsList } from './lists.ts';
 import { crontab, jobRunsPrune } from './tasks.ts';
 
 declare module '../../events.ts' {
@@ -15,5 +15,5 @@ export default defineModule({
   graphql: () => import('./schema.ts'),
   tasks: [jobRunsPrune],
   crontab,
-  exports: { 'job-runs': jobRunsExport },
+  lists: [jobRunsList],
 });

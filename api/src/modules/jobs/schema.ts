@@ -1,10 +1,9 @@
 import { builder } from '../../graphql/builder.ts';
-import { adminScope, connectionOf, withoutNulls } from '../../graphql/helpers.ts';
-import {
-  countJobRuns, hourlyWindow, jobRunsPerHour, jobStats, listJobRuns, type JobRunFilter, type JobRunsHour, type TaskStats,
-} from './service.ts';
+import { prismaEnum } from '../../graphql/enums.ts';
+import { adminScope, withoutNulls } from '../../graphql/helpers.ts';
+import { jobRunsPerHour, jobStats, statsWindow, type JobRunsHour, type TaskStats } from './service.ts';
 
-const JobOutcomeEnum = builder.enumType('JobOutcome', { values: ['SUCCESS', 'FAILURE'] as const });
+const JobOutcomeEnum = prismaEnum('JobOutcome');
 
 export const JobRunRef = builder.prismaObject('JobRun', {
   description: 'One execution (attempt) of a background job.',
@@ -20,15 +19,6 @@ export const JobRunRef = builder.prismaObject('JobRun', {
     outcome: t.expose('outcome', { type: JobOutcomeEnum }),
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
     workerId: t.exposeString('workerId', { nullable: true }),
-  }),
-});
-
-const JobRunFilter = builder.inputType('JobRunFilter', {
-  fields: (t) => ({
-    task: t.string({ required: false }),
-    outcome: t.field({ type: JobOutcomeEnum, required: false }),
-    from: t.field({ type: 'DateTime', required: false }),
-    to: t.field({ type: 'DateTime', required: false }),
   }),
 });
 
@@ -57,37 +47,16 @@ const JobRunsHourRef = builder.objectRef<JobRunsHour>('JobRunsHour').implement({
 });
 
 builder.queryFields((t) => ({
-  jobRuns: t.connection(
-    {
-      type: JobRunRef,
-      authScopes: { permission: 'READ' },
-      description: 'Job executions, newest first.',
-      args: { filter: t.arg({ type: JobRunFilter, required: false }) },
-      resolve: async (_root, args, ctx) => {
-        const filter = withoutNulls(args.filter ?? {});
-        const page = await listJobRuns(adminScope(ctx), { filter, first: args.first, after: args.after, last: args.last, before: args.before });
-        return { ...connectionOf(page), filter };
-      },
-    },
-    {
-      fields: (c) => ({
-        totalCount: c.int({ resolve: (conn, _args, ctx) => countJobRuns(adminScope(ctx), (conn as unknown as { filter: JobRunFilter }).filter) }),
-      }),
-    },
-  ),
   jobStats: t.field({
     type: [TaskStatsRef],
     authScopes: { permission: 'READ' },
-    description: 'Per-task runs, success rate, p50/p95 duration and last failure; the window defaults to the last 24 hours.',
+    description:
+      'Per-task runs, success rate, p50/p95 duration and last failure of runs started in [from, to]; the window defaults to the last 24 hours and spans at most 31 days.',
     args: {
       from: t.arg({ type: 'DateTime', required: false }),
       to: t.arg({ type: 'DateTime', required: false }),
     },
-    resolve: (_root, args, ctx) => {
-      const to = args.to ?? new Date();
-      const from = args.from ?? new Date(to.getTime() - 86_400_000);
-      return jobStats(adminScope(ctx), { from, to });
-    },
+    resolve: (_root, args, ctx) => jobStats(adminScope(ctx), statsWindow(withoutNulls({ from: args.from, to: args.to }))),
   }),
   jobRunsPerHour: t.field({
     type: [JobRunsHourRef],
@@ -100,7 +69,7 @@ builder.queryFields((t) => ({
       task: t.arg.string({ required: false }),
     },
     resolve: (_root, args, ctx) =>
-      jobRunsPerHour(adminScope(ctx), { ...hourlyWindow(withoutNulls({ from: args.from, to: args.to })), task: args.task ?? undefined }),
+      jobRunsPerHour(adminScope(ctx), { ...statsWindow(withoutNulls({ from: args.from, to: args.to })), task: args.task ?? undefined }),
   }),
 }));
 

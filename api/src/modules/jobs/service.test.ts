@@ -1,30 +1,58 @@
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../test/db.ts';
-import { createApp, type App } from '../../app.ts';
+import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import type { PrismaClient } from '../../db/client.ts';
-import { systemScope, type SystemScope } from '../../scope.ts';
+import type { SystemScope } from '../../scope.ts';
 import { InputError } from '../../lib/errors.ts';
-import { countJobRuns, hourlyWindow, jobRunsPerHour, jobStats, listJobRuns } from './service.ts';
+import { jobRunsPerHour, jobStats, statsWindow } from './service.ts';
 import { jobRunsPrune, jobRunsPrunePayload } from './tasks.ts';
 
-let db: { url: string; drop(): Promise<void> };
-let app: App;
+let p: TestPlatform;
+let owner: string;
 let prisma: PrismaClient;
 let scope: SystemScope;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  // Closed in afterAll, before the database is dropped, so no connection in use is cut.
-  app = createApp({ databaseUrl: db.url, logger: pino({ level: 'silent' }), poolSize: 3 });
-  prisma = app.prisma;
-  scope = systemScope(app, 'test');
+  p = await startPlatform();
+  owner = (await p.login('OWNER')).token;
+  prisma = p.app.prisma;
+  scope = p.system;
 });
 
-afterAll(async () => {
-  await app?.close();
-  await db?.drop();
-});
+afterAll(() => p.close());
+
+interface Page {
+  totalCount: number;
+  nodes: { id: string; task: string; startedAt: Date; outcome: string }[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/** The admin graph's `jobRuns` list, as the console reads it. */
+async function listJobRuns(args: { filter?: Record<string, unknown>; first?: number; after?: string; last?: number; before?: string }): Promise<Page> {
+  const res = await p.gql(
+    `query($filter: JobRunFilter, $first: Int, $after: String, $last: Int, $before: String) {
+      jobRuns(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+        totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { id task startedAt outcome } } } }`,
+    args,
+    owner,
+  );
+  if (res.errors) throw Object.assign(new Error(res.errors[0]!.message), { extensions: res.errors[0]!.extensions });
+  const list = res.data!.jobRuns;
+  return {
+    totalCount: list.totalCount,
+    ...list.pageInfo,
+    nodes: list.edges.map((e: { node: Page['nodes'][number] & { startedAt: string } }) => ({ ...e.node, startedAt: new Date(e.node.startedAt) })),
+  };
+}
+
+/** The input error a list call fails with: its field and message. */
+async function listError(args: Parameters<typeof listJobRuns>[0]): Promise<{ code: unknown; message: string }> {
+  const failure = (await listJobRuns(args).then(() => null, (e: Error & { extensions?: { code?: string } }) => e))!;
+  return { code: failure?.extensions?.code, message: failure?.message };
+}
 
 beforeEach(async () => {
   await prisma.jobRun.deleteMany();
@@ -87,21 +115,21 @@ describe('listJobRuns', () => {
     const tasksOf = (page: { nodes: { task: string; startedAt: Date }[] }) =>
       page.nodes.map((n) => `${n.task}@${(n.startedAt.getTime() - T0.getTime()) / 1000}`);
 
-    const byTask = await listJobRuns(scope, { filter: { task: 'emailSend' }, first: 50 });
+    const byTask = await listJobRuns({ filter: { task: 'emailSend' }, first: 50 });
     expect(tasksOf(byTask)).toEqual(['emailSend@20', 'emailSend@10', 'emailSend@0']);
-    expect(await countJobRuns(scope, { task: 'emailSend' })).toBe(3);
+    expect(byTask.totalCount).toBe(3);
 
-    const failures = await listJobRuns(scope, { filter: { outcome: 'FAILURE' }, first: 50 });
+    const failures = await listJobRuns({ filter: { outcome: 'FAILURE' }, first: 50 });
     expect(failures.nodes.every((n) => n.outcome === 'FAILURE')).toBe(true);
-    expect(await countJobRuns(scope, { outcome: 'FAILURE' })).toBe(2);
+    expect(failures.totalCount).toBe(2);
 
-    const window = await listJobRuns(scope, { filter: { from: at(10), to: at(20) }, first: 50 });
+    const window = await listJobRuns({ filter: { from: at(10), to: at(20) }, first: 50 });
     expect(tasksOf(window).sort()).toEqual(['breachCheck@10', 'emailSend@10', 'emailSend@20']);
 
-    const combined = await listJobRuns(scope, { filter: { task: 'breachCheck', outcome: 'SUCCESS', from: at(5) }, first: 50 });
+    const combined = await listJobRuns({ filter: { task: 'breachCheck', outcome: 'SUCCESS', from: at(5) }, first: 50 });
     expect(tasksOf(combined)).toEqual(['breachCheck@30']);
     expect(combined).toMatchObject({ hasNextPage: false });
-    expect(await countJobRuns(scope, { task: 'breachCheck', outcome: 'SUCCESS', from: at(5) })).toBe(1);
+    expect(combined.totalCount).toBe(1);
   });
 
   it('pages newest first without duplicates or gaps, also across equal start times', async () => {
@@ -113,21 +141,21 @@ describe('listJobRuns', () => {
     let after: string | undefined;
     let pages = 0;
     for (;;) {
-      const page = await listJobRuns(scope, { first: 10, after });
+      const page = await listJobRuns({ first: 10, after });
       pages += 1;
       seen.push(...page.nodes.map((n) => n.id));
       if (!page.hasNextPage) break;
       after = page.endCursor!;
     }
     expect(pages).toBe(5);
-    expect(await countJobRuns(scope)).toBe(45);
+    expect((await listJobRuns({ first: 1 })).totalCount).toBe(45);
     expect(seen).toEqual(all.map((r) => r.id));
 
     // And back from the end with last/before: the same pages, each still newest first.
     const back: string[][] = [];
     let before: string | undefined;
     for (;;) {
-      const page = await listJobRuns(scope, { last: 10, before });
+      const page = await listJobRuns({ last: 10, before });
       back.unshift(page.nodes.map((n) => n.id));
       if (!page.hasPreviousPage) break;
       before = page.startCursor!;
@@ -138,21 +166,21 @@ describe('listJobRuns', () => {
 
   it('keeps its place when newer runs arrive between pages', async () => {
     await insertRuns(Array.from({ length: 6 }, (_, i) => ({ startedSec: i })));
-    const first = await listJobRuns(scope, { first: 3 });
+    const first = await listJobRuns({ first: 3 });
     await insertRuns([{ startedSec: 100 }]);
-    const second = await listJobRuns(scope, { first: 3, after: first.endCursor! });
+    const second = await listJobRuns({ first: 3, after: first.endCursor! });
     expect(second.nodes.map((n) => n.startedAt)).toEqual([at(2), at(1), at(0)]);
     expect(second.hasNextPage).toBe(false);
   });
 
-  it('rejects a page size outside 1..200, a reversed window and a forged cursor', async () => {
-    expect((await inputErrorOf(listJobRuns(scope, { first: 0 }))).issues[0]!.path).toEqual(['first']);
-    expect((await inputErrorOf(listJobRuns(scope, { first: 201 }))).issues[0]!.path).toEqual(['first']);
-    expect((await inputErrorOf(listJobRuns(scope, { first: 1.5 }))).issues[0]!.path).toEqual(['first']);
-    const reversed = await inputErrorOf(listJobRuns(scope, { first: 10, filter: { from: at(10), to: at(0) } }));
-    expect(reversed.issues[0]!.path).toEqual(['filter', 'from']);
-    const forged = await inputErrorOf(listJobRuns(scope, { first: 10, after: 'bm90LWEtY3Vyc29y' }));
-    expect(forged.issues[0]!.path).toEqual(['after']);
+  it('rejects a page size outside 1..200, a reversed window and a forged cursor as input errors naming them', async () => {
+    expect(await listError({ first: 0 })).toEqual({ code: 'BAD_USER_INPUT', message: 'first: at least 1' });
+    expect(await listError({ first: 201 })).toEqual({ code: 'BAD_USER_INPUT', message: 'first: at most 200' });
+    expect(await listError({ first: -1 })).toEqual({ code: 'BAD_USER_INPUT', message: 'first: at least 1' });
+    expect((await listError({ first: 1.5 })).code).toBe('BAD_USER_INPUT');
+    expect(await listError({ first: 10, filter: { from: at(10), to: at(0) } })).toEqual({ code: 'BAD_USER_INPUT', message: 'filter.from: must not be after `to`' });
+    expect(await listError({ first: 10, after: 'bm90LWEtY3Vyc29y' })).toEqual({ code: 'BAD_USER_INPUT', message: 'after: not a valid cursor' });
+    expect(await listError({ first: 10, filter: { task: 'a\u0000b' } })).toEqual({ code: 'BAD_USER_INPUT', message: 'filter.task: must not contain NUL characters' });
   });
 });
 
@@ -208,6 +236,11 @@ describe('jobStats', () => {
     const error = await inputErrorOf(jobStats(scope, { from: at(1), to: at(0) }));
     expect(error.issues[0]!.path).toEqual(['from']);
   });
+
+  it('reads at most 31 days of history', async () => {
+    const error = await inputErrorOf(jobStats(scope, { from: new Date('2000-01-01T00:00:00Z'), to: at(0) }));
+    expect(error.issues[0]).toEqual({ path: ['from'], message: 'the window may span at most 31 days' });
+  });
 });
 
 describe('jobRunsPerHour', () => {
@@ -233,9 +266,9 @@ describe('jobRunsPerHour', () => {
 
   it('defaults to the 24 hours before `to`, and `to` to now', () => {
     const now = new Date('2026-03-02T08:30:00Z');
-    expect(hourlyWindow({}, now)).toEqual({ from: new Date('2026-03-01T08:30:00Z'), to: now });
-    expect(hourlyWindow({ to: hour(48) }, now)).toEqual({ from: hour(24), to: hour(48) });
-    expect(hourlyWindow({ from: hour(1) }, now)).toEqual({ from: hour(1), to: now });
+    expect(statsWindow({}, now)).toEqual({ from: new Date('2026-03-01T08:30:00Z'), to: now });
+    expect(statsWindow({ to: hour(48) }, now)).toEqual({ from: hour(24), to: hour(48) });
+    expect(statsWindow({ from: hour(1) }, now)).toEqual({ from: hour(1), to: now });
   });
 
   it('rejects a reversed window and one longer than 31 days', async () => {

@@ -1,65 +1,11 @@
 import { z } from 'zod';
 import { Prisma } from '../../db/client.ts';
-import type { JobRun } from '../../generated/prisma/client.ts';
-import { keysetPage, keysetQuery, type KeysetArgs, type KeysetPage } from '../../lib/cursor.ts';
 import { parseInput } from '../../lib/errors.ts';
 import { text } from '../../lib/strings.ts';
 import type { PlatformScope } from '../../scope.ts';
 
-export const MAX_PAGE_SIZE = 200;
-
 const fromNotAfterTo = (v: { from?: Date; to?: Date }) => !v.from || !v.to || v.from <= v.to;
 const windowIssue = { message: 'must not be after `to`', path: ['from'] };
-
-export const jobRunFilterSchema = z
-  .object({
-    task: text({ min: 1, max: 200 }).optional(),
-    outcome: z.enum(['SUCCESS', 'FAILURE']).optional(),
-    from: z.date().optional(),
-    to: z.date().optional(),
-  })
-  .refine(fromNotAfterTo, windowIssue);
-
-export type JobRunFilter = z.input<typeof jobRunFilterSchema>;
-
-const listArgsSchema = z.object({
-  filter: jobRunFilterSchema.default({}),
-  first: z.number().int().min(1).max(MAX_PAGE_SIZE).nullish(),
-  after: z.string().min(1).nullish(),
-  last: z.number().int().min(1).max(MAX_PAGE_SIZE).nullish(),
-  before: z.string().min(1).nullish(),
-});
-
-/** `from` and `to` bound `startedAt`, both inclusive (as in the audit log). */
-function jobRunWhere(filter: z.output<typeof jobRunFilterSchema>): Prisma.JobRunWhereInput {
-  return {
-    task: filter.task,
-    outcome: filter.outcome,
-    startedAt: filter.from || filter.to ? { gte: filter.from, lte: filter.to } : undefined,
-  };
-}
-
-/** Newest first, keyset-paginated on (startedAt, id): stable while new runs keep arriving. */
-export async function listJobRuns(
-  scope: PlatformScope,
-  args: { filter?: JobRunFilter } & KeysetArgs,
-): Promise<KeysetPage<JobRun>> {
-  const { filter, ...paging } = parseInput(listArgsSchema, args, []);
-  const size = paging.last ?? paging.first ?? 50;
-  const where = jobRunWhere(filter);
-  const page = keysetQuery('startedAt', paging, size);
-  const rows = await scope.db.jobRun.findMany({
-    where: page.where ? { AND: [where, page.where] } : where,
-    orderBy: page.orderBy,
-    take: page.take,
-  });
-  return keysetPage(rows, size, (run) => run.startedAt, paging);
-}
-
-/** Runs matching the filter, all pages together (asked for separately: counting costs a scan). */
-export function countJobRuns(scope: PlatformScope, filter: JobRunFilter = {}): Promise<number> {
-  return scope.db.jobRun.count({ where: jobRunWhere(parseInput(jobRunFilterSchema, filter, ['filter'])) });
-}
 
 export interface TaskStats {
   task: string;
@@ -74,14 +20,29 @@ export interface TaskStats {
   lastFailureMessage: string | null;
 }
 
-const statsArgsSchema = z.object({ from: z.date(), to: z.date() }).refine(fromNotAfterTo, windowIssue);
+const HOUR_MS = 3_600_000;
+/** Aggregates read at most this much history: every statement stays bounded. */
+export const MAX_WINDOW_DAYS = 31;
+
+const bounded = <S extends z.ZodType<{ from: Date; to: Date }>>(schema: S) =>
+  schema.refine(fromNotAfterTo, windowIssue).refine((v) => v.to.getTime() - v.from.getTime() <= MAX_WINDOW_DAYS * 24 * HOUR_MS, {
+    message: `the window may span at most ${MAX_WINDOW_DAYS} days`,
+    path: ['from'],
+  });
+const windowSchema = bounded(z.object({ from: z.date(), to: z.date() }));
+
+/** The window an aggregate covers: the 24 hours before `to` unless given, `to` defaulting to now. */
+export function statsWindow(args: { from?: Date; to?: Date }, now = new Date()): { from: Date; to: Date } {
+  const to = args.to ?? now;
+  return { from: args.from ?? new Date(to.getTime() - 24 * HOUR_MS), to };
+}
 
 /**
- * Per-task numbers for runs started in [from, to] (inclusive), in one statement. Percentiles
+ * Per-task numbers for runs started in [from, to] (inclusive, at most 31 days), in one statement. Percentiles
  * interpolate (percentile_cont); the last failure is the latest-started failing run in the window.
  */
 export async function jobStats(scope: PlatformScope, args: { from: Date; to: Date }): Promise<TaskStats[]> {
-  const { from, to } = parseInput(statsArgsSchema, args, []);
+  const { from, to } = parseInput(windowSchema, args, []);
   const rows = await scope.db.$queryRaw<
     {
       task: string;
@@ -137,22 +98,7 @@ export interface JobRunsHour {
   failures: number;
 }
 
-const HOUR_MS = 3_600_000;
-export const MAX_HOURLY_WINDOW_DAYS = 31;
-
-const hourlyArgsSchema = z
-  .object({ from: z.date(), to: z.date(), task: text({ min: 1, max: 200 }).optional() })
-  .refine(fromNotAfterTo, windowIssue)
-  .refine((v) => v.to.getTime() - v.from.getTime() <= MAX_HOURLY_WINDOW_DAYS * 24 * HOUR_MS, {
-    message: `the window may span at most ${MAX_HOURLY_WINDOW_DAYS} days`,
-    path: ['from'],
-  });
-
-/** The window `jobRunsPerHour` covers: the 24 hours before `to` unless given, `to` defaulting to now. */
-export function hourlyWindow(args: { from?: Date; to?: Date }, now = new Date()): { from: Date; to: Date } {
-  const to = args.to ?? now;
-  return { from: args.from ?? new Date(to.getTime() - 24 * HOUR_MS), to };
-}
+const hourlyArgsSchema = bounded(z.object({ from: z.date(), to: z.date(), task: text({ min: 1, max: 200 }).optional() }));
 
 /**
  * Successes and failures of runs started in [from, to] (inclusive, as in jobStats), per UTC hour, for

@@ -1,7 +1,7 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
-import { plansExport } from './export.ts';
+import { plansList } from './lists.ts';
 import { seedPlans } from './seed.ts';
 
 const permissions = {
@@ -22,7 +22,7 @@ declare module '../../db/tenant-scope.ts' {
 export default defineModule({
   name: 'plans',
   graphql: () => import('./schema.ts'),
-  exports: { plans: plansExport },
+  lists: [plansList],
   permissions,
   tenantModels,
   seed: seedPlans,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { bothGraphs as both, builder } from '../../graphql/builder.ts';
+import { prismaEnum } from '../../graphql/enums.ts';
 import { adminMutation, adminScope, withoutNulls } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
-import { createPlan, deletePlan, PLAN_SORTS, planWhere, setPlanArchived, updatePlan, type PlanSort } from './service.ts';
+import { createPlan, deletePlan, setPlanArchived, updatePlan } from './service.ts';
 
-export const PlanStatusEnum = builder.enumType('PlanStatus', { values: ['ACTIVE', 'ARCHIVED'] as const });
+export const PlanStatusEnum = prismaEnum('PlanStatus');
 
 const Quotas = builder
   .objectRef<{ emailsPerMonth: number; smsPerMonth: number; seats: number; apiCallsPerMonth: number }>('PlanQuotas')
@@ -42,15 +43,6 @@ export const PlanRef = builder.prismaObject('Plan', {
   }),
 });
 
-const PlanFilterInput = builder.inputType('PlanFilter', {
-  fields: (t) => ({
-    status: t.field({ type: PlanStatusEnum, required: false }),
-    search: t.string({ required: false, description: 'Matches code or name (case-insensitive).' }),
-  }),
-});
-
-const PlanSortEnum = builder.enumType('PlanSort', { values: Object.keys(PLAN_SORTS) as PlanSort[] });
-
 const CreatePlanInput = builder.inputType('CreatePlanInput', {
   fields: (t) => ({
     code: t.string(),
@@ -86,18 +78,6 @@ const UpdatePlanInput = builder.inputType('UpdatePlanInput', {
 });
 
 builder.queryFields((t) => ({
-  plans: t.prismaConnection({
-    type: 'Plan',
-    cursor: 'id',
-    authScopes: { permission: 'READ' },
-    args: {
-      filter: t.arg({ type: PlanFilterInput, required: false }),
-      sort: t.arg({ type: PlanSortEnum, required: false, defaultValue: 'MONTHLY_PRICE_ASC' }),
-    },
-    resolve: (query, _root, args, ctx) =>
-      adminScope(ctx).db.plan.findMany({ ...query, where: planWhere(withoutNulls(args.filter ?? {})), orderBy: PLAN_SORTS[args.sort ?? 'MONTHLY_PRICE_ASC'] }),
-    totalCount: (_root, args, ctx) => adminScope(ctx).db.plan.count({ where: planWhere(withoutNulls(args.filter ?? {})) }),
-  }),
   plan: t.prismaField({
     type: 'Plan',
     nullable: true,

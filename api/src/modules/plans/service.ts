@@ -87,27 +87,3 @@ export async function deletePlan(scope: PlatformScope, id: string): Promise<Plan
     return before;
   });
 }
-
-export const planFilterSchema = z.object({
-  status: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
-  search: text({ max: 100 }).optional(),
-});
-export type PlanFilter = z.input<typeof planFilterSchema>;
-
-export function planWhere(filter: PlanFilter = {}): Prisma.PlanWhereInput {
-  const f = parseInput(planFilterSchema, filter, ['filter']);
-  return {
-    status: f.status,
-    OR: f.search
-      ? [{ code: { contains: f.search, mode: 'insensitive' } }, { name: { contains: f.search, mode: 'insensitive' } }]
-      : undefined,
-  };
-}
-
-export const PLAN_SORTS = {
-  MONTHLY_PRICE_ASC: [{ monthlyPrice: 'asc' }, { id: 'asc' }],
-  MONTHLY_PRICE_DESC: [{ monthlyPrice: 'desc' }, { id: 'desc' }],
-  NAME_ASC: [{ name: 'asc' }, { id: 'asc' }],
-  CREATED_AT_DESC: [{ createdAt: 'desc' }, { id: 'desc' }],
-} as const satisfies Record<string, Prisma.PlanOrderByWithRelationInput[]>;
-export type PlanSort = keyof typeof PLAN_SORTS;

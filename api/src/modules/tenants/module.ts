@@ -1,7 +1,7 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
-import { tenantsExport } from './export.ts';
+import { tenantsList } from './lists.ts';
 import { seedTenants } from './seed.ts';
 import type { TenantChanged } from './service.ts';
 import { tenantOnboard } from './tasks.ts';
@@ -36,7 +36,7 @@ export default defineModule({
   name: 'tenants',
   graphql: () => import('./schema.ts'),
   tasks: [tenantOnboard],
-  exports: { tenants: tenantsExport },
+  lists: [tenantsList],
   permissions,
   tenantModels,
   seed: seedTenants,

@@ -1,19 +1,16 @@
 import { z } from 'zod';
 import { bothGraphs as both, builder } from '../../graphql/builder.ts';
+import { prismaEnum } from '../../graphql/enums.ts';
 import { adminMutation, adminScope, principalScope, tenantScope, withoutNulls } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
 import { createApiKey, revokeApiKey } from './api-keys.ts';
 import { readSettings } from './settings.ts';
 import {
   activateTenant, changeTenantPlan, createTenant, deleteTenant, monthlyRecurringRevenue, suspendTenant, TENANT_CHANGE_KINDS,
-  TENANT_SORTS, TENANT_STATUSES, tenantCountsByStatus, tenantSignups, tenantWhere, updateTenant, type DailyCount,
-  type MoneyAmount, type TenantChanged, type TenantSort,
+  TENANT_STATUSES, tenantCountsByStatus, tenantSignups, updateTenant, type DailyCount, type MoneyAmount, type TenantChanged,
 } from './service.ts';
 
-export const TenantStatusEnum = builder.enumType('TenantStatus', { ...both, values: TENANT_STATUSES });
-const TenantSortEnum = builder.enumType('TenantSort', {
-  values: Object.keys(TENANT_SORTS) as TenantSort[],
-});
+export const TenantStatusEnum = prismaEnum('TenantStatus', both);
 const TenantChangeKindEnum = builder.enumType('TenantChangeKind', {
   ...both,
   values: TENANT_CHANGE_KINDS,
@@ -57,18 +54,6 @@ export const TenantRef = builder.prismaObject('Tenant', {
   }),
 });
 
-const TenantFilterInput = builder.inputType('TenantFilter', {
-  fields: (t) => ({
-    status: t.field({ type: [TenantStatusEnum], required: false }),
-    planId: t.id({ required: false }),
-    search: t.string({ required: false, description: 'Matches name, slug or owner email (case-insensitive).' }),
-    createdFrom: t.field({ type: 'DateTime', required: false }),
-    createdTo: t.field({ type: 'DateTime', required: false }),
-    trialEndsBefore: t.field({ type: 'DateTime', required: false, description: 'Trial ends strictly before this time.' }),
-    trialEndsAfter: t.field({ type: 'DateTime', required: false, description: 'Trial ends strictly after this time.' }),
-  }),
-});
-
 const TenantStatusCounts = builder.objectRef<Record<(typeof TENANT_STATUSES)[number], number>>('TenantStatusCounts').implement({
   fields: (t) => ({
     TRIALING: t.exposeInt('TRIALING'),
@@ -96,25 +81,6 @@ const DailyCountRef = builder.objectRef<DailyCount>('DailyCount').implement({
 });
 
 builder.queryFields((t) => ({
-  tenants: t.prismaConnection(
-    {
-      type: 'Tenant',
-      cursor: 'id',
-      authScopes: { permission: 'READ' },
-      args: {
-        filter: t.arg({ type: TenantFilterInput, required: false }),
-        sort: t.arg({ type: TenantSortEnum, required: false, defaultValue: 'CREATED_AT_DESC' }),
-      },
-      resolve: (query, _root, args, ctx) =>
-        adminScope(ctx).db.tenant.findMany({
-          ...query,
-          where: tenantWhere(withoutNulls(args.filter ?? {})),
-          orderBy: TENANT_SORTS[args.sort ?? 'CREATED_AT_DESC'],
-        }),
-      totalCount: (_root, args, ctx) => adminScope(ctx).db.tenant.count({ where: tenantWhere(withoutNulls(args.filter ?? {})) }),
-    },
-    {},
-  ),
   tenant: t.prismaField({
     type: 'Tenant',
     nullable: true,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTransitionError } from '../../lib/errors.ts';
-import { slugify, tenantLifecycle, tenantWhere } from './service.ts';
+import { tenantsList } from './lists.ts';
+import { slugify, tenantLifecycle } from './service.ts';
 import { readSettings } from './settings.ts';
 
 describe('tenant rules', () => {
@@ -29,7 +30,7 @@ describe('tenant rules', () => {
   });
 
   it('builds a case-insensitive search over name, slug and owner email', () => {
-    expect(tenantWhere({ search: ' acme ', status: ['ACTIVE'] })).toMatchObject({
+    expect(tenantsList.whereFor({ search: ' acme ', status: ['ACTIVE'] })).toMatchObject({
       status: { in: ['ACTIVE'] },
       OR: [
         { name: { contains: 'acme', mode: 'insensitive' } },
@@ -37,16 +38,16 @@ describe('tenant rules', () => {
         { ownerEmail: { contains: 'acme', mode: 'insensitive' } },
       ],
     });
-    expect(() => tenantWhere({ planId: 'nope' })).toThrow(/filter.planId/);
+    expect(() => tenantsList.whereFor({ planId: 'nope' })).toThrow(/filter.planId/);
   });
 
   it('bounds the trial end on both sides, exclusively', () => {
     const before = new Date('2026-03-08T00:00:00Z');
     const after = new Date('2026-03-01T00:00:00Z');
-    expect(tenantWhere({ trialEndsBefore: before }).trialEndsAt).toEqual({ lt: before, gt: undefined });
-    expect(tenantWhere({ trialEndsBefore: before, trialEndsAfter: after }).trialEndsAt).toEqual({ lt: before, gt: after });
-    expect(tenantWhere({}).trialEndsAt).toBeUndefined();
-    expect(() => tenantWhere({ trialEndsBefore: new Date('nope') })).toThrow(/filter.trialEndsBefore/);
+    expect(tenantsList.whereFor({ trialEndsBefore: before }).trialEndsAt).toEqual({ lt: before, gt: undefined });
+    expect(tenantsList.whereFor({ trialEndsBefore: before, trialEndsAfter: after }).trialEndsAt).toEqual({ lt: before, gt: after });
+    expect(tenantsList.whereFor({}).trialEndsAt).toBeUndefined();
+    expect(() => tenantsList.whereFor({ trialEndsBefore: new Date('nope') })).toThrow(/filter.trialEndsBefore/);
   });
 
   it('fills in settings defaults for rows written before a key existed', () => {

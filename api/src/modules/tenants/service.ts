@@ -4,6 +4,7 @@ import type { TenantStatus } from '../../generated/prisma/enums.ts';
 import type { Tenant } from '../../generated/prisma/client.ts';
 import { ConflictError, parseInput } from '../../lib/errors.ts';
 import { defineLifecycle } from '../../lib/lifecycle.ts';
+import { enumValues } from '../../lib/list.ts';
 import { findOrNotFound } from '../../lib/records.ts';
 import { email, id as idSchema, name, text } from '../../lib/strings.ts';
 import type { PlatformScope, SystemScope, TransactionScope } from '../../scope.ts';
@@ -11,7 +12,7 @@ import { changedFields } from '../audit/diff.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
 import { defaultTenantSettings, tenantSettingsSchema } from './settings.ts';
 
-export const TENANT_STATUSES = ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'DELETED'] as const;
+export const TENANT_STATUSES = enumValues('TenantStatus');
 
 export const TENANT_CHANGE_KINDS = ['created', 'updated', 'planChanged', 'suspended', 'activated', 'deleted', 'onboarded'] as const;
 export type TenantChangeKind = (typeof TENANT_CHANGE_KINDS)[number];
@@ -221,45 +222,6 @@ export async function onboardTenant(scope: SystemScope, tenantId: string): Promi
 }
 
 // ─── reads ───────────────────────────────────────────────────────────────────
-
-export const tenantFilterSchema = z.object({
-  status: z.array(z.enum(TENANT_STATUSES)).optional(),
-  planId: idSchema.optional(),
-  search: text({ max: 200 }).optional(),
-  createdFrom: z.date().optional(),
-  createdTo: z.date().optional(),
-  trialEndsBefore: z.date().optional(),
-  trialEndsAfter: z.date().optional(),
-});
-export type TenantFilter = z.input<typeof tenantFilterSchema>;
-
-export function tenantWhere(filter: TenantFilter = {}): Prisma.TenantWhereInput {
-  const f = parseInput(tenantFilterSchema, filter, ['filter']);
-  const search = f.search || undefined;
-  return {
-    status: f.status?.length ? { in: f.status } : undefined,
-    planId: f.planId,
-    createdAt: f.createdFrom || f.createdTo ? { gte: f.createdFrom, lte: f.createdTo } : undefined,
-    // Both bounds exclusive; a tenant without a trial never matches a trial bound.
-    trialEndsAt: f.trialEndsBefore || f.trialEndsAfter ? { lt: f.trialEndsBefore, gt: f.trialEndsAfter } : undefined,
-    OR: search
-      ? [
-          { name: { contains: search, mode: 'insensitive' } },
-          { slug: { contains: search, mode: 'insensitive' } },
-          { ownerEmail: { contains: search, mode: 'insensitive' } },
-        ]
-      : undefined,
-  };
-}
-
-export const TENANT_SORTS = {
-  CREATED_AT_DESC: [{ createdAt: 'desc' }, { id: 'desc' }],
-  CREATED_AT_ASC: [{ createdAt: 'asc' }, { id: 'asc' }],
-  NAME_ASC: [{ name: 'asc' }, { id: 'asc' }],
-  NAME_DESC: [{ name: 'desc' }, { id: 'desc' }],
-  TRIAL_ENDS_AT_ASC: [{ trialEndsAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
-} as const satisfies Record<string, Prisma.TenantOrderByWithRelationInput[]>;
-export type TenantSort = keyof typeof TENANT_SORTS;
 
 export async function tenantCountsByStatus(scope: PlatformScope): Promise<Record<TenantStatus, number>> {
   const rows = await scope.db.tenant.groupBy({ by: ['status'], _count: { _all: true } });
