@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from './db.ts';
+import { testDb } from './db.ts';
 
 const clients: pg.Client[] = [];
 async function connect(url: string): Promise<pg.Client> {
@@ -14,10 +14,10 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.end().catch(() => {})));
 });
 
-describe('createTestDatabase', () => {
+describe('testDb', () => {
   it('gives each caller its own migrated database', async () => {
     const started = Date.now();
-    const [a, b] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    const [a, b] = await Promise.all([testDb(), testDb()]);
     const elapsed = Date.now() - started;
     try {
       expect(a.url).not.toBe(b.url);
@@ -47,7 +47,7 @@ describe('createTestDatabase', () => {
 
   it('drop() removes the database and can be called twice', async () => {
     let started = Date.now();
-    const db = await createTestDatabase();
+    const db = await testDb();
     const created = Date.now() - started;
     started = Date.now();
     await db.drop();

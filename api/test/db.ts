@@ -3,7 +3,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 
 /** A fresh database cloned from the migrated template (schema + graphile_worker), dropped by `drop()`. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function testDb(): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = inject('pgServerUrl');
   const template = inject('pgTemplateDatabase');
   const name = `t_${randomBytes(8).toString('hex')}`;

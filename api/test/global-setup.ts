@@ -16,7 +16,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser (or CREATEDB) URL of the test server's `postgres` database. */
     pgServerUrl: string;
-    /** Migrated database (Prisma + graphile_worker) that createTestDatabase() clones. */
+    /** Migrated database (Prisma + graphile_worker) that testDb() clones. */
     pgTemplateDatabase: string;
   }
 }

@@ -9,7 +9,7 @@ import { createApiKey } from '../src/modules/tenants/api-keys.ts';
 import { createTenant } from '../src/modules/tenants/service.ts';
 import { systemScope, type SystemScope } from '../src/scope.ts';
 import { startWorker, type WorkerHandle } from '../src/worker/runner.ts';
-import { createTestDatabase } from './db.ts';
+import { testDb } from './db.ts';
 
 export const TEST_PASSWORD = 'test-password-123';
 let passwordHash: Promise<string> | null = null;
@@ -28,6 +28,11 @@ export interface TestPlatform {
   databaseUrl: string;
   /** POSTs a GraphQL operation; `token` is an admin session token or a tenant API key. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  /**
+   * Every SQL statement the API sends while `run` runs, without transaction control (BEGIN/COMMIT):
+   * asserts N+1 away. Only on a platform started with `{ recordQueries: true }`.
+   */
+  recordQueries(run: () => Promise<unknown>): Promise<string[]>;
   /** Creates an admin with `role` and returns a session token for them. */
   login(role?: 'OWNER' | 'ADMIN' | 'SUPPORT' | 'BILLING' | 'VIEWER'): Promise<{ token: string; userId: string; email: string }>;
   /** A plan, a tenant on it and an API key for the tenant, made through the services. */
@@ -39,11 +44,13 @@ export interface TestPlatform {
 let counter = 0;
 
 export async function startPlatform(
-  options: { plugins?: ApolloServerPlugin<Context>[]; databaseUrl?: string; onQuery?: (sql: string) => void } = {},
+  options: { plugins?: ApolloServerPlugin<Context>[]; databaseUrl?: string; recordQueries?: boolean } = {},
 ): Promise<TestPlatform> {
-  const db = options.databaseUrl ? null : await createTestDatabase();
+  const db = options.databaseUrl ? null : await testDb();
   const databaseUrl = options.databaseUrl ?? db!.url;
-  const app = createApp({ databaseUrl, poolSize: 5, onQuery: options.onQuery });
+  let recording: string[] | null = null;
+  const onQuery = options.recordQueries ? (sql: string) => recording?.push(sql) : undefined;
+  const app = createApp({ databaseUrl, poolSize: 5, onQuery });
   const server = await startServer(app, env, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
   const workers: WorkerHandle[] = [];
   const gql: TestPlatform['gql'] = async (query, variables, token) => {
@@ -62,10 +69,20 @@ export async function startPlatform(
     url: server.url,
     databaseUrl,
     gql,
+    async recordQueries(run) {
+      if (!onQuery) throw new Error('start the platform with { recordQueries: true }');
+      recording = [];
+      try {
+        await run();
+        return recording.filter((sql) => !/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql));
+      } finally {
+        recording = null;
+      }
+    },
     async login(role = 'OWNER') {
       passwordHash ??= hashPassword(TEST_PASSWORD);
-      counter += 1;
-      const email = `${role.toLowerCase()}-${counter}-${Date.now()}@test.example`;
+      const n = (counter += 1);
+      const email = `${role.toLowerCase()}-${n}-${Date.now()}@test.example`;
       const user = await app.prisma.adminUser.create({
         data: { email, name: `Test ${role}`, role, passwordHash: await passwordHash },
       });
@@ -78,16 +95,17 @@ export async function startPlatform(
       return { token, userId: user.id, email };
     },
     async makeTenant(overrides = {}) {
-      counter += 1;
-      const code = overrides.planCode ?? `plan-${counter}-${Date.now() % 100000}`;
+      // Its own number, so calls made at once never share a name, code or slug.
+      const n = (counter += 1);
+      const code = overrides.planCode ?? `plan-${n}-${Date.now() % 100000}`;
       const plan =
         (await app.prisma.plan.findUnique({ where: { code } })) ??
         (await createPlan(system, {
-          code, name: `Plan ${counter}`, currency: 'USD', monthlyPrice: 1000, yearlyPrice: 10000, trialDays: 14,
+          code, name: `Plan ${n}`, currency: 'USD', monthlyPrice: 1000, yearlyPrice: 10000, trialDays: 14,
           emailsPerMonth: 100, smsPerMonth: 10, seats: 3, apiCallsPerMonth: 1000, entitlements: ['tickets'],
         }));
       const tenant = await createTenant(system, {
-        name: overrides.name ?? `Tenant ${counter}`, planId: plan.id, ownerName: 'Owner', ownerEmail: `owner${counter}@t.example`,
+        name: overrides.name ?? `Tenant ${n}`, planId: plan.id, ownerName: 'Owner', ownerEmail: `owner${n}@t.example`,
       });
       const { secret } = await createApiKey(system, { tenantId: tenant.id, name: 'test' });
       return { tenantId: tenant.id, planId: plan.id, apiKey: secret };

@@ -1,18 +1,21 @@
+// Tenant isolation, by construction and by test: every field a tenant key can reach in the tenant graph
+// (queries, subscriptions and, once they exist, mutations) must be exercised by a two-tenant scenario
+// below, or the coverage test fails. A new tenant-facing field therefore comes with its scenario.
+import { createClient, type Client } from 'graphql-ws';
+import {
+  getNamedType, isInterfaceType, isObjectType, isUnionType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLNamedType,
+} from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { TenantScopeError } from '../src/db/tenant-scope.ts';
+import { tenantSchema } from '../src/graphql/schema.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 
 let p: TestPlatform;
 let owner: string;
-let a: { tenantId: string; planId: string; apiKey: string };
-let b: { tenantId: string; planId: string; apiKey: string };
-
-const VIEWER = `{ viewer { tenant { id name slug status trialEndsAt createdAt ownerName ownerEmail
-  settings { timezone locale supportEmail brandColor }
-  plan { id code name description currency monthlyPrice yearlyPrice trialDays entitlements
-    quotas { emailsPerMonth smsPerMonth seats apiCallsPerMonth } } } } }`;
+type TestTenant = { tenantId: string; planId: string; apiKey: string };
+let a: TestTenant;
+let b: TestTenant;
 
 beforeAll(async () => {
   p = await startPlatform();
@@ -22,15 +25,107 @@ beforeAll(async () => {
 });
 afterAll(() => p.close());
 
-describe('tenant graph isolation (two tenants)', () => {
-  it('shows each key only its own tenant, with every tenant-graph field', async () => {
-    const ra = await p.gql(VIEWER, {}, a.apiKey);
-    const rb = await p.gql(VIEWER, {}, b.apiKey);
-    expect(ra.errors).toBeUndefined();
-    expect(ra.data!.viewer.tenant).toMatchObject({ id: a.tenantId, name: 'Tenant A', plan: { id: a.planId } });
-    expect(rb.data!.viewer.tenant).toMatchObject({ id: b.tenantId, name: 'Tenant B', plan: { id: b.planId } });
-    expect(JSON.stringify(ra.data)).not.toContain(b.tenantId);
+/** Every field coordinate (`Type.field`) reachable from the tenant graph's root types. */
+function reachableFields(): Set<string> {
+  const coordinates = new Set<string>();
+  const seen = new Set<string>();
+  const roots = [tenantSchema.getQueryType(), tenantSchema.getMutationType(), tenantSchema.getSubscriptionType()];
+  const queue: GraphQLNamedType[] = roots.filter((t): t is NonNullable<typeof t> => !!t);
+  while (queue.length) {
+    const type = queue.shift()!;
+    if (seen.has(type.name) || type.name.startsWith('__')) continue;
+    seen.add(type.name);
+    if (isUnionType(type)) queue.push(...type.getTypes());
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        coordinates.add(`${type.name}.${field.name}`);
+        queue.push(getNamedType(field.type));
+      }
+    }
+  }
+  return coordinates;
+}
+
+/** The field coordinates a document selects. */
+function selectedFields(document: string): Set<string> {
+  const typeInfo = new TypeInfo(tenantSchema);
+  const coordinates = new Set<string>();
+  visit(
+    parse(document),
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (parent && !node.name.value.startsWith('__')) coordinates.add(`${parent.name}.${node.name.value}`);
+      },
+    }),
+  );
+  return coordinates;
+}
+
+function subscribe(key: string, query: string) {
+  const events: unknown[] = [];
+  let connected!: () => void;
+  const ready = new Promise<void>((resolve) => (connected = resolve));
+  const client: Client = createClient({
+    url: `${p.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${key}` }, on: { connected: () => connected() },
   });
+  client.subscribe({ query }, { next: (v) => events.push(v.data), error: () => {}, complete: () => {} });
+  return { events, ready, dispose: () => client.dispose() };
+}
+
+interface Scenario {
+  /** The tenant-graph document this scenario sends for both tenants; its fields count as covered. */
+  document: string;
+  /** Runs the document as tenants A and B and asserts that each sees only its own data. */
+  run(document: string): Promise<void>;
+}
+
+const scenarios: Record<string, Scenario> = {
+  viewer: {
+    document: `{ viewer { tenant { id name slug status trialEndsAt createdAt ownerName ownerEmail
+      settings { timezone locale supportEmail brandColor }
+      plan { id code name description currency monthlyPrice yearlyPrice trialDays entitlements
+        quotas { emailsPerMonth smsPerMonth seats apiCallsPerMonth } } } } }`,
+    async run(document) {
+      const [ra, rb] = await Promise.all([p.gql(document, {}, a.apiKey), p.gql(document, {}, b.apiKey)]);
+      expect(ra.errors).toBeUndefined();
+      expect(ra.data!.viewer.tenant).toMatchObject({ id: a.tenantId, name: 'Tenant A', plan: { id: a.planId } });
+      expect(rb.data!.viewer.tenant).toMatchObject({ id: b.tenantId, name: 'Tenant B', plan: { id: b.planId } });
+      expect(JSON.stringify(ra.data)).not.toContain(b.tenantId);
+      expect(JSON.stringify(rb.data)).not.toContain(a.tenantId);
+    },
+  },
+  viewerTenantChanged: {
+    document: `subscription { viewerTenantChanged { tenantId kind status tenant { id name } } }`,
+    async run(document) {
+      const sa = subscribe(a.apiKey, document);
+      const sb = subscribe(b.apiKey, document);
+      try {
+        await Promise.all([sa.ready, sb.ready]);
+        await new Promise((r) => setTimeout(r, 200));
+        await p.gql(`mutation($id: ID!) { updateTenant(id: $id, input: { ownerName: "New Owner A" }) { __typename } }`, { id: a.tenantId }, owner);
+        await expect.poll(() => sa.events.length, { timeout: 5000 }).toBe(1);
+        expect(sa.events[0]).toEqual({ viewerTenantChanged: { tenantId: a.tenantId, kind: 'updated', status: 'TRIALING', tenant: { id: a.tenantId, name: 'Tenant A' } } });
+        await new Promise((r) => setTimeout(r, 300));
+        expect(sb.events).toEqual([]);
+      } finally {
+        await Promise.all([sa.dispose(), sb.dispose()]);
+      }
+    },
+  },
+};
+
+describe('tenant graph isolation (two tenants)', () => {
+  it('has a two-tenant scenario for every field a tenant key can reach', () => {
+    const covered = new Set(Object.values(scenarios).flatMap((s) => [...selectedFields(s.document)]));
+    const missing = [...reachableFields()].filter((field) => !covered.has(field)).sort();
+    expect(missing, 'tenant-graph fields without a two-tenant scenario in test/isolation.test.ts').toEqual([]);
+  });
+
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    it(`${name}: each tenant sees only its own data`, () => scenario.run(scenario.document));
+  }
 
   it('does not expose admin-only fields or queries to a tenant key', async () => {
     for (const query of [
@@ -41,6 +136,7 @@ describe('tenant graph isolation (two tenants)', () => {
       `{ tenant(id: "${b.tenantId}") { id } }`,
       `{ auditEvents(first: 1) { edges { node { id } } } }`,
       `mutation { suspendTenant(id: "${b.tenantId}", reason: "x") { __typename } }`,
+      `subscription { tenantChanged { tenantId } }`,
     ]) {
       const res = await p.gql(query, {}, a.apiKey);
       expect(res.data ?? null, query).toBeNull();
@@ -50,7 +146,7 @@ describe('tenant graph isolation (two tenants)', () => {
     expect(b2.status).not.toBe('SUSPENDED');
   });
 
-  it('scopes the data-access layer: another tenant\'s rows are invisible and unwritable', async () => {
+  it("scopes the data-access layer: another tenant's rows are invisible and unwritable", async () => {
     const db = p.app.tenantScoping.client(p.app.prisma, a.tenantId);
     const unscoped = db as unknown as Record<string, { findMany(): Promise<unknown> }> & { $queryRawUnsafe(sql: string): Promise<unknown> };
     expect(await db.tenant.findUnique({ where: { id: b.tenantId } })).toBeNull();
@@ -69,6 +165,7 @@ describe('tenant graph isolation (two tenants)', () => {
   });
 
   it('stops a key at once when its tenant is suspended, revoked or deleted', async () => {
+    const VIEWER = `{ viewer { tenant { id } } }`;
     const c = await p.makeTenant({ name: 'Tenant C' });
     expect((await p.gql(VIEWER, {}, c.apiKey)).data?.viewer.tenant.id).toBe(c.tenantId);
     await p.gql(`mutation($id: ID!) { suspendTenant(id: $id, reason: "unpaid") { __typename } }`, { id: c.tenantId }, owner);
@@ -80,6 +177,7 @@ describe('tenant graph isolation (two tenants)', () => {
   });
 
   it('rejects a revoked, expired or forged key', async () => {
+    const VIEWER = `{ viewer { tenant { id } } }`;
     const key = await p.gql(
       `mutation($i: CreateTenantApiKeyInput!) { createTenantApiKey(input: $i) { ... on MutationCreateTenantApiKeySuccess { data { secret apiKey { id prefix active } } } } }`,
       { i: { tenantId: a.tenantId, name: 'ci' } }, owner,
@@ -98,28 +196,19 @@ describe('tenant graph isolation (two tenants)', () => {
     await p.app.prisma.tenantApiKey.updateMany({ where: { tenantId: b.tenantId }, data: { expiresAt: null } });
   });
 
-  it('delivers viewerTenantChanged only for the key\'s own tenant', async () => {
-    const subscribe = (key: string) => {
-      const events: any[] = [];
-      const client = createClient({ url: p.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, lazy: false });
-      let connected!: () => void;
-      const ready = new Promise<void>((r) => (connected = r));
-      client.on('connected', () => connected());
-      client.subscribe({ query: `subscription { viewerTenantChanged { tenantId kind tenant { name } } }` }, {
-        next: (v) => events.push(v.data?.viewerTenantChanged), error: () => {}, complete: () => {},
-      });
-      return { events, ready, client };
-    };
-    const sa = subscribe(a.apiKey);
-    const sb = subscribe(b.apiKey);
-    await Promise.all([sa.ready, sb.ready]);
-    await new Promise((r) => setTimeout(r, 200));
-    await p.gql(`mutation($id: ID!) { updateTenant(id: $id, input: { name: "Tenant A2" }) { __typename } }`, { id: a.tenantId }, owner);
-    await expect.poll(() => sa.events.length, { timeout: 5000 }).toBe(1);
-    expect(sa.events[0]).toEqual({ tenantId: a.tenantId, kind: 'updated', tenant: { name: 'Tenant A2' } });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sb.events).toEqual([]);
-    await sa.client.dispose();
-    await sb.client.dispose();
+  it("hears only its own tenant's events, whatever filter a tenant-scope subscription passes", async () => {
+    const { createScope } = await import('../src/scope.ts');
+    const scope = createScope(p.app, { kind: 'tenant', tenantId: a.tenantId, apiKeyId: 'k', keyExpiresAt: null });
+    const heard: unknown[] = [];
+    const iterator = scope.subscribe('tenantChanged', () => true);
+    void (async () => {
+      for await (const e of { [Symbol.asyncIterator]: () => iterator }) heard.push(e);
+    })();
+    await p.app.pubsub.start();
+    await p.app.pubsub.publish('tenantChanged', { tenantId: b.tenantId, kind: 'updated', status: 'ACTIVE' });
+    await p.app.pubsub.publish('tenantChanged', { tenantId: a.tenantId, kind: 'updated', status: 'ACTIVE' });
+    await expect.poll(() => heard.length, { timeout: 5000 }).toBe(1);
+    expect(heard).toEqual([{ tenantId: a.tenantId, kind: 'updated', status: 'ACTIVE' }]);
+    await iterator.return?.();
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '@opsgraph/prisma/migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, databaseUrlOn, withAdmin } from '../../test/db.ts';
+import { testDb, databaseUrlOn, withAdmin } from '../../test/db.ts';
 
 const serverUrl = inject('pgServerUrl');
 const cleanups: (() => Promise<void>)[] = [];
@@ -160,7 +160,7 @@ describe('drift and createMigration', () => {
 
   beforeAll(async () => {
     shadowsBefore = await shadowDatabases();
-    const db = await createTestDatabase();
+    const db = await testDb();
     cleanups.push(db.drop);
     url = db.url;
     // The repository's schema folder plus one more domain file.
@@ -201,7 +201,7 @@ describe('drift and createMigration', () => {
 
 describe('AuditEvent', () => {
   it('is append-only', async () => {
-    const db = await createTestDatabase();
+    const db = await testDb();
     cleanups.push(db.drop);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();

@@ -15,9 +15,10 @@ export interface Lifecycle<Row, State extends string, Action extends string> {
   /** Throws InvalidTransitionError unless `action` may start from `current`. */
   assert(current: State, action: Action): void;
   /**
-   * Locks the row for the rest of the transaction, reads it and checks that `action` may start from its
-   * state. Two requests racing on one row are serialised by the lock: the second sees the first's
-   * result and fails with InvalidTransitionError, before it writes anything (or any audit entry).
+   * Reads the row, locks it for the rest of the transaction, reads it again and checks that `action` may
+   * start from its state. Two requests racing on one row are serialised by the lock, and the one that
+   * waited fails with InvalidTransitionError when the state it saw changed meanwhile: it acted on a
+   * state that no longer exists. It fails before it writes anything (or any audit entry).
    */
   begin(
     tx: { lock(model: Prisma.ModelName, id: string): Promise<boolean> },
@@ -48,8 +49,11 @@ export function defineLifecycle<Row, State extends string, Action extends string
       if (!from.includes(current)) throw new InvalidTransitionError(definition.resourceType, current, to);
     },
     async begin(tx, id, action, find) {
+      const seen = definition.state(await findOrNotFound(definition.resourceType, id, find));
+      lifecycle.assert(seen, action);
       const before = await findOrNotFound(definition.resourceType, id, find, { lock: tx });
-      lifecycle.assert(definition.state(before), action);
+      const current = definition.state(before);
+      if (current !== seen) throw new InvalidTransitionError(definition.resourceType, current, definition.transitions[action].to);
       return { before, to: definition.transitions[action].to };
     },
   };

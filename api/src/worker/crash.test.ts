@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase } from '../../test/db.ts';
+import { testDb } from '../../test/db.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/crash-worker.ts', import.meta.url));
 const API_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,7 +13,7 @@ let client: pg.Client;
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await testDb();
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
   await client.query(`

@@ -2,7 +2,7 @@ import { parseCrontab } from 'graphile-worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestDatabase } from '../../test/db.ts';
+import { testDb } from '../../test/db.ts';
 import { createApp, type App } from '../app.ts';
 import type { PrismaClient } from '../db/client.ts';
 import { PubSub } from '../db/pubsub.ts';
@@ -44,7 +44,7 @@ let prisma: PrismaClient;
 const running = new Set<WorkerHandle>();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await testDb();
   // Closed in afterAll, before the database is dropped, so no connection in use is cut.
   app = createApp({ databaseUrl: db.url, logger, poolSize: 5 });
   ({ prisma } = app);

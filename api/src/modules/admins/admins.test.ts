@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, startPlatform, type TestPlatform } from './harness.ts';
+import { TEST_PASSWORD, startPlatform, type TestPlatform } from '../../../test/harness.ts';
 
 let p: TestPlatform;
 let owner: { token: string; userId: string };
@@ -106,6 +106,53 @@ describe('admin management', () => {
   });
 });
 
+describe('owners under concurrency', () => {
+  /** Exactly two active owners, a and b, and everyone else demoted out of the way. */
+  async function twoOwners() {
+    await p.app.prisma.adminUser.updateMany({ where: { role: 'OWNER' }, data: { role: 'VIEWER' } });
+    return Promise.all([p.login('OWNER'), p.login('OWNER')]);
+  }
+  const activeOwners = () => p.app.prisma.adminUser.count({ where: { role: 'OWNER', active: true } });
+  // The file's own owner goes back to work for the tests after these.
+  afterAll(() => p.app.prisma.adminUser.update({ where: { id: owner.userId }, data: { role: 'OWNER', active: true } }));
+
+  it('keeps an active owner when two owners deactivate each other at the same moment', async () => {
+    for (let round = 0; round < 6; round += 1) {
+      const [a, b] = await twoOwners();
+      const results = await Promise.all([
+        p.gql(`mutation($id: ID!) { deactivateAdmin(id: $id) { __typename } }`, { id: b.userId }, a.token),
+        p.gql(`mutation($id: ID!) { deactivateAdmin(id: $id) { __typename } }`, { id: a.userId }, b.token),
+      ]);
+      expect(await activeOwners(), `round ${round}: ${JSON.stringify(results)}`).toBe(1);
+      const won = results.filter((r) => r.data?.deactivateAdmin?.__typename === 'MutationDeactivateAdminSuccess');
+      expect(won).toHaveLength(1);
+      // The loser is refused: either the last-owner rule, or its own session already ended with its account.
+      const lost = results.find((r) => r !== won[0])!;
+      expect(lost.data?.deactivateAdmin?.__typename ?? lost.errors?.[0]?.extensions?.code).toMatch(/^(ConflictError|UNAUTHENTICATED)$/);
+      expect(await p.app.prisma.auditEvent.count({ where: { action: 'admin.deactivate', targetId: { in: [a.userId, b.userId] } } })).toBe(1);
+    }
+  });
+
+  it('keeps an active owner when two owners demote each other at the same moment', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const [a, b] = await twoOwners();
+      await Promise.all([
+        p.gql(`mutation($id: ID!) { changeAdminRole(id: $id, role: VIEWER) { __typename } }`, { id: b.userId }, a.token),
+        p.gql(`mutation($id: ID!) { changeAdminRole(id: $id, role: VIEWER) { __typename } }`, { id: a.userId }, b.token),
+      ]);
+      expect(await activeOwners()).toBe(1);
+    }
+  });
+
+  it('writes no audit entry for a role change to the role an admin already has', async () => {
+    const viewer = await p.login('VIEWER');
+    const [, owner2] = await twoOwners();
+    const res = await p.gql(`mutation($id: ID!) { changeAdminRole(id: $id, role: VIEWER) { __typename } }`, { id: viewer.userId }, owner2.token);
+    expect(res.data!.changeAdminRole.__typename).toBe('MutationChangeAdminRoleSuccess');
+    expect(await p.app.prisma.auditEvent.count({ where: { action: 'admin.changeRole', targetId: viewer.userId } })).toBe(0);
+  });
+});
+
 describe('authorisation', () => {
   it('refuses anonymous callers with UNAUTHENTICATED and no data', async () => {
     const res = await p.gql('{ tenants(first: 1) { totalCount } }');
@@ -122,5 +169,40 @@ describe('authorisation', () => {
     const billing = await p.login('BILLING');
     const admins = await p.gql(`mutation { createAdmin(input: { email: "x@y.z", name: "x", role: OWNER, password: "long-password-123" }) { __typename } }`, {}, billing.token);
     expect(admins.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('admins list', () => {
+  it('filters by role, active and search, and pages every match once, in email order', async () => {
+    await p.login('SUPPORT');
+    await p.login('SUPPORT');
+    const inactive = await p.login('SUPPORT');
+    await p.app.prisma.adminUser.update({ where: { id: inactive.userId }, data: { active: false } });
+    const expected = (await p.app.prisma.adminUser.findMany({ where: { role: 'SUPPORT', active: true }, orderBy: { email: 'asc' } })).map((a) => a.email);
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    const Q = `query($f: AdminFilter, $after: String) { admins(first: 1, after: $after, filter: $f) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { email role active } } } }`;
+    const emails: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: any = await p.gql(Q, { f: { role: ['SUPPORT'], active: true }, after }, owner.token);
+      expect(page.data.admins.totalCount).toBe(expected.length);
+      emails.push(...page.data.admins.edges.map((e: any) => e.node.email));
+      if (!page.data.admins.pageInfo.hasNextPage) break;
+      after = page.data.admins.pageInfo.endCursor;
+    }
+    expect(emails).toEqual(expected);
+    const search = await p.gql(Q, { f: { search: inactive.email.toUpperCase() } }, owner.token);
+    expect(search.data!.admins.edges[0].node).toMatchObject({ email: inactive.email, active: false });
+  });
+
+  it('exports admins as CSV without password hashes, to admins only', async () => {
+    const active = await p.app.prisma.adminUser.count({ where: { role: 'SUPPORT', active: true } });
+    const res = await fetch(`${p.url}/exports/admins.csv?role=SUPPORT&active=true`, { headers: { authorization: `Bearer ${owner.token}` } });
+    const text = await res.text();
+    expect(text.split('\n')[0]).toBe('id,email,name,role,active,lastLoginAt,lockedUntil,deactivatedAt,createdAt');
+    expect(text).not.toMatch(/scrypt/);
+    expect(res.headers.get('x-export-total')).toBe(String(active));
+    expect((await fetch(`${p.url}/exports/admins.csv?active=maybe`, { headers: { authorization: `Bearer ${owner.token}` } })).status).toBe(400);
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { enqueueJob } from '../src/worker/task.ts';
-import { startPlatform, type TestPlatform } from './harness.ts';
+import { enqueueJob } from '../../worker/task.ts';
+import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 
 let p: TestPlatform;
 let viewer: string;

@@ -1,7 +1,7 @@
 import { getNamedType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSchema } from '../src/graphql/schema.ts';
-import { startPlatform, type TestPlatform } from './harness.ts';
+import { adminSchema } from '../../graphql/schema.ts';
+import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 
 let p: TestPlatform;
 let owner: { token: string; userId: string; email: string };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, startPlatform, type TestPlatform } from './harness.ts';
+import { ok, startPlatform, type TestPlatform } from '../../../test/harness.ts';
 
 let p: TestPlatform;
 let owner: string;
@@ -37,48 +37,6 @@ beforeAll(async () => {
   planId = ok(res.data!.createPlan).id;
 });
 afterAll(() => p.close());
-
-describe('plans', () => {
-  it('creates a plan with money in minor units, an upper-case currency and unique entitlements', async () => {
-    const res = await p.gql(CREATE_PLAN, { input: planInput('team') }, owner);
-    expect(ok(res.data!.createPlan)).toMatchObject({
-      code: 'team', monthlyPrice: 4900, currency: 'USD', quotas: { seats: 5 }, entitlements: ['email', 'tickets'],
-    });
-  });
-
-  it('rejects bad input naming each field, and creates nothing', async () => {
-    const before = await p.app.prisma.plan.count();
-    const res = await p.gql(CREATE_PLAN, { input: planInput('Bad Code', { monthlyPrice: -1, currency: 'dollars' }) }, owner);
-    const result = res.data!.createPlan;
-    expect(result.__typename).toBe('ValidationError');
-    expect(result.fieldErrors.map((e: { field: string }) => e.field).sort()).toEqual([
-      'input.code', 'input.currency', 'input.monthlyPrice',
-    ]);
-    expect(await p.app.prisma.plan.count()).toBe(before);
-    expect(await p.app.prisma.auditEvent.count({ where: { action: 'plan.create', after: { path: ['code'], equals: 'Bad Code' } } })).toBe(0);
-  });
-
-  it('refuses a duplicate code with a conflict on the code field', async () => {
-    const res = await p.gql(CREATE_PLAN, { input: planInput('pro') }, owner);
-    expect(res.data!.createPlan).toMatchObject({ __typename: 'ConflictError', field: 'code' });
-  });
-
-  it('archives a plan in use but refuses to delete it', async () => {
-    const { planId: usedPlan } = await p.makeTenant();
-    const del = await p.gql(`mutation($id: ID!) { deletePlan(id: $id) { __typename ... on ConflictError { message } } }`, { id: usedPlan }, owner);
-    expect(del.data!.deletePlan.__typename).toBe('ConflictError');
-    expect(await p.app.prisma.plan.count({ where: { id: usedPlan } })).toBe(1);
-    const arch = await p.gql(`mutation($id: ID!) { archivePlan(id: $id) { ... on MutationArchivePlanSuccess { data { status } } } }`, { id: usedPlan }, owner);
-    expect(ok(arch.data!.archivePlan).status).toBe('ARCHIVED');
-  });
-
-  it('deletes an unused plan', async () => {
-    const created = ok(( await p.gql(CREATE_PLAN, { input: planInput('unused') }, owner)).data!.createPlan);
-    const del = await p.gql(`mutation($id: ID!) { deletePlan(id: $id) { __typename } }`, { id: created.id }, owner);
-    expect(del.data!.deletePlan.__typename).toBe('MutationDeletePlanSuccess');
-    expect(await p.app.prisma.plan.count({ where: { id: created.id } })).toBe(0);
-  });
-});
 
 describe('tenants', () => {
   it('creates a trialing tenant from the plan, derives the slug and queues onboarding', async () => {
@@ -188,6 +146,28 @@ describe('tenants', () => {
     expect((await p.app.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).onboardedAt).toEqual(first);
     expect(await p.app.prisma.auditEvent.count({ where: { action: 'tenant.onboard', targetId: tenantId } })).toBe(1);
     await worker.stop();
+  });
+});
+
+describe('text input', () => {
+  it('refuses a NUL byte or an unpaired surrogate in a name as a field error, and creates nothing', async () => {
+    const before = await p.app.prisma.tenant.count();
+    for (const name of ['a\u0000b', 'broken \ud800 text']) {
+      const res = await p.gql(CREATE_TENANT, { input: { name, planId, ownerName: 'O', ownerEmail: 'o@nul.example' } }, owner);
+      expect(res.errors, name).toBeUndefined();
+      expect(res.data!.createTenant.__typename).toBe('ValidationError');
+      expect(res.data!.createTenant.fieldErrors.map((e: { field: string }) => e.field)).toEqual(['input.name']);
+    }
+    const suspend = await p.gql(`mutation($id: ID!) { suspendTenant(id: $id, reason: "x\u0000yz") { __typename ... on ValidationError { fieldErrors { field } } } }`, { id: (await p.makeTenant()).tenantId }, owner);
+    expect(suspend.data!.suspendTenant).toEqual({ __typename: 'ValidationError', fieldErrors: [{ field: 'reason' }] });
+    expect(await p.app.prisma.tenant.count()).toBe(before + 1);
+  });
+
+  it('writes no audit entry for an update that changes nothing', async () => {
+    const { tenantId } = await p.makeTenant({ name: 'Unchanged Co' });
+    const res = await p.gql(`mutation($id: ID!) { updateTenant(id: $id, input: { name: "Unchanged Co", settings: { timezone: "UTC" } }) { __typename } }`, { id: tenantId }, owner);
+    expect(res.data!.updateTenant.__typename).toBe('MutationUpdateTenantSuccess');
+    expect(await p.app.prisma.auditEvent.count({ where: { action: 'tenant.update', targetId: tenantId } })).toBe(0);
   });
 });
 
