@@ -122,12 +122,13 @@ export async function seedIfEmpty(app: App, options: SeedOptions = {}): Promise<
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { resolveDatabaseUrl } = await import('../api/src/db/embedded.ts');
-  const { applyMigrations } = await import('./migrate.ts');
+  const { migrateDatabase } = await import('../api/src/db/prepare.ts');
   const { createApp } = await import('../api/src/app.ts');
   const { env } = await import('../api/src/env.ts');
+  const { logger } = await import('../api/src/lib/logger.ts');
   const database = await resolveDatabaseUrl(env);
   try {
-    await applyMigrations(database.databaseUrl);
+    await migrateDatabase(database, logger, { production: env.isProduction });
     const app = createApp({ databaseUrl: database.databaseUrl });
     const demo = await seedIfEmpty(app);
     if (demo) console.log(`  Demo admin: ${demo.email} / ${demo.password}`);

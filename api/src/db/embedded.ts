@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { isAlive, waitForExit } from '../lib/process.ts';
+import { APP_ROLE, APP_ROLE_LOCAL_PASSWORD, ensureAppRole, withCredentials, type DatabaseUrls } from './roles.ts';
 import {
   errorText,
   failureKind,
@@ -135,18 +136,28 @@ async function startOrShare(opts: EmbeddedPostgresOptions): Promise<EmbeddedPost
 
 export interface ResolveDatabaseEnv {
   DATABASE_URL?: string | undefined;
+  /** The owner, for migrations; only with DATABASE_URL. */
+  DATABASE_MIGRATION_URL?: string | undefined;
   /** Relative paths are resolved against the repository root. */
   DATA_DIR: string;
   EMBEDDED_PG_PORT: number;
 }
 
-/** DATABASE_URL when set; otherwise an embedded Postgres under DATA_DIR/postgres with database `opsgraph`. */
-export async function resolveDatabaseUrl(
-  env: ResolveDatabaseEnv,
-  log?: EmbeddedPgLogger,
-): Promise<{ databaseUrl: string; stop: () => Promise<void> }> {
+export interface ResolvedDatabase extends DatabaseUrls {
+  stop: () => Promise<void>;
+}
+
+/**
+ * DATABASE_URL (and DATABASE_MIGRATION_URL, else DATABASE_URL again, for migrations) when set; otherwise an
+ * embedded Postgres under DATA_DIR/postgres with database `opsgraph`, migrated by its superuser and used
+ * through the app role, both made here.
+ */
+export async function resolveDatabaseUrl(env: ResolveDatabaseEnv, log?: EmbeddedPgLogger): Promise<ResolvedDatabase> {
   if (env.DATABASE_URL) {
-    return { databaseUrl: env.DATABASE_URL, stop: async () => {} };
+    return { databaseUrl: env.DATABASE_URL, migrationUrl: env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL, stop: async () => {} };
+  }
+  if (env.DATABASE_MIGRATION_URL) {
+    throw new Error('DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded server creates both of its roles itself)');
   }
   const server = await startEmbeddedPostgres({
     dataDir: path.resolve(repoRoot, env.DATA_DIR, 'postgres'),
@@ -155,11 +166,13 @@ export async function resolveDatabaseUrl(
   });
   try {
     await server.ensureDatabase('opsgraph');
+    await ensureAppRole(server.url, APP_ROLE, APP_ROLE_LOCAL_PASSWORD);
   } catch (error) {
     await server.stop();
     throw error;
   }
-  return { databaseUrl: server.databaseUrl('opsgraph'), stop: server.stop };
+  const owner = server.databaseUrl('opsgraph');
+  return { databaseUrl: withCredentials(owner, APP_ROLE, APP_ROLE_LOCAL_PASSWORD), migrationUrl: owner, stop: server.stop };
 }
 
 // ─── handle ──────────────────────────────────────────────────────────────────

@@ -162,7 +162,7 @@ describe('drift and createMigration', () => {
     shadowsBefore = await shadowDatabases();
     const db = await createTestDatabase();
     cleanups.push(db.drop);
-    url = db.url;
+    url = db.adminUrl; // shadow databases need CREATEDB
     driftedSchema = path.join(await tempDir(), 'schema.prisma');
     const schema = await fs.readFile(defaultSchemaPath, 'utf8');
     await fs.writeFile(driftedSchema, `${schema}\nmodel DriftProbe {\n  id   Int    @id\n  note String\n}\n`);
@@ -199,10 +199,10 @@ describe('drift and createMigration', () => {
 });
 
 describe('AuditEvent', () => {
-  it('is append-only', async () => {
+  it('is append-only, even for its owner', async () => {
     const db = await createTestDatabase();
     cleanups.push(db.drop);
-    const client = new pg.Client({ connectionString: db.url });
+    const client = new pg.Client({ connectionString: db.adminUrl });
     await client.connect();
     try {
       await client.query(
