@@ -479,8 +479,9 @@ async function startServer(
   } finally {
     clearTimeout(timer);
   }
-  // Keep draining the server's log so it never blocks on a full pipe.
+  // Keep draining the server's log so it never blocks on a full pipe; a late 'error' must not end the process.
   child.stderr!.on('data', () => {});
+  child.on('error', (error) => log.warn(`embedded Postgres (pid ${child.pid}): ${errorText(error)}`));
   const pid = child.pid!;
   log.info(`embedded Postgres ready on ${HOST}:${port} (pid ${pid}, data ${dataDir}) in ${Date.now() - started} ms`);
 
