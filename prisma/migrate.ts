@@ -636,8 +636,10 @@ const USAGE = `Usage: tsx prisma/migrate.ts <command> [--schema <file or folder>
   reset                       drop the public and graphile_worker schemas and re-apply
                               (refused when NODE_ENV=production)
 
-Uses DATABASE_URL when set, otherwise the embedded Postgres with data in DATA_DIR/postgres
-(default .data, relative to the repository) on port EMBEDDED_PG_PORT (default 54329).`;
+Runs as the schema's owner: DATABASE_MIGRATION_URL when set, else DATABASE_URL, otherwise the embedded
+Postgres with data in DATA_DIR/postgres (default .data, relative to the repository) on port
+EMBEDDED_PG_PORT (default 54329). After deploy and reset, the role of DATABASE_URL (the embedded server's
+app role) gets its privileges on the new tables.`;
 
 /** Set on SIGINT/SIGTERM: the signal handler owns shutdown and the exit code from then on. */
 let interrupted = false;
@@ -694,14 +696,19 @@ async function runCli(argv: string[]): Promise<number> {
 
   // Loaded here only: the library functions never start a database.
   const { resolveDatabaseUrl } = await import('../api/src/db/embedded.ts');
-  const { databaseUrl, stop } = await resolveDatabaseUrl(
+  const { grantAppAccess } = await import('../api/src/db/roles.ts');
+  const cliLog = { info: log, warn: (msg: string) => log(`warning: ${msg}`) };
+  const database = await resolveDatabaseUrl(
     {
       DATABASE_URL: process.env.DATABASE_URL || undefined,
+      DATABASE_MIGRATION_URL: process.env.DATABASE_MIGRATION_URL || undefined,
       DATA_DIR: process.env.DATA_DIR || '.data',
       EMBEDDED_PG_PORT: Number(process.env.EMBEDDED_PG_PORT || 54329),
     },
-    { info: log, warn: (msg) => log(`warning: ${msg}`) },
+    cliLog,
   );
+  const { migrationUrl: databaseUrl, stop } = database;
+  const grant = () => grantAppAccess(database, cliLog, { production: process.env.NODE_ENV === 'production' });
 
   // Ctrl-C: drop shadow databases and close connections, stop the embedded server, then exit.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -720,6 +727,7 @@ async function runCli(argv: string[]): Promise<number> {
     switch (command) {
       case 'deploy': {
         const { applied } = await applyMigrations(databaseUrl, opts);
+        await grant();
         console.log(applied.length ? `Applied ${applied.length} migration(s).` : 'Database is up to date.');
         return 0;
       }
@@ -753,6 +761,7 @@ async function runCli(argv: string[]): Promise<number> {
       }
       default: {
         const { applied } = await resetDatabase(databaseUrl, opts);
+        await grant();
         console.log(`Reset; applied ${applied.length} migration(s).`);
         return 0;
       }

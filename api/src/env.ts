@@ -11,7 +11,11 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.url().optional(),
+  /** The schema's owner, for migrations; DATABASE_URL is then the app role that owns nothing. */
+  DATABASE_MIGRATION_URL: z.url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Longest a statement of the API or worker may run, in ms (0: no limit); migrations are not bound by it. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(2_147_483_647).default(15_000),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   WORKER: z.enum(['inline', 'separate']).default('inline'),
@@ -65,9 +69,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const env = result.data;
   const isProduction = env.NODE_ENV === 'production';
-  if (isProduction && !env.SECRETS_KEY) {
-    throw new EnvError(['SECRETS_KEY: required in production (64 hex characters)']);
+  const problems: string[] = [];
+  if (isProduction && !env.SECRETS_KEY) problems.push('SECRETS_KEY: required in production (64 hex characters)');
+  if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
+    problems.push('DATABASE_MIGRATION_URL: needs DATABASE_URL (the embedded server creates both of its roles itself)');
   }
+  if (problems.length) throw new EnvError(problems);
   return {
     ...env,
     isProduction,

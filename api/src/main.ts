@@ -1,11 +1,11 @@
 // Boot: env → database (embedded unless DATABASE_URL) → migrations → http → seed (empty dev database) → worker.
-import { applyMigrations } from '@opsgraph/prisma/migrate';
 import { createApp } from './app.ts';
 import { resolveDatabaseUrl } from './db/embedded.ts';
+import { migrateDatabase } from './db/prepare.ts';
 import { env } from './env.ts';
 import { startServer } from './http/server.ts';
 import { logger } from './lib/logger.ts';
-import { installJobQueue, startWorker } from './worker/runner.ts';
+import { startWorker } from './worker/runner.ts';
 
 /** What to undo on the way out, newest first: worker, server, app, database. */
 const stops: (() => Promise<void>)[] = [];
@@ -46,10 +46,9 @@ async function main(): Promise<void> {
   stops.push(database.stop);
   checkpoint();
 
-  const { applied } = await applyMigrations(database.databaseUrl, { log: (msg: string) => logger.info(msg) });
+  // As the owner: migrations, the job queue (before the API queues a job), the app role's privileges.
+  const { applied } = await migrateDatabase(database, logger, { production: env.isProduction });
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  // The queue must exist before the API queues a job, even when no worker process has started yet.
-  if (env.WORKER === 'separate') await installJobQueue(database.databaseUrl, logger);
 
   const app = createApp({ databaseUrl: database.databaseUrl, logger, poolSize: env.DATABASE_POOL_MAX });
   stops.push(() => app.close());

@@ -276,7 +276,8 @@ describe.sequential('pnpm start on one DATA_DIR: first start, SIGTERM, restart',
     const bootMs = Date.now() - first.startedAt;
     expect(out).toContain(`Opsgraph API    http://localhost:${httpPort}/graphql`);
     expect(out).toContain(`http://localhost:${httpPort}/healthz`);
-    expect(out).toMatch(new RegExp(`Database +postgres://postgres:\\*\\*\\*@127\\.0\\.0\\.1:${pgPort}/opsgraph`));
+    // The API connects as the app role the embedded server was given, not as its superuser.
+    expect(out).toMatch(new RegExp(`Database +postgres://opsgraph_app:\\*\\*\\*@127\\.0\\.0\\.1:${pgPort}/opsgraph`));
     expect(out).toContain(`Demo admin      ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
     expect(out).toContain('Demo data seeded');
     expect(out).toContain('3 plans');

@@ -9,6 +9,7 @@ import { runMigrations } from 'graphile-worker';
 import type { TestProject } from 'vitest/node';
 import { createPool } from '../src/db/client.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { ensureAppRole, grantAppRole } from '../src/db/roles.ts';
 import { databaseUrlOn, withAdmin } from './db.ts';
 import { freePort } from '../src/lib/process.ts';
 
@@ -16,12 +17,16 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser (or CREATEDB) URL of the test server's `postgres` database. */
     pgServerUrl: string;
+    /** The role tests' API and worker connect as: owns nothing, may only read and append to the audit log. */
+    pgAppRole: { user: string; password: string };
     /** Migrated database (Prisma + graphile_worker) that testDb() clones. */
     pgTemplateDatabase: string;
   }
 }
 
 const TEMPLATE = 'opsgraph_template';
+/** Not the embedded server's app role: TEST_DATABASE_URL may name a server where that one is in use. */
+const APP_ROLE = { user: 'opsgraph_test_app', password: 'opsgraph_test_app' };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
@@ -50,6 +55,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   try {
+    await ensureAppRole(serverUrl, APP_ROLE.user, APP_ROLE.password);
     await buildTemplate(serverUrl, log);
   } catch (error) {
     await cleanup();
@@ -58,6 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log(`server and template ready in ${Date.now() - started} ms`);
   project.provide('pgServerUrl', serverUrl);
   project.provide('pgTemplateDatabase', TEMPLATE);
+  project.provide('pgAppRole', APP_ROLE);
   return cleanup;
 }
 
@@ -94,7 +101,10 @@ async function buildTemplate(serverUrl: string, log: (msg: string) => void): Pro
     } finally {
       await pgPool.end();
     }
-    log(`template: ${applied.length} Prisma migration(s) in ${t1 - t0} ms, graphile-worker schema in ${Date.now() - t1} ms`);
+    // As in production: the owner migrated, the app role gets its privileges (clones inherit them).
+    const loopholes = await grantAppRole(templateUrl, APP_ROLE.user);
+    if (loopholes.length) throw new Error(`test app role: ${loopholes.join('; ')}`);
+    log(`template: ${applied.length} Prisma migration(s) in ${t1 - t0} ms, graphile-worker schema and grants in ${Date.now() - t1} ms`);
     await admin.query(`COMMENT ON DATABASE ${db} IS ${admin.escapeLiteral(fingerprint)}`);
     // Any open connection to a template makes CREATE DATABASE ... TEMPLATE fail: allow none.
     await admin.query(`ALTER DATABASE ${db} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
@@ -116,6 +126,9 @@ async function templateFingerprint(): Promise<string> {
     version: string;
   };
   hash.update(`graphile-worker@${workerPkg.version}`);
+  // The app role's privileges are part of the template.
+  hash.update(await fs.readFile(new URL('../src/db/roles.ts', import.meta.url)));
+  hash.update(APP_ROLE.user);
   return `opsgraph test template ${hash.digest('hex')}`;
 }
 

@@ -19,6 +19,9 @@ describe('pub/sub across instances', () => {
   it('delivers a change made on one API instance to a subscriber on another', async () => {
     const admin = await one.login('ADMIN');
     const { tenantId } = await one.makeTenant({ name: 'Cross Instance' });
+    // The subscriber's instance opens its LISTEN connection on first use; under load that alone can outlast
+    // the pause below, and an event published before it listens is gone. Open it first.
+    await two.app.pubsub.start();
     const events: any[] = [];
     let connected!: () => void;
     const ready = new Promise<void>((r) => (connected = r));

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { env } from '../env.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 export { Prisma } from '../generated/prisma/client.ts';
@@ -10,6 +11,8 @@ export interface PrismaOptions {
   max?: number;
   /** Called with the text of every SQL statement sent (tests count statements with it). */
   onQuery?: (sql: string) => void;
+  /** See PoolOptions. */
+  statementTimeoutMs?: number;
 }
 
 export interface PoolOptions {
@@ -19,6 +22,11 @@ export interface PoolOptions {
   Client?: typeof pg.Client;
   /** Told of every error on the pool's connections; default: ignored. */
   onError?: (err: Error) => void;
+  /**
+   * Postgres cancels a statement running longer than this (SQLSTATE 57014). Default
+   * DATABASE_STATEMENT_TIMEOUT_MS; 0 sets none, leaving the server's (migrations pass 0).
+   */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -32,6 +40,8 @@ export function createPool(databaseUrl: string, options: PoolOptions): pg.Pool {
     connectionString: databaseUrl,
     max: options.max,
     application_name: options.applicationName,
+    // Sent with the connection's startup packet: in force from its first statement, no extra round trip.
+    statement_timeout: options.statementTimeoutMs ?? env.DATABASE_STATEMENT_TIMEOUT_MS,
     Client: options.Client ?? pg.Client,
   });
   pool.on('error', onError);
@@ -40,7 +50,7 @@ export function createPool(databaseUrl: string, options: PoolOptions): pg.Pool {
 }
 
 export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
-  const { onQuery } = options;
+  const { onQuery, statementTimeoutMs } = options;
   const Client = onQuery
     ? class ObservedClient extends pg.Client {
         override query(...args: unknown[]): any {
@@ -51,6 +61,10 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
         }
       }
     : pg.Client;
-  const pool = createPool(databaseUrl, { max: options.max ?? 10, Client });
+  const pool = createPool(databaseUrl, {
+    max: options.max ?? 10,
+    Client,
+    ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
+  });
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }

@@ -1,6 +1,8 @@
-// startEmbeddedPostgres against real Postgres binaries: data-dir fallback, persistence, a stale
-// postmaster.pid after a SIGKILL, idempotent stop(). Every cluster lives under a temp folder removed afterwards.
+// startEmbeddedPostgres against real Postgres binaries: data-dir fallback, binaries the postgres OS user
+// cannot reach, start failures, persistence, a stale postmaster.pid after a SIGKILL, idempotent stop().
+// Every cluster lives under a temp folder removed afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -8,7 +10,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedPgLogger, type EmbeddedPostgres } from './embedded.ts';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPgLogger, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded.ts';
+import { packagedInstallDir, postgresOsUser, reachableInstallDir } from './pg-install.ts';
 import { accepts, freePort, isAlive, waitForExit } from '../lib/process.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -30,6 +33,19 @@ async function query<T extends pg.QueryResultRow = any>(url: string, sql: string
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A copy of the packaged installation's package folder (native/ and package.json) inside a mode-700 folder
+ * `name` under the test root, like a checkout in root's home; returns its native/.
+ */
+async function privateCopyOfInstall(name: string): Promise<string> {
+  const privateParent = path.join(root, name);
+  await fs.mkdir(privateParent, { mode: 0o700 });
+  await fs.chmod(privateParent, 0o700);
+  const dir = path.join(privateParent, 'linux-x64');
+  await fs.cp(path.dirname(await packagedInstallDir()), dir, { recursive: true, verbatimSymlinks: true });
+  return path.join(dir, 'native');
 }
 
 const postmasterPid = async (dataDir: string) =>
@@ -71,8 +87,8 @@ async function startOwner(dataDir: string, port: number): Promise<{ child: Child
   return { child, postmaster };
 }
 
-async function start(dataDir: string, port: number, log = recordingLog()) {
-  const server = await startEmbeddedPostgres({ dataDir, port, log, settings });
+async function start(dataDir: string, port: number, log = recordingLog(), extra: Partial<EmbeddedPostgresOptions> = {}) {
+  const server = await startEmbeddedPostgres({ dataDir, port, log, settings, ...extra });
   handles.push(server);
   return server;
 }
@@ -119,6 +135,132 @@ describe('startEmbeddedPostgres', () => {
 
     await server.stop();
     expect(await accepts(port)).toBe(false);
+  });
+
+  it.runIf(isRoot)('runs the binaries from a reachable copy when the postgres user cannot traverse their folder, and reuses it', async () => {
+    // A checkout under a private folder (root's home, a mode-700 temp folder): the installation sits inside it.
+    const installDir = await privateCopyOfInstall('private-install');
+    const cacheDir = path.join(root, 'install-cache');
+    const dataDir = path.join(root, 'from-copy', 'pg');
+    const port = await freePort();
+    const log = recordingLog();
+
+    const started = Date.now();
+    const first = await start(dataDir, port, log, { installDir, installCacheDir: cacheDir });
+    const firstMs = Date.now() - started;
+    expect(first.dataDir).toBe(dataDir);
+    const copies = await fs.readdir(cacheDir);
+    expect(copies).toHaveLength(1); // no staging folder left behind
+    const copy = path.join(cacheDir, copies[0]!);
+    expect(copies[0]).toMatch(/^opsgraph-postgres-/);
+    const note = log.infos.find((m) => m.includes(copy));
+    expect(note, JSON.stringify(log.infos)).toContain(installDir);
+    // The postmaster runs from the copy, as OS user postgres.
+    const pid = await postmasterPid(dataDir);
+    expect(await fs.readlink(`/proc/${pid}/exe`)).toBe(path.join(copy, 'bin', 'postgres'));
+    const postgresUser = await postgresOsUser();
+    expect((await fs.stat(`/proc/${pid}`)).uid).toBe(postgresUser!.uid);
+    expect((await query(first.url, `SELECT current_setting('server_encoding') AS enc, current_user AS who`)).rows).toEqual([
+      { enc: 'UTF8', who: 'postgres' },
+    ]);
+    await first.stop();
+
+    const again = recordingLog();
+    const t = Date.now();
+    const second = await start(dataDir, port, again, { installDir, installCacheDir: cacheDir });
+    expect(again.infos.some((m) => m.includes(cacheDir)), JSON.stringify(again.infos)).toBe(false);
+    expect(await fs.readdir(cacheDir)).toEqual(copies);
+    expect((await query(second.url, 'SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await second.stop();
+    console.log(`[embedded] private install: first start (copy + initdb) ${firstMs} ms, restart from the copy ${Date.now() - t} ms`);
+  });
+
+  it.runIf(isRoot)('makes one copy when two starters need it at once, and replaces a damaged copy', async () => {
+    const installDir = await privateCopyOfInstall('private-install-race');
+    const cacheDir = path.join(root, 'install-cache-race');
+    const user = await postgresOsUser();
+    const log = recordingLog();
+
+    const [a, b] = await Promise.all([
+      reachableInstallDir(installDir, user, { cacheDir, log }),
+      reachableInstallDir(installDir, user, { cacheDir, log }),
+    ]);
+    expect(a).toBe(b);
+    expect(await fs.readdir(cacheDir)).toEqual([path.basename(a)]);
+
+    // A temp cleaner removed part of it: the next start makes it again instead of running half of it.
+    await fs.rm(path.join(a, 'bin', 'initdb'));
+    expect(await reachableInstallDir(installDir, user, { cacheDir, log })).toBe(a);
+    expect(existsSync(path.join(a, 'bin', 'initdb'))).toBe(true);
+    expect(await fs.readdir(cacheDir)).toEqual([path.basename(a)]);
+  });
+
+  describe('a server that cannot start', () => {
+    /** A stand-in installation whose initdb is `initdb` (a shell script) with `mode`. */
+    async function fakeInstall(name: string, initdb: string, mode: number): Promise<string> {
+      const dir = path.join(root, name);
+      await fs.mkdir(path.join(dir, 'bin'), { recursive: true });
+      await fs.mkdir(path.join(dir, 'lib'));
+      await fs.mkdir(path.join(dir, 'share', 'postgresql'), { recursive: true });
+      await fs.writeFile(path.join(dir, 'share', 'postgresql', 'postgres.bki'), '');
+      await fs.writeFile(path.join(dir, 'bin', 'postgres'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+      await fs.writeFile(path.join(dir, 'bin', 'initdb'), initdb, { mode });
+      await fs.chmod(path.join(dir, 'bin', 'initdb'), mode);
+      return dir;
+    }
+
+    async function failure(options: Partial<EmbeddedPostgresOptions>, dataDir: string): Promise<EmbeddedPostgresError> {
+      const error = await start(dataDir, options.port ?? (await freePort()), recordingLog(), {
+        installCacheDir: path.join(root, 'install-cache-broken'),
+        ...options,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EmbeddedPostgresError);
+      // Nothing half-made: no data dir, no staging folder or password file beside it.
+      expect(await fs.readdir(path.dirname(dataDir)).catch(() => [])).toEqual([]);
+      return error as EmbeddedPostgresError;
+    }
+
+    it('says the installation is missing and what to do', async () => {
+      const missing = path.join(root, 'no-such-install');
+      const error = await failure({ installDir: missing }, path.join(root, 'broken-missing', 'pg'));
+      expect(error.kind).toBe('missing');
+      expect(error.message).toContain(`No PostgreSQL installation at ${missing}`);
+      expect(error.message.split('\n').at(-1)).toMatch(/pnpm install.*DATABASE_URL/);
+    });
+
+    it('says initdb cannot be executed (EACCES) instead of crashing on the spawn error', async () => {
+      const installDir = await fakeInstall('install-not-executable', '#!/bin/sh\nexit 0\n', 0o644);
+      const error = await failure({ installDir }, path.join(root, 'broken-eacces', 'pg'));
+      expect(error.kind).toBe('access');
+      expect(error.message).toMatch(/initdb EACCES/);
+      expect(error.message.split('\n').at(-1)).toMatch(/permissions.*DATABASE_URL/);
+    });
+
+    it('passes on what a failing initdb printed', async () => {
+      const installDir = await fakeInstall('install-initdb-fails', '#!/bin/sh\necho "initdb: simulated failure" >&2\nexit 3\n', 0o755);
+      const error = await failure({ installDir }, path.join(root, 'broken-initdb', 'pg'));
+      expect(error.kind).toBe('other');
+      expect(error.message).toContain('initdb exited (code 3)');
+      expect(error.message).toContain('initdb: simulated failure');
+      expect(error.message.split('\n').at(-1)).toBe('Fix the cause shown above, or set DATABASE_URL to use another PostgreSQL.');
+    });
+
+    it('names a taken port and EMBEDDED_PG_PORT', async () => {
+      const port = await freePort();
+      const blocker = net.createServer();
+      await new Promise<void>((resolve) => blocker.listen({ port, host: '127.0.0.1', exclusive: true }, resolve));
+      try {
+        const error = await failure({ port }, path.join(root, 'broken-port', 'pg'));
+        expect(error.kind).toBe('port');
+        expect(error.message.split('\n').at(-1)).toContain(`Port ${port} is taken`);
+        expect(error.message.split('\n').at(-1)).toContain('EMBEDDED_PG_PORT=<port>');
+      } finally {
+        await new Promise((r) => blocker.close(r));
+      }
+    });
   });
 
   it('keeps data across stop and start', async () => {

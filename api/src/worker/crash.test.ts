@@ -2,19 +2,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testDb } from '../../test/db.ts';
+import { testDb, type TestDatabase } from '../../test/db.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/crash-worker.ts', import.meta.url));
 const API_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const JOBS = 300;
 
-let db: { url: string; drop(): Promise<void> };
+let db: TestDatabase;
 let client: pg.Client;
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
   db = await testDb();
-  client = new pg.Client({ connectionString: db.url });
+  // The tables are the test's own, made as the owner; the worker process runs as the app role.
+  client = new pg.Client({ connectionString: db.adminUrl });
   await client.connect();
   await client.query(`
     CREATE TABLE crash_probe (id int PRIMARY KEY);

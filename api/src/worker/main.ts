@@ -1,6 +1,7 @@
 // `pnpm worker`: the job worker as its own process (WORKER=separate); the API then runs none inline.
 import { createApp } from '../app.ts';
 import { resolveDatabaseUrl } from '../db/embedded.ts';
+import { prepareJobQueue } from '../db/prepare.ts';
 import { env } from '../env.ts';
 import { logger } from '../lib/logger.ts';
 import { startWorker, type WorkerHandle } from './runner.ts';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
 
   let worker: WorkerHandle;
   try {
+    await prepareJobQueue(db, log, { production: env.isProduction });
     const [tables] = await prisma.$queryRaw<{ ready: boolean }[]>`
       SELECT to_regclass('"JobRun"') IS NOT NULL AND to_regclass('"WorkerHeartbeat"') IS NOT NULL AS ready`;
     if (!tables?.ready) throw new Error('The database has no JobRun/WorkerHeartbeat tables: run `pnpm db:migrate` first');

@@ -2,7 +2,7 @@ import { parseCrontab } from 'graphile-worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { testDb } from '../../test/db.ts';
+import { testDb, withAdmin, type TestDatabase } from '../../test/db.ts';
 import { createApp, type App } from '../app.ts';
 import type { PrismaClient } from '../db/client.ts';
 import { PubSub } from '../db/pubsub.ts';
@@ -38,7 +38,7 @@ const testTasks = [
 ];
 
 const logger = pino({ level: 'silent' });
-let db: { url: string; drop(): Promise<void> };
+let db: TestDatabase;
 let app: App;
 let prisma: PrismaClient;
 const running = new Set<WorkerHandle>();
@@ -258,13 +258,14 @@ describe('startWorker', () => {
     const w = await worker();
     const before = handled.length;
     try {
-      await prisma.$executeRaw`ALTER TABLE "JobRun" RENAME TO "JobRunAway"`;
+      // The app role may not rename tables; the owner does it for the test.
+      await withAdmin(db.adminUrl, (c) => c.query(`ALTER TABLE "JobRun" RENAME TO "JobRunAway"`));
       for (let n = 300; n < 303; n++) await enqueueJob(prisma, 'runnerTestEcho', { n });
       await expect.poll(() => handled.length - before, { timeout: 5_000 }).toBe(3);
       await expect.poll(pendingJobs, { timeout: 5_000 }).toBe(0);
       await new Promise((r) => setTimeout(r, 400)); // the first write has failed by now
     } finally {
-      await prisma.$executeRaw`ALTER TABLE "JobRunAway" RENAME TO "JobRun"`;
+      await withAdmin(db.adminUrl, (c) => c.query(`ALTER TABLE "JobRunAway" RENAME TO "JobRun"`));
     }
     // The failed batch is retried a second later.
     await expect

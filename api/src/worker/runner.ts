@@ -59,7 +59,8 @@ export interface StartWorkerOptions {
  * jobs can be queued before any worker process has started.
  */
 export async function installJobQueue(databaseUrl: string, logger: Logger): Promise<void> {
-  const pgPool = createPool(databaseUrl, { max: 1, applicationName: 'opsgraph-worker-migrate' });
+  // A schema change may wait for locks or rewrite tables: no statement timeout.
+  const pgPool = createPool(databaseUrl, { max: 1, applicationName: 'opsgraph-worker-migrate', statementTimeoutMs: 0 });
   try {
     await runMigrations({ pgPool, logger: toGraphileLogger(logger) });
   } finally {
