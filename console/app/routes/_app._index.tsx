@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { useCallback, useMemo, type ReactNode } from 'react';
+import { useSubscription } from 'urql';
 import { BarChart, CHART_COLORS } from '../components/charts.tsx';
 import { StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
@@ -11,8 +12,8 @@ import {
   failureRate, jobRunsSeries, signupSeries, TRIAL_WINDOW_DAYS, trialsEndBefore, trialsListHref,
 } from '../lib/dashboard.ts';
 import { formatCount, formatDateTime, formatMoney, formatPercent, formatTime } from '../lib/format.ts';
-import { useSubscription } from '../lib/live.ts';
-import { useThrottledRevalidate } from '../lib/revalidate.ts';
+import { countEvents } from '../lib/live.ts';
+import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Dashboard · Opsgraph' }];
 
@@ -86,9 +87,9 @@ export default function Dashboard() {
   const revalidator = useRevalidator();
   const refreshing = revalidator.state !== 'idle';
   const revalidate = useCallback(() => revalidator.revalidate(), [revalidator]);
-  const liveRevalidate = useThrottledRevalidate(LIVE_REVALIDATE_MS);
-  useSubscription(DashboardTenantChanged, {}, liveRevalidate);
-  useSubscription(DashboardJobRunsRecorded, {}, liveRevalidate);
+  const [tenantChanges] = useSubscription({ query: DashboardTenantChanged }, countEvents);
+  const [jobRuns] = useSubscription({ query: DashboardJobRunsRecorded }, countEvents);
+  useRevalidateOnEvents((tenantChanges.data ?? 0) + (jobRuns.data ?? 0), { ms: LIVE_REVALIDATE_MS });
 
   const jobs = failureRate(data.jobStats);
   const signups = useMemo(() => signupSeries(data.tenantSignups), [data.tenantSignups]);

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { useMemo, useState } from 'react';
+import { useSubscription } from 'urql';
 import { BarChart, CHART_COLORS } from '../components/charts.tsx';
 import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
@@ -9,8 +10,7 @@ import { gql } from '../graphql.server.ts';
 import { formatCount, formatDateTime, formatDuration, formatPercent, formatRelative } from '../lib/format.ts';
 import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from '../lib/job-window.ts';
 import { enumParam, pageVariables, param, withParams } from '../lib/list.ts';
-import { useSubscription } from '../lib/live.ts';
-import { useThrottledRevalidate } from '../lib/revalidate.ts';
+import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Jobs · Opsgraph' }];
 
@@ -86,16 +86,19 @@ export default function Jobs() {
   const { search } = useLocation();
   const onFirstPage = !params.get('after') && !params.get('before');
 
-  // On the first page new runs simply appear; further back, the page stays put and says how many came in.
-  const revalidate = useThrottledRevalidate(2_000);
+  // Runs recorded since this page mounted that match its filters. On the first page new runs simply
+  // appear; further back, the page stays put and says how many came in.
+  const [recorded] = useSubscription(
+    { query: JobRunsRecorded, variables: { task: task ?? null } },
+    (runs: number | undefined, { jobRunsRecorded }) =>
+      (runs ?? 0) + (!outcome || jobRunsRecorded.outcome === outcome ? jobRunsRecorded.count : 0),
+  );
+  const runsSinceMount = recorded.data ?? 0;
+  useRevalidateOnEvents(runsSinceMount, { ms: 2_000, enabled: onFirstPage });
   // Counted per URL, so the count is gone as soon as another page or filter is shown.
-  const [arrived, setArrived] = useState({ search, count: 0 });
-  const newRuns = arrived.search === search ? arrived.count : 0;
-  useSubscription(JobRunsRecorded, { task: task ?? null }, ({ jobRunsRecorded }) => {
-    if (outcome && jobRunsRecorded.outcome !== outcome) return;
-    if (onFirstPage) revalidate();
-    else setArrived((a) => ({ search, count: (a.search === search ? a.count : 0) + jobRunsRecorded.count }));
-  });
+  const [shown, setShown] = useState({ search, runs: runsSinceMount });
+  if (shown.search !== search) setShown({ search, runs: runsSinceMount });
+  const newRuns = shown.search === search ? runsSinceMount - shown.runs : 0;
 
   const hourly = useMemo(() => hourlySeries(jobRunsPerHour), [jobRunsPerHour]);
   const bars = useMemo(

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useState } from 'react';
+import { useSubscription } from 'urql';
 import { CopyButton, IntentDialog } from '../components/dialog.tsx';
 import { Field, FormError } from '../components/form.tsx';
 import { DataTable, StatusBadge } from '../components/list.tsx';
@@ -9,10 +10,10 @@ import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import { formatCount, formatDateTime, formatMoney, formatRelative } from '../lib/format.ts';
 import { isoDate } from '../lib/list.ts';
-import { useSubscription } from '../lib/live.ts';
+import { countEvents } from '../lib/live.ts';
 import { useIntent, type IntentResult } from '../lib/intent.ts';
 import { outcome, type FieldErrors } from '../lib/mutation.ts';
-import { useThrottledRevalidate } from '../lib/revalidate.ts';
+import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 import { useCan } from './_app.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? 'Tenant'} · Opsgraph` }];
@@ -265,8 +266,8 @@ export default function TenantDetail() {
   const canChangePlan = useCan('tenants:plan');
   const canWriteKeys = useCan('apiKeys:write');
   const activation = useIntent('activate');
-  const revalidate = useThrottledRevalidate();
-  useSubscription(TenantChanged, { id: tenant.id }, revalidate);
+  const [changes] = useSubscription({ query: TenantChanged, variables: { id: tenant.id } }, countEvents);
+  useRevalidateOnEvents(changes.data);
 
   const status = tenant.status;
   const live = status !== 'DELETED';
