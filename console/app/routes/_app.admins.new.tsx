@@ -6,9 +6,9 @@ import { graphql } from '../gql/index.ts';
 import type { AdminRole } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
-import { ADMIN_ROLES, isAdminRole, ROLE_DESCRIPTIONS } from '../lib/admin-roles.ts';
 import { humanize } from '../lib/format.ts';
 import { outcome, type FormErrors } from '../lib/mutation.ts';
+import { ADMIN_ROLES, isAdminRole, ROLE_DESCRIPTIONS } from './_app.admins.$id/admin-roles.ts';
 
 export const meta: MetaFunction = () => [{ title: 'New admin · Opsgraph' }];
 

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { failureRate, trialsEndBefore } from '../../app/lib/dashboard.ts';
+import { failureRate, trialsEndBefore } from '../../app/routes/_app._index/dashboard.ts';
 import { formatCount, formatMoney, formatPercent } from '../../app/lib/format.ts';
 import { expect, test, unique, type AdminApi } from './fixtures.ts';
 

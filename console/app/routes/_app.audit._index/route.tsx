@@ -1,8 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
-import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination } from '../components/list.tsx';
-import { graphql } from '../gql/index.ts';
-import { gql } from '../graphql.server.ts';
+import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination } from '../../components/list.tsx';
+import { graphql } from '../../gql/index.ts';
+import { gql } from '../../graphql.server.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { pageVariables, withParams } from '../../lib/list.ts';
+import { useCan } from '../_app.tsx';
 import {
   ACTION_PREFIXES,
   actorLabel,
@@ -13,10 +16,7 @@ import {
   TARGET_TYPES,
   targetHref,
   UUID_PATTERN,
-} from '../lib/audit-log.ts';
-import { formatDateTime } from '../lib/format.ts';
-import { pageVariables, withParams } from '../lib/list.ts';
-import { useCan } from './_app.tsx';
+} from './audit-log.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Audit log · Opsgraph' }];
 
@@ -237,4 +237,4 @@ export default function AuditLog() {
 }
 
 // Errors show inside the shell, the sidebar still usable.
-export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';
+export { RouteErrorBoundary as ErrorBoundary } from '../../components/error-boundary.tsx';

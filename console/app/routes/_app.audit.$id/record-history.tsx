@@ -1,8 +1,24 @@
 import { Link } from '@remix-run/react';
-import { diffRows } from '../lib/audit-diff.ts';
-import { actorLabel } from '../lib/audit-log.ts';
-import { formatCount, formatDateTime, humanize } from '../lib/format.ts';
-import { DataTable } from './list.tsx';
+import { DataTable } from '../../components/list.tsx';
+import { graphql } from '../../gql/index.ts';
+import { formatCount, formatDateTime, humanize } from '../../lib/format.ts';
+import { actorLabel } from '../_app.audit._index/audit-log.ts';
+import { diffRows } from './audit-diff.ts';
+
+// The audit log seen from a record's own page (a tenant, a plan, an admin): its latest entries.
+
+/** One line of a record's recent history on its detail page. */
+export const HistoryEntryFragment = graphql(`
+  fragment HistoryEntry on AuditEvent {
+    id
+    action
+    occurredAt
+    actorType
+    actorEmail
+    actorRole
+    diff
+  }
+`);
 
 type AuditEntry = {
   id: string;

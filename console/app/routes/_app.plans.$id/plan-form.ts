@@ -1,8 +1,8 @@
 // The plan form: what an admin types (prices in major units, entitlements as a list) and the API's
 // input (integer minor units, an array of feature keys), both ways.
 
-import type { FieldErrors } from './mutation.ts';
-import { formatCount, parseMoney } from './format.ts';
+import type { FieldErrors } from '../../lib/mutation.ts';
+import { formatCount, parseMoney } from '../../lib/format.ts';
 
 export const PLAN_FIELDS = [
   'code',

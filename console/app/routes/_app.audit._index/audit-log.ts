@@ -1,7 +1,7 @@
 // The audit log's filters, links and labels. Times in filters are read as UTC, like every time the
 // console shows, whatever the browser's or the server's own time zone.
 
-import { dateParam, param } from './list.ts';
+import { dateParam, param } from '../../lib/list.ts';
 
 /** Every action the API records, for the action filter's suggestions. */
 export const KNOWN_ACTIONS = [

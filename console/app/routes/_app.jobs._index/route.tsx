@@ -2,15 +2,16 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { useMemo, useState } from 'react';
 import { useSubscription } from 'urql';
-import { BarChart, CHART_COLORS } from '../components/charts.tsx';
-import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../components/list.tsx';
-import { graphql } from '../gql/index.ts';
-import type { JobOutcome } from '../gql/graphql.ts';
-import { gql } from '../graphql.server.ts';
-import { formatCount, formatDateTime, formatDuration, formatPercent, formatRelative } from '../lib/format.ts';
-import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from '../lib/job-window.ts';
-import { enumParam, pageVariables, param, withParams } from '../lib/list.ts';
-import { useRevalidateOnEvents } from '../lib/revalidate.ts';
+import { BarChart, CHART_COLORS } from '../../components/charts.tsx';
+import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../../components/list.tsx';
+import { graphql } from '../../gql/index.ts';
+import type { JobOutcome } from '../../gql/graphql.ts';
+import { gql } from '../../graphql.server.ts';
+import { formatCount, formatDateTime, formatDuration } from '../../lib/format.ts';
+import { enumParam, pageVariables, param, withParams } from '../../lib/list.ts';
+import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
+import { JobStats } from './job-stats.tsx';
+import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from './job-window.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Jobs · Opsgraph' }];
 
@@ -134,57 +135,7 @@ export default function Jobs() {
       </div>
 
       <h2>Tasks</h2>
-      <div className="table-wrap">
-        <table data-testid="job-stats">
-          <thead>
-            <tr>
-              <th>Task</th>
-              <th className="num">Runs</th>
-              <th className="num">Success rate</th>
-              <th className="num">Failures</th>
-              <th className="num">p50</th>
-              <th className="num">p95</th>
-              <th>Last failure</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobStats.length ? (
-              jobStats.map((s) => (
-                <tr key={s.task} data-testid="job-stat-row" data-task={s.task}>
-                  <td>
-                    <Link to={withParams(search, { task: s.task })} title="Show only this task's runs">
-                      <code>{s.task}</code>
-                    </Link>
-                  </td>
-                  <td className="num">{formatCount(s.runs)}</td>
-                  <td className={`num${s.successRate < 1 ? ' job-rate-low' : ''}`}>{formatPercent(s.successRate)}</td>
-                  <td className="num">{formatCount(s.failures)}</td>
-                  <td className="num">{formatDuration(s.p50DurationMs)}</td>
-                  <td className="num">{formatDuration(s.p95DurationMs)}</td>
-                  <td>
-                    {s.lastFailureAt ? (
-                      <>
-                        <span title={formatDateTime(s.lastFailureAt, { seconds: true })} suppressHydrationWarning>
-                          {formatRelative(s.lastFailureAt)}
-                        </span>
-                        {s.lastFailureMessage ? <div className="job-error small">{s.lastFailureMessage}</div> : null}
-                      </>
-                    ) : (
-                      <span className="muted">None</span>
-                    )}
-                  </td>
-                </tr>
-              ))
-            ) : (
-              <tr>
-                <td colSpan={7} className="empty" data-testid="empty-stats">
-                  No job ran in this window.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <JobStats stats={jobStats} />
 
       <h2>Recent runs</h2>
       <FilterForm clearTo={`?window=${selectedWindow}`}>
@@ -257,4 +208,4 @@ export default function Jobs() {
 }
 
 // Errors show inside the shell, the sidebar still usable.
-export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';
+export { RouteErrorBoundary as ErrorBoundary } from '../../components/error-boundary.tsx';

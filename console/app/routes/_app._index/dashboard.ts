@@ -1,4 +1,4 @@
-import { hourlySeries, type HourCount, type HourlySeries } from './job-window.ts';
+import { hourlySeries, type HourCount, type HourlySeries } from '../_app.jobs._index/job-window.ts';
 // Shapes the dashboard's API numbers for its stat cards and charts. Pure, so the arithmetic is tested
 // without a browser; all times are UTC like the rest of the console.
 
