@@ -34,10 +34,7 @@ const PlansQuery = graphql(`
           tenantCount
           createdAt
           quotas {
-            seats
-            emailsPerMonth
-            smsPerMonth
-            apiCallsPerMonth
+            ...PlanQuotas
           }
         }
       }

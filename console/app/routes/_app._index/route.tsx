@@ -48,9 +48,7 @@ const DashboardQuery = graphql(`
       count
     }
     jobRunsPerHour {
-      hour
-      successes
-      failures
+      ...HourlyRuns
     }
   }
 `);

@@ -1,13 +1,12 @@
 import { Form, useNavigation } from '@remix-run/react';
 import { FormError } from '../../components/form.tsx';
 import { DataTable } from '../../components/list.tsx';
+import type { AdminDetailQuery } from '../../gql/graphql.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
 import { describeUserAgent } from './admin-roles.ts';
 
-type Session = { id: string; ip?: string | null; userAgent?: string | null; createdAt: string; lastSeenAt: string; expiresAt: string };
-
-export function Sessions({ sessions, active, isMe }: { sessions: Session[]; active: boolean; isMe: boolean }) {
+export function Sessions({ sessions, active, isMe }: { sessions: NonNullable<AdminDetailQuery['admin']>['sessions']; active: boolean; isMe: boolean }) {
   const revoke = useIntent('revokeSession');
   const navigation = useNavigation();
   const revoking = revoke.busy ? navigation.formData?.get('sessionId') : null;

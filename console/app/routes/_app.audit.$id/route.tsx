@@ -17,10 +17,8 @@ const AuditEntryQuery = graphql(`
     auditEvent(id: $id) {
       id
       occurredAt
-      actorType
+      ...AuditActor
       actorId
-      actorEmail
-      actorRole
       impersonatorId
       tenantId
       action

@@ -1,6 +1,9 @@
 // The audit log's filters, links and labels. Times in filters are read as UTC, like every time the
 // console shows, whatever the browser's or the server's own time zone.
 
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { graphql } from '../../gql/index.ts';
+import type { AuditEventFilter } from '../../gql/graphql.ts';
 import { dateParam, param } from '../../lib/list.ts';
 
 /** Every action the API records, for the action filter's suggestions. */
@@ -42,15 +45,8 @@ export function shortId(id: string): string {
   return isUuid(id) ? `${id.slice(0, 8)}…` : id;
 }
 
-export type AuditFilterVariables = {
-  actorId?: string;
-  action?: string;
-  tenantId?: string;
-  targetType?: string;
-  targetId?: string;
-  from?: string;
-  to?: string;
-};
+/** The audit log's filter as the URL gives it: the API's `AuditEventFilter`, each field a string or left out. */
+export type AuditFilterVariables = { [Field in keyof AuditEventFilter]?: string };
 
 /**
  * The GraphQL filter from the URL. Ids that are not UUIDs are dropped rather than sent (the API would
@@ -88,10 +84,17 @@ export function targetHref(targetType: string, targetId: string | null | undefin
   return base ? `${base}/${encodeURIComponent(targetId)}` : null;
 }
 
-type Actor = { actorType: 'ADMIN' | 'SYSTEM' | 'TENANT'; actorEmail?: string | null; actorRole?: string | null };
+/** What `actorLabel` reads from an entry; spread it wherever entries are listed. */
+export const AuditActorFragment = graphql(`
+  fragment AuditActor on AuditEvent {
+    actorType
+    actorEmail
+    actorRole
+  }
+`);
 
 /** Who did it: an admin's email (with the role held at the time), or the system, or a tenant's API key. */
-export function actorLabel(event: Actor): { name: string; role: string | null } {
+export function actorLabel(event: ResultOf<typeof AuditActorFragment>): { name: string; role: string | null } {
   if (event.actorType === 'ADMIN') return { name: event.actorEmail ?? 'Unknown admin', role: event.actorRole ?? null };
   return { name: event.actorType, role: null };
 }

@@ -31,10 +31,8 @@ const AuditLogQuery = graphql(`
         node {
           id
           occurredAt
-          actorType
+          ...AuditActor
           actorId
-          actorEmail
-          actorRole
           impersonatorId
           action
           targetType

@@ -31,9 +31,7 @@ const JobsQuery = graphql(`
       lastFailureMessage
     }
     jobRunsPerHour(from: $from, to: $to, task: $task) {
-      hour
-      successes
-      failures
+      ...HourlyRuns
     }
     jobRuns(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount

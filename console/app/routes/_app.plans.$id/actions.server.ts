@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs } from '@remix-run/node';
 import { graphql } from '../../gql/index.ts';
 import { gql } from '../../graphql.server.ts';
 import type { IntentResult } from '../../lib/intent.ts';
-import { outcome, type FieldErrors } from '../../lib/mutation.ts';
+import { outcome, type FormErrors } from '../../lib/mutation.ts';
 import { changedPlanFields, originalPlanInput, parsePlanValues, planFieldErrors, readPlanValues, type PlanFormValues } from './plan-form.ts';
 
 // The plan page's forms: the edit form (`update`) sends only what changed; archive, unarchive and delete.
@@ -77,7 +77,7 @@ export async function action(args: ActionFunctionArgs) {
   const id = args.params.id!;
   const form = await args.request.formData();
   const intent = String(form.get('intent'));
-  const fail = (errors: { formError: string | null; fieldErrors: FieldErrors }, values?: PlanFormValues) =>
+  const fail = (errors: FormErrors, values?: PlanFormValues) =>
     data<ActionResult>({ intent, ok: false, ...errors, values }, { status: 400 });
 
   switch (intent) {

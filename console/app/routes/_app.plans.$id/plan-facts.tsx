@@ -1,7 +1,27 @@
+import type { ResultOf } from '@graphql-typed-document-node/core';
 import { Link } from '@remix-run/react';
 import type { PlanDetailQuery } from '../../gql/graphql.ts';
 import { formatCount, formatDateTime, formatMoney } from '../../lib/format.ts';
-import { trialLabel } from './plan-form.ts';
+import { trialLabel, type PlanQuotasFragment } from './plan-form.ts';
+
+/** A plan's monthly quotas as a card (on the plan's page and on the page of a tenant on it). */
+export function QuotasCard({ quotas }: { quotas: ResultOf<typeof PlanQuotasFragment> }) {
+  return (
+    <div className="card">
+      <h2>Quotas per month</h2>
+      <dl className="facts">
+        <dt>Seats</dt>
+        <dd>{formatCount(quotas.seats)}</dd>
+        <dt>Emails</dt>
+        <dd>{formatCount(quotas.emailsPerMonth)}</dd>
+        <dt>SMS</dt>
+        <dd>{formatCount(quotas.smsPerMonth)}</dd>
+        <dt>API calls</dt>
+        <dd>{formatCount(quotas.apiCallsPerMonth)}</dd>
+      </dl>
+    </div>
+  );
+}
 
 /** The plan's pricing, quotas, usage, description and entitlements. */
 export function PlanFacts({ plan }: { plan: NonNullable<PlanDetailQuery['plan']> }) {
@@ -20,19 +40,7 @@ export function PlanFacts({ plan }: { plan: NonNullable<PlanDetailQuery['plan']>
           <dd>{trialLabel(plan.trialDays)}</dd>
         </dl>
       </div>
-      <div className="card">
-        <h2>Quotas per month</h2>
-        <dl className="facts">
-          <dt>Seats</dt>
-          <dd>{formatCount(plan.quotas.seats)}</dd>
-          <dt>Emails</dt>
-          <dd>{formatCount(plan.quotas.emailsPerMonth)}</dd>
-          <dt>SMS</dt>
-          <dd>{formatCount(plan.quotas.smsPerMonth)}</dd>
-          <dt>API calls</dt>
-          <dd>{formatCount(plan.quotas.apiCallsPerMonth)}</dd>
-        </dl>
-      </div>
+      <QuotasCard quotas={plan.quotas} />
       <div className="card">
         <h2>Usage</h2>
         <dl className="facts">

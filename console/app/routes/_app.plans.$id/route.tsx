@@ -18,24 +18,11 @@ const PlanQuery = graphql(`
   query PlanDetail($id: ID!, $history: AuditEventFilter!) {
     plan(id: $id) {
       id
-      code
-      name
-      description
       status
-      currency
-      monthlyPrice
-      yearlyPrice
-      trialDays
-      entitlements
       tenantCount
       createdAt
       updatedAt
-      quotas {
-        seats
-        emailsPerMonth
-        smsPerMonth
-        apiCallsPerMonth
-      }
+      ...PlanForm
     }
     auditEvents(filter: $history, first: 10) {
       totalCount

@@ -4,21 +4,10 @@ import { Field, FormError } from '../../components/form.tsx';
 import { DataTable, StatusBadge } from '../../components/list.tsx';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
+import type { TenantDetailQuery } from '../../gql/graphql.ts';
 import type { ActionResult } from './actions.server.ts';
 
-type Key = {
-  id: string;
-  name: string;
-  prefix: string;
-  active: boolean;
-  createdAt: string;
-  lastUsedAt?: string | null;
-  expiresAt?: string | null;
-  revokedAt?: string | null;
-  createdBy?: { email: string } | null;
-};
-
-export function ApiKeys({ tenantKeys, canWrite }: { tenantKeys: Key[]; canWrite: boolean }) {
+export function ApiKeys({ tenantKeys, canWrite }: { tenantKeys: NonNullable<TenantDetailQuery['tenant']>['apiKeys']; canWrite: boolean }) {
   const create = useIntent<ActionResult>('createKey');
   const revoke = useIntent('revokeKey');
   return (

@@ -44,10 +44,7 @@ const TenantQuery = graphql(`
         monthlyPrice
         currency
         quotas {
-          seats
-          apiCallsPerMonth
-          emailsPerMonth
-          smsPerMonth
+          ...PlanQuotas
         }
       }
       apiKeys {

@@ -2,12 +2,13 @@ import { Form } from '@remix-run/react';
 import { useState } from 'react';
 import { IntentDialog } from '../../components/dialog.tsx';
 import { Field } from '../../components/form.tsx';
+import type { TenantDetailQuery } from '../../gql/graphql.ts';
 import { formatMoney } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
 
 // The buttons in the tenant page's header; each posts its intent to the page's action.
 
-export function ChangePlanButton({ current, plans }: { current: string; plans: { id: string; name: string; monthlyPrice: number; currency: string }[] }) {
+export function ChangePlanButton({ current, plans }: { current: string; plans: TenantDetailQuery['plans']['edges'][number]['node'][] }) {
   return (
     <IntentDialog intent="changePlan" label="Change plan" title="Change plan" submitLabel="Change plan" busyLabel="Changing…">
       {(result) => (

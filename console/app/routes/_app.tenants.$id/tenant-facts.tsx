@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react';
 import type { TenantDetailQuery } from '../../gql/graphql.ts';
-import { formatCount, formatDateTime, formatMoney, formatRelative } from '../../lib/format.ts';
+import { formatDateTime, formatMoney, formatRelative } from '../../lib/format.ts';
+import { QuotasCard } from '../_app.plans.$id/plan-facts.tsx';
 
 /** The tenant's plan, quotas, owner and lifecycle dates. */
 export function TenantFacts({ tenant }: { tenant: NonNullable<TenantDetailQuery['tenant']> }) {
@@ -21,19 +22,7 @@ export function TenantFacts({ tenant }: { tenant: NonNullable<TenantDetailQuery[
           </dd>
         </dl>
       </div>
-      <div className="card">
-        <h2>Quotas per month</h2>
-        <dl className="facts">
-          <dt>Seats</dt>
-          <dd>{formatCount(tenant.plan.quotas.seats)}</dd>
-          <dt>API calls</dt>
-          <dd>{formatCount(tenant.plan.quotas.apiCallsPerMonth)}</dd>
-          <dt>Emails</dt>
-          <dd>{formatCount(tenant.plan.quotas.emailsPerMonth)}</dd>
-          <dt>SMS</dt>
-          <dd>{formatCount(tenant.plan.quotas.smsPerMonth)}</dd>
-        </dl>
-      </div>
+      <QuotasCard quotas={tenant.plan.quotas} />
       <div className="card">
         <h2>Owner</h2>
         <dl className="facts">
