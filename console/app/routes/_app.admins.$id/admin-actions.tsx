@@ -1,11 +1,10 @@
 import { Form } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { IntentDialog } from '../../components/dialog.tsx';
-import { Field, FormError } from '../../components/form.tsx';
+import { FormError } from '../../components/form.tsx';
 import type { AdminRole } from '../../gql/graphql.ts';
-import { humanize } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
-import { ADMIN_ROLES, isAdminRole, ROLE_DESCRIPTIONS } from './admin-roles.ts';
+import { RoleField } from './role-field.tsx';
 
 // The admin page's forms: the role card, and the buttons in its header.
 
@@ -19,15 +18,7 @@ export function ChangeRoleCard({ current }: { current: AdminRole }) {
       <h2>Role</h2>
       <input type="hidden" name="intent" value="changeRole" />
       <FormError message={result?.formError} />
-      <Field label="Role" name="role" error={result?.fieldErrors?.role} hint={ROLE_DESCRIPTIONS[role]}>
-        <select name="role" value={role} onChange={(e) => isAdminRole(e.target.value) && setRole(e.target.value)}>
-          {ADMIN_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {humanize(r)}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <RoleField role={role} onChange={setRole} error={result?.fieldErrors?.role} />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy || role === current}>
           {busy ? 'Saving…' : 'Save role'}
