@@ -60,6 +60,11 @@ export async function gql<TResult, TVariables>(
   return body.data;
 }
 
+/** The error page's answer for a record that does not exist. */
+export function notFound(context: AppLoadContext, message: string) {
+  return failure(message, context.requestId, 404);
+}
+
 function operationName(document: { definitions: readonly { kind: string }[] }): string | undefined {
   const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
   return op?.name?.value;

@@ -1,18 +1,17 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { StatusBadge } from '../../components/list.tsx';
 import { graphql } from '../../gql/index.ts';
-import { gql } from '../../graphql.server.ts';
+import { gql, notFound } from '../../graphql.server.ts';
 import { requirePermission } from '../../lib/admin-access.server.ts';
 import { formatDateTime, formatRelative, humanize } from '../../lib/format.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { RecordHistory } from '../_app.audit.$id/record-history.tsx';
 import { ChangeRoleCard, DeactivateButton, ReactivateButton } from './admin-actions.tsx';
 import { isLocked } from './admin-roles.ts';
 import { Sessions } from './sessions.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.admin.name ?? 'Admin'} · Opsgraph` }];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const AdminQuery = graphql(`
   query AdminDetail($id: ID!, $history: AuditEventFilter!) {
@@ -46,16 +45,13 @@ const AdminQuery = graphql(`
   }
 `);
 
-function notFound(id: string, requestId: string) {
-  return data({ message: `No admin with id ${id}.`, requestId }, { status: 404 });
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   const me = await requirePermission(args, 'admins:manage', 'Only owners can manage admins.');
   const id = args.params.id!;
-  if (!UUID.test(id)) throw notFound(id, args.context.requestId);
+  const missing = () => notFound(args.context, `No admin with id ${id}.`);
+  if (!isUuid(id)) throw missing();
   const { admin, auditEvents } = await gql(args, AdminQuery, { id, history: { targetType: 'AdminUser', targetId: id } });
-  if (!admin) throw notFound(id, args.context.requestId);
+  if (!admin) throw missing();
   return { admin, auditEvents, isMe: admin.id === me.id };
 }
 

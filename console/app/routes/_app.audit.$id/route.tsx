@@ -1,9 +1,10 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { graphql } from '../../gql/index.ts';
-import { gql, type ErrorPayload } from '../../graphql.server.ts';
+import { gql, notFound } from '../../graphql.server.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { actorLabel, isUuid, targetHref } from '../_app.audit._index/audit-log.ts';
+import { isUuid } from '../../lib/ids.ts';
+import { actorLabel, targetHref } from '../_app.audit._index/audit-log.ts';
 import { useCan } from '../_app.tsx';
 import { AuditChanges } from './audit-changes.tsx';
 import { diffRows } from './audit-diff.ts';
@@ -47,11 +48,10 @@ const AuditEntryTenantQuery = graphql(`
 
 export async function loader(args: LoaderFunctionArgs) {
   const id = args.params.id ?? '';
-  const notFound = () =>
-    data<ErrorPayload>({ message: `There is no audit entry with id ${id}.`, requestId: args.context.requestId }, { status: 404 });
-  if (!isUuid(id)) throw notFound();
+  const missing = () => notFound(args.context, `There is no audit entry with id ${id}.`);
+  if (!isUuid(id)) throw missing();
   const { auditEvent: event } = await gql(args, AuditEntryQuery, { id });
-  if (!event) throw notFound();
+  if (!event) throw missing();
   const tenant = event.tenantId ? (await gql(args, AuditEntryTenantQuery, { id: event.tenantId })).tenant : null;
   return { event, tenant, changes: diffRows(event.diff, { before: event.before, after: event.after }) };
 }

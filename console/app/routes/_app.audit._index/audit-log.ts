@@ -4,6 +4,7 @@
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { graphql } from '../../gql/index.ts';
 import type { AuditEventFilter } from '../../gql/graphql.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { dateParam, param } from '../../lib/list.ts';
 
 /** Every action the API records, for the action filter's suggestions. */
@@ -35,10 +36,6 @@ export const KNOWN_ACTIONS = [
 export const ACTION_PREFIXES = [...new Set(KNOWN_ACTIONS.map((a) => `${a.split('.')[0]}.`))];
 
 export const TARGET_TYPES = ['AdminSession', 'AdminUser', 'Plan', 'Tenant', 'TenantApiKey'] as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
-export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 /** A UUID's first block, enough to tell rows apart in a table; other ids are kept whole. */
 export function shortId(id: string): string {

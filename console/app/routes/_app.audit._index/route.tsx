@@ -4,6 +4,7 @@ import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination } from '../
 import { graphql } from '../../gql/index.ts';
 import { gql } from '../../graphql.server.ts';
 import { formatDateTime } from '../../lib/format.ts';
+import { UUID_PATTERN } from '../../lib/ids.ts';
 import { pageVariables, withParams } from '../../lib/list.ts';
 import { useCan } from '../_app.tsx';
 import {
@@ -15,7 +16,6 @@ import {
   shortId,
   TARGET_TYPES,
   targetHref,
-  UUID_PATTERN,
 } from './audit-log.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Audit log · Opsgraph' }];

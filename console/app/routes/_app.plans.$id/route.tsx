@@ -1,9 +1,10 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { StatusBadge } from '../../components/list.tsx';
 import { graphql } from '../../gql/index.ts';
-import { gql } from '../../graphql.server.ts';
+import { gql, notFound } from '../../graphql.server.ts';
 import { requirePermission } from '../../lib/admin-access.server.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { RecordHistory } from '../_app.audit.$id/record-history.tsx';
 import { useCan } from '../_app.tsx';
 import { EditPlan } from './edit-plan.tsx';
@@ -11,8 +12,6 @@ import { ArchiveButton, DeleteButton, UnarchiveButton } from './plan-actions.tsx
 import { PlanFacts } from './plan-facts.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan.name ?? 'Plan'} · Opsgraph` }];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const PlanQuery = graphql(`
   query PlanDetail($id: ID!, $history: AuditEventFilter!) {
@@ -35,17 +34,14 @@ const PlanQuery = graphql(`
   }
 `);
 
-function notFound(id: string, requestId: string) {
-  return data({ message: `No plan with id ${id}.`, requestId }, { status: 404 });
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   const id = args.params.id!;
-  if (!UUID.test(id)) throw notFound(id, args.context.requestId);
+  const missing = () => notFound(args.context, `No plan with id ${id}.`);
+  if (!isUuid(id)) throw missing();
   const editing = new URL(args.request.url).searchParams.has('edit');
   if (editing) await requirePermission(args, 'plans:write', 'Your role cannot edit plans.');
   const result = await gql(args, PlanQuery, { id, history: { targetType: 'Plan', targetId: id } });
-  if (!result.plan) throw notFound(id, args.context.requestId);
+  if (!result.plan) throw missing();
   return { ...result, plan: result.plan, editing };
 }
 

@@ -1,10 +1,10 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useSubscription } from 'urql';
 import { FormError } from '../../components/form.tsx';
 import { StatusBadge } from '../../components/list.tsx';
 import { graphql } from '../../gql/index.ts';
-import { gql } from '../../graphql.server.ts';
+import { gql, notFound } from '../../graphql.server.ts';
 import { useIntent } from '../../lib/intent.ts';
 import { countEvents } from '../../lib/live.ts';
 import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
@@ -94,9 +94,7 @@ const TenantChanged = graphql(`
 export async function loader(args: LoaderFunctionArgs) {
   const id = args.params.id!;
   const result = await gql(args, TenantQuery, { id, history: { targetType: 'Tenant', targetId: id } });
-  if (!result.tenant) {
-    throw data({ message: `No tenant with id ${id}.`, requestId: args.context.requestId }, { status: 404 });
-  }
+  if (!result.tenant) throw notFound(args.context, `No tenant with id ${id}.`);
   return { ...result, tenant: result.tenant };
 }
 
