@@ -1,14 +1,12 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { data, type AppLoadContext } from '@remix-run/node';
-import { print, type OperationDefinitionNode } from 'graphql';
+import { print, type FormattedExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { loginRedirect, requireToken } from './session.server.ts';
 
 type Args = { request: Request; context: AppLoadContext };
 
 /** What an error page shows: a message and the request id to quote when reporting it. */
 export type ErrorPayload = { message: string; requestId: string };
-
-type GraphQLResponse<T> = { data?: T | null; errors?: { message: string; extensions?: { code?: string; requestId?: string } }[] };
 
 const statusByCode: Record<string, number> = { FORBIDDEN: 403, UNAUTHENTICATED: 401, BAD_USER_INPUT: 400, NOT_FOUND: 404 };
 
@@ -46,25 +44,35 @@ export async function gql<TResult, TVariables>(
   const requestId = response.headers.get('x-request-id') ?? context.requestId;
   if (response.status === 401 && token) throw loginRedirect(request, context, true);
 
-  let body: GraphQLResponse<TResult>;
+  let body: FormattedExecutionResult<TResult>;
   try {
-    body = (await response.json()) as GraphQLResponse<TResult>;
+    body = (await response.json()) as FormattedExecutionResult<TResult>;
   } catch {
     throw failure(`The API answered ${response.status} without a GraphQL response.`, requestId, 502);
   }
   const error = body.errors?.[0];
   if (error) {
-    const code = error.extensions?.code ?? '';
+    const code = text(error.extensions?.code) ?? '';
     if (code === 'UNAUTHENTICATED' && token) throw loginRedirect(request, context, true);
-    throw failure(error.message, error.extensions?.requestId ?? requestId, statusByCode[code] ?? 502);
+    throw failure(error.message, text(error.extensions?.requestId) ?? requestId, statusByCode[code] ?? 502);
   }
   if (!body.data) throw failure('The API returned no data.', requestId, 502);
   return body.data;
 }
 
+/** The error page's answer for a record that does not exist. */
+export function notFound(context: AppLoadContext, message: string) {
+  return failure(message, context.requestId, 404);
+}
+
 function operationName(document: { definitions: readonly { kind: string }[] }): string | undefined {
   const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
   return op?.name?.value;
+}
+
+/** An error's extension as the API sets it: a string, or nothing. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function failure(message: string, requestId: string, status: number) {

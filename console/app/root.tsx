@@ -1,7 +1,9 @@
 import type { LinksFunction, MetaFunction } from '@remix-run/node';
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from '@remix-run/react';
 import type { ReactNode } from 'react';
+import { Provider } from 'urql';
 import { RouteErrorBoundary } from './components/error-boundary.tsx';
+import { live } from './lib/live.ts';
 import styles from './styles.css?url';
 
 export const links: LinksFunction = () => [
@@ -30,7 +32,11 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <Provider value={live.client}>
+      <Outlet />
+    </Provider>
+  );
 }
 
 export function ErrorBoundary() {

@@ -1,12 +1,11 @@
 import { Form, Link, useLocation, useNavigation, useRevalidator, useSubmit } from '@remix-run/react';
 import type { ReactNode } from 'react';
+import type { PageLinksFragment } from '../gql/graphql.ts';
 import { formatCount, humanize } from '../lib/format.ts';
 import { DEFAULT_PAGE_SIZE, exportCapNotice, PAGE_SIZES, pageHref, withParams } from '../lib/list.ts';
 
 /** Labels for lists shown newest first. */
 export const NEWEST_FIRST = { previous: '← Newer', next: 'Older →' };
-
-type PageInfo = { hasNextPage: boolean; hasPreviousPage: boolean; startCursor?: string | null; endCursor?: string | null };
 
 /** Title, total, manual refresh and the CSV export of every row the current filters match. */
 export function ListHeader({
@@ -55,7 +54,7 @@ export function Pagination({
   pageInfo,
   labels = { previous: '← Previous', next: 'Next →' },
 }: {
-  pageInfo: PageInfo;
+  pageInfo: PageLinksFragment;
   labels?: { previous: string; next: string };
 }) {
   const { search } = useLocation();

@@ -1,3 +1,4 @@
+import type { ResultOf } from '@graphql-typed-document-node/core';
 import { data, type AppLoadContext } from '@remix-run/node';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
@@ -21,7 +22,7 @@ export async function requirePermission(
   args: { request: Request; context: AppLoadContext },
   permission: Permission,
   message: string,
-): Promise<{ id: string; permissions: string[] }> {
+): Promise<ResultOf<typeof AccessQuery>['me']> {
   const { me } = await gql(args, AccessQuery);
   if (!me.permissions.includes(permission)) {
     throw data<ErrorPayload>({ message, requestId: args.context.requestId }, { status: 403 });

@@ -17,19 +17,6 @@ export const MutationErrorFragment = graphql(`
   }
 `);
 
-/** One line of a record's recent history on its detail page. */
-export const HistoryEntryFragment = graphql(`
-  fragment HistoryEntry on AuditEvent {
-    id
-    action
-    occurredAt
-    actorType
-    actorEmail
-    actorRole
-    diff
-  }
-`);
-
 /** What `Pagination` needs from a connection. */
 export const PageLinksFragment = graphql(`
   fragment PageLinks on PageInfo {

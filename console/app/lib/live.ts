@@ -1,92 +1,137 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
-import type { Client } from 'graphql-ws';
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { Client, fetchExchange, subscriptionExchange, type SubscriptionForwarder } from '@urql/core';
+import type { Client as Socket } from 'graphql-ws';
+import { useSyncExternalStore } from 'react';
 
-// One graphql-ws connection per tab, opened on the first subscription and only in the browser. It goes to
-// the console's own /graphql, which the console server proxies to the API with the session cookie.
+// The browser's live layer: an urql client whose subscriptions run over one graphql-ws connection per tab,
+// opened on the first subscription and only in the browser. It goes to the console's own /graphql, which the
+// console server proxies to the API with the session cookie. Components subscribe with urql's
+// `useSubscription` for as long as they are mounted.
 
 export type LiveStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
-let client: Client | null = null;
-let status: LiveStatus = 'idle';
-/** Subscriptions open in this tab: the socket closes itself when the last one ends (lazy mode). */
-let active = 0;
-const listeners = new Set<() => void>();
+/** Opens the socket the client's subscriptions share, telling the layer when it connects and closes. */
+export type OpenSocket = (on: { connected: () => void; closed: () => void }) => Promise<Pick<Socket, 'subscribe'>>;
 
-function setStatus(next: LiveStatus) {
-  status = next;
-  for (const listener of listeners) listener();
+export type LiveLayer = {
+  client: Client;
+  status(): LiveStatus;
+  /** Calls `listener` whenever the status changes; returns the unsubscribe function. */
+  onStatus(listener: () => void): () => void;
+};
+
+export function createLiveLayer(openSocket: OpenSocket): LiveLayer {
+  let socket: ReturnType<OpenSocket> | null = null;
+  let status: LiveStatus = 'idle';
+  /** Subscriptions open on the socket: it closes itself when the last one ends (lazy mode). */
+  let active = 0;
+  const listeners = new Set<() => void>();
+
+  const setStatus = (next: LiveStatus) => {
+    if (next === status) return;
+    status = next;
+    for (const listener of listeners) listener();
+  };
+  const tabSocket = () => {
+    socket ??= openSocket({
+      connected: () => setStatus('connected'),
+      closed: () => setStatus(active > 0 ? 'reconnecting' : 'idle'),
+    }).catch((err: unknown) => {
+      socket = null; // the next subscription tries again
+      throw err;
+    });
+    return socket;
+  };
+
+  const forwardSubscription: SubscriptionForwarder = (request) => ({
+    subscribe(sink) {
+      let open = true;
+      let counted = false;
+      let stop: (() => void) | null = null;
+      const end = () => {
+        open = false;
+        if (counted) active -= 1;
+        counted = false;
+      };
+      tabSocket().then(
+        (ws) => {
+          if (!open) return;
+          counted = true;
+          active += 1;
+          if (status === 'idle') setStatus('connecting');
+          stop = ws.subscribe<Record<string, unknown>, Record<string, unknown>>(
+            { ...request, query: request.query ?? '' },
+            {
+              next: (result) => sink.next(result),
+              error: (err) => {
+                end();
+                sink.error(err);
+              },
+              complete: () => {
+                end();
+                sink.complete();
+              },
+            },
+          );
+        },
+        (err: unknown) => {
+          if (open) sink.error(err);
+        },
+      );
+      return {
+        unsubscribe() {
+          if (!open) return;
+          end();
+          stop?.();
+        },
+      };
+    },
+  });
+
+  const client = new Client({
+    url: '/graphql',
+    // urql would send queries as GET, which the API's CSRF prevention refuses. Only subscriptions go through
+    // this client (loaders and actions query on the server), but a query sent here goes as a POST.
+    preferGetMethod: false,
+    exchanges: [subscriptionExchange({ forwardSubscription }), fetchExchange],
+  });
+
+  return {
+    client,
+    status: () => status,
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
-async function liveClient(): Promise<Client> {
-  if (client) return client;
+/**
+ * graphql-ws needs a WebSocket, which the server render has none of: it is loaded and created on the first
+ * subscription, which only a mounted component in the browser makes.
+ */
+const openTabSocket: OpenSocket = async (on) => {
   const { createClient } = await import('graphql-ws');
-  if (client) return client;
-  client = createClient({
+  return createClient({
     url: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/graphql`,
     lazy: true,
     keepAlive: 15_000,
     retryAttempts: Infinity,
     shouldRetry: () => true,
-    on: {
-      connected: () => setStatus('connected'),
-      closed: () => setStatus(active > 0 ? 'reconnecting' : 'idle'),
-    },
+    on,
   });
-  return client;
-}
+};
+
+/** This tab's live layer; root.tsx provides its client to every screen. */
+export const live = createLiveLayer(openTabSocket);
 
 export function useLiveStatus(): LiveStatus {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    () => status,
-    () => 'idle',
-  );
+  return useSyncExternalStore(live.onStatus, live.status, () => 'idle');
 }
 
 /**
- * Calls `onEvent` for each event of a subscription while the component is mounted. Variables are
- * compared by value, so an inline object does not resubscribe on every render.
+ * The reducer to hand urql's `useSubscription` when only "something changed" matters: the result's data is
+ * the number of events so far, which grows by one with each event.
  */
-export function useSubscription<TResult, TVariables extends Record<string, unknown>>(
-  document: TypedDocumentNode<TResult, TVariables>,
-  variables: TVariables,
-  onEvent: (data: TResult) => void,
-  { enabled = true }: { enabled?: boolean } = {},
-) {
-  const handler = useRef(onEvent);
-  handler.current = onEvent;
-  const key = JSON.stringify(variables);
-  useEffect(() => {
-    if (!enabled) return;
-    let unsubscribe: (() => void) | null = null;
-    let cancelled = false;
-    void liveClient().then((c) => {
-      if (cancelled) return;
-      active += 1;
-      if (status === 'idle') setStatus('connecting');
-      const stop = c.subscribe<TResult>(
-        { query: print(document), variables: JSON.parse(key) },
-        {
-          next: (result) => {
-            if (result.data) handler.current(result.data as TResult);
-          },
-          error: () => {},
-          complete: () => {},
-        },
-      );
-      unsubscribe = () => {
-        active -= 1;
-        stop();
-      };
-    });
-    return () => {
-      cancelled = true;
-      unsubscribe?.();
-    };
-  }, [document, key, enabled]);
+export function countEvents(count: number | undefined): number {
+  return (count ?? 0) + 1;
 }

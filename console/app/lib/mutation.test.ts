@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { outcome } from './mutation.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { CreatePlanMutation, LoginMutation } from '../gql/graphql.ts';
+import { outcome, type MutationResult } from './mutation.ts';
 
 describe('mutation outcome', () => {
   it('returns the data of a success', () => {
@@ -30,5 +31,14 @@ describe('mutation outcome', () => {
       formError: 'Tenant is already suspended',
       fieldErrors: {},
     });
+  });
+
+  it('reads the answers codegen types for the mutations, their success payload included', () => {
+    expectTypeOf<CreatePlanMutation['createPlan']>().toExtend<MutationResult<{ id: string }>>();
+    expectTypeOf<LoginMutation['login']>().toExtend<MutationResult<{ token: string; expiresAt: string }>>();
+    const answer: CreatePlanMutation['createPlan'] = { __typename: 'MutationCreatePlanSuccess', data: { id: 'p1' } };
+    const result = outcome(answer);
+    expectTypeOf(result).toEqualTypeOf<ReturnType<typeof outcome<{ id: string }>>>();
+    expect(result).toEqual({ ok: true, data: { id: 'p1' } });
   });
 });

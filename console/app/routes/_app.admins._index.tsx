@@ -5,9 +5,9 @@ import { graphql } from '../gql/index.ts';
 import type { AdminSort } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
-import { ADMIN_ROLES, isLocked } from '../lib/admin-roles.ts';
 import { formatDate, formatDateTime, formatRelative, humanize } from '../lib/format.ts';
 import { enumListParam, enumParam, exportHref, pageVariables, param } from '../lib/list.ts';
+import { ADMIN_ROLES, isLocked } from './_app.admins.$id/admin-roles.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Admins · Opsgraph' }];
 

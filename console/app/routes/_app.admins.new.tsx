@@ -6,9 +6,9 @@ import { graphql } from '../gql/index.ts';
 import type { AdminRole } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
-import { ADMIN_ROLES, isAdminRole, ROLE_DESCRIPTIONS } from '../lib/admin-roles.ts';
-import { humanize } from '../lib/format.ts';
 import { outcome, type FormErrors } from '../lib/mutation.ts';
+import { isAdminRole } from './_app.admins.$id/admin-roles.ts';
+import { RoleField } from './_app.admins.$id/role-field.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'New admin · Opsgraph' }];
 
@@ -89,15 +89,7 @@ export default function NewAdmin() {
             aria-invalid={fieldErrors.email ? true : undefined}
           />
         </Field>
-        <Field label="Role" name="role" error={fieldErrors.role} hint={ROLE_DESCRIPTIONS[role]}>
-          <select name="role" value={role} onChange={(e) => isAdminRole(e.target.value) && setRole(e.target.value)}>
-            {ADMIN_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {humanize(r)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <RoleField role={role} onChange={setRole} error={fieldErrors.role} />
         <Field label="Initial password" name="password" error={fieldErrors.password} hint="At least 12 characters. Share it with them privately.">
           <input
             name="password"

@@ -6,7 +6,7 @@ import type { PlanSort, PlanStatus } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { formatCount, formatDate, formatMoney } from '../lib/format.ts';
 import { enumParam, exportHref, pageVariables, param } from '../lib/list.ts';
-import { quotaSummary, trialLabel } from '../lib/plan-form.ts';
+import { quotaSummary, trialLabel } from './_app.plans.$id/plan-form.ts';
 import { useCan } from './_app.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Plans · Opsgraph' }];
@@ -34,10 +34,7 @@ const PlansQuery = graphql(`
           tenantCount
           createdAt
           quotas {
-            seats
-            emailsPerMonth
-            smsPerMonth
-            apiCallsPerMonth
+            ...PlanQuotas
           }
         }
       }

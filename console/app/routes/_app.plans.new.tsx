@@ -1,12 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { FormError } from '../components/form.tsx';
-import { PlanFields } from '../components/plan-form.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
 import { outcome, type FormErrors } from '../lib/mutation.ts';
-import { NEW_PLAN_VALUES, parsePlanValues, planFieldErrors, readPlanValues, type PlanFormValues } from '../lib/plan-form.ts';
+import { PlanFields } from './_app.plans.$id/plan-fields.tsx';
+import { NEW_PLAN_VALUES, parsePlanValues, planFieldErrors, readPlanValues, type PlanFormValues } from './_app.plans.$id/plan-form.ts';
 
 export const meta: MetaFunction = () => [{ title: 'New plan · Opsgraph' }];
 

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
+import { useSubscription } from 'urql';
 import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import type { TenantSort, TenantStatus } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
-import { useSubscription } from '../lib/live.ts';
+import { countEvents } from '../lib/live.ts';
 import { dateParam, endOfDay, enumListParam, enumParam, exportHref, pageVariables, param, withParams } from '../lib/list.ts';
-import { useThrottledRevalidate } from '../lib/revalidate.ts';
+import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 import { useCan } from './_app.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Tenants · Opsgraph' }];
@@ -83,8 +84,8 @@ export default function Tenants() {
   const [params] = useSearchParams();
   const { search } = useLocation();
   const canWrite = useCan('TENANTS_WRITE');
-  const revalidate = useThrottledRevalidate();
-  useSubscription(TenantsChanged, {}, revalidate);
+  const [changes] = useSubscription({ query: TenantsChanged }, countEvents);
+  useRevalidateOnEvents(changes.data);
 
   return (
     <>

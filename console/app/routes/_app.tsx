@@ -41,30 +41,32 @@ export default function Shell() {
   return (
     <div className="shell">
       <aside className="sidebar">
-        <div className="brand">Opsgraph</div>
-        <nav aria-label="Main">
-          {navFor(me.permissions).map((item) => (
-            <NavLink key={item.to} to={item.to} end={item.to === '/'} prefetch="intent">
-              {item.label}
-            </NavLink>
-          ))}
-        </nav>
-        <div className="sidebar-footer">
-          <div className="who">
-            <strong>{me.name}</strong>
-            <span className="muted">{me.email}</span>
-            <span className="badge" data-testid="role">
-              {me.role}
+        <div className="sidebar-panel">
+          <div className="brand">Opsgraph</div>
+          <nav aria-label="Main">
+            {navFor(me.permissions).map((item) => (
+              <NavLink key={item.to} to={item.to} end={item.to === '/'} prefetch="intent">
+                {item.label}
+              </NavLink>
+            ))}
+          </nav>
+          <div className="sidebar-footer">
+            <div className="who">
+              <strong>{me.name}</strong>
+              <span className="muted">{me.email}</span>
+              <span className="badge" data-testid="role">
+                {me.role}
+              </span>
+            </div>
+            <span className={`live live-${live}`} data-testid="live-status" data-live={live} title="Live updates">
+              {live === 'connected' ? 'Live' : live === 'idle' ? 'Not live on this page' : 'Connecting…'}
             </span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="link-button">
+                Log out
+              </button>
+            </Form>
           </div>
-          <span className={`live live-${live}`} data-testid="live-status" data-live={live} title="Live updates">
-            {live === 'connected' ? 'Live' : live === 'idle' ? 'Not live on this page' : 'Connecting…'}
-          </span>
-          <Form method="post" action="/logout">
-            <button type="submit" className="link-button">
-              Log out
-            </button>
-          </Form>
         </div>
       </aside>
       <main className={`content${navigation.state === 'loading' ? ' loading' : ''}`} aria-busy={navigation.state === 'loading'}>

@@ -20,16 +20,10 @@ const LoginMutation = graphql(`
         }
       }
       ... on Error {
-        message
+        ...MutationError
       }
       ... on AccountLockedError {
         lockedUntil
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
       }
     }
   }

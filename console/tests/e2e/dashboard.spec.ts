@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { failureRate, trialsEndBefore } from '../../app/lib/dashboard.ts';
+import { failureRate, trialsEndBefore } from '../../app/routes/_app._index/dashboard.ts';
 import { formatCount, formatMoney, formatPercent } from '../../app/lib/format.ts';
 import { expect, test, unique, type AdminApi } from './fixtures.ts';
 
@@ -146,4 +146,27 @@ test('a tenant created elsewhere appears in the tenants-by-status card without a
   expect(created.createTenant.__typename).toBe('MutationCreateTenantSuccess');
   await expect(tenants.getByTestId('count-TRIALING')).toHaveText(formatCount(before.tenantCounts.TRIALING + 1));
   await expect(tenants.getByTestId('value')).toHaveText(formatCount(before.tenantCounts.total + 1));
+});
+
+test('the dashboard’s two subscriptions share the tab’s one WebSocket, and end when the page is left', async ({ page, loginAs }) => {
+  const sockets: string[] = [];
+  const sent: { type: string; id?: string; payload?: { query?: string } }[] = [];
+  page.on('websocket', (socket) => {
+    sockets.push(socket.url());
+    socket.on('framesent', (frame) => sent.push(JSON.parse(String(frame.payload))));
+  });
+
+  await loginAs('VIEWER');
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+  await expect.poll(() => sent.filter((m) => m.type === 'subscribe').length).toBe(2);
+  expect(sockets).toEqual([expect.stringMatching(/^ws:\/\/[^/]+\/graphql$/)]);
+  const subscribed = sent.filter((m) => m.type === 'subscribe');
+  expect(subscribed.map((m) => /subscription (\w+)/.exec(m.payload?.query ?? '')?.[1]).sort()).toEqual([
+    'DashboardJobRunsRecorded',
+    'DashboardTenantChanged',
+  ]);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plans' }).click();
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'idle');
+  expect(sent.filter((m) => m.type === 'complete').map((m) => m.id).sort()).toEqual(subscribed.map((m) => m.id).sort());
 });

@@ -86,3 +86,30 @@ test('a new onboarding run appears without a reload', async ({ page, loginAs, ad
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   await shot('jobs');
 });
+
+test('further back in the runs, new ones are announced instead of shown, until the newest are asked for', async ({ page, loginAs, adminApi }) => {
+  const api = await adminApi('OWNER');
+  const onboardingRuns = async (): Promise<number> =>
+    (await api.gql(`{ jobRuns(first: 1, filter: { task: "${ONBOARDING}" }) { totalCount } }`)).jobRuns.totalCount;
+  // More onboarding runs than one page (25) holds, all of them recorded before the page opens.
+  const missing = Math.max(0, 26 - (await onboardingRuns()));
+  await Promise.all(Array.from({ length: missing }, (_, i) => onboardedTenant(api, unique(`Jobs Page ${i}`))));
+  await expect.poll(onboardingRuns).toBeGreaterThanOrEqual(26);
+
+  await loginAs('VIEWER');
+  await page.goto(`/jobs?task=${ONBOARDING}`);
+  await page.getByRole('link', { name: 'Older →' }).click();
+  await expect(page).toHaveURL(/[?&]after=/);
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+  // graphql-ws does not acknowledge a subscription: give the subscribe message a moment to reach the API.
+  await page.waitForTimeout(500);
+  const rows = await page.getByTestId('job-run-row').allTextContents();
+
+  await onboardedTenant(api, unique('Jobs Later'));
+  await expect(page.getByTestId('new-runs')).toContainText('1 new run since this page loaded.');
+  expect(await page.getByTestId('job-run-row').allTextContents()).toEqual(rows);
+
+  await page.getByTestId('new-runs').getByRole('link', { name: 'Show newest' }).click();
+  await expect(page).not.toHaveURL(/[?&]after=/);
+  await expect(page.getByTestId('new-runs')).toHaveCount(0);
+});

@@ -1,23 +1,23 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
-import { useCallback, useMemo, type ReactNode } from 'react';
-import { BarChart, CHART_COLORS } from '../components/charts.tsx';
-import { StatusBadge } from '../components/list.tsx';
-import { graphql } from '../gql/index.ts';
-import type { TenantStatus } from '../gql/graphql.ts';
-import { gql } from '../graphql.server.ts';
-import { formatCountdown, useAutoRefresh } from '../lib/countdown.ts';
+import { useCallback, useMemo } from 'react';
+import { useSubscription } from 'urql';
+import { BarChart, CHART_COLORS } from '../../components/charts.tsx';
+import { StatusBadge } from '../../components/list.tsx';
+import { graphql } from '../../gql/index.ts';
+import type { TenantStatus } from '../../gql/graphql.ts';
+import { gql } from '../../graphql.server.ts';
+import { formatCount, formatDateTime, formatMoney, formatPercent, formatTime } from '../../lib/format.ts';
+import { countEvents } from '../../lib/live.ts';
+import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
+import { RefreshControls, StatCard } from './dashboard-parts.tsx';
 import {
   failureRate, jobRunsSeries, signupSeries, TRIAL_WINDOW_DAYS, trialsEndBefore, trialsListHref,
-} from '../lib/dashboard.ts';
-import { formatCount, formatDateTime, formatMoney, formatPercent, formatTime } from '../lib/format.ts';
-import { useSubscription } from '../lib/live.ts';
-import { useThrottledRevalidate } from '../lib/revalidate.ts';
+} from './dashboard.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Dashboard · Opsgraph' }];
 
 const STATUSES: TenantStatus[] = ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'DELETED'];
-const AUTO_REFRESH_SECONDS = 60;
 /** Job events can arrive in bursts; the dashboard's aggregates need not follow each one. */
 const LIVE_REVALIDATE_MS = 5_000;
 
@@ -48,9 +48,7 @@ const DashboardQuery = graphql(`
       count
     }
     jobRunsPerHour {
-      hour
-      successes
-      failures
+      ...HourlyRuns
     }
   }
 `);
@@ -86,9 +84,9 @@ export default function Dashboard() {
   const revalidator = useRevalidator();
   const refreshing = revalidator.state !== 'idle';
   const revalidate = useCallback(() => revalidator.revalidate(), [revalidator]);
-  const liveRevalidate = useThrottledRevalidate(LIVE_REVALIDATE_MS);
-  useSubscription(DashboardTenantChanged, {}, liveRevalidate);
-  useSubscription(DashboardJobRunsRecorded, {}, liveRevalidate);
+  const [tenantChanges] = useSubscription({ query: DashboardTenantChanged }, countEvents);
+  const [jobRuns] = useSubscription({ query: DashboardJobRunsRecorded }, countEvents);
+  useRevalidateOnEvents((tenantChanges.data ?? 0) + (jobRuns.data ?? 0), { ms: LIVE_REVALIDATE_MS });
 
   const jobs = failureRate(data.jobStats);
   const signups = useMemo(() => signupSeries(data.tenantSignups), [data.tenantSignups]);
@@ -189,49 +187,5 @@ export default function Dashboard() {
   );
 }
 
-function StatCard({ label, value, sub, testId, children }: { label: string; value: ReactNode; sub?: string; testId: string; children?: ReactNode }) {
-  return (
-    <div className="stat" role="group" data-testid={testId} aria-label={label}>
-      <div className="label">{label}</div>
-      <div className="value" data-testid="value">
-        {value}
-      </div>
-      {sub ? <div className="sub">{sub}</div> : null}
-      {children}
-    </div>
-  );
-}
-
-/**
- * Manual refresh, and an auto-refresh that is off until switched on. Kept in its own component so the
- * countdown's tick re-renders only this, not the charts.
- */
-function RefreshControls({ refreshing, onRefresh }: { refreshing: boolean; onRefresh: () => void }) {
-  const auto = useAutoRefresh(onRefresh, AUTO_REFRESH_SECONDS);
-  return (
-    <div className="actions">
-      <label className="inline">
-        <input type="checkbox" checked={auto.enabled} onChange={auto.toggle} />
-        Auto-refresh every {AUTO_REFRESH_SECONDS} s
-      </label>
-      {auto.secondsLeft !== null ? (
-        <span className="muted countdown" data-testid="countdown" role="timer">
-          next in {formatCountdown(auto.secondsLeft)}
-        </span>
-      ) : null}
-      <button
-        type="button"
-        onClick={() => {
-          onRefresh();
-          auto.restart();
-        }}
-        disabled={refreshing}
-      >
-        {refreshing ? 'Refreshing…' : 'Refresh'}
-      </button>
-    </div>
-  );
-}
-
 // Errors show inside the shell, the sidebar still usable.
-export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';
+export { RouteErrorBoundary as ErrorBoundary } from '../../components/error-boundary.tsx';

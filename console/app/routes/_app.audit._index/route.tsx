@@ -1,8 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
-import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination } from '../components/list.tsx';
-import { graphql } from '../gql/index.ts';
-import { gql } from '../graphql.server.ts';
+import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination } from '../../components/list.tsx';
+import { graphql } from '../../gql/index.ts';
+import { gql } from '../../graphql.server.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { UUID_PATTERN } from '../../lib/ids.ts';
+import { pageVariables, withParams } from '../../lib/list.ts';
+import { useCan } from '../_app.tsx';
 import {
   ACTION_PREFIXES,
   actorLabel,
@@ -12,11 +16,7 @@ import {
   shortId,
   TARGET_TYPES,
   targetHref,
-  UUID_PATTERN,
-} from '../lib/audit-log.ts';
-import { formatDateTime } from '../lib/format.ts';
-import { pageVariables, withParams } from '../lib/list.ts';
-import { useCan } from './_app.tsx';
+} from './audit-log.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Audit log · Opsgraph' }];
 
@@ -31,10 +31,8 @@ const AuditLogQuery = graphql(`
         node {
           id
           occurredAt
-          actorType
+          ...AuditActor
           actorId
-          actorEmail
-          actorRole
           impersonatorId
           action
           targetType
@@ -237,4 +235,4 @@ export default function AuditLog() {
 }
 
 // Errors show inside the shell, the sidebar still usable.
-export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';
+export { RouteErrorBoundary as ErrorBoundary } from '../../components/error-boundary.tsx';

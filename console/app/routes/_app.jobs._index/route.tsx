@@ -1,16 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { useMemo, useState } from 'react';
-import { BarChart, CHART_COLORS } from '../components/charts.tsx';
-import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../components/list.tsx';
-import { graphql } from '../gql/index.ts';
-import type { JobOutcome } from '../gql/graphql.ts';
-import { gql } from '../graphql.server.ts';
-import { formatCount, formatDateTime, formatDuration, formatPercent, formatRelative } from '../lib/format.ts';
-import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from '../lib/job-window.ts';
-import { enumParam, pageVariables, param, withParams } from '../lib/list.ts';
-import { useSubscription } from '../lib/live.ts';
-import { useThrottledRevalidate } from '../lib/revalidate.ts';
+import { useSubscription } from 'urql';
+import { BarChart, CHART_COLORS } from '../../components/charts.tsx';
+import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../../components/list.tsx';
+import { graphql } from '../../gql/index.ts';
+import type { JobOutcome } from '../../gql/graphql.ts';
+import { gql } from '../../graphql.server.ts';
+import { formatCount, formatDateTime, formatDuration } from '../../lib/format.ts';
+import { enumParam, pageVariables, param, withParams } from '../../lib/list.ts';
+import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
+import { JobStats } from './job-stats.tsx';
+import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from './job-window.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Jobs · Opsgraph' }];
 
@@ -30,9 +31,7 @@ const JobsQuery = graphql(`
       lastFailureMessage
     }
     jobRunsPerHour(from: $from, to: $to, task: $task) {
-      hour
-      successes
-      failures
+      ...HourlyRuns
     }
     jobRuns(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount
@@ -86,16 +85,19 @@ export default function Jobs() {
   const { search } = useLocation();
   const onFirstPage = !params.get('after') && !params.get('before');
 
-  // On the first page new runs simply appear; further back, the page stays put and says how many came in.
-  const revalidate = useThrottledRevalidate(2_000);
+  // Runs recorded since this page mounted that match its filters. On the first page new runs simply
+  // appear; further back, the page stays put and says how many came in.
+  const [recorded] = useSubscription(
+    { query: JobRunsRecorded, variables: { task: task ?? null } },
+    (runs: number | undefined, { jobRunsRecorded }) =>
+      (runs ?? 0) + (!outcome || jobRunsRecorded.outcome === outcome ? jobRunsRecorded.count : 0),
+  );
+  const runsSinceMount = recorded.data ?? 0;
+  useRevalidateOnEvents(runsSinceMount, { ms: 2_000, enabled: onFirstPage });
   // Counted per URL, so the count is gone as soon as another page or filter is shown.
-  const [arrived, setArrived] = useState({ search, count: 0 });
-  const newRuns = arrived.search === search ? arrived.count : 0;
-  useSubscription(JobRunsRecorded, { task: task ?? null }, ({ jobRunsRecorded }) => {
-    if (outcome && jobRunsRecorded.outcome !== outcome) return;
-    if (onFirstPage) revalidate();
-    else setArrived((a) => ({ search, count: (a.search === search ? a.count : 0) + jobRunsRecorded.count }));
-  });
+  const [shown, setShown] = useState({ search, runs: runsSinceMount });
+  if (shown.search !== search) setShown({ search, runs: runsSinceMount });
+  const newRuns = shown.search === search ? runsSinceMount - shown.runs : 0;
 
   const hourly = useMemo(() => hourlySeries(jobRunsPerHour), [jobRunsPerHour]);
   const bars = useMemo(
@@ -131,57 +133,7 @@ export default function Jobs() {
       </div>
 
       <h2>Tasks</h2>
-      <div className="table-wrap">
-        <table data-testid="job-stats">
-          <thead>
-            <tr>
-              <th>Task</th>
-              <th className="num">Runs</th>
-              <th className="num">Success rate</th>
-              <th className="num">Failures</th>
-              <th className="num">p50</th>
-              <th className="num">p95</th>
-              <th>Last failure</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobStats.length ? (
-              jobStats.map((s) => (
-                <tr key={s.task} data-testid="job-stat-row" data-task={s.task}>
-                  <td>
-                    <Link to={withParams(search, { task: s.task })} title="Show only this task's runs">
-                      <code>{s.task}</code>
-                    </Link>
-                  </td>
-                  <td className="num">{formatCount(s.runs)}</td>
-                  <td className={`num${s.successRate < 1 ? ' job-rate-low' : ''}`}>{formatPercent(s.successRate)}</td>
-                  <td className="num">{formatCount(s.failures)}</td>
-                  <td className="num">{formatDuration(s.p50DurationMs)}</td>
-                  <td className="num">{formatDuration(s.p95DurationMs)}</td>
-                  <td>
-                    {s.lastFailureAt ? (
-                      <>
-                        <span title={formatDateTime(s.lastFailureAt, { seconds: true })} suppressHydrationWarning>
-                          {formatRelative(s.lastFailureAt)}
-                        </span>
-                        {s.lastFailureMessage ? <div className="job-error small">{s.lastFailureMessage}</div> : null}
-                      </>
-                    ) : (
-                      <span className="muted">None</span>
-                    )}
-                  </td>
-                </tr>
-              ))
-            ) : (
-              <tr>
-                <td colSpan={7} className="empty" data-testid="empty-stats">
-                  No job ran in this window.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <JobStats stats={jobStats} />
 
       <h2>Recent runs</h2>
       <FilterForm clearTo={`?window=${selectedWindow}`}>
@@ -254,4 +206,4 @@ export default function Jobs() {
 }
 
 // Errors show inside the shell, the sidebar still usable.
-export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';
+export { RouteErrorBoundary as ErrorBoundary } from '../../components/error-boundary.tsx';

@@ -1,7 +1,7 @@
 // Admin roles as the admins screens present them. What each role may do is the API's rule
 // (api/src/modules/auth/permissions.ts); these lines describe it to the owner choosing a role.
 
-import type { AdminRole } from '../gql/graphql.ts';
+import type { AdminRole } from '../../gql/graphql.ts';
 
 export const ADMIN_ROLES: AdminRole[] = ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'];
 

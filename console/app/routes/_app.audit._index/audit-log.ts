@@ -1,7 +1,11 @@
 // The audit log's filters, links and labels. Times in filters are read as UTC, like every time the
 // console shows, whatever the browser's or the server's own time zone.
 
-import { dateParam, param } from './list.ts';
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { graphql } from '../../gql/index.ts';
+import type { AuditEventFilter } from '../../gql/graphql.ts';
+import { isUuid } from '../../lib/ids.ts';
+import { dateParam, param } from '../../lib/list.ts';
 
 /** Every action the API records, for the action filter's suggestions. */
 export const KNOWN_ACTIONS = [
@@ -33,24 +37,13 @@ export const ACTION_PREFIXES = [...new Set(KNOWN_ACTIONS.map((a) => `${a.split('
 
 export const TARGET_TYPES = ['AdminSession', 'AdminUser', 'Plan', 'Tenant', 'TenantApiKey'] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
-export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-
 /** A UUID's first block, enough to tell rows apart in a table; other ids are kept whole. */
 export function shortId(id: string): string {
   return isUuid(id) ? `${id.slice(0, 8)}…` : id;
 }
 
-export type AuditFilterVariables = {
-  actorId?: string;
-  action?: string;
-  tenantId?: string;
-  targetType?: string;
-  targetId?: string;
-  from?: string;
-  to?: string;
-};
+/** The audit log's filter as the URL gives it: the API's `AuditEventFilter`, each field a string or left out. */
+export type AuditFilterVariables = { [Field in keyof AuditEventFilter]?: string };
 
 /**
  * The GraphQL filter from the URL. Ids that are not UUIDs are dropped rather than sent (the API would
@@ -88,10 +81,17 @@ export function targetHref(targetType: string, targetId: string | null | undefin
   return base ? `${base}/${encodeURIComponent(targetId)}` : null;
 }
 
-type Actor = { actorType: 'ADMIN' | 'SYSTEM' | 'TENANT'; actorEmail?: string | null; actorRole?: string | null };
+/** What `actorLabel` reads from an entry; spread it wherever entries are listed. */
+export const AuditActorFragment = graphql(`
+  fragment AuditActor on AuditEvent {
+    actorType
+    actorEmail
+    actorRole
+  }
+`);
 
 /** Who did it: an admin's email (with the role held at the time), or the system, or a tenant's API key. */
-export function actorLabel(event: Actor): { name: string; role: string | null } {
+export function actorLabel(event: ResultOf<typeof AuditActorFragment>): { name: string; role: string | null } {
   if (event.actorType === 'ADMIN') return { name: event.actorEmail ?? 'Unknown admin', role: event.actorRole ?? null };
   return { name: event.actorType, role: null };
 }

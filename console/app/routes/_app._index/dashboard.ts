@@ -1,4 +1,5 @@
-import { hourlySeries, type HourCount, type HourlySeries } from './job-window.ts';
+import type { DashboardQuery } from '../../gql/graphql.ts';
+import { hourlySeries, type HourCount, type HourlySeries } from '../_app.jobs._index/job-window.ts';
 // Shapes the dashboard's API numbers for its stat cards and charts. Pure, so the arithmetic is tested
 // without a browser; all times are UTC like the rest of the console.
 
@@ -20,7 +21,7 @@ export function trialsListHref(endBefore: string): string {
 export type FailureRate = { runs: number; failures: number; rate: number | null };
 
 /** Failures over runs across every task; `rate` is null when nothing ran. */
-export function failureRate(stats: readonly { runs: number; failures: number }[]): FailureRate {
+export function failureRate(stats: readonly Pick<DashboardQuery['jobStats'][number], 'runs' | 'failures'>[]): FailureRate {
   const runs = stats.reduce((sum, s) => sum + s.runs, 0);
   const failures = stats.reduce((sum, s) => sum + s.failures, 0);
   return { runs, failures, rate: runs > 0 ? failures / runs : null };
@@ -41,7 +42,7 @@ export function shortHour(iso: string): string {
 
 export type SignupSeries = { labels: string[]; days: string[]; counts: number[]; total: number; summary: string };
 
-export function signupSeries(rows: readonly { day: string; count: number }[]): SignupSeries {
+export function signupSeries(rows: DashboardQuery['tenantSignups']): SignupSeries {
   const counts = rows.map((r) => r.count);
   const total = counts.reduce((a, b) => a + b, 0);
   let summary = `New tenants per day over the last ${rows.length === 1 ? 'day' : `${rows.length} days`}: ${total} in total`;

@@ -1,6 +1,6 @@
-import { Field } from './form.tsx';
-import type { FieldErrors } from '../lib/mutation.ts';
-import type { PlanFormValues } from '../lib/plan-form.ts';
+import { Field } from '../../components/form.tsx';
+import type { FieldErrors } from '../../lib/mutation.ts';
+import type { PlanFormValues } from './plan-form.ts';
 
 const COMMON_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'CHF', 'JPY', 'SEK', 'NOK', 'DKK', 'INR', 'BRL'];
 

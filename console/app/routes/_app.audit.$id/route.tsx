@@ -1,11 +1,13 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { graphql } from '../gql/index.ts';
-import { gql, type ErrorPayload } from '../graphql.server.ts';
-import { diffRows, prettyJson, type DiffRow } from '../lib/audit-diff.ts';
-import { actorLabel, isUuid, targetHref } from '../lib/audit-log.ts';
-import { formatDateTime } from '../lib/format.ts';
-import { useCan } from './_app.tsx';
+import { graphql } from '../../gql/index.ts';
+import { gql, notFound } from '../../graphql.server.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { isUuid } from '../../lib/ids.ts';
+import { actorLabel, targetHref } from '../_app.audit._index/audit-log.ts';
+import { useCan } from '../_app.tsx';
+import { AuditChanges } from './audit-changes.tsx';
+import { diffRows } from './audit-diff.ts';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.event.action ?? 'Audit entry'} · Audit log · Opsgraph` },
@@ -16,10 +18,8 @@ const AuditEntryQuery = graphql(`
     auditEvent(id: $id) {
       id
       occurredAt
-      actorType
+      ...AuditActor
       actorId
-      actorEmail
-      actorRole
       impersonatorId
       tenantId
       action
@@ -48,31 +48,12 @@ const AuditEntryTenantQuery = graphql(`
 
 export async function loader(args: LoaderFunctionArgs) {
   const id = args.params.id ?? '';
-  const notFound = () =>
-    data<ErrorPayload>({ message: `There is no audit entry with id ${id}.`, requestId: args.context.requestId }, { status: 404 });
-  if (!isUuid(id)) throw notFound();
+  const missing = () => notFound(args.context, `There is no audit entry with id ${id}.`);
+  if (!isUuid(id)) throw missing();
   const { auditEvent: event } = await gql(args, AuditEntryQuery, { id });
-  if (!event) throw notFound();
+  if (!event) throw missing();
   const tenant = event.tenantId ? (await gql(args, AuditEntryTenantQuery, { id: event.tenantId })).tenant : null;
   return { event, tenant, changes: diffRows(event.diff, { before: event.before, after: event.after }) };
-}
-
-function Value({ text }: { text: string | null }) {
-  return text === null ? <span className="muted">none</span> : <span>{text}</span>;
-}
-
-function ChangeRow({ row }: { row: DiffRow }) {
-  return (
-    <tr data-testid="diff-row" data-field={row.field} className={`change-${row.kind}`}>
-      <th scope="row">{row.field}</th>
-      <td className="from">
-        <Value text={row.from} />
-      </td>
-      <td className="to">
-        <Value text={row.to} />
-      </td>
-    </tr>
-  );
 }
 
 export default function AuditEntry() {
@@ -81,8 +62,6 @@ export default function AuditEntry() {
   // Admin pages need ADMINS_MANAGE; for other roles admins are named without a dead link.
   const canSeeAdmins = useCan('ADMINS_MANAGE');
   const target = event.targetType === 'AdminUser' && !canSeeAdmins ? null : targetHref(event.targetType, event.targetId);
-  const before = prettyJson(event.before);
-  const after = prettyJson(event.after);
 
   return (
     <>
@@ -168,44 +147,10 @@ export default function AuditEntry() {
         </dl>
       </section>
 
-      <h2>Changes</h2>
-      {changes.length ? (
-        <div className="table-wrap">
-          <table className="diff" data-testid="audit-diff">
-            <thead>
-              <tr>
-                <th>Field</th>
-                <th>From</th>
-                <th>To</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.map((row) => (
-                <ChangeRow key={row.field} row={row} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <p className="muted" data-testid="audit-no-changes">
-          No record fields changed in this entry.
-        </p>
-      )}
-
-      <h2>Snapshots</h2>
-      <div className="audit-snapshots">
-        <details data-testid="audit-before">
-          <summary>Before</summary>
-          {before ? <pre>{before}</pre> : <p className="muted">No record before this action.</p>}
-        </details>
-        <details data-testid="audit-after">
-          <summary>After</summary>
-          {after ? <pre>{after}</pre> : <p className="muted">No record after this action.</p>}
-        </details>
-      </div>
+      <AuditChanges changes={changes} before={event.before} after={event.after} />
     </>
   );
 }
 
 // Errors show inside the shell, the sidebar still usable.
-export { RouteErrorBoundary as ErrorBoundary } from '../components/error-boundary.tsx';
+export { RouteErrorBoundary as ErrorBoundary } from '../../components/error-boundary.tsx';

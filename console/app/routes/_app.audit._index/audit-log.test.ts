@@ -58,8 +58,8 @@ describe('targetHref', () => {
 describe('actorLabel', () => {
   it('names an admin by email and role, and other actors by kind', () => {
     expect(actorLabel({ actorType: 'ADMIN', actorEmail: 'owner@opsgraph.dev', actorRole: 'OWNER' })).toEqual({ name: 'owner@opsgraph.dev', role: 'OWNER' });
-    expect(actorLabel({ actorType: 'SYSTEM' })).toEqual({ name: 'SYSTEM', role: null });
-    expect(actorLabel({ actorType: 'TENANT', actorEmail: null })).toEqual({ name: 'TENANT', role: null });
+    expect(actorLabel({ actorType: 'SYSTEM', actorEmail: null, actorRole: null })).toEqual({ name: 'SYSTEM', role: null });
+    expect(actorLabel({ actorType: 'TENANT', actorEmail: null, actorRole: null })).toEqual({ name: 'TENANT', role: null });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMoney } from './format.ts';
+import { parseMoney } from '../../lib/format.ts';
 import {
   changedPlanFields,
   majorUnits,

@@ -1,8 +1,38 @@
 // The plan form: what an admin types (prices in major units, entitlements as a list) and the API's
 // input (integer minor units, an array of feature keys), both ways.
 
-import type { FieldErrors } from './mutation.ts';
-import { formatCount, parseMoney } from './format.ts';
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { graphql } from '../../gql/index.ts';
+import type { CreatePlanInput } from '../../gql/graphql.ts';
+import type { FieldErrors, FormErrors } from '../../lib/mutation.ts';
+import { formatCount, parseMoney } from '../../lib/format.ts';
+
+/** A plan's monthly quotas, wherever a plan is shown. */
+export const PlanQuotasFragment = graphql(`
+  fragment PlanQuotas on PlanQuotas {
+    seats
+    emailsPerMonth
+    smsPerMonth
+    apiCallsPerMonth
+  }
+`);
+
+/** Every field of a plan the form edits; select it on the plan being edited. */
+export const PlanFormFragment = graphql(`
+  fragment PlanForm on Plan {
+    code
+    name
+    description
+    currency
+    monthlyPrice
+    yearlyPrice
+    trialDays
+    entitlements
+    quotas {
+      ...PlanQuotas
+    }
+  }
+`);
 
 export const PLAN_FIELDS = [
   'code',
@@ -23,33 +53,8 @@ export type PlanField = (typeof PLAN_FIELDS)[number];
 /** The form's fields as typed. */
 export type PlanFormValues = Record<PlanField, string>;
 
-/** Everything a plan's create input holds. */
-export type PlanInput = {
-  code: string;
-  name: string;
-  description: string;
-  currency: string;
-  monthlyPrice: number;
-  yearlyPrice: number;
-  trialDays: number;
-  seats: number;
-  emailsPerMonth: number;
-  smsPerMonth: number;
-  apiCallsPerMonth: number;
-  entitlements: string[];
-};
-
-type PlanLike = {
-  code: string;
-  name: string;
-  description: string;
-  currency: string;
-  monthlyPrice: number;
-  yearlyPrice: number;
-  trialDays: number;
-  entitlements: readonly string[];
-  quotas: { seats: number; emailsPerMonth: number; smsPerMonth: number; apiCallsPerMonth: number };
-};
+/** Everything a plan's create input holds, every field given. */
+export type PlanInput = { [Field in keyof CreatePlanInput]-?: NonNullable<CreatePlanInput[Field]> };
 
 const QUOTA_FIELDS = ['trialDays', 'seats', 'emailsPerMonth', 'smsPerMonth', 'apiCallsPerMonth'] as const;
 const PRICE_FIELDS = ['monthlyPrice', 'yearlyPrice'] as const;
@@ -93,7 +98,7 @@ export function parseEntitlements(text: string): string[] {
     .filter(Boolean);
 }
 
-export function planFormValues(plan: PlanLike): PlanFormValues {
+export function planFormValues(plan: ResultOf<typeof PlanFormFragment>): PlanFormValues {
   return {
     code: plan.code,
     name: plan.name,
@@ -206,10 +211,7 @@ export function changedPlanFields(original: PlanInput, next: PlanInput): Partial
  * The API's field errors placed on the form's fields: an entitlement's error (`entitlements.2`) names the
  * key it is about; errors on anything the form does not show become the form's message.
  */
-export function planFieldErrors(
-  errors: { formError: string | null; fieldErrors: FieldErrors },
-  entitlements: readonly string[],
-): { formError: string | null; fieldErrors: FieldErrors } {
+export function planFieldErrors(errors: FormErrors, entitlements: readonly string[]): FormErrors {
   const fieldErrors: FieldErrors = {};
   const other: string[] = [];
   for (const [key, message] of Object.entries(errors.fieldErrors)) {
@@ -227,7 +229,7 @@ export function planFieldErrors(
 }
 
 /** "3 seats · 5,000 emails · 100 SMS · 100,000 API calls" */
-export function quotaSummary(quotas: PlanLike['quotas']): string {
+export function quotaSummary(quotas: ResultOf<typeof PlanQuotasFragment>): string {
   return [
     `${formatCount(quotas.seats)} ${quotas.seats === 1 ? 'seat' : 'seats'}`,
     `${formatCount(quotas.emailsPerMonth)} emails`,

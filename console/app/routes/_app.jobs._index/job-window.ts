@@ -1,3 +1,6 @@
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { graphql } from '../../gql/index.ts';
+
 // The jobs screen looks back over a window ending now, and charts it hour by hour (UTC).
 
 export const JOB_WINDOWS = {
@@ -21,7 +24,16 @@ export function windowRange(window: JobWindow, now: number = Date.now()): { from
 
 const HOUR = 3_600_000;
 
-export type HourCount = { hour: string; successes: number; failures: number };
+/** One hour of `jobRunsPerHour`, as the Jobs screen and the dashboard chart it. */
+export const HourlyRunsFragment = graphql(`
+  fragment HourlyRuns on JobRunsHour {
+    hour
+    successes
+    failures
+  }
+`);
+
+export type HourCount = ResultOf<typeof HourlyRunsFragment>;
 /** Axis labels, tooltip titles (the full UTC hour) and counts, one entry per hour. */
 export type HourlySeries = { labels: string[]; titles: string[]; successes: number[]; failures: number[] };
 

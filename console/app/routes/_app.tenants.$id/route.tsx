@@ -1,0 +1,154 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { useSubscription } from 'urql';
+import { FormError } from '../../components/form.tsx';
+import { StatusBadge } from '../../components/list.tsx';
+import { graphql } from '../../gql/index.ts';
+import { gql, notFound } from '../../graphql.server.ts';
+import { useIntent } from '../../lib/intent.ts';
+import { countEvents } from '../../lib/live.ts';
+import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
+import { RecordHistory } from '../_app.audit.$id/record-history.tsx';
+import { useCan } from '../_app.tsx';
+import { ApiKeys } from './api-keys.tsx';
+import { ActivateButton, ChangePlanButton, DeleteButton, SuspendButton } from './tenant-actions.tsx';
+import { TenantFacts } from './tenant-facts.tsx';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? 'Tenant'} · Opsgraph` }];
+
+const TenantQuery = graphql(`
+  query TenantDetail($id: ID!, $history: AuditEventFilter!) {
+    tenant(id: $id) {
+      id
+      name
+      slug
+      status
+      suspensionReason
+      ownerName
+      ownerEmail
+      trialEndsAt
+      onboardedAt
+      deletedAt
+      createdAt
+      updatedAt
+      settings {
+        timezone
+        locale
+        supportEmail
+        brandColor
+      }
+      plan {
+        id
+        name
+        code
+        monthlyPrice
+        currency
+        quotas {
+          ...PlanQuotas
+        }
+      }
+      apiKeys {
+        id
+        name
+        prefix
+        active
+        createdAt
+        lastUsedAt
+        expiresAt
+        revokedAt
+        createdBy {
+          email
+        }
+      }
+    }
+    plans(first: 100, filter: { status: ACTIVE }, sort: NAME_ASC) {
+      edges {
+        node {
+          id
+          name
+          monthlyPrice
+          currency
+        }
+      }
+    }
+    auditEvents(filter: $history, first: 25) {
+      totalCount
+      edges {
+        node {
+          ...HistoryEntry
+        }
+      }
+    }
+  }
+`);
+
+const TenantChanged = graphql(`
+  subscription TenantDetailChanged($id: ID!) {
+    tenantChanged(id: $id) {
+      tenantId
+      kind
+    }
+  }
+`);
+
+export async function loader(args: LoaderFunctionArgs) {
+  const id = args.params.id!;
+  const result = await gql(args, TenantQuery, { id, history: { targetType: 'Tenant', targetId: id } });
+  if (!result.tenant) throw notFound(args.context, `No tenant with id ${id}.`);
+  return { ...result, tenant: result.tenant };
+}
+
+export { action } from './actions.server.ts';
+
+export default function TenantDetail() {
+  const { tenant, plans, auditEvents } = useLoaderData<typeof loader>();
+  const canWrite = useCan('TENANTS_WRITE');
+  const canChangePlan = useCan('TENANTS_PLAN');
+  const canWriteKeys = useCan('API_KEYS_WRITE');
+  const activation = useIntent('activate');
+  const [changes] = useSubscription({ query: TenantChanged, variables: { id: tenant.id } }, countEvents);
+  useRevalidateOnEvents(changes.data);
+
+  const status = tenant.status;
+  const live = status !== 'DELETED';
+  return (
+    <>
+      <header className="page-header">
+        <div>
+          <div className="muted small">
+            <Link to="/tenants">Tenants</Link> /
+          </div>
+          <h1>
+            {tenant.name} <StatusBadge status={status} />
+          </h1>
+          <span className="muted">{tenant.slug}</span>
+        </div>
+        <div className="actions" data-testid="tenant-actions">
+          {canChangePlan && live ? <ChangePlanButton current={tenant.plan.id} plans={plans.edges.map((e) => e.node)} /> : null}
+          {canWrite && (status === 'SUSPENDED' || status === 'TRIALING' || status === 'PAST_DUE') ? <ActivateButton /> : null}
+          {canWrite && status !== 'SUSPENDED' && live ? <SuspendButton /> : null}
+          {canWrite && live ? <DeleteButton name={tenant.name} /> : null}
+        </div>
+      </header>
+      <FormError message={activation.result?.formError} />
+      {tenant.suspensionReason && status === 'SUSPENDED' ? (
+        <p className="notice" data-testid="suspension-reason">
+          Suspended: {tenant.suspensionReason}
+        </p>
+      ) : null}
+
+      <TenantFacts tenant={tenant} />
+
+      <ApiKeys tenantKeys={tenant.apiKeys} canWrite={canWriteKeys && live} />
+
+      <RecordHistory
+        events={auditEvents.edges.map((e) => e.node)}
+        totalCount={auditEvents.totalCount}
+        auditHref={`/audit?targetId=${tenant.id}`}
+      />
+    </>
+  );
+}
+
+// Errors show inside the shell, the sidebar still usable.
+export { RouteErrorBoundary as ErrorBoundary } from '../../components/error-boundary.tsx';
