@@ -22,9 +22,6 @@ const LoginMutation = graphql(`
       ... on Error {
         message
       }
-      ... on AccountLockedError {
-        lockedUntil
-      }
       ... on ValidationError {
         fieldErrors {
           field

@@ -5,7 +5,7 @@ import { adminMutation, adminScope, audits, withoutNulls } from '../../graphql/h
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
 import { ADMIN_ROLES, allPermissions, permissionsOf } from '../../permissions.ts';
 import {
-  AccountLockedError, ADMIN_SORTS, type LoginResult, adminWhere, changeAdminRole, createAdmin, InvalidCredentialsError, login, logout,
+  ADMIN_SORTS, type LoginResult, adminWhere, changeAdminRole, createAdmin, InvalidCredentialsError, login, LoginThrottledError, logout,
   revokeSession, setAdminActive, type AdminSort,
 } from './service.ts';
 
@@ -24,11 +24,14 @@ builder.objectType(InvalidCredentialsError, {
   fields: () => ({}),
 });
 
-builder.objectType(AccountLockedError, {
-  name: 'AccountLockedError',
+builder.objectType(LoginThrottledError, {
+  name: 'LoginThrottledError',
+  description: 'Too many failed sign-ins for this email or from this address; the same answer whether or not the admin exists.',
   interfaces: [ErrorInterface],
-  isTypeOf: (v) => v instanceof AccountLockedError,
-  fields: (t) => ({ lockedUntil: t.expose('lockedUntil', { type: 'DateTime' }) }),
+  isTypeOf: (v) => v instanceof LoginThrottledError,
+  fields: (t) => ({
+    retryAfter: t.exposeInt('retryAfter', { description: 'Seconds to wait before the next attempt is checked.' }),
+  }),
 });
 
 export const AdminUserRef = builder.prismaObject('AdminUser', {
@@ -38,7 +41,11 @@ export const AdminUserRef = builder.prismaObject('AdminUser', {
     name: t.exposeString('name'),
     role: t.expose('role', { type: AdminRoleEnum }),
     active: t.exposeBoolean('active'),
-    lockedUntil: t.expose('lockedUntil', { type: 'DateTime', nullable: true }),
+    lockedUntil: t.expose('lockedUntil', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Until when sign-in to this account is throttled from every address after repeated failures; in the past or null when it is not.',
+    }),
     lastLoginAt: t.expose('lastLoginAt', { type: 'DateTime', nullable: true }),
     deactivatedAt: t.expose('deactivatedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -124,8 +131,8 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
-    extensions: audits('admin.login'),
-    errors: { types: [InputError, InvalidCredentialsError, AccountLockedError] },
+    extensions: audits('admin.login', 'admin.loginFailed', 'admin.loginThrottled'),
+    errors: { types: [InputError, InvalidCredentialsError, LoginThrottledError] },
     description: 'Starts an admin session. Also sets the session cookie for the console.',
     args: { email: t.arg.string(), password: t.arg.string() },
     resolve: async (_root, args, ctx) => {
