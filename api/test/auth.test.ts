@@ -92,6 +92,24 @@ describe('admin management', () => {
     expect((await p.gql(ADMIN, { id: owner.userId }, support.token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('refuses passwords that are easy to guess, naming the field and why', async () => {
+    const CREATE = `mutation($i: CreateAdminInput!) { createAdmin(input: $i) { __typename ... on ValidationError { fieldErrors { field message } } } }`;
+    const email = 'quillon.vexmar@test.example';
+    const attempt = (password: string) => p.gql(CREATE, { i: { email, name: 'Quillon Vexmar', role: 'VIEWER', password } }, owner.token);
+    expect((await attempt(' '.repeat(12))).data!.createAdmin.fieldErrors).toEqual([
+      { field: 'input.password', message: 'too easy to guess: Repeated characters like "aaa" are easy to guess' },
+    ]);
+    expect((await attempt('password1234')).data!.createAdmin.fieldErrors).toEqual([
+      { field: 'input.password', message: 'too easy to guess: This is similar to a commonly used password' },
+    ]);
+    // The admin's own name and email are the first words an attacker tries.
+    expect((await attempt('Quillon Vexmar 1')).data!.createAdmin.fieldErrors).toEqual([
+      { field: 'input.password', message: 'too easy to guess: There should not be any personal or page related data' },
+    ]);
+    expect(await p.app.prisma.adminUser.count({ where: { email } })).toBe(0);
+    expect((await attempt('cobalt-harbor-juniper-58')).data!.createAdmin.__typename).toBe('MutationCreateAdminSuccess');
+  });
+
   it('validates new admins by field', async () => {
     const res = await p.gql(`mutation($i: CreateAdminInput!) { createAdmin(input: $i) { __typename ... on ValidationError { fieldErrors { field message } } } }`,
       { i: { email: 'bad', name: '', role: 'ADMIN', password: 'short' } }, owner.token);

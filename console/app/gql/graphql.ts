@@ -42,7 +42,7 @@ export type AuditEventFilter = {
 export type CreateAdminInput = {
   email: string;
   name: string;
-  /** Initial password, at least 12 characters. */
+  /** Initial password: at least 12 characters and not easy to guess (zxcvbn score 3 or more). */
   password: string;
   role: AdminRole;
 };

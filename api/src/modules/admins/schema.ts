@@ -94,7 +94,7 @@ const CreateAdminInput = builder.inputType('CreateAdminInput', {
     email: t.string(),
     name: t.string(),
     role: t.field({ type: AdminRoleEnum }),
-    password: t.string({ description: 'Initial password, at least 12 characters.' }),
+    password: t.string({ description: 'Initial password: at least 12 characters and not easy to guess (zxcvbn score 3 or more).' }),
   }),
 });
 

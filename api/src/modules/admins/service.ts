@@ -3,9 +3,9 @@ import type { Prisma } from '../../db/client.ts';
 import { env } from '../../env.ts';
 import type { AdminRole } from '../../generated/prisma/enums.ts';
 import type { AdminUser } from '../../generated/prisma/client.ts';
-import { ConflictError, DomainError, parseInput } from '../../lib/errors.ts';
+import { ConflictError, DomainError, InputError, parseInput } from '../../lib/errors.ts';
 import { defineLifecycle } from '../../lib/lifecycle.ts';
-import { hashPassword, verifyPassword } from '../../lib/password.ts';
+import { hashPassword, passwordWeakness, verifyPassword } from '../../lib/password.ts';
 import { findOrNotFound } from '../../lib/records.ts';
 import { email, name, text } from '../../lib/strings.ts';
 import { newSessionToken, sha256 } from '../../lib/tokens.ts';
@@ -128,6 +128,12 @@ export async function authenticateSession(scope: SystemScope, token: string): Pr
 
 const passwordSchema = text({ min: 12, max: 200, trim: false });
 
+/** Refuses a password zxcvbn rates below MIN_PASSWORD_SCORE, naming the field and the reason. */
+async function assertStrongPassword(password: string, userInputs: string[], path: string[]): Promise<void> {
+  const weakness = await passwordWeakness(password, userInputs);
+  if (weakness) throw InputError.field(path, weakness);
+}
+
 export const createAdminSchema = z.object({
   email,
   name: name(),
@@ -143,6 +149,7 @@ function publicAdmin(user: AdminUser) {
 
 export async function createAdmin(scope: PlatformScope, input: z.input<typeof createAdminSchema>): Promise<AdminUser> {
   const data = parseInput(createAdminSchema, input);
+  await assertStrongPassword(data.password, [data.email, data.name], ['input', 'password']);
   const passwordHash = await hashPassword(data.password);
   return runAudited(scope, async (tx) => {
     const user = await tx.db.adminUser.create({ data: { email: data.email, name: data.name, role: data.role, passwordHash } });
