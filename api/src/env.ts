@@ -5,6 +5,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const secretsKey = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)');
+
 /** Settings that no longer exist: named so a deployment that still sets one learns what replaced it. */
 const REMOVED: Record<string, string> = {
   LOGIN_MAX_ATTEMPTS: 'accounts are no longer locked; see LOGIN_FAILURES_PER_EMAIL_IP, LOGIN_FAILURES_PER_IP and LOGIN_FAILURES_PER_EMAIL',
@@ -27,10 +29,13 @@ const schema = z.object({
   LOG_PRETTY: bool.optional(),
   GRAPHIQL: bool.optional(),
   MASK_ERRORS: bool.optional(),
-  SECRETS_KEY: z
+  SECRETS_KEY: secretsKey.optional(),
+  /** Keys that encrypted secrets before SECRETS_KEY: still read, never written (comma-separated). */
+  SECRETS_KEYS_PREVIOUS: z
     .string()
-    .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)')
-    .optional(),
+    .default('')
+    .transform((list) => list.split(',').map((key) => key.trim()).filter(Boolean))
+    .pipe(z.array(secretsKey)),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   // Sign-in throttling (modules/admins/throttle.ts): failures allowed per key before each further attempt
   // waits 2, 4, 8 … seconds, up to the key's cap; a key's failures are forgotten after the window.
