@@ -5,6 +5,14 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const secretsKey = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)');
+
+/** Settings that no longer exist: named so a deployment that still sets one learns what replaced it. */
+const REMOVED: Record<string, string> = {
+  LOGIN_MAX_ATTEMPTS: 'accounts are no longer locked; see LOGIN_FAILURES_PER_EMAIL_IP, LOGIN_FAILURES_PER_IP and LOGIN_FAILURES_PER_EMAIL',
+  LOGIN_LOCK_MINUTES: 'accounts are no longer locked; see LOGIN_MAX_WAIT_SECONDS and LOGIN_MAX_WAIT_EMAIL_SECONDS',
+};
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -25,13 +33,22 @@ const schema = z.object({
   LOG_PRETTY: bool.optional(),
   GRAPHIQL: bool.optional(),
   MASK_ERRORS: bool.optional(),
-  SECRETS_KEY: z
+  SECRETS_KEY: secretsKey.optional(),
+  /** Keys that encrypted secrets before SECRETS_KEY: still read, never written (comma-separated). */
+  SECRETS_KEYS_PREVIOUS: z
     .string()
-    .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)')
-    .optional(),
+    .default('')
+    .transform((list) => list.split(',').map((key) => key.trim()).filter(Boolean))
+    .pipe(z.array(secretsKey)),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
-  LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  // Sign-in throttling (modules/admins/throttle.ts): failures allowed per key before each further attempt
+  // waits 2, 4, 8 … seconds, up to the key's cap; a key's failures are forgotten after the window.
+  LOGIN_FAILURES_PER_EMAIL_IP: z.coerce.number().int().min(1).default(5),
+  LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+  LOGIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(20),
+  LOGIN_MAX_WAIT_SECONDS: z.coerce.number().int().min(1).default(900),
+  LOGIN_MAX_WAIT_EMAIL_SECONDS: z.coerce.number().int().min(1).default(60),
+  LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
   /** Which proxies' X-Forwarded-For to believe for client IPs (Express `trust proxy`): the console's server. */
   TRUST_PROXY: z.string().default('loopback'),
   CORS_ORIGINS: z
@@ -64,17 +81,25 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings mean "unset" so `FOO= pnpm start` behaves like no FOO at all.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
+  const issues = Object.keys(REMOVED)
+    .filter((name) => name in cleaned)
+    .map((name) => `${name}: no longer used (${REMOVED[name]})`);
   if (!result.success) {
-    throw new EnvError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    issues.push(...result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    throw new EnvError(issues);
   }
   const env = result.data;
   const isProduction = env.NODE_ENV === 'production';
-  const problems: string[] = [];
-  if (isProduction && !env.SECRETS_KEY) problems.push('SECRETS_KEY: required in production (64 hex characters)');
+  if (isProduction && !env.SECRETS_KEY) issues.push('SECRETS_KEY: required in production (64 hex characters)');
   if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
-    problems.push('DATABASE_MIGRATION_URL: needs DATABASE_URL (the embedded server creates both of its roles itself)');
+    issues.push('DATABASE_MIGRATION_URL: needs DATABASE_URL (the embedded server creates both of its roles itself)');
   }
-  if (problems.length) throw new EnvError(problems);
+  const longestWait = Math.max(env.LOGIN_MAX_WAIT_SECONDS, env.LOGIN_MAX_WAIT_EMAIL_SECONDS);
+  if (env.LOGIN_FAILURE_WINDOW_MINUTES * 60 <= longestWait) {
+    // Otherwise waiting out the longest wait would also wipe the failures that caused it.
+    issues.push(`LOGIN_FAILURE_WINDOW_MINUTES: must be longer than the longest wait (${longestWait} s)`);
+  }
+  if (issues.length) throw new EnvError(issues);
   return {
     ...env,
     isProduction,

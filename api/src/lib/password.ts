@@ -24,3 +24,38 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(key, expected);
 }
+
+/** The zxcvbn score a new password needs (0–4; 3 is "safely unguessable: moderate protection offline"). */
+export const MIN_PASSWORD_SCORE = 3;
+
+type Estimator = { check(password: string, userInputs?: (string | number)[]): { score: number; feedback: { warning: string | null; suggestions: string[] } } };
+let estimator: Promise<Estimator> | null = null;
+
+/** zxcvbn with its common and English dictionaries: about a second to load, so only when first needed. */
+function passwordEstimator(): Promise<Estimator> {
+  estimator ??= (async () => {
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import('@zxcvbn-ts/core'),
+      import('@zxcvbn-ts/language-common'),
+      import('@zxcvbn-ts/language-en'),
+    ]);
+    return new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+  })();
+  return estimator;
+}
+
+/**
+ * Why `password` is too easy to guess, or null when it is strong enough. `userInputs` are words an
+ * attacker would try first for this account (its email, its name).
+ */
+export async function passwordWeakness(password: string, userInputs: string[]): Promise<string | null> {
+  const words = userInputs.flatMap((input) => [input, ...input.split(/[^\p{L}\p{N}]+/u)]).filter((w) => w.length >= 3);
+  const { score, feedback } = (await passwordEstimator()).check(password, words);
+  if (score >= MIN_PASSWORD_SCORE) return null;
+  const why = feedback.warning ?? feedback.suggestions[0] ?? 'It would be guessed quickly.';
+  return `too easy to guess: ${why.replace(/\.$/, '')}`;
+}

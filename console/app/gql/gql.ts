@@ -58,7 +58,7 @@ type Documents = {
     "\n  query NewTenantPlans {\n    plans(first: 100, filter: { status: ACTIVE }, sort: MONTHLY_PRICE_ASC) {\n      edges {\n        node {\n          id\n          name\n          monthlyPrice\n          currency\n          trialDays\n        }\n      }\n    }\n  }\n": typeof types.NewTenantPlansDocument,
     "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) {\n      __typename\n      ... on MutationCreateTenantSuccess {\n        data {\n          id\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": typeof types.CreateTenantDocument,
     "\n  query Shell {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": typeof types.ShellDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on MutationLoginSuccess {\n        data {\n          token\n          expiresAt\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n      ... on AccountLockedError {\n        lockedUntil\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on MutationLoginSuccess {\n        data {\n          token\n          expiresAt\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
 };
 const documents: Documents = {
@@ -106,7 +106,7 @@ const documents: Documents = {
     "\n  query NewTenantPlans {\n    plans(first: 100, filter: { status: ACTIVE }, sort: MONTHLY_PRICE_ASC) {\n      edges {\n        node {\n          id\n          name\n          monthlyPrice\n          currency\n          trialDays\n        }\n      }\n    }\n  }\n": types.NewTenantPlansDocument,
     "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) {\n      __typename\n      ... on MutationCreateTenantSuccess {\n        data {\n          id\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": types.CreateTenantDocument,
     "\n  query Shell {\n    me {\n      id\n      name\n      email\n      role\n      permissions\n    }\n  }\n": types.ShellDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on MutationLoginSuccess {\n        data {\n          token\n          expiresAt\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n      ... on AccountLockedError {\n        lockedUntil\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on MutationLoginSuccess {\n        data {\n          token\n          expiresAt\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
 };
 
@@ -303,7 +303,7 @@ export function graphql(source: "\n  query Shell {\n    me {\n      id\n      na
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on MutationLoginSuccess {\n        data {\n          token\n          expiresAt\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n      ... on AccountLockedError {\n        lockedUntil\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on MutationLoginSuccess {\n        data {\n          token\n          expiresAt\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n      ... on AccountLockedError {\n        lockedUntil\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on MutationLoginSuccess {\n        data {\n          token\n          expiresAt\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      __typename\n      ... on MutationLoginSuccess {\n        data {\n          token\n          expiresAt\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -22,9 +22,6 @@ const LoginMutation = graphql(`
       ... on Error {
         ...MutationError
       }
-      ... on AccountLockedError {
-        lockedUntil
-      }
     }
   }
 `);

@@ -21,6 +21,20 @@ test('shows a wrong password as an error and does not sign in', async ({ page })
   await expect(page).toHaveURL(/\/login/);
 });
 
+test('after repeated failures, says how long to wait before the next try', async ({ page }) => {
+  await page.goto('/login');
+  const alert = page.getByRole('alert');
+  for (let i = 1; i <= 5; i += 1) {
+    await page.getByLabel('Email').fill('nobody-here@opsgraph.dev');
+    await page.getByLabel('Password').fill(`guess-number-${i}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+    if (i < 5) await expect(alert).toHaveText('Email or password is incorrect');
+  }
+  await expect(alert).toHaveText(/^Too many failed sign-ins\. Try again in [12] seconds?\.$/);
+  await expect(page).toHaveURL(/\/login/);
+});
+
 test('logging out ends the session, and the old cookie no longer works', async ({ page, context }) => {
   await loginPage(page, 'SUPPORT');
   const before = (await context.cookies()).find((c) => c.name === 'og_session');

@@ -2,6 +2,7 @@ import { defineModule } from '../manifest.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { adminsList } from './lists.ts';
 import { seedAdmins } from './seed.ts';
+import { crontab, loginThrottlePrune } from './tasks.ts';
 
 const permissions = {
   READ: { description: 'Read everything in the admin graph.', roles: ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] },
@@ -16,6 +17,8 @@ declare module '../../permissions.ts' {
 export default defineModule({
   name: 'admins',
   graphql: () => import('./schema.ts'),
+  tasks: [loginThrottlePrune],
+  crontab,
   lists: [adminsList],
   permissions,
   seed: seedAdmins,

@@ -6,7 +6,7 @@ import { adminMutation, adminScope, audits } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
 import { allPermissions, permissionsOf } from '../../permissions.ts';
 import {
-  AccountLockedError, type LoginResult, changeAdminRole, createAdmin, InvalidCredentialsError, login, logout,
+  type LoginResult, changeAdminRole, createAdmin, InvalidCredentialsError, login, LoginThrottledError, logout,
   revokeSession, setAdminActive,
 } from './service.ts';
 
@@ -25,11 +25,14 @@ builder.objectType(InvalidCredentialsError, {
   fields: () => ({}),
 });
 
-builder.objectType(AccountLockedError, {
-  name: 'AccountLockedError',
+builder.objectType(LoginThrottledError, {
+  name: 'LoginThrottledError',
+  description: 'Too many failed sign-ins for this email or from this address; the same answer whether or not the admin exists.',
   interfaces: [ErrorInterface],
-  isTypeOf: (v) => v instanceof AccountLockedError,
-  fields: (t) => ({ lockedUntil: t.expose('lockedUntil', { type: 'DateTime' }) }),
+  isTypeOf: (v) => v instanceof LoginThrottledError,
+  fields: (t) => ({
+    retryAfter: t.exposeInt('retryAfter', { description: 'Seconds to wait before the next attempt is checked.' }),
+  }),
 });
 
 export const AdminUserRef = builder.prismaObject('AdminUser', {
@@ -39,7 +42,11 @@ export const AdminUserRef = builder.prismaObject('AdminUser', {
     name: t.exposeString('name'),
     role: t.expose('role', { type: AdminRoleEnum }),
     active: t.exposeBoolean('active'),
-    lockedUntil: t.expose('lockedUntil', { type: 'DateTime', nullable: true }),
+    lockedUntil: t.expose('lockedUntil', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Until when sign-in to this account is throttled from every address after repeated failures; in the past or null when it is not.',
+    }),
     lastLoginAt: t.expose('lastLoginAt', { type: 'DateTime', nullable: true }),
     deactivatedAt: t.expose('deactivatedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -78,7 +85,7 @@ const CreateAdminInput = builder.inputType('CreateAdminInput', {
     email: t.string(),
     name: t.string(),
     role: t.field({ type: AdminRoleEnum }),
-    password: t.string({ description: 'Initial password, at least 12 characters.' }),
+    password: t.string({ description: 'Initial password: at least 12 characters and not easy to guess (zxcvbn score 3 or more).' }),
   }),
 });
 
@@ -103,8 +110,8 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
-    extensions: audits('admin.login'),
-    errors: { types: [InputError, InvalidCredentialsError, AccountLockedError] },
+    extensions: audits('admin.login', 'admin.loginFailed', 'admin.loginThrottled'),
+    errors: { types: [InputError, InvalidCredentialsError, LoginThrottledError] },
     description: 'Starts an admin session. Also sets the session cookie for the console.',
     args: { email: t.arg.string(), password: t.arg.string() },
     resolve: async (_root, args, ctx) => {

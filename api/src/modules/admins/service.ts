@@ -2,15 +2,16 @@ import { z } from 'zod';
 import { env } from '../../env.ts';
 import type { AdminRole } from '../../generated/prisma/enums.ts';
 import type { AdminUser } from '../../generated/prisma/client.ts';
-import { ConflictError, DomainError, parseInput } from '../../lib/errors.ts';
+import { ConflictError, DomainError, InputError, parseInput } from '../../lib/errors.ts';
 import { defineLifecycle } from '../../lib/lifecycle.ts';
-import { hashPassword, verifyPassword } from '../../lib/password.ts';
+import { hashPassword, passwordWeakness, verifyPassword } from '../../lib/password.ts';
 import { findOrNotFound } from '../../lib/records.ts';
 import { email, name, text } from '../../lib/strings.ts';
 import { newSessionToken, sha256 } from '../../lib/tokens.ts';
 import { ADMIN_ROLES } from '../../permissions.ts';
 import { actingFor, asSystem, type AdminPrincipal, type AdminScope, type PlatformScope, type Scope, type SystemScope } from '../../scope.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
+import { release, reserve } from './throttle.ts';
 
 export class InvalidCredentialsError extends DomainError {
   override name = 'InvalidCredentialsError';
@@ -19,11 +20,18 @@ export class InvalidCredentialsError extends DomainError {
   }
 }
 
-export class AccountLockedError extends DomainError {
-  override name = 'AccountLockedError';
-  constructor(readonly lockedUntil: Date) {
-    super(`Too many failed logins; the account is locked until ${lockedUntil.toISOString()}`);
+/** Too many failed sign-ins for this email or from this address: the same answer whether the admin exists or not. */
+export class LoginThrottledError extends DomainError {
+  override name = 'LoginThrottledError';
+  constructor(readonly retryAfter: number) {
+    super(`Too many failed sign-ins. Try again in ${describeWait(retryAfter)}.`);
   }
+}
+
+function describeWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 /** Throttles `lastSeenAt` writes to one per minute per session. */
@@ -43,40 +51,44 @@ export interface LoginResult {
 /** A real hash with the real parameters, made once on first use, so unknown emails cost a full verify. */
 let dummyHash: Promise<string> | null = null;
 
-/** Signs an admin in: checks the password, opens a session (its token is returned once). */
+type FailureReason = 'unknownEmail' | 'wrongPassword' | 'inactive';
+
+/**
+ * Signs an admin in: checks the password, opens a session (its token is returned once). Every failure
+ * (unknown email, wrong password, deactivated admin, throttled) checks a password hash and answers with
+ * the same types whether or not the admin exists; see throttle.ts for the waits.
+ */
 export async function login(scope: Scope, input: { email: string; password: string }): Promise<LoginResult> {
   const { email: address, password } = parseInput(loginSchema, input);
   const system = asSystem(scope, 'login');
-  const user = await system.db.adminUser.findUnique({ where: { email: address } });
   const now = new Date();
-  if (user?.lockedUntil && user.lockedUntil > now) throw new AccountLockedError(user.lockedUntil);
-  // Hash even when the user does not exist, so timing does not reveal which emails are registered.
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('not a real password'))));
+  const user = await system.db.adminUser.findUnique({ where: { email: address } });
+  const hash = user?.passwordHash ?? (await (dummyHash ??= hashPassword('not a real password')));
+  // The hash is checked while the attempt is counted, whatever the count says.
+  const [reservation, valid] = await Promise.all([reserve(system, address, scope.meta.ip, now), verifyPassword(password, hash)]);
+  // Refused without a verdict, and without an audit entry: a throttled attacker cannot fill the log.
+  if (!reservation.admitted) throw new LoginThrottledError(reservation.retryAfter);
   if (!user || !user.active || !valid) {
-    if (user && user.active) {
-      const attempts = user.failedLoginAttempts + 1;
-      const lock = attempts >= env.LOGIN_MAX_ATTEMPTS;
-      const lockedUntil = lock ? new Date(now.getTime() + env.LOGIN_LOCK_MINUTES * 60_000) : null;
-      await system.db.adminUser.update({
-        where: { id: user.id },
-        data: { failedLoginAttempts: lock ? 0 : attempts, lockedUntil },
-      });
-      if (lockedUntil) throw new AccountLockedError(lockedUntil);
-    }
-    throw new InvalidCredentialsError();
+    const reason: FailureReason = !user ? 'unknownEmail' : !valid ? 'wrongPassword' : 'inactive';
+    await runAudited(system, async (tx) => {
+      const target = { targetType: 'AdminUser', targetId: user?.id ?? null };
+      await tx.audit({ action: 'admin.loginFailed', ...target, after: { email: address, reason } });
+      if (reservation.starts.length) {
+        await tx.audit({ action: 'admin.loginThrottled', ...target, after: { email: address, keys: reservation.starts, retryAfter: reservation.retryAfter } });
+      }
+    });
+    throw reservation.retryAfter ? new LoginThrottledError(reservation.retryAfter) : new InvalidCredentialsError();
   }
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + env.SESSION_TTL_HOURS * 3_600_000);
   // The session's own admin is the actor of its login entry.
   const admin = actingFor(system, principalOf(user, '', expiresAt));
   const updated = await runAudited(admin, async (tx) => {
+    await release(tx, reservation);
     const session = await tx.db.adminSession.create({
       data: { adminUserId: user.id, tokenHash: sha256(token), expiresAt, ip: scope.meta.ip, userAgent: scope.meta.userAgent },
     });
-    const next = await tx.db.adminUser.update({
-      where: { id: user.id },
-      data: { failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: now },
-    });
+    const next = await tx.db.adminUser.update({ where: { id: user.id }, data: { lastLoginAt: now } });
     await tx.audit({ action: 'admin.login', targetType: 'AdminSession', targetId: session.id });
     return next;
   });
@@ -115,6 +127,12 @@ export async function authenticateSession(scope: SystemScope, token: string): Pr
 
 const passwordSchema = text({ min: 12, max: 200, trim: false });
 
+/** Refuses a password zxcvbn rates below MIN_PASSWORD_SCORE, naming the field and the reason. */
+async function assertStrongPassword(password: string, userInputs: string[], path: string[]): Promise<void> {
+  const weakness = await passwordWeakness(password, userInputs);
+  if (weakness) throw InputError.field(path, weakness);
+}
+
 export const createAdminSchema = z.object({
   email,
   name: name(),
@@ -130,6 +148,7 @@ function publicAdmin(user: AdminUser) {
 
 export async function createAdmin(scope: PlatformScope, input: z.input<typeof createAdminSchema>): Promise<AdminUser> {
   const data = parseInput(createAdminSchema, input);
+  await assertStrongPassword(data.password, [data.email, data.name], ['input', 'password']);
   const passwordHash = await hashPassword(data.password);
   return runAudited(scope, async (tx) => {
     const user = await tx.db.adminUser.create({ data: { email: data.email, name: data.name, role: data.role, passwordHash } });
@@ -182,7 +201,7 @@ export async function setAdminActive(scope: PlatformScope, id: string, active: b
     const now = new Date();
     const after = await tx.db.adminUser.update({
       where: { id },
-      data: { active, deactivatedAt: active ? null : now, failedLoginAttempts: 0, lockedUntil: null },
+      data: { active, deactivatedAt: active ? null : now },
     });
     if (!active) {
       // Deactivation ends every session at once, and every open connection on every instance.
