@@ -7,6 +7,8 @@ const config: CodegenConfig = {
   documents: ['console/app/**/*.{ts,tsx}', '!console/app/gql/**'],
   ignoreNoDocuments: false,
   generates: {
+    // Runtime descriptions of enums and list filters (the client preset gives their types only).
+    'console/app/gql/lists.ts': { plugins: ['./console/codegen/list-filters.cjs'] },
     'console/app/gql/': {
       preset: 'client',
       presetConfig: { fragmentMasking: false },

@@ -11,7 +11,8 @@ import { adminScope } from './helpers.ts';
 
 export const MAX_PAGE_SIZE = 200;
 
-const pageSize = z.number().int('a whole number').min(1, 'at least 1').max(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE}`);
+// 0 is allowed: a page of nothing, for `totalCount` alone.
+const pageSize = z.number().int('a whole number').min(0, 'must not be negative').max(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE}`);
 
 /** Whether a connection cursor is one this API issued for an id (the Prisma plugin's `GPC:` + id). */
 function isIdCursor(cursor: string): boolean {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dateParam, endOfDay, enumListParam, enumParam, exportCapNotice, exportHref, isoDate, pageHref, pageVariables, withParams } from './list.ts';
+import { AdminFilterFields, TenantFilterFields, tenantsList } from '../gql/lists.ts';
+import type { TenantFilter } from '../gql/graphql.ts';
+import { exportCapNotice, exportHref, isoDate, pageHref, pageVariables, readFilter, readSort, withParams } from './list.ts';
 
 describe('paging from the URL', () => {
   it('reads forward and backward cursors and a page size from the allowed sizes', () => {
@@ -21,33 +23,40 @@ describe('paging from the URL', () => {
 });
 
 describe('filters from the URL', () => {
-  it('ignores values a stale link may carry', () => {
-    const allowed = ['ACTIVE', 'SUSPENDED'] as const;
-    expect(enumParam(new URLSearchParams('sort=NAME_ASC'), 'sort', ['NAME_ASC'])).toBe('NAME_ASC');
-    expect(enumParam(new URLSearchParams('sort=DROP'), 'sort', ['NAME_ASC'])).toBeUndefined();
-    expect(enumListParam(new URLSearchParams('status=ACTIVE,BOGUS,SUSPENDED'), 'status', allowed)).toEqual(['ACTIVE', 'SUSPENDED']);
-    expect(enumListParam(new URLSearchParams('status=BOGUS'), 'status', allowed)).toBeUndefined();
+  const PLAN = '5b1f0c1e-8c1a-4b7e-9a4f-2f1e0c9d8b7a';
+
+  it('reads each field as the list describes it, typed as the API\'s filter', () => {
+    const filter: TenantFilter = readFilter(
+      new URLSearchParams(`search=%20acme%20&status=ACTIVE,SUSPENDED&status=TRIALING&planId=${PLAN}&createdFrom=2026-11-01&createdTo=2026-11-30`),
+      TenantFilterFields,
+    );
+    expect(filter).toEqual({
+      search: 'acme', status: ['ACTIVE', 'SUSPENDED', 'TRIALING'], planId: PLAN,
+      createdFrom: '2026-11-01T00:00:00.000Z', createdTo: '2026-11-30T23:59:59.999Z',
+    });
+    expect(readFilter(new URLSearchParams('active=false&role=OWNER'), AdminFilterFields)).toEqual({ active: false, role: ['OWNER'] });
   });
 
-  it('reads a bare date as the start of the day, or its end for "to" bounds', () => {
-    const params = new URLSearchParams('from=2026-11-01&to=2026-11-30&bad=soon');
-    expect(dateParam(params, 'from')).toBe('2026-11-01T00:00:00.000Z');
-    expect(dateParam(params, 'to', { endOfDay: true })).toBe('2026-11-30T23:59:59.999Z');
-    expect(dateParam(params, 'bad')).toBeUndefined();
-    expect(dateParam(params, 'missing')).toBeUndefined();
+  it('leaves out what a stale or edited link may carry', () => {
+    expect(readFilter(new URLSearchParams('status=BOGUS&planId=not-an-id&createdFrom=soon&search=%20&unknown=1'), TenantFilterFields)).toEqual({});
+    expect(readFilter(new URLSearchParams('status=ACTIVE,BOGUS'), TenantFilterFields)).toEqual({ status: ['ACTIVE'] });
+    expect(readFilter(new URLSearchParams('active=maybe'), AdminFilterFields)).toEqual({});
+  });
+
+  it('takes the sort from the list, or its default', () => {
+    expect(readSort(new URLSearchParams('sort=NAME_ASC'), tenantsList)).toBe('NAME_ASC');
+    expect(readSort(new URLSearchParams('sort=DROP TABLE'), tenantsList)).toBe('CREATED_AT_DESC');
   });
 });
 
 describe('CSV export', () => {
-  it('exports every row the filters match: paging parameters are dropped', () => {
-    expect(exportHref('tenants', '?search=acme&status=ACTIVE&after=c&size=50')).toBe('/exports/tenants.csv?search=acme&status=ACTIVE');
-    expect(exportHref('plans', '')).toBe('/exports/plans.csv');
-  });
-
-  it('gives the export the same bounds as the list', () => {
-    expect(exportHref('tenants', '?createdTo=2026-11-30', { createdTo: endOfDay })).toBe(
-      '/exports/tenants.csv?createdTo=2026-11-30T23%3A59%3A59.999Z',
+  it('exports every row the filter matches, with the same bounds and sort as the list', () => {
+    const filter = readFilter(new URLSearchParams('search=acme&status=ACTIVE,TRIALING&createdTo=2026-11-30&after=c&size=50'), TenantFilterFields);
+    expect(exportHref('tenants', filter, 'NAME_ASC')).toBe(
+      '/exports/tenants.csv?createdTo=2026-11-30T23%3A59%3A59.999Z&search=acme&status=ACTIVE%2CTRIALING&sort=NAME_ASC',
     );
+    expect(exportHref('plans', {})).toBe('/exports/plans.csv');
+    expect(exportHref('admins', { active: false })).toBe('/exports/admins.csv?active=false');
   });
 
   it('says when the filter matches more rows than one export holds', () => {

@@ -1,11 +1,12 @@
 // Lists keep filters, sort and page in the URL, so a view can be shared, reloaded and reached with Back.
+// Which parameters a list has, and of which kind, comes from the API's one definition of the list, through
+// the SDL and codegen (app/gql/lists.ts): the console does not spell any filter out again.
+import { isUuid } from './ids.ts';
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;
 /** The API streams at most this many rows per CSV export. */
 export const EXPORT_ROW_LIMIT = 100_000;
-
-const PAGING_PARAMS = ['after', 'before', 'size'];
 
 export type PageVariables = { first?: number; after?: string; last?: number; before?: string };
 
@@ -25,18 +26,6 @@ export function param(params: URLSearchParams, name: string): string | undefined
   return value ? value : undefined;
 }
 
-/** A parameter that must be one of `allowed`; anything else falls back (a stale link still opens). */
-export function enumParam<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[]): T | undefined {
-  const value = params.get(name);
-  return allowed.includes(value as T) ? (value as T) : undefined;
-}
-
-/** A comma-separated multi-value parameter, keeping only allowed values. */
-export function enumListParam<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[]): T[] | undefined {
-  const values = (params.get(name) ?? '').split(',').filter((v): v is T => allowed.includes(v as T));
-  return values.length ? values : undefined;
-}
-
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 
@@ -54,14 +43,6 @@ export function isoDate(value: string, { endOfDay = false } = {}): string | null
   if (!/^\d{4}-\d{2}-\d{2}/.test(iso)) return null;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-/** The end of the day a date parameter names, for "to" filters (the export gets the same bound). */
-export const endOfDay = (value: string) => isoDate(value, { endOfDay: true });
-
-export function dateParam(params: URLSearchParams, name: string, opts: { endOfDay?: boolean } = {}): string | undefined {
-  const value = param(params, name);
-  return (value && isoDate(value, opts)) || undefined;
 }
 
 /** The same URL on another page: filters kept, cursor replaced. */
@@ -87,23 +68,80 @@ export function withParams(search: string, changes: Record<string, string | null
   return query ? `?${query}` : '?';
 }
 
-/** The CSV export of everything the list's filters match (all pages, not just this one). */
-export function exportHref(name: string, search: string, translate: Record<string, (v: string) => string | null> = {}): string {
-  const params = new URLSearchParams(search);
-  for (const p of PAGING_PARAMS) params.delete(p);
-  for (const [key, fn] of Object.entries(translate)) {
-    const value = params.get(key);
-    if (value === null) continue;
-    const next = fn(value);
-    if (next === null) params.delete(key);
-    else params.set(key, next);
-  }
-  const query = params.toString();
-  return `/exports/${name}.csv${query ? `?${query}` : ''}`;
-}
-
 /** The notice shown beside the export button when the filter matches more rows than one export holds. */
 export function exportCapNotice(totalCount: number, limit = EXPORT_ROW_LIMIT): string | null {
   if (totalCount <= limit) return null;
   return `The export holds the first ${limit.toLocaleString('en-US')} of ${totalCount.toLocaleString('en-US')} rows. Narrow the filters to export the rest.`;
+}
+
+/** One filter field as app/gql/lists.ts describes it. */
+export type FieldSpec =
+  | { readonly kind: 'enum'; readonly list: boolean; readonly values: readonly string[] }
+  | { readonly kind: 'id' | 'string' | 'date' | 'boolean' };
+export type FilterSpec = Readonly<Record<string, FieldSpec>>;
+
+type ValueOf<F extends FieldSpec> = F extends { kind: 'enum'; list: true; values: readonly (infer V)[] }
+  ? V[]
+  : F extends { kind: 'enum'; values: readonly (infer V)[] }
+    ? V
+    : F extends { kind: 'boolean' }
+      ? boolean
+      : string;
+
+/** The filter a list's URL gives: each field its GraphQL type (dates as ISO instants), or left out. */
+export type FilterOf<S extends FilterSpec> = { -readonly [K in keyof S]?: ValueOf<S[K]> };
+
+/** An upper time bound (`createdTo`, `to`) covers the whole day or minute a bare date or time names. */
+const isUpperBound = (name: string) => /(^to|To)$/.test(name);
+
+function fieldValue(name: string, field: FieldSpec, values: string[]): unknown {
+  switch (field.kind) {
+    case 'enum': {
+      // Values the list does not know are dropped: a stale link still opens.
+      const allowed = values.flatMap((v) => v.split(',')).filter((v) => field.values.includes(v));
+      return field.list ? (allowed.length ? allowed : undefined) : allowed[0];
+    }
+    // An id that is not a UUID names nothing; sent, it would fail the whole query.
+    case 'id':
+      return isUuid(values[0]!) ? values[0] : undefined;
+    case 'string':
+      return values[0];
+    case 'date':
+      return isoDate(values[0]!, { endOfDay: isUpperBound(name) }) ?? undefined;
+    case 'boolean':
+      return values[0] === 'true' ? true : values[0] === 'false' ? false : undefined;
+  }
+}
+
+/** A list's filter from the page's URL parameters, typed by the list's own description. */
+export function readFilter<S extends FilterSpec>(params: URLSearchParams, spec: S): FilterOf<S> {
+  const filter: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(spec)) {
+    const values = params.getAll(name).map((v) => v.trim()).filter(Boolean);
+    if (values.length === 0) continue;
+    const value = fieldValue(name, field, values);
+    if (value !== undefined) filter[name] = value;
+  }
+  return filter as FilterOf<S>;
+}
+
+/** The list's sort from `?sort=`, or its default for anything else. */
+export function readSort<V extends string>(params: URLSearchParams, list: { sorts: readonly V[]; defaultSort: NoInfer<V> }): V {
+  const value = params.get('sort');
+  return list.sorts.includes(value as V) ? (value as V) : list.defaultSort;
+}
+
+/**
+ * The CSV export of everything the filter matches (all pages): the API reads the same parameters as the
+ * list's GraphQL field, so the export and the page agree on every row.
+ */
+export function exportHref(name: string, filter: Record<string, unknown>, sort?: string): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  if (sort) params.set('sort', sort);
+  const query = params.toString();
+  return `/exports/${name}.csv${query ? `?${query}` : ''}`;
 }

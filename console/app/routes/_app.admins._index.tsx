@@ -2,16 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
-import type { AdminSort } from '../gql/graphql.ts';
+import { AdminFilterFields, adminsList } from '../gql/lists.ts';
 import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
 import { formatDate, formatDateTime, formatRelative, humanize } from '../lib/format.ts';
-import { enumListParam, enumParam, exportHref, pageVariables, param } from '../lib/list.ts';
+import { exportHref, pageVariables, readFilter, readSort } from '../lib/list.ts';
 import { ADMIN_ROLES, isLocked } from './_app.admins.$id/admin-roles.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Admins · Opsgraph' }];
-
-const ADMIN_SORTS: AdminSort[] = ['EMAIL_ASC', 'CREATED_AT_DESC', 'LAST_LOGIN_AT_DESC'];
 
 const AdminsQuery = graphql(`
   query AdminsList($first: Int, $after: String, $last: Int, $before: String, $filter: AdminFilter, $sort: AdminSort) {
@@ -39,22 +37,14 @@ const AdminsQuery = graphql(`
 export async function loader(args: LoaderFunctionArgs) {
   const me = await requirePermission(args, 'ADMINS_MANAGE', 'Only owners can manage admins.');
   const params = new URL(args.request.url).searchParams;
-  const sort = enumParam(params, 'sort', ADMIN_SORTS) ?? 'EMAIL_ASC';
-  const active = enumParam(params, 'active', ['true', 'false']);
-  const data = await gql(args, AdminsQuery, {
-    ...pageVariables(params),
-    sort,
-    filter: {
-      search: param(params, 'search'),
-      role: enumListParam(params, 'role', ADMIN_ROLES),
-      active: active === undefined ? undefined : active === 'true',
-    },
-  });
-  return { ...data, sort, meId: me.id };
+  const sort = readSort(params, adminsList);
+  const filter = readFilter(params, AdminFilterFields);
+  const data = await gql(args, AdminsQuery, { ...pageVariables(params), sort, filter });
+  return { ...data, sort, meId: me.id, exportHref: exportHref('admins', filter, sort) };
 }
 
 export default function Admins() {
-  const { admins, sort, meId } = useLoaderData<typeof loader>();
+  const { admins, sort, meId, exportHref } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { search } = useLocation();
 
@@ -63,7 +53,7 @@ export default function Admins() {
       <ListHeader
         title="Admins"
         totalCount={admins.totalCount}
-        exportHref={exportHref('admins', search)}
+        exportHref={exportHref}
         actions={
           <Link className="button primary" to="/admins/new">
             New admin

@@ -2,17 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/react';
 import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
-import type { PlanSort, PlanStatus } from '../gql/graphql.ts';
+import { PlanFilterFields, plansList, PlanStatusValues } from '../gql/lists.ts';
 import { gql } from '../graphql.server.ts';
 import { formatCount, formatDate, formatMoney } from '../lib/format.ts';
-import { enumParam, exportHref, pageVariables, param } from '../lib/list.ts';
+import { exportHref, pageVariables, readFilter, readSort } from '../lib/list.ts';
 import { quotaSummary, trialLabel } from './_app.plans.$id/plan-form.ts';
 import { useCan } from './_app.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Plans · Opsgraph' }];
-
-export const PLAN_STATUSES: PlanStatus[] = ['ACTIVE', 'ARCHIVED'];
-const PLAN_SORTS: PlanSort[] = ['MONTHLY_PRICE_ASC', 'MONTHLY_PRICE_DESC', 'NAME_ASC', 'CREATED_AT_DESC'];
 
 const PlansQuery = graphql(`
   query PlansList($first: Int, $after: String, $last: Int, $before: String, $filter: PlanFilter, $sort: PlanSort) {
@@ -44,17 +41,14 @@ const PlansQuery = graphql(`
 
 export async function loader(args: LoaderFunctionArgs) {
   const params = new URL(args.request.url).searchParams;
-  const sort = enumParam(params, 'sort', PLAN_SORTS) ?? 'MONTHLY_PRICE_ASC';
-  const data = await gql(args, PlansQuery, {
-    ...pageVariables(params),
-    sort,
-    filter: { search: param(params, 'search'), status: enumParam(params, 'status', PLAN_STATUSES) },
-  });
-  return { ...data, sort };
+  const sort = readSort(params, plansList);
+  const filter = readFilter(params, PlanFilterFields);
+  const data = await gql(args, PlansQuery, { ...pageVariables(params), sort, filter });
+  return { ...data, sort, exportHref: exportHref('plans', filter, sort) };
 }
 
 export default function Plans() {
-  const { plans, sort } = useLoaderData<typeof loader>();
+  const { plans, sort, exportHref } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { search } = useLocation();
   const canWrite = useCan('PLANS_WRITE');
@@ -64,7 +58,7 @@ export default function Plans() {
       <ListHeader
         title="Plans"
         totalCount={plans.totalCount}
-        exportHref={exportHref('plans', search)}
+        exportHref={exportHref}
         actions={
           canWrite ? (
             <Link className="button primary" to="/plans/new">
@@ -83,7 +77,7 @@ export default function Plans() {
           Status
           <select name="status" defaultValue={params.get('status') ?? ''}>
             <option value="">Any</option>
-            {PLAN_STATUSES.map((s) => (
+            {PlanStatusValues.map((s) => (
               <option key={s} value={s}>
                 {s.toLowerCase()}
               </option>

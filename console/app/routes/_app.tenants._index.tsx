@@ -3,18 +3,15 @@ import { Link, useLoaderData, useLocation, useSearchParams } from '@remix-run/re
 import { useSubscription } from 'urql';
 import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
-import type { TenantSort, TenantStatus } from '../gql/graphql.ts';
+import { TenantFilterFields, tenantsList, TenantStatusValues } from '../gql/lists.ts';
 import { gql } from '../graphql.server.ts';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
 import { countEvents } from '../lib/live.ts';
-import { dateParam, endOfDay, enumListParam, enumParam, exportHref, pageVariables, param, withParams } from '../lib/list.ts';
+import { exportHref, pageVariables, readFilter, readSort, withParams } from '../lib/list.ts';
 import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 import { useCan } from './_app.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Tenants · Opsgraph' }];
-
-export const TENANT_STATUSES: TenantStatus[] = ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'DELETED'];
-const TENANT_SORTS: TenantSort[] = ['CREATED_AT_DESC', 'CREATED_AT_ASC', 'NAME_ASC', 'NAME_DESC', 'TRIAL_ENDS_AT_ASC'];
 
 const TenantsQuery = graphql(`
   query TenantsList($first: Int, $after: String, $last: Int, $before: String, $filter: TenantFilter, $sort: TenantSort) {
@@ -62,25 +59,14 @@ const TenantsChanged = graphql(`
 
 export async function loader(args: LoaderFunctionArgs) {
   const params = new URL(args.request.url).searchParams;
-  const sort = enumParam(params, 'sort', TENANT_SORTS) ?? 'CREATED_AT_DESC';
-  const data = await gql(args, TenantsQuery, {
-    ...pageVariables(params),
-    sort,
-    filter: {
-      search: param(params, 'search'),
-      status: enumListParam(params, 'status', TENANT_STATUSES),
-      planId: param(params, 'planId'),
-      createdFrom: dateParam(params, 'createdFrom'),
-      createdTo: dateParam(params, 'createdTo', { endOfDay: true }),
-      trialEndsAfter: dateParam(params, 'trialEndsAfter'),
-      trialEndsBefore: dateParam(params, 'trialEndsBefore'),
-    },
-  });
-  return { ...data, sort };
+  const sort = readSort(params, tenantsList);
+  const filter = readFilter(params, TenantFilterFields);
+  const data = await gql(args, TenantsQuery, { ...pageVariables(params), sort, filter });
+  return { ...data, sort, filter, exportHref: exportHref('tenants', filter, sort) };
 }
 
 export default function Tenants() {
-  const { tenants, plans, sort } = useLoaderData<typeof loader>();
+  const { tenants, plans, sort, filter, exportHref } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { search } = useLocation();
   const canWrite = useCan('TENANTS_WRITE');
@@ -92,7 +78,7 @@ export default function Tenants() {
       <ListHeader
         title="Tenants"
         totalCount={tenants.totalCount}
-        exportHref={exportHref('tenants', search, { createdTo: endOfDay })}
+        exportHref={exportHref}
         actions={
           canWrite ? (
             <Link className="button primary" to="/tenants/new">
@@ -111,7 +97,7 @@ export default function Tenants() {
           Status
           <select name="status" defaultValue={params.get('status') ?? ''}>
             <option value="">Any</option>
-            {TENANT_STATUSES.map((s) => (
+            {TenantStatusValues.map((s) => (
               <option key={s} value={s}>
                 {s.replace('_', ' ').toLowerCase()}
               </option>
@@ -141,8 +127,8 @@ export default function Tenants() {
         {params.get('trialEndsBefore') || params.get('trialEndsAfter') ? (
           <span className="filter-chip" data-testid="trial-filter">
             Trial ends
-            {params.get('trialEndsAfter') ? ` after ${formatDateTime(dateParam(params, 'trialEndsAfter'))}` : ''}
-            {params.get('trialEndsBefore') ? ` before ${formatDateTime(dateParam(params, 'trialEndsBefore'))}` : ''}
+            {filter.trialEndsAfter ? ` after ${formatDateTime(filter.trialEndsAfter)}` : ''}
+            {filter.trialEndsBefore ? ` before ${formatDateTime(filter.trialEndsBefore)}` : ''}
             <input type="hidden" name="trialEndsAfter" value={params.get('trialEndsAfter') ?? ''} />
             <input type="hidden" name="trialEndsBefore" value={params.get('trialEndsBefore') ?? ''} />
             <Link to={withParams(search, { trialEndsAfter: null, trialEndsBefore: null })} aria-label="Remove the trial filter">

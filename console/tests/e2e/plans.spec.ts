@@ -128,7 +128,7 @@ test('shows an unreadable price and a duplicate code beside their fields and kee
 
   await labelled(page, 'Monthly price').fill('49');
   await page.getByRole('button', { name: 'Create plan' }).click();
-  await expect(field(page, 'code').getByRole('alert')).toContainText('already used');
+  await expect(field(page, 'code').getByRole('alert')).toContainText('already exists');
   await expect(field(page, 'monthlyPrice').getByRole('alert')).toHaveCount(0);
   await expect(labelled(page, 'Name')).toHaveValue('Copycat');
   await expect(labelled(page, 'Yearly price')).toHaveValue('490');

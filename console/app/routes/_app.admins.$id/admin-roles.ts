@@ -1,10 +1,9 @@
-// Admin roles as the admins screens present them. What each role may do is the API's rule
-// (api/src/modules/auth/permissions.ts); these lines describe it to the owner choosing a role.
+// Admin roles as the admins screens present them. What each role may do is the API's rule (each module's
+// permissions, api/src/modules/*/module.ts); these lines describe it to the owner choosing a role.
 
 import type { AdminRole } from '../../gql/graphql.ts';
 
-export const ADMIN_ROLES: AdminRole[] = ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'];
-
+/** Every role (the type makes this complete), most powerful first: the order the screens list them in. */
 export const ROLE_DESCRIPTIONS: Record<AdminRole, string> = {
   OWNER: 'Everything, including managing admins.',
   ADMIN: 'Tenants, plan changes, API keys and plans; not admins.',
@@ -12,6 +11,8 @@ export const ROLE_DESCRIPTIONS: Record<AdminRole, string> = {
   BILLING: 'Plans and tenants’ plan changes.',
   VIEWER: 'Reads everything, changes nothing.',
 };
+
+export const ADMIN_ROLES = Object.keys(ROLE_DESCRIPTIONS) as AdminRole[];
 
 export function isAdminRole(value: unknown): value is AdminRole {
   return ADMIN_ROLES.includes(value as AdminRole);

@@ -3,9 +3,9 @@
 
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { graphql } from '../../gql/index.ts';
-import type { AuditEventFilter } from '../../gql/graphql.ts';
+import { AuditEventFilterFields } from '../../gql/lists.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { dateParam, param } from '../../lib/list.ts';
+import { exportHref, readFilter } from '../../lib/list.ts';
 
 /** Every action the API records, for the action filter's suggestions. */
 export const KNOWN_ACTIONS = [
@@ -42,36 +42,14 @@ export function shortId(id: string): string {
   return isUuid(id) ? `${id.slice(0, 8)}…` : id;
 }
 
-/** The audit log's filter as the URL gives it: the API's `AuditEventFilter`, each field a string or left out. */
-export type AuditFilterVariables = { [Field in keyof AuditEventFilter]?: string };
-
-/**
- * The GraphQL filter from the URL. Ids that are not UUIDs are dropped rather than sent (the API would
- * refuse the whole query); `to` includes the whole of a bare date or the whole minute of a date-time.
- */
-export function auditFilter(params: URLSearchParams): AuditFilterVariables {
-  const id = (name: string) => {
-    const value = param(params, name);
-    return value && isUuid(value) ? value : undefined;
-  };
-  const time = (name: string, endOfDay: boolean) => dateParam(params, name, { endOfDay });
-  const filter: AuditFilterVariables = {
-    actorId: id('actorId'),
-    action: param(params, 'action'),
-    tenantId: id('tenantId'),
-    targetType: param(params, 'targetType'),
-    targetId: param(params, 'targetId'),
-    from: time('from', false),
-    to: time('to', true),
-  };
-  return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as AuditFilterVariables;
+/** The audit log's filter from the URL (see `readFilter`): ids that are not UUIDs are left out, `to` covers the day or minute it names. */
+export function auditFilter(params: URLSearchParams) {
+  return readFilter(params, AuditEventFilterFields);
 }
 
-/** The CSV export of the filtered log: same parameter names as the filter, times resolved to UTC instants. */
+/** The CSV export of the filtered log: the same filter, times resolved to UTC instants. */
 export function auditExportHref(params: URLSearchParams): string {
-  const query = new URLSearchParams(auditFilter(params) as Record<string, string>);
-  const text = query.toString();
-  return `/exports/audit-events.csv${text ? `?${text}` : ''}`;
+  return exportHref('audit-events', auditFilter(params));
 }
 
 /** The console page of an audit target, for the kinds of record that have one. */

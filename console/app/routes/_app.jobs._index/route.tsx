@@ -5,17 +5,16 @@ import { useSubscription } from 'urql';
 import { BarChart, CHART_COLORS } from '../../components/charts.tsx';
 import { DataTable, FilterForm, ListHeader, NEWEST_FIRST, Pagination, StatusBadge } from '../../components/list.tsx';
 import { graphql } from '../../gql/index.ts';
-import type { JobOutcome } from '../../gql/graphql.ts';
+import { JobOutcomeValues, JobRunFilterFields } from '../../gql/lists.ts';
 import { gql } from '../../graphql.server.ts';
 import { formatCount, formatDateTime, formatDuration } from '../../lib/format.ts';
-import { enumParam, pageVariables, param, withParams } from '../../lib/list.ts';
+import { exportHref, pageVariables, readFilter, withParams } from '../../lib/list.ts';
 import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
 import { JobStats } from './job-stats.tsx';
 import { hourlySeries, JOB_WINDOW_KEYS, JOB_WINDOWS, jobWindow, seriesSummary, windowRange } from './job-window.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Jobs · Opsgraph' }];
 
-const OUTCOMES: JobOutcome[] = ['SUCCESS', 'FAILURE'];
 
 const JobsQuery = graphql(`
   query JobsOverview($from: DateTime!, $to: DateTime!, $task: String, $first: Int, $after: String, $last: Int, $before: String, $filter: JobRunFilter) {
@@ -70,13 +69,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const params = new URL(args.request.url).searchParams;
   const selectedWindow = jobWindow(params);
   const { from, to } = windowRange(selectedWindow);
-  const task = param(params, 'task');
-  const outcome = enumParam(params, 'outcome', OUTCOMES);
+  const { task, outcome } = readFilter(params, JobRunFilterFields);
   // Runs are listed from the window's start with no end, so runs recorded after this load still show.
   const filter = { task, outcome, from };
   const data = await gql(args, JobsQuery, { ...pageVariables(params), from, to, task, filter });
-  const exportParams = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])));
-  return { ...data, selectedWindow, task, outcome, exportHref: `/exports/job-runs.csv?${exportParams}` };
+  return { ...data, selectedWindow, task, outcome, exportHref: exportHref('job-runs', filter) };
 }
 
 export default function Jobs() {
