@@ -45,6 +45,8 @@ export async function startPlatform(
   const databaseUrl = options.databaseUrl ?? db!.url;
   const app = createApp({ databaseUrl, poolSize: 5, onQuery: options.onQuery });
   const server = await startServer(app, env, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
+  // Nothing to seed here: ready as soon as it listens.
+  server.markBooted();
   const workers: WorkerHandle[] = [];
   const gql: TestPlatform['gql'] = async (query, variables, token) => {
     const res = await fetch(`${server.url}/graphql`, {

@@ -19,7 +19,7 @@ describe('http server', () => {
     expect(await (await fetch(`${p.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${p.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, migrations: true, worker: 'not-required' } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, migrations: true, worker: 'not-required', boot: true } });
   });
 
   it('serves GraphiQL from the package to a browser, without any CDN', async () => {

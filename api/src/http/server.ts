@@ -25,6 +25,8 @@ export interface ServerHandle {
   url: string;
   port: number;
   httpServer: Server;
+  /** Readiness waits for this: called once the boot (seeding included) has finished. */
+  markBooted(): void;
   close(): Promise<void>;
 }
 
@@ -136,8 +138,9 @@ export async function startServer(
   web.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  let booted = false;
   web.get('/readyz', async (_req, res) => {
-    const report = await readiness(app, options.workerMode);
+    const report = await readiness(app, options.workerMode, booted);
     res.status(report.ready ? 200 : 503).json(report);
   });
   web.get('/exports/:name.csv', csvExportHandler(app));
@@ -281,6 +284,9 @@ export async function startServer(
     url,
     port: boundPort,
     httpServer,
+    markBooted() {
+      booted = true;
+    },
     close() {
       closing ??= (async () => {
         await wsServer.dispose();
