@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApp, type App } from '../src/app.ts';
-import { env } from '../src/env.ts';
+import { env, type Env } from '../src/env.ts';
 import type { Context } from '../src/graphql/context.ts';
 import { startServer, type ServerHandle } from '../src/http/server.ts';
 import { hashPassword } from '../src/lib/password.ts';
@@ -39,12 +39,18 @@ export interface TestPlatform {
 let counter = 0;
 
 export async function startPlatform(
-  options: { plugins?: ApolloServerPlugin<Context>[]; databaseUrl?: string; onQuery?: (sql: string) => void } = {},
+  options: {
+    plugins?: ApolloServerPlugin<Context>[];
+    databaseUrl?: string;
+    onQuery?: (sql: string) => void;
+    /** Settings that differ from the test environment's (limits, error masking). */
+    env?: Partial<Env>;
+  } = {},
 ): Promise<TestPlatform> {
   const db = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? db!.url;
   const app = createApp({ databaseUrl, poolSize: 5, onQuery: options.onQuery });
-  const server = await startServer(app, env, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
+  const server = await startServer(app, { ...env, ...options.env }, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
   // Nothing to seed here: ready as soon as it listens.
   server.markBooted();
   const workers: WorkerHandle[] = [];

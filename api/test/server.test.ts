@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { parseEnv, EnvError } from '../src/env.ts';
-import { maskError } from '../src/http/server.ts';
+import { maskError } from '../src/http/errors.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 
 let p: TestPlatform;
