@@ -1,4 +1,5 @@
-// Bad connection arguments are the client's error: BAD_USER_INPUT naming the argument. With errors masked
+// Bad input is the client's error at the transport: strings PostgreSQL cannot hold and bad connection
+// arguments are BAD_USER_INPUT naming where they are, before anything runs. With errors masked
 // (production), no "Did you mean …?" reveals the schema.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type GraphQLResponse, type TestPlatform } from './harness.ts';
@@ -6,11 +7,13 @@ import { startPlatform, type GraphQLResponse, type TestPlatform } from './harnes
 let p: TestPlatform;
 let masked: TestPlatform;
 let owner: string;
+let planId: string;
 
 beforeAll(async () => {
   p = await startPlatform();
   masked = await startPlatform({ databaseUrl: p.databaseUrl, env: { maskErrors: true } });
   owner = (await p.login('OWNER')).token;
+  planId = (await p.makeTenant()).planId;
 });
 afterAll(async () => {
   await masked?.close();
@@ -33,6 +36,41 @@ function expectBadInput(result: GraphQLResponse, message: RegExp) {
   expect(result.errors?.[0]?.message).toMatch(message);
   expect(result.errors?.[0]?.extensions?.requestId).toBeTruthy();
 }
+
+const CREATE = `mutation($input: CreateTenantInput!) { createTenant(input: $input) { __typename ... on Error { message } } }`;
+const tenantInput = (name: string) => ({ name, planId, ownerName: 'Owner', ownerEmail: 'nul@example.com' });
+
+describe('strings PostgreSQL cannot hold', () => {
+  const cases: [string, string, Record<string, unknown> | undefined, RegExp][] = [
+    ['a NUL in a mutation argument', `mutation { createTenant(input: { name: "a\\u0000b", planId: "${'00000000-0000-4000-8000-000000000000'}", ownerName: "O", ownerEmail: "nul@example.com" }) { __typename } }`, undefined, /^createTenant\.input\.name: must not contain NUL characters$/],
+    ['a NUL in a variable', CREATE, { input: tenantInput('a\u0000b') }, /^\$input\.name: must not contain NUL characters$/],
+    ['an unpaired surrogate in a variable', CREATE, { input: tenantInput('broken \ud800 name') }, /^\$input\.name: must be valid Unicode text$/],
+    ['a NUL in a filter', `{ tenants(first: 5, filter: { search: "a\\u0000b" }) { totalCount } }`, undefined, /^tenants\.filter\.search: must not contain NUL characters$/],
+    ['a NUL in a filter variable', `query($f: TenantFilter) { tenants(first: 5, filter: $f) { totalCount } }`, { f: { search: 'x\u0000' } }, /^\$f\.search: must not contain NUL/],
+    ['a NUL in an ID', `query($id: ID!) { tenant(id: $id) { id } }`, { id: 'a\u0000b' }, /^\$id: must not contain NUL/],
+    ['a NUL in a list', `mutation { createPlan(input: { code: "nul-plan", name: "Nul", currency: "USD", monthlyPrice: 1, yearlyPrice: 10, trialDays: 0, emailsPerMonth: 1, smsPerMonth: 1, seats: 1, apiCallsPerMonth: 1, entitlements: ["ok", "b\\u0000d"] }) { __typename } }`, undefined, /^createPlan\.input\.entitlements\.1: must not contain NUL/],
+    ['a NUL under an alias', `{ found: tenants(first: 5, filter: { search: "\\u0000" }) { totalCount } }`, undefined, /^found\.filter\.search: must not contain NUL/],
+  ];
+
+  for (const [name, query, variables, message] of cases) {
+    it(`answers ${name} with BAD_USER_INPUT naming it, over HTTP (400)`, async () => {
+      const { http } = await post(query, variables);
+      expect(http.status).toBe(400);
+      expectBadInput(http.body, message);
+    });
+  }
+
+  it('writes nothing', async () => {
+    await post(CREATE, { input: tenantInput('a\u0000b') });
+    expect(await p.app.prisma.tenant.count({ where: { ownerEmail: 'nul@example.com' } })).toBe(0);
+    expect(await p.app.prisma.auditEvent.count({ where: { action: 'tenant.create', after: { path: ['ownerEmail'], equals: 'nul@example.com' } } })).toBe(0);
+  });
+
+  it('lets ordinary text through, emoji and all', async () => {
+    const { http } = await post(CREATE, { input: { ...tenantInput('Café 🚀 Ltd'), ownerEmail: 'ok@example.com' } });
+    expect(http.body.data?.createTenant.__typename).toBe('MutationCreateTenantSuccess');
+  });
+});
 
 describe('connection arguments', () => {
   it('answers tenants(first: -1) with BAD_USER_INPUT naming the argument', async () => {

@@ -19,6 +19,7 @@ import { csvExportHandler } from './exports.ts';
 import { authenticate, buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
 import { formatError, httpFailure, maskingPlugin } from './errors.ts';
 import { readiness } from './health.ts';
+import { textGuardPlugin } from './text-guard.ts';
 
 export interface ServerHandle {
   url: string;
@@ -48,6 +49,7 @@ function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraP
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       maskingPlugin(env.maskErrors),
+      textGuardPlugin(),
       ...extraPlugins,
     ],
   });
