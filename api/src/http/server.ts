@@ -4,22 +4,20 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError, specifiedRules, validate } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pinoHttp } from 'pino-http';
-import { WebSocketServer } from 'ws';
 import type { App } from '../app.ts';
 import type { Env } from '../env.ts';
 import type { Context } from '../graphql/context.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
-import { csvExportHandler } from './exports.ts';
-import { authenticate, buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
+import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
 import { formatError, httpFailure, maskingPlugin } from './errors.ts';
+import { csvExportHandler } from './exports.ts';
 import { readiness } from './health.ts';
 import { textGuardPlugin } from './text-guard.ts';
+import { startLiveServer } from './ws.ts';
 
 export interface ServerHandle {
   url: string;
@@ -171,49 +169,11 @@ export async function startServer(
     await Promise.all([admin.stop(), tenant.stop()]);
     throw err;
   });
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: env.MAX_BODY_BYTES });
-  const allowedOrigins = new Set(env.CORS_ORIGINS);
-  const wsLimits = limitRules(env);
-  const wsServer = useServer<Record<string, unknown>, { token: string | null; requestId: string }>(
-    {
-      schema: async (ctx) => {
-        const principal = (ctx.extra as unknown as { kind?: string }).kind;
-        return principal === 'tenant' ? tenantSchema : adminSchema;
-      },
-      onConnect: async (ctx) => {
-        const origin = ctx.extra.request.headers.origin;
-        // Browsers always send Origin on WebSockets; refuse other sites (cross-site WebSocket hijacking).
-        if (origin && !allowedOrigins.has(origin) && new URL(origin).host !== ctx.extra.request.headers.host) return false;
-        const params = ctx.connectionParams ?? {};
-        const raw = (params.authorization ?? params.Authorization ?? params.token) as string | undefined;
-        const token = raw ? raw.replace(/^Bearer\s+/i, '') : tokenFrom(ctx.extra.request.headers);
-        const requestId = requestIdFrom(ctx.extra.request.headers['x-request-id']);
-        const principal = await authenticate(app, metaFrom(ctx.extra.request, requestId), token);
-        if (principal.kind === 'anonymous') return false;
-        Object.assign(ctx.extra, { token, requestId, kind: principal.kind });
-        return true;
-      },
-      // Authentication is checked again for every subscription, so revoked sessions and keys stop at once.
-      onSubscribe: async (ctx, id) => {
-        const extra = ctx.extra as unknown as WsExtra;
-        const context = await buildContext(app, metaFrom(extra.request, extra.requestId), extra.token);
-        if (context.principal.kind !== extra.kind) {
-          return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
-        }
-        (extra.contexts ??= new Map()).set(id, context);
-        return undefined;
-      },
-      context: (ctx, id) => (ctx.extra as unknown as WsExtra).contexts?.get(id) ?? {},
-      onComplete: (ctx, id) => {
-        (ctx.extra as unknown as WsExtra).contexts?.delete(id);
-      },
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...wsLimits]),
-      onError: (_ctx, _id, _payload, errors) => {
-        app.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
-      },
-    },
-    wss,
-  );
+  const live = await startLiveServer(app, env, httpServer).catch(async (err: unknown) => {
+    await Promise.all([admin.stop(), tenant.stop()]);
+    httpServer.close();
+    throw err;
+  });
 
   const { port: boundPort } = httpServer.address() as AddressInfo;
   const url = `http://localhost:${boundPort}`;
@@ -228,7 +188,7 @@ export async function startServer(
     },
     close() {
       closing ??= (async () => {
-        await wsServer.dispose();
+        await live.dispose();
         await Promise.all([admin.stop(), tenant.stop()]);
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -258,4 +218,3 @@ query Tenants {
 `;
 
 type RequestWithContext = Request & { graphqlContext?: Context };
-type WsExtra = { token: string | null; requestId: string; kind: string; request: Request; contexts?: Map<string, Context> };
