@@ -1,13 +1,15 @@
-// Bad input is the client's error at the transport: strings PostgreSQL cannot hold and bad connection
-// arguments are BAD_USER_INPUT naming where they are, before anything runs. With errors masked
-// (production), no "Did you mean …?" reveals the schema.
+// Bad input is the client's error at the transport, over HTTP and WebSocket alike: strings PostgreSQL
+// cannot hold and bad connection arguments are BAD_USER_INPUT naming where they are, before anything runs.
+// With errors masked (production), no "Did you mean …?" reveals the schema.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type GraphQLResponse, type TestPlatform } from './harness.ts';
+import { openSocket, within, type TestSocket } from './live-client.ts';
 
 let p: TestPlatform;
 let masked: TestPlatform;
 let owner: string;
 let planId: string;
+const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
   p = await startPlatform();
@@ -16,18 +18,23 @@ beforeAll(async () => {
   planId = (await p.makeTenant()).planId;
 });
 afterAll(async () => {
+  await Promise.all(sockets.map((s) => s.dispose()));
   await masked?.close();
   await p?.close();
 });
 
-/** The operation over HTTP, with its status. */
-async function post(query: string, variables?: Record<string, unknown>, on: TestPlatform = p) {
+/** The same operation over HTTP (with its status) and over a WebSocket. */
+async function both(query: string, variables?: Record<string, unknown>, on: TestPlatform = p) {
   const res = await fetch(`${on.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
     body: JSON.stringify({ query, variables }),
   });
-  return { http: { status: res.status, body: (await res.json()) as GraphQLResponse } };
+  const http = { status: res.status, body: (await res.json()) as GraphQLResponse };
+  const socket = openSocket(on.url, owner);
+  sockets.push(socket);
+  const ws = await within(socket.execute(query, variables), 5000, 'WebSocket operation');
+  return { http, ws };
 }
 
 function expectBadInput(result: GraphQLResponse, message: RegExp) {
@@ -53,39 +60,40 @@ describe('strings PostgreSQL cannot hold', () => {
   ];
 
   for (const [name, query, variables, message] of cases) {
-    it(`answers ${name} with BAD_USER_INPUT naming it, over HTTP (400)`, async () => {
-      const { http } = await post(query, variables);
+    it(`answers ${name} with BAD_USER_INPUT naming it, over HTTP (400) and WebSocket`, async () => {
+      const { http, ws } = await both(query, variables);
       expect(http.status).toBe(400);
       expectBadInput(http.body, message);
+      expectBadInput(ws, message);
     });
   }
 
   it('writes nothing', async () => {
-    await post(CREATE, { input: tenantInput('a\u0000b') });
+    await both(CREATE, { input: tenantInput('a\u0000b') });
     expect(await p.app.prisma.tenant.count({ where: { ownerEmail: 'nul@example.com' } })).toBe(0);
     expect(await p.app.prisma.auditEvent.count({ where: { action: 'tenant.create', after: { path: ['ownerEmail'], equals: 'nul@example.com' } } })).toBe(0);
   });
 
   it('lets ordinary text through, emoji and all', async () => {
-    const { http } = await post(CREATE, { input: { ...tenantInput('Café 🚀 Ltd'), ownerEmail: 'ok@example.com' } });
+    const { http } = await both(CREATE, { input: { ...tenantInput('Café 🚀 Ltd'), ownerEmail: 'ok@example.com' } });
     expect(http.body.data?.createTenant.__typename).toBe('MutationCreateTenantSuccess');
   });
 });
 
 describe('connection arguments', () => {
   it('answers tenants(first: -1) with BAD_USER_INPUT naming the argument', async () => {
-    const { http } = await post(`{ tenants(first: -1) { totalCount } }`);
-    for (const result of [http.body]) expectBadInput(result, /^Argument "first" must be a non-negative integer$/);
+    const { http, ws } = await both(`{ tenants(first: -1) { totalCount } }`);
+    for (const result of [http.body, ws]) expectBadInput(result, /^Argument "first" must be a non-negative integer$/);
   });
 
   it('answers a garbage cursor with BAD_USER_INPUT naming the argument, never echoing the cursor', async () => {
-    const { http } = await post(`{ tenants(after: "garbage-cursor") { edges { node { id } } } }`);
-    for (const result of [http.body]) {
+    const { http, ws } = await both(`{ tenants(after: "garbage-cursor") { edges { node { id } } } }`);
+    for (const result of [http.body, ws]) {
       expectBadInput(result, /^Argument "after" is not a valid cursor$/);
       expect(JSON.stringify(result)).not.toContain('garbage-cursor');
     }
-    const before = await post(`query($c: String) { tenants(before: $c, last: 2) { edges { node { id } } } }`, { c: 'bm90IGEgY3Vyc29y' });
-    for (const result of [before.http.body]) {
+    const before = await both(`query($c: String) { tenants(before: $c, last: 2) { edges { node { id } } } }`, { c: 'bm90IGEgY3Vyc29y' });
+    for (const result of [before.http.body, before.ws]) {
       expectBadInput(result, /^Argument "before" is not a valid cursor$/);
       expect(JSON.stringify(result)).not.toContain('bm90IGEgY3Vyc29y');
     }
@@ -98,17 +106,17 @@ describe('field suggestions', () => {
     expect(res.errors?.[0]?.message).toMatch(/Did you mean "createAdmin"/);
   });
 
-  it('are hidden with masked errors (production)', async () => {
+  it('are hidden with masked errors (production), over HTTP and WebSocket', async () => {
     const anonymous = await masked.gql('mutation { createAdmn }');
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(anonymous.errors?.[0]?.message).toBe('Cannot query field "createAdmn" on type "Mutation".');
-    const { http } = await post('{ tenantz { totalCount } }', undefined, masked);
-    for (const result of [http.body]) {
+    const { http, ws } = await both('{ tenantz { totalCount } }', undefined, masked);
+    for (const result of [http.body, ws]) {
       expect(result.errors?.[0]?.message).toBe('Cannot query field "tenantz" on type "Query".');
     }
     // Coercing a variable suggests enum values: hidden too.
-    const enumValue = await post(`query($s: [TenantStatus!]) { tenants(first: 1, filter: { status: $s }) { totalCount } }`, { s: ['ACTIV'] }, masked);
-    for (const result of [enumValue.http.body]) {
+    const enumValue = await both(`query($s: [TenantStatus!]) { tenants(first: 1, filter: { status: $s }) { totalCount } }`, { s: ['ACTIV'] }, masked);
+    for (const result of [enumValue.http.body, enumValue.ws]) {
       expect(result.errors?.[0]?.message).toMatch(/ACTIV/);
       expect(JSON.stringify(result)).not.toMatch(/Did you mean|"ACTIVE"/);
     }

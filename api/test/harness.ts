@@ -3,6 +3,7 @@ import { createApp, type App } from '../src/app.ts';
 import { env, type Env } from '../src/env.ts';
 import type { Context } from '../src/graphql/context.ts';
 import { startServer, type ServerHandle } from '../src/http/server.ts';
+import type { Logger } from '../src/lib/logger.ts';
 import { hashPassword } from '../src/lib/password.ts';
 import { createPlan } from '../src/modules/plans/service.ts';
 import { createApiKey } from '../src/modules/tenants/api-keys.ts';
@@ -45,11 +46,12 @@ export async function startPlatform(
     onQuery?: (sql: string) => void;
     /** Settings that differ from the test environment's (limits, error masking). */
     env?: Partial<Env>;
+    logger?: Logger;
   } = {},
 ): Promise<TestPlatform> {
   const db = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? db!.url;
-  const app = createApp({ databaseUrl, poolSize: 5, onQuery: options.onQuery });
+  const app = createApp({ databaseUrl, poolSize: 5, onQuery: options.onQuery, logger: options.logger });
   const server = await startServer(app, { ...env, ...options.env }, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
   // Nothing to seed here: ready as soon as it listens.
   server.markBooted();

@@ -1,12 +1,14 @@
 // While PostgreSQL refuses connections or is unreachable, GraphQL answers 503 SERVICE_UNAVAILABLE with the
-// request id (whether authentication or a resolver hit the outage), and everything works again once the
-// database is back. A statement cancelled by statement_timeout is a 504 TIMEOUT, not an internal error.
+// request id (whether authentication or a resolver hit the outage), a WebSocket is closed with 1013 (try
+// again later), and everything works again once the database is back. A statement cancelled by
+// statement_timeout is a 504 TIMEOUT, not an internal error.
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../src/lib/process.ts';
 import { withAdmin } from './db.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
+import { openSocket, within } from './live-client.ts';
 
 let p: TestPlatform;
 let owner: string;
@@ -50,13 +52,17 @@ function expectUnavailable(result: Awaited<ReturnType<typeof post>>) {
 const LOGIN = `mutation { login(email: "nobody@example.com", password: "whatever-password") { __typename } }`;
 
 describe('a database that refuses connections', () => {
-  it('answers 503 SERVICE_UNAVAILABLE over HTTP, and recovers', async () => {
+  it('answers 503 SERVICE_UNAVAILABLE over HTTP, closes new sockets with 1013, and recovers', async () => {
     await asSuperuser('ALTER DATABASE $db ALLOW_CONNECTIONS false');
     try {
       // Authentication reaches the database first.
       expectUnavailable(await post(p.url, '{ me { id } }', owner));
       // No credentials: the login resolver is the first to reach it.
       expectUnavailable(await post(p.url, LOGIN));
+      const socket = openSocket(p.url, owner);
+      const closed = await within(socket.closed, 5000, 'socket refused');
+      expect(closed).toMatchObject({ code: 1013, reason: 'Database unavailable' });
+      expect(socket.isConnected()).toBe(false);
     } finally {
       await asSuperuser('ALTER DATABASE $db ALLOW_CONNECTIONS true');
     }

@@ -177,6 +177,11 @@ export function logErrors(logger: Logger, errors: readonly GraphQLError[]): void
   }
 }
 
+/** A GraphQL error as a WebSocket client receives it: the same steps as over HTTP. */
+export function clientError(error: GraphQLError, requestId: string, mask: boolean): GraphQLFormattedError {
+  return maskError(formatError(error.toJSON(), error), requestId, mask);
+}
+
 /** Apollo: log, mask and quote the request id; a database outage or timeout answers 503 or 504. */
 export function maskingPlugin(maskErrors: boolean): ApolloServerPlugin<Context> {
   return {

@@ -1,7 +1,11 @@
-// GraphQL over WebSocket (graphql-ws) on the HTTP server's /graphql path, with the same principals as HTTP.
-// Each socket is registered so that revocation and expiry close it (live-connections.ts).
+// GraphQL over WebSocket (graphql-ws) on the HTTP server's /graphql path. Everything HTTP applies holds
+// here too: the same principals, token, depth, cost and alias limits, the text guard and the error
+// formatting. Each operation gets its own request id (the connection's id, then its number on the
+// connection), and each socket is registered so that revocation and expiry close it (live-connections.ts).
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import { GraphQLError, specifiedRules, validate } from 'graphql';
+import {
+  getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.ts';
@@ -11,20 +15,46 @@ import { limitRules } from '../graphql/limits.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
 import type { RequestMeta } from '../scope.ts';
 import { authenticate, buildContext, metaFrom, requestIdFrom, tokenFrom } from './context.ts';
+import { clientError, databaseFailure, logErrors } from './errors.ts';
 import { LiveConnections, type LivePrincipal } from './live-connections.ts';
+import { textIssues, textIssuesError } from './text-guard.ts';
 
 /** What this server keeps for one acknowledged socket. */
 interface SocketState {
+  /** The connection's request id: every operation's id starts with it. */
+  id: string;
   token: string;
   principal: LivePrincipal;
   meta: RequestMeta;
-  /** graphql-ws operation id → its context, while it runs. */
-  contexts: Map<string, Context>;
+  /** Operations started so far (numbers each operation's request id). */
+  started: number;
+  /** graphql-ws operation id → its request id, while it runs. */
+  requestIds: Map<string, string>;
 }
 
 export interface LiveServer {
   connections: LiveConnections;
   dispose(): Promise<void>;
+}
+
+/** Graceful close for a database outage (1013 "Try Again Later"): graphql-ws's client retries it. */
+const DATABASE_UNAVAILABLE = { code: 1013, reason: 'Database unavailable' };
+
+/**
+ * Browsers always send Origin on WebSockets: another site (cross-site WebSocket hijacking) or an Origin
+ * that is not a URL at all (`null` from a sandboxed frame, garbage) is refused. Clients other than
+ * browsers send none.
+ */
+export function originAllowed(headers: IncomingHttpHeaders, allowed: ReadonlySet<string>): boolean {
+  const { origin, host } = headers;
+  if (origin === undefined) return true;
+  if (allowed.has(origin)) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** The credentials of a connection: `connectionParams.authorization` (or `token`), else the headers. */
@@ -39,6 +69,10 @@ function samePrincipal(a: Context['principal'], b: LivePrincipal): boolean {
   return false;
 }
 
+function failed(code: string, message: string): GraphQLError[] {
+  return [new GraphQLError(message, { extensions: { code } })];
+}
+
 /** graphql-ws on `httpServer`'s /graphql, listening for revocations before it accepts a socket. */
 export async function startLiveServer(app: App, env: Env, httpServer: Server): Promise<LiveServer> {
   const connections = new LiveConnections({ logger: app.logger });
@@ -49,17 +83,22 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
 
   const server = useServer<Record<string, unknown>, { live: SocketState }>(
     {
-      schema: (ctx) => (ctx.extra.live?.principal.kind === 'tenant' ? tenantSchema : adminSchema),
       onConnect: async (ctx) => {
         const { request, socket } = ctx.extra;
-        const origin = request.headers.origin;
-        // Browsers always send Origin on WebSockets; refuse other sites (cross-site WebSocket hijacking).
-        if (origin && !allowedOrigins.has(origin) && new URL(origin).host !== request.headers.host) return false;
+        if (!originAllowed(request.headers, allowedOrigins)) return false;
         const token = connectionToken(ctx.connectionParams, request.headers);
         if (!token) return false;
         const meta = metaFrom(request, requestIdFrom(request.headers['x-request-id']));
         const since = Date.now();
-        const principal = await authenticate(app, meta, token);
+        let principal: Context['principal'];
+        try {
+          principal = await authenticate(app, meta, token);
+        } catch (err) {
+          if (!databaseFailure(err)) throw err;
+          app.logger.warn({ err, reqId: meta.requestId }, 'WebSocket refused: database unavailable');
+          socket.close(DATABASE_UNAVAILABLE.code, DATABASE_UNAVAILABLE.reason);
+          return false;
+        }
         if (principal.kind !== 'admin' && principal.kind !== 'tenant') return false;
         const refusal = connections.add(socket, principal, since);
         if (refusal) {
@@ -68,29 +107,64 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
           socket.close(refusal.code, refusal.reason);
           return false;
         }
-        ctx.extra.live = { token, principal, meta, contexts: new Map() };
+        ctx.extra.live = { id: meta.requestId, token, principal, meta, started: 0, requestIds: new Map() };
         return true;
       },
-      // Authenticated again per operation: the registry closes a revoked socket, this covers the moment
-      // before the revocation arrives.
-      onSubscribe: async (ctx, id) => {
+
+      onSubscribe: async (ctx, id, payload) => {
         const state = ctx.extra.live!;
-        const context = await buildContext(app, state.meta, state.token);
-        if (!samePrincipal(context.principal, state.principal)) {
-          return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
+        const requestId = `${state.id}:${(state.started += 1)}`;
+        state.requestIds.set(id, requestId);
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: env.MAX_TOKENS });
+        } catch (err) {
+          return failed('GRAPHQL_PARSE_FAILED', err instanceof Error ? err.message : 'Syntax error');
         }
-        state.contexts.set(id, context);
-        return undefined;
+        // Authenticated again per operation: the registry closes a revoked socket, this covers the moment
+        // before the revocation arrives.
+        let context: Context;
+        try {
+          context = await buildContext(app, { ...state.meta, requestId }, state.token);
+        } catch (err) {
+          if (!databaseFailure(err)) throw err;
+          return [new GraphQLError('Database unavailable', { originalError: err as Error })];
+        }
+        if (!samePrincipal(context.principal, state.principal)) return failed('UNAUTHENTICATED', 'Authentication required');
+        const schema = context.principal.kind === 'tenant' ? tenantSchema : adminSchema;
+        const invalid = validate(schema, document, rules);
+        if (invalid.length) {
+          return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        }
+        const issues = textIssues(document, payload.variables);
+        if (issues.length) return [textIssuesError(issues)];
+        // Variables are coerced here, as Apollo does, so a bad value is the caller's error, not an internal one.
+        const operation = getOperationAST(document, payload.operationName);
+        const coerced = operation && getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 20 });
+        if (coerced?.errors) return coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+        context.logger.info({ operationName: payload.operationName ?? undefined }, 'WebSocket operation');
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
       },
-      context: (ctx, id) => ctx.extra.live?.contexts.get(id) ?? {},
-      validate: (schema, document) => validate(schema, document, rules),
+
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors?.length) return undefined;
+        const context = args.contextValue as Context;
+        logErrors(context.logger, result.errors);
+        return { ...result, errors: result.errors.map((e) => clientError(e, context.meta.requestId, env.maskErrors)) };
+      },
+
+      onError: (ctx, id, _payload, errors): GraphQLFormattedError[] => {
+        const state = ctx.extra.live;
+        const requestId = state?.requestIds.get(id) ?? state?.id ?? '';
+        state?.requestIds.delete(id);
+        logErrors(app.logger.child({ reqId: requestId }), errors);
+        return errors.map((e) => clientError(e, requestId, env.maskErrors));
+      },
+
       onComplete: (ctx, id) => {
-        ctx.extra.live?.contexts.delete(id);
+        ctx.extra.live?.requestIds.delete(id);
       },
-      onError: (ctx, id, _payload, errors) => {
-        ctx.extra.live?.contexts.delete(id);
-        app.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
-      },
+
       onClose: (ctx) => {
         connections.remove(ctx.extra.socket);
       },
