@@ -1,12 +1,14 @@
-// GraphQL over WebSocket applies every HTTP limit, refuses malformed origins cleanly, and gives each
-// operation its own request id.
+// GraphQL over WebSocket applies every HTTP limit, refuses malformed origins cleanly, gives each operation
+// its own request id, and caps operations per socket and sockets per principal.
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from '../src/env.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
-import { openSocket, within, type TestSocket } from './live-client.ts';
+import { openSocket, sleep, within, type TestSocket } from './live-client.ts';
 
 let p: TestPlatform;
+let capped: TestPlatform;
 let owner: string;
 const logLines: Record<string, any>[] = [];
 
@@ -18,6 +20,7 @@ beforeAll(async () => {
     },
   });
   p = await startPlatform({ logger: pino({ level: 'info' }, sink) });
+  capped = await startPlatform({ databaseUrl: p.databaseUrl, env: { MAX_SUBSCRIPTIONS_PER_SOCKET: 2, MAX_SOCKETS_PER_PRINCIPAL: 2 } });
   owner = (await p.login('OWNER')).token;
 });
 
@@ -30,6 +33,7 @@ function socket(token: string | null, options: { on?: TestPlatform; headers?: Re
 
 afterAll(async () => {
   await Promise.all(sockets.map((s) => s.dispose()));
+  await capped?.close();
   await p?.close();
 });
 
@@ -100,5 +104,72 @@ describe('request ids', () => {
     expect(failed.errors?.[0]?.extensions?.requestId).toBe(`${connectionId}:3`);
     const operations = logLines.filter((l) => l.msg === 'WebSocket operation' && String(l.reqId).startsWith(connectionId));
     expect(operations.map((l) => l.reqId)).toEqual([`${connectionId}:1`, `${connectionId}:2`]);
+  });
+});
+
+describe('caps', () => {
+  const SUB = `subscription { tenantChanged { tenantId } }`;
+
+  it('refuses one operation more than MAX_SUBSCRIPTIONS_PER_SOCKET with TOO_MANY_SUBSCRIPTIONS, and no other', async () => {
+    const { token } = await capped.login('VIEWER');
+    const s = socket(token, { on: capped });
+    await within(s.connected, 5000, 'connect');
+    const first = s.subscribe(SUB);
+    const second = s.subscribe(SUB);
+    await sleep(300);
+    const third = s.subscribe(SUB);
+    const refusal = await within(third.error, 5000, 'third subscription');
+    expect(refusal[0].extensions).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS', limit: 2 });
+    expect(refusal[0].message).toMatch(/At most 2 operations/);
+    // The socket and its two subscriptions live on; completing one makes room.
+    expect(s.isConnected()).toBe(true);
+    first.stop();
+    await sleep(200);
+    const fourth = s.subscribe(SUB);
+    await capped.makeTenant();
+    await expect.poll(() => [fourth.results.length, second.results.length], { timeout: 5000 }).toEqual([1, 1]);
+    expect(fourth.results[0]?.errors).toBeUndefined();
+  });
+
+  it('closes one socket more than MAX_SOCKETS_PER_PRINCIPAL with 4429, per admin and per instance', async () => {
+    const admin = await capped.login('VIEWER');
+    const one = socket(admin.token, { on: capped });
+    const two = socket(admin.token, { on: capped });
+    await within(Promise.all([one.connected, two.connected]), 5000, 'two sockets');
+    const three = socket(admin.token, { on: capped });
+    const closed = await within(three.closed, 5000, 'third socket');
+    expect(closed).toMatchObject({ code: 4429, reason: 'Too many connections for this principal' });
+    expect(three.isConnected()).toBe(false);
+    // Another admin, and the same admin on another instance, are not affected.
+    const other = socket((await capped.login('VIEWER')).token, { on: capped });
+    await within(other.connected, 5000, 'another admin');
+    const elsewhere = socket(admin.token, { on: p });
+    await within(elsewhere.connected, 5000, 'another instance');
+    // A closed socket gives its place back.
+    await one.dispose();
+    await sleep(200);
+    const four = socket(admin.token, { on: capped });
+    await within(four.connected, 5000, 'after one closed');
+  });
+
+  it('counts a tenant key\'s sockets the same way', async () => {
+    const { apiKey } = await capped.makeTenant();
+    const sockets = [socket(apiKey, { on: capped }), socket(apiKey, { on: capped })];
+    await within(Promise.all(sockets.map((s) => s.connected)), 5000, 'two sockets');
+    const third = socket(apiKey, { on: capped });
+    expect((await within(third.closed, 5000, 'third')).code).toBe(4429);
+  });
+
+  it('validates both caps at boot', () => {
+    expect(parseEnv({}).MAX_SUBSCRIPTIONS_PER_SOCKET).toBe(100);
+    expect(parseEnv({}).MAX_SOCKETS_PER_PRINCIPAL).toBe(20);
+    let error: unknown;
+    try {
+      parseEnv({ MAX_SUBSCRIPTIONS_PER_SOCKET: '0', MAX_SOCKETS_PER_PRINCIPAL: 'many' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).issues.map((i) => i.split(':')[0]).sort()).toEqual(['MAX_SOCKETS_PER_PRINCIPAL', 'MAX_SUBSCRIPTIONS_PER_SOCKET']);
   });
 });

@@ -17,7 +17,7 @@ const tenantKey = (tenantId: string, apiKeyId: string, keyExpiresAt: Date | null
 
 describe('live connections', () => {
   it('closes exactly the sockets a revocation names, with its close code', () => {
-    const live = new LiveConnections({ logger });
+    const live = new LiveConnections({ maxSocketsPerPrincipal: 10, logger });
     const [s1, s2, s3, t1, t2] = [socket(), socket(), socket(), socket(), socket()];
     live.add(s1, admin('u1', 's1'), 0);
     live.add(s2, admin('u1', 's2'), 0);
@@ -38,8 +38,20 @@ describe('live connections', () => {
     live.stop();
   });
 
+  it('refuses one socket more than the cap per admin or key, and counts a closed one out', () => {
+    const live = new LiveConnections({ maxSocketsPerPrincipal: 2, logger });
+    const [a, b, c] = [socket(), socket(), socket()];
+    expect(live.add(a, admin('u1', 's1'), 0)).toBeNull();
+    expect(live.add(b, admin('u1', 's2'), 0)).toBeNull();
+    expect(live.add(c, admin('u1', 's3'), 0)).toBe(CLOSE.tooManySockets);
+    expect(live.add(c, admin('u2', 's4'), 0)).toBeNull();
+    live.remove(a);
+    expect(live.add(socket(), admin('u1', 's1'), 0)).toBeNull();
+    live.stop();
+  });
+
   it('refuses a socket whose authentication raced a revocation', () => {
-    const live = new LiveConnections({ logger });
+    const live = new LiveConnections({ maxSocketsPerPrincipal: 10, logger });
     const authenticatedSince = Date.now();
     live.revoke({ kind: 'apiKey', apiKeyId: 'k1' });
     expect(live.add(socket(), tenantKey('tA', 'k1'), authenticatedSince)).toBe(CLOSE.accessRevoked);
@@ -49,7 +61,7 @@ describe('live connections', () => {
   });
 
   it('closes a socket when its key or session expires, and refuses one already expired', async () => {
-    const live = new LiveConnections({ logger });
+    const live = new LiveConnections({ maxSocketsPerPrincipal: 10, logger });
     const key = socket();
     const session = socket();
     live.add(key, tenantKey('tA', 'k1', new Date(Date.now() + 50)), 0);

@@ -14,13 +14,14 @@ export interface Closable {
 export type LivePrincipal = AdminPrincipal | TenantPrincipal;
 
 /**
- * Close codes (graphql-ws's client never retries 4401, and retries 4403).
+ * Close codes (graphql-ws's client never retries 4401 or 4429, and retries 4403).
  *
  * - 4401: the credential itself has ended for good (logout, session revoked, key revoked, expiry); signing
  *   in again or a new key is the only way back.
  * - 4403: the principal's access changed (admin deactivated or role changed, tenant suspended or
  *   deleted); a reconnect is decided afresh at connect: refused with 4403 while the access is gone,
  *   accepted with the new role after a role change.
+ * - 4429: this admin or key already holds `MAX_SOCKETS_PER_PRINCIPAL` sockets on this instance.
  */
 export const CLOSE = {
   sessionEnded: { code: 4401, reason: 'Unauthorized: session ended' },
@@ -28,6 +29,7 @@ export const CLOSE = {
   sessionExpired: { code: 4401, reason: 'Unauthorized: session expired' },
   apiKeyExpired: { code: 4401, reason: 'Unauthorized: API key expired' },
   accessRevoked: { code: 4403, reason: 'Forbidden: access revoked' },
+  tooManySockets: { code: 4429, reason: 'Too many connections for this principal' },
 } as const;
 type Close = (typeof CLOSE)[keyof typeof CLOSE];
 
@@ -43,7 +45,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long a revocation is remembered, to refuse a socket whose authentication raced it. */
 const REMEMBER_REVOCATIONS_MS = 30_000;
 
-/** Every registry key a principal is found under. */
+/** Every registry key a principal is found under; the first is the one the per-principal cap counts. */
 function keysOf(principal: LivePrincipal): string[] {
   return principal.kind === 'admin'
     ? [`admin:${principal.userId}`, `session:${principal.sessionId}`]
@@ -84,7 +86,7 @@ export class LiveConnections {
   private readonly revokedAt = new Map<string, number>();
   private stopListening: (() => void) | null = null;
 
-  constructor(private readonly options: { logger: Logger }) {}
+  constructor(private readonly options: { maxSocketsPerPrincipal: number; logger: Logger }) {}
 
   /** One pub/sub listener for the whole server, in place before the first socket is accepted. */
   async listen(pubsub: PubSub): Promise<void> {
@@ -99,8 +101,8 @@ export class LiveConnections {
   }
 
   /**
-   * Registers an authenticated socket, or says why it must close: its principal was revoked after
-   * `authenticatedSince` (the revocation may have raced the check) or has expired.
+   * Registers an authenticated socket, or says why it must close: its principal already holds the most
+   * sockets allowed, or was revoked after `authenticatedSince` (the revocation may have raced the check).
    */
   add(socket: Closable, principal: LivePrincipal, authenticatedSince: number): Close | null {
     const keys = keysOf(principal);
@@ -108,6 +110,7 @@ export class LiveConnections {
     if (raced !== undefined) return CLOSE.accessRevoked;
     const expiry = expiresAt(principal);
     if (expiry && expiry.getTime() <= Date.now()) return expiryClose(principal);
+    if ((this.byKey.get(keys[0]!)?.size ?? 0) >= this.options.maxSocketsPerPrincipal) return CLOSE.tooManySockets;
     const entry: Entry = { socket, principal, keys, timer: null };
     this.entries.set(socket, entry);
     for (const key of keys) {

@@ -69,17 +69,18 @@ function samePrincipal(a: Context['principal'], b: LivePrincipal): boolean {
   return false;
 }
 
-function failed(code: string, message: string): GraphQLError[] {
-  return [new GraphQLError(message, { extensions: { code } })];
+function failed(code: string, message: string, extensions: Record<string, unknown> = {}): GraphQLError[] {
+  return [new GraphQLError(message, { extensions: { code, ...extensions } })];
 }
 
 /** graphql-ws on `httpServer`'s /graphql, listening for revocations before it accepts a socket. */
 export async function startLiveServer(app: App, env: Env, httpServer: Server): Promise<LiveServer> {
-  const connections = new LiveConnections({ logger: app.logger });
+  const connections = new LiveConnections({ maxSocketsPerPrincipal: env.MAX_SOCKETS_PER_PRINCIPAL, logger: app.logger });
   await connections.listen(app.pubsub);
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: env.MAX_BODY_BYTES });
   const allowedOrigins = new Set(env.CORS_ORIGINS);
   const rules = [...specifiedRules, ...limitRules(env)];
+  const maxOperations = env.MAX_SUBSCRIPTIONS_PER_SOCKET;
 
   const server = useServer<Record<string, unknown>, { live: SocketState }>(
     {
@@ -115,6 +116,10 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
         const state = ctx.extra.live!;
         const requestId = `${state.id}:${(state.started += 1)}`;
         state.requestIds.set(id, requestId);
+        // This operation is already counted among the socket's.
+        if (Object.keys(ctx.subscriptions).length > maxOperations) {
+          return failed('TOO_MANY_SUBSCRIPTIONS', `At most ${maxOperations} operations can be open on one connection; complete one first`, { limit: maxOperations });
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: env.MAX_TOKENS });
