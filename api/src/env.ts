@@ -60,6 +60,10 @@ const schema = z.object({
   MAX_ALIASES: z.coerce.number().int().positive().default(15),
   MAX_TOKENS: z.coerce.number().int().positive().default(1000),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(100_000),
+  /** Operations open at once on one WebSocket; one more is refused with TOO_MANY_SUBSCRIPTIONS. */
+  MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** WebSockets one admin or one API key may hold open on one instance; one more is closed with 4429. */
+  MAX_SOCKETS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     const { seedIfEmpty } = await import('./seed/index.ts');
     demo = await seedIfEmpty(app, { onboardNewTrials: true });
   }
+  server.markBooted();
   booting = false;
   checkpoint();
 

@@ -212,6 +212,18 @@ async function waitUntilReady(port: number, timeoutMs: number): Promise<{ status
   return last;
 }
 
+/** Polls /readyz from the moment the process starts and signs in the instant it first answers 200. */
+async function loginAtFirstReady(port: number, timeoutMs: number): Promise<{ readiness: any; login: any }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+    const readiness = res ? await res.json().catch(() => null) : null;
+    if (res?.status === 200) return { readiness, login: await graphql(port, LOGIN, { email: DEMO_EMAIL, password: DEMO_PASSWORD }) };
+    await sleep(20);
+  }
+  throw new Error(`/readyz never answered 200 within ${timeoutMs} ms`);
+}
+
 async function stopChild(b: Booted): Promise<void> {
   if (b.child.exitCode !== null || b.child.signalCode !== null) return;
   b.child.kill('SIGTERM');
@@ -264,6 +276,7 @@ describe.sequential('pnpm start on one DATA_DIR: first start, SIGTERM, restart',
   let dataDir: string;
   let pgPort: number;
   let first: Booted;
+  let atFirstReady: Promise<{ readiness: any; login: any }> | undefined;
   const newAdmin = { email: `boot-${Date.now()}@opsgraph.dev`, name: 'Boot Test', password: 'boot-test-password-1', role: 'ADMIN' };
 
   it('(a) boots on a fresh DATA_DIR: prints the URLs and the demo admin, is ready, serves the seeded data', async () => {
@@ -271,6 +284,8 @@ describe.sequential('pnpm start on one DATA_DIR: first start, SIGTERM, restart',
     pgPort = await freePort();
     const httpPort = await freePort();
     first = boot(dataDir, httpPort, pgPort);
+    atFirstReady = loginAtFirstReady(httpPort, 40_000);
+    atFirstReady.catch(() => {});
 
     const out = await first.waitForStdout(/Demo admin.*\n/, 40_000);
     const bootMs = Date.now() - first.startedAt;
@@ -290,7 +305,7 @@ describe.sequential('pnpm start on one DATA_DIR: first start, SIGTERM, restart',
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await waitUntilReady(httpPort, 15_000);
-    expect(ready).toEqual({ status: 200, body: { ready: true, checks: { database: true, migrations: true, worker: true } } });
+    expect(ready).toEqual({ status: 200, body: { ready: true, checks: { database: true, migrations: true, worker: true, boot: true } } });
 
     const token = await login(httpPort, DEMO_EMAIL, DEMO_PASSWORD);
     const counts = await graphql(httpPort, '{ tenantCounts { total } }', {}, token);
@@ -320,6 +335,14 @@ describe.sequential('pnpm start on one DATA_DIR: first start, SIGTERM, restart',
     expect(created.data.createAdmin).toMatchObject({ __typename: 'MutationCreateAdminSuccess', data: { email: newAdmin.email, role: 'ADMIN' } });
     console.log(`[boot] first start (initdb, migrations, seed) printed its URLs after ${bootMs} ms`);
   }, 60_000);
+
+  it('(a) … is ready only once the boot has finished: a login at the first 200 of /readyz succeeds', async () => {
+    expect(atFirstReady, 'needs the boot of (a)').toBeDefined();
+    const { readiness, login } = await atFirstReady!;
+    expect(readiness.checks.boot).toBe(true);
+    expect(login.errors).toBeUndefined();
+    expect(login.data.login.__typename, JSON.stringify(login.data)).toBe('MutationLoginSuccess');
+  });
 
   it('(b) SIGTERM stops it with exit code 0 within a few seconds and stops its Postgres', async () => {
     expect(first, 'needs the boot of (a)').toBeDefined();

@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApp, type App } from '../src/app.ts';
-import { env } from '../src/env.ts';
+import { env, type Env } from '../src/env.ts';
 import type { Context } from '../src/graphql/context.ts';
 import { startServer, type ServerHandle } from '../src/http/server.ts';
+import type { Logger } from '../src/lib/logger.ts';
 import { hashPassword } from '../src/lib/password.ts';
 import { createPlan } from '../src/modules/plans/service.ts';
 import { createApiKey } from '../src/modules/tenants/api-keys.ts';
@@ -44,14 +45,24 @@ export interface TestPlatform {
 let counter = 0;
 
 export async function startPlatform(
-  options: { plugins?: ApolloServerPlugin<Context>[]; databaseUrl?: string; recordQueries?: boolean } = {},
+  options: {
+    plugins?: ApolloServerPlugin<Context>[];
+    databaseUrl?: string;
+    /** Record SQL statements for `recordQueries`. */
+    recordQueries?: boolean;
+    /** Settings that differ from the test environment's (limits, error masking). */
+    env?: Partial<Env>;
+    logger?: Logger;
+  } = {},
 ): Promise<TestPlatform> {
   const db = options.databaseUrl ? null : await testDb();
   const databaseUrl = options.databaseUrl ?? db!.url;
   let recording: string[] | null = null;
   const onQuery = options.recordQueries ? (sql: string) => recording?.push(sql) : undefined;
-  const app = createApp({ databaseUrl, poolSize: 5, onQuery });
-  const server = await startServer(app, env, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
+  const app = createApp({ databaseUrl, poolSize: 5, onQuery, logger: options.logger });
+  const server = await startServer(app, { ...env, ...options.env }, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
+  // Nothing to seed here: ready as soon as it listens.
+  server.markBooted();
   const workers: WorkerHandle[] = [];
   const gql: TestPlatform['gql'] = async (query, variables, token) => {
     const res = await fetch(`${server.url}/graphql`, {

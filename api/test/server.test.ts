@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { parseEnv, EnvError } from '../src/env.ts';
-import { maskError } from '../src/http/server.ts';
+import { maskError } from '../src/http/errors.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 
 let p: TestPlatform;
@@ -19,7 +19,7 @@ describe('http server', () => {
     expect(await (await fetch(`${p.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${p.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, migrations: true, worker: 'not-required' } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { database: true, migrations: true, worker: 'not-required', boot: true } });
   });
 
   it('serves GraphiQL from the package to a browser, without any CDN', async () => {
@@ -124,7 +124,7 @@ describe('subscriptions', () => {
     expect(await closed({ headers: { origin: 'https://evil.example' } }, { authorization: `Bearer ${owner}` })).toBe(4403);
   });
 
-  it('re-checks the session for every new subscription on an open socket', async () => {
+  it('re-checks the session for every new operation, even when no revocation reached the socket', async () => {
     const admin = await p.login('ADMIN');
     const client = createClient({
       url: p.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: false,
@@ -138,7 +138,8 @@ describe('subscriptions', () => {
         setTimeout(() => { dispose(); resolve('open'); }, 300);
       });
     expect(await firstResult()).toBe('open');
-    await p.gql('mutation { logout }', {}, admin.token);
+    // Revoked behind the API's back: no accessRevoked event, so only the per-operation check can see it.
+    await p.app.prisma.adminSession.updateMany({ where: { adminUserId: admin.userId }, data: { revokedAt: new Date() } });
     const refused = (await firstResult()) as { error?: { message?: string }[] };
     expect(JSON.stringify(refused)).toMatch(/Authentication required/);
     await client.dispose();

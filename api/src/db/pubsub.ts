@@ -91,6 +91,18 @@ export class PubSub {
     await db.$executeRawUnsafe('SELECT pg_notify($1, $2)', CHANNEL, encodeEvent(event, payload));
   }
 
+  /**
+   * Calls `handler` for each payload of `event` synchronously, in arrival order, before any later event
+   * reaches an iterator; returns the way to stop. Await `start()` to know the LISTEN is in place.
+   */
+  listen<K extends EventName>(event: K, handler: (payload: EventMap[K]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    const listener: Listener = (envelope) => handler(envelope.payload as EventMap[K]);
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
   /** An async iterator of one event's payloads, optionally filtered; ends when the consumer returns. */
   subscribe<K extends EventName>(event: K, filter?: (payload: EventMap[K]) => boolean): AsyncIterableIterator<EventMap[K]> {
     const queue: EventMap[K][] = [];

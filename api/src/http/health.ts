@@ -15,11 +15,14 @@ function listMigrations(): Promise<string[]> {
 
 export interface Readiness {
   ready: boolean;
-  checks: { database: boolean; migrations: boolean; worker: boolean | 'not-required' };
+  checks: { database: boolean; migrations: boolean; worker: boolean | 'not-required'; boot: boolean };
 }
 
-/** Ready = the database answers, every migration is applied, and some worker has a fresh heartbeat. */
-export async function readiness(app: App, workerMode: 'inline' | 'separate' | 'none'): Promise<Readiness> {
+/**
+ * Ready = the boot has finished (demo data seeded included), the database answers, every migration is
+ * applied, and some worker has a fresh heartbeat.
+ */
+export async function readiness(app: App, workerMode: 'inline' | 'separate' | 'none', booted: boolean): Promise<Readiness> {
   let database = false;
   let migrations = false;
   let worker: boolean | 'not-required' = workerMode === 'none' ? 'not-required' : false;
@@ -33,5 +36,5 @@ export async function readiness(app: App, workerMode: 'inline' | 'separate' | 'n
   } catch (err) {
     app.logger.warn({ err }, 'readiness check failed');
   }
-  return { ready: database && migrations && worker !== false, checks: { database, migrations, worker } };
+  return { ready: booted && database && migrations && worker !== false, checks: { database, migrations, worker, boot: booted } };
 }

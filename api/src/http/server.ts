@@ -1,89 +1,31 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pinoHttp } from 'pino-http';
-import { WebSocketServer } from 'ws';
 import type { App } from '../app.ts';
 import type { Env } from '../env.ts';
 import type { Context } from '../graphql/context.ts';
 import { limitRules } from '../graphql/limits.ts';
-import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../lib/errors.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
+import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
+import { formatError, httpFailure, maskingPlugin } from './errors.ts';
 import { csvExportHandler } from './exports.ts';
-import { authenticate, buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
 import { readiness } from './health.ts';
+import { textGuardPlugin } from './text-guard.ts';
+import { startLiveServer } from './ws.ts';
 
 export interface ServerHandle {
   url: string;
   port: number;
   httpServer: Server;
+  /** Readiness waits for this: called once the boot (seeding included) has finished. */
+  markBooted(): void;
   close(): Promise<void>;
-}
-
-/** Codes whose messages are written for clients; anything else is masked in production. */
-const SAFE_CODES = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
-  'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'NOT_FOUND', 'CONFLICT',
-]);
-
-/** Expected failures thrown where no result union catches them (queries) keep their message and get a code. */
-function domainCode(error: unknown): string | null {
-  if (error instanceof InputError || error instanceof InvalidTransitionError) return 'BAD_USER_INPUT';
-  if (error instanceof NotFoundError) return 'NOT_FOUND';
-  if (error instanceof ConflictError) return 'CONFLICT';
-  return null;
-}
-
-function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  const code = domainCode(original);
-  if (!code) return formatted;
-  const fieldErrors = original instanceof InputError ? original.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) : undefined;
-  return { ...formatted, extensions: { ...formatted.extensions, code, ...(fieldErrors ? { fieldErrors } : {}) } };
-}
-
-function maskingPlugin(maskErrors: boolean): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, contextValue }) {
-          for (const error of errors) {
-            const code = (error.extensions?.code as string | undefined) ?? domainCode(error.originalError);
-            if (code && SAFE_CODES.has(code)) continue;
-            contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'GraphQL error');
-          }
-        },
-        async willSendResponse({ response, contextValue }) {
-          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-          const requestId = contextValue.meta.requestId;
-          response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
-            maskError(e, requestId, maskErrors),
-          );
-        },
-      };
-    },
-  };
-}
-
-export function maskError(error: GraphQLFormattedError, requestId: string, mask: boolean): GraphQLFormattedError {
-  const code = (error.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR';
-  const extensions = { ...error.extensions, code, requestId };
-  delete (extensions as Record<string, unknown>).stacktrace;
-  if (!mask || SAFE_CODES.has(code)) return { ...error, extensions };
-  return {
-    message: `Internal server error (request id ${requestId})`,
-    locations: error.locations,
-    path: error.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
-  };
 }
 
 function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraPlugins: ApolloServerPlugin<Context>[]) {
@@ -93,6 +35,8 @@ function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraP
     validationRules: limitRules(env),
     parseOptions: { maxTokens: env.MAX_TOKENS },
     includeStacktraceInErrorResponses: false,
+    // "Did you mean …?" would list fields to anonymous callers.
+    hideSchemaDetailsFromClientErrors: env.maskErrors,
     formatError,
     csrfPrevention: true,
     // main.ts stops everything in order on SIGINT/SIGTERM; Apollo's own handler would race it.
@@ -103,6 +47,7 @@ function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraP
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       maskingPlugin(env.maskErrors),
+      textGuardPlugin(),
       ...extraPlugins,
     ],
   });
@@ -136,8 +81,9 @@ export async function startServer(
   web.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  let booted = false;
   web.get('/readyz', async (_req, res) => {
-    const report = await readiness(app, options.workerMode);
+    const report = await readiness(app, options.workerMode, booted);
     res.status(report.ready ? 200 : 503).json(report);
   });
   web.get('/exports/:name.csv', csvExportHandler(app));
@@ -199,19 +145,13 @@ export async function startServer(
     },
   );
 
-  // Malformed or oversized bodies get a GraphQL-shaped error, never a 500.
+  // Failures outside GraphQL get a GraphQL-shaped error: a 4xx for a malformed or oversized body, a 503 for
+  // a database outage during authentication, a masked 500 for anything else.
   web.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    const requestId = String(req.id);
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) req.log.error({ err }, 'request failed');
-    const message =
-      err.type === 'entity.too.large'
-        ? `Request body exceeds ${env.MAX_BODY_BYTES} bytes`
-        : status === 500
-          ? `Internal server error (request id ${requestId})`
-          : err.message;
-    const code = err.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
-    res.status(status).json({ errors: [{ message, extensions: { code, requestId } }] });
+    const { status, body, unexpected } = httpFailure(err, String(req.id), env.MAX_BODY_BYTES);
+    if (unexpected) req.log.error({ err }, 'request failed');
+    else if (status >= 500) req.log.warn({ err }, 'request failed: database unavailable or too slow');
+    res.status(status).json(body);
   });
 
   const port = options.port ?? env.PORT;
@@ -229,49 +169,11 @@ export async function startServer(
     await Promise.all([admin.stop(), tenant.stop()]);
     throw err;
   });
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: env.MAX_BODY_BYTES });
-  const allowedOrigins = new Set(env.CORS_ORIGINS);
-  const wsLimits = limitRules(env);
-  const wsServer = useServer<Record<string, unknown>, { token: string | null; requestId: string }>(
-    {
-      schema: async (ctx) => {
-        const principal = (ctx.extra as unknown as { kind?: string }).kind;
-        return principal === 'tenant' ? tenantSchema : adminSchema;
-      },
-      onConnect: async (ctx) => {
-        const origin = ctx.extra.request.headers.origin;
-        // Browsers always send Origin on WebSockets; refuse other sites (cross-site WebSocket hijacking).
-        if (origin && !allowedOrigins.has(origin) && new URL(origin).host !== ctx.extra.request.headers.host) return false;
-        const params = ctx.connectionParams ?? {};
-        const raw = (params.authorization ?? params.Authorization ?? params.token) as string | undefined;
-        const token = raw ? raw.replace(/^Bearer\s+/i, '') : tokenFrom(ctx.extra.request.headers);
-        const requestId = requestIdFrom(ctx.extra.request.headers['x-request-id']);
-        const principal = await authenticate(app, metaFrom(ctx.extra.request, requestId), token);
-        if (principal.kind === 'anonymous') return false;
-        Object.assign(ctx.extra, { token, requestId, kind: principal.kind });
-        return true;
-      },
-      // Authentication is checked again for every subscription, so revoked sessions and keys stop at once.
-      onSubscribe: async (ctx, id) => {
-        const extra = ctx.extra as unknown as WsExtra;
-        const context = await buildContext(app, metaFrom(extra.request, extra.requestId), extra.token);
-        if (context.principal.kind !== extra.kind) {
-          return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
-        }
-        (extra.contexts ??= new Map()).set(id, context);
-        return undefined;
-      },
-      context: (ctx, id) => (ctx.extra as unknown as WsExtra).contexts?.get(id) ?? {},
-      onComplete: (ctx, id) => {
-        (ctx.extra as unknown as WsExtra).contexts?.delete(id);
-      },
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...wsLimits]),
-      onError: (_ctx, _id, _payload, errors) => {
-        app.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
-      },
-    },
-    wss,
-  );
+  const live = await startLiveServer(app, env, httpServer).catch(async (err: unknown) => {
+    await Promise.all([admin.stop(), tenant.stop()]);
+    httpServer.close();
+    throw err;
+  });
 
   const { port: boundPort } = httpServer.address() as AddressInfo;
   const url = `http://localhost:${boundPort}`;
@@ -281,9 +183,12 @@ export async function startServer(
     url,
     port: boundPort,
     httpServer,
+    markBooted() {
+      booted = true;
+    },
     close() {
       closing ??= (async () => {
-        await wsServer.dispose();
+        await live.dispose();
         await Promise.all([admin.stop(), tenant.stop()]);
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -313,4 +218,3 @@ query Tenants {
 `;
 
 type RequestWithContext = Request & { graphqlContext?: Context };
-type WsExtra = { token: string | null; requestId: string; kind: string; request: Request; contexts?: Map<string, Context> };

@@ -181,7 +181,7 @@ describe('listJobRuns', () => {
     expect((await listError({ first: 1.5 })).code).toBe('BAD_USER_INPUT');
     expect(await listError({ first: 10, filter: { from: at(10), to: at(0) } })).toEqual({ code: 'BAD_USER_INPUT', message: 'filter.from: must not be after `to`' });
     expect(await listError({ first: 10, after: 'bm90LWEtY3Vyc29y' })).toEqual({ code: 'BAD_USER_INPUT', message: 'after: not a valid cursor' });
-    expect(await listError({ first: 10, filter: { task: 'a\u0000b' } })).toEqual({ code: 'BAD_USER_INPUT', message: 'filter.task: must not contain NUL characters' });
+    expect(await listError({ first: 10, filter: { task: 'a\u0000b' } })).toEqual({ code: 'BAD_USER_INPUT', message: '$filter.task: must not contain NUL characters' });
   });
 });
 

@@ -97,9 +97,10 @@ export function tenantsOnPlan(tx: Pick<TransactionScope<PlatformScope>, 'db'>, p
 
 /** Sent through the transaction: subscribers hear of it only if it commits. */
 async function publishChange(tx: Tx, tenant: Tenant, kind: TenantChangeKind): Promise<void> {
-  await tx.publish('tenantChanged', { tenantId: tenant.id, kind, status: tenant.status });
-  // A suspended or deleted tenant's keys stop at once, open connections included.
+  // A suspended or deleted tenant's keys stop at once, open connections included. Notifications arrive in
+  // the order sent: the revocation first closes the tenant's sockets before the change could reach them.
   if (tenant.status === 'SUSPENDED' || tenant.status === 'DELETED') await tx.publish('accessRevoked', { kind: 'tenant', tenantId: tenant.id });
+  await tx.publish('tenantChanged', { tenantId: tenant.id, kind, status: tenant.status });
 }
 
 export async function createTenant(scope: PlatformScope, input: CreateTenantInput): Promise<Tenant> {
