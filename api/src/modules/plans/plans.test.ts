@@ -1,24 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startPlatform, type TestPlatform } from '../../../test/harness.ts';
+import { CREATE_PLAN, planInput } from './fixtures.ts';
 import { createPlan, setPlanArchived } from './service.ts';
 
 let p: TestPlatform;
 let owner: string;
-
-const CREATE_PLAN = `mutation($input: CreatePlanInput!) {
-  createPlan(input: $input) {
-    __typename
-    ... on MutationCreatePlanSuccess { data { id code monthlyPrice currency quotas { seats } entitlements } }
-    ... on ValidationError { message fieldErrors { field message } }
-    ... on ConflictError { message field }
-  }
-}`;
-
-const planInput = (code: string, extra: Record<string, unknown> = {}) => ({
-  code, name: `Plan ${code}`, currency: 'usd', monthlyPrice: 4900, yearlyPrice: 49000, trialDays: 14,
-  emailsPerMonth: 1000, smsPerMonth: 50, seats: 5, apiCallsPerMonth: 10000, entitlements: ['tickets', 'email', 'tickets'],
-  ...extra,
-});
 
 beforeAll(async () => {
   p = await startPlatform();
