@@ -35,7 +35,7 @@ function fakeSocket() {
     subscriptions,
     opened: () => opened,
     connect: () => on!.connected(),
-    close: () => on!.closed(),
+    close: (code = 1006) => on!.closed({ code }),
     /** One `tenantChanged` event, as the API sends it. */
     tenantChanged: (subscription: SocketSubscription, tenantId: string) =>
       subscription.sink.next({ data: { tenantChanged: { __typename: 'TenantChange', tenantId, kind: 'suspended' } } }),
@@ -52,7 +52,7 @@ afterEach(() => {
 describe('the live layer', () => {
   it('opens one socket, on the first subscription, for every subscription in the tab', async () => {
     const socket = fakeSocket();
-    const layer = createLiveLayer(socket.open);
+    const layer = createLiveLayer(socket.open, { onAccessLost: () => {} });
     expect(socket.opened()).toBe(0);
     expect(layer.status()).toBe('idle');
 
@@ -75,7 +75,7 @@ describe('the live layer', () => {
 
   it('says reconnecting while the socket is down with subscriptions open, and idle once the last one ended', async () => {
     const socket = fakeSocket();
-    const layer = createLiveLayer(socket.open);
+    const layer = createLiveLayer(socket.open, { onAccessLost: () => {} });
     const statuses: string[] = [];
     layer.onStatus(() => statuses.push(layer.status()));
     const subscription = layer.client.subscription(TenantsListChangedDocument, {}).subscribe(() => {});
@@ -90,9 +90,29 @@ describe('the live layer', () => {
     expect(statuses).toEqual(['connecting', 'connected', 'reconnecting', 'connected', 'idle']);
   });
 
+  it('hands the tab over when the API closes a connected socket because access was lost, and only then', async () => {
+    const socket = fakeSocket();
+    let lost = 0;
+    const layer = createLiveLayer(socket.open, { onAccessLost: () => (lost += 1) });
+    layer.client.subscription(TenantsListChangedDocument, {}).subscribe(() => {});
+    await settle();
+    // A connect that is refused says nothing about this page's session.
+    socket.close(4403);
+    expect(lost).toBe(0);
+    socket.connect();
+    socket.close(1006);
+    expect([lost, layer.status()]).toEqual([0, 'reconnecting']);
+    socket.connect();
+    socket.close(4401);
+    expect(lost).toBe(1);
+    socket.connect();
+    socket.close(4403);
+    expect(lost).toBe(2);
+  });
+
   it('counts a subscription the server completed as ended', async () => {
     const socket = fakeSocket();
-    const layer = createLiveLayer(socket.open);
+    const layer = createLiveLayer(socket.open, { onAccessLost: () => {} });
     layer.client.subscription(TenantsListChangedDocument, {}).subscribe(() => {});
     await settle();
     socket.connect();
@@ -106,7 +126,7 @@ describe('the live layer', () => {
       Response.json({ data: { me: { __typename: 'AdminUser', id: 'a1', permissions: ['READ'] } } }),
     );
     vi.stubGlobal('fetch', fetch);
-    const { client } = createLiveLayer(fakeSocket().open);
+    const { client } = createLiveLayer(fakeSocket().open, { onAccessLost: () => {} });
     const result = await client.query(AdminAccessDocument, {}).toPromise();
     expect(result.data?.me.id).toBe('a1');
     expect(fetch).toHaveBeenCalledOnce();
@@ -122,7 +142,7 @@ function TenantChanges({ id }: { id: string }) {
 describe('useSubscription over the live layer', () => {
   it('subscribes while the component is mounted, counts every event, and ends the subscription on unmount', async () => {
     const socket = fakeSocket();
-    const layer = createLiveLayer(socket.open);
+    const layer = createLiveLayer(socket.open, { onAccessLost: () => {} });
     const view = render(
       <Provider value={layer.client}>
         <TenantChanges id="t1" />

@@ -10,7 +10,13 @@ import { useSyncExternalStore } from 'react';
 export type LiveStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
 /** Opens the socket the client's subscriptions share, telling the layer when it connects and closes. */
-export type OpenSocket = (on: { connected: () => void; closed: () => void }) => Promise<Pick<Socket, 'subscribe'>>;
+export type OpenSocket = (on: { connected: () => void; closed: (event: unknown) => void }) => Promise<Pick<Socket, 'subscribe'>>;
+
+/**
+ * The API closes a connected socket with 4401 when its session ends (logout elsewhere, revoked, expired)
+ * and with 4403 when the admin's rights change (deactivated, another role).
+ */
+export const ACCESS_LOST_CODES = [4401, 4403];
 
 export type LiveLayer = {
   client: Client;
@@ -19,9 +25,15 @@ export type LiveLayer = {
   onStatus(listener: () => void): () => void;
 };
 
-export function createLiveLayer(openSocket: OpenSocket): LiveLayer {
+/**
+ * `onAccessLost` runs when the API closes a connected socket because the admin lost access or changed role:
+ * the tab then loads the page again, which sends a signed-out admin to the login page and shows a new role
+ * its own screens.
+ */
+export function createLiveLayer(openSocket: OpenSocket, { onAccessLost }: { onAccessLost: () => void }): LiveLayer {
   let socket: ReturnType<OpenSocket> | null = null;
   let status: LiveStatus = 'idle';
+  let wasConnected = false;
   /** Subscriptions open on the socket: it closes itself when the last one ends (lazy mode). */
   let active = 0;
   const listeners = new Set<() => void>();
@@ -33,8 +45,20 @@ export function createLiveLayer(openSocket: OpenSocket): LiveLayer {
   };
   const tabSocket = () => {
     socket ??= openSocket({
-      connected: () => setStatus('connected'),
-      closed: () => setStatus(active > 0 ? 'reconnecting' : 'idle'),
+      connected: () => {
+        wasConnected = true;
+        setStatus('connected');
+      },
+      closed: (event) => {
+        const code = (event as { code?: number } | null)?.code;
+        // Only a socket that was accepted: a refused connect is no news about this page's session.
+        if (wasConnected && code !== undefined && ACCESS_LOST_CODES.includes(code)) {
+          wasConnected = false;
+          onAccessLost();
+          return;
+        }
+        setStatus(active > 0 ? 'reconnecting' : 'idle');
+      },
     }).catch((err: unknown) => {
       socket = null; // the next subscription tries again
       throw err;
@@ -122,7 +146,7 @@ const openTabSocket: OpenSocket = async (on) => {
 };
 
 /** This tab's live layer; root.tsx provides its client to every screen. */
-export const live = createLiveLayer(openTabSocket);
+export const live = createLiveLayer(openTabSocket, { onAccessLost: () => window.location.reload() });
 
 export function useLiveStatus(): LiveStatus {
   return useSyncExternalStore(live.onStatus, live.status, () => 'idle');

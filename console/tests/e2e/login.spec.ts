@@ -1,4 +1,4 @@
-import { expect, loginPage, test } from './fixtures.ts';
+import { expect, loginPage, test, unique } from './fixtures.ts';
 
 test('redirects to the login page and back to the page that was asked for', async ({ page, shot }) => {
   await page.goto('/tenants?status=SUSPENDED');
@@ -93,4 +93,32 @@ test('the live indicator follows the page: connected where it subscribes, idle w
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'idle');
   await nav.getByRole('link', { name: 'Jobs' }).click();
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+});
+
+test('an open page follows its session: revoked elsewhere, it goes to the login page; given another role, it shows that role', async ({ page, adminApi }) => {
+  const owner = await adminApi('OWNER');
+  const email = `${unique('revoked').replace(/\W+/g, '-')}@opsgraph.dev`;
+  const password = 'cobalt-harbor-juniper-58';
+  const { createAdmin } = await owner.gql<{ createAdmin: { data: { id: string } } }>(
+    `mutation($input: CreateAdminInput!) { createAdmin(input: $input) { ... on MutationCreateAdminSuccess { data { id } } ... on Error { message } } }`,
+    { input: { email, name: 'Revoked Admin', role: 'SUPPORT', password } },
+  );
+  const adminId = createAdmin.data.id;
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('role')).toHaveText('SUPPORT');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click();
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+
+  // Another role: the open page loads again and shows it, without anyone touching it.
+  await owner.gql(`mutation($id: ID!) { changeAdminRole(id: $id, role: VIEWER) { __typename } }`, { id: adminId });
+  await expect(page.getByTestId('role')).toHaveText('VIEWER');
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+
+  // Its session revoked by an owner: the open page goes to the login page.
+  const { admin } = await owner.gql<{ admin: { sessions: { id: string }[] } }>(`query($id: ID!) { admin(id: $id) { sessions { id } } }`, { id: adminId });
+  for (const session of admin.sessions) await owner.gql(`mutation($id: ID!) { revokeAdminSession(id: $id) { __typename } }`, { id: session.id });
+  await expect(page).toHaveURL(/\/login/);
 });
