@@ -2,7 +2,6 @@
 // @prisma/adapter-pg. Writes the standard migrations folder and `_prisma_migrations` table, so
 // `prisma migrate deploy` keeps working for anyone who has the native engine.
 import { randomUUID } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -76,7 +75,7 @@ export async function applyMigrations(databaseUrl: string, opts: MigrateOptions 
         `P3009: migrate found failed migrations in the target database, new migrations will not be applied.\n` +
           `Failed: ${diagnosis.failedMigrationNames.join(', ')}\n` +
           `The failed migration was rolled back as a whole. Fix its migration.sql, then run ` +
-          `\`tsx prisma/migrate.ts resolve --rolled-back <name>\` and deploy again.`,
+          `\`pnpm db:resolve --rolled-back <name>\` and deploy again.`,
         'P3009',
       );
     }
@@ -108,7 +107,7 @@ export async function applyMigrations(databaseUrl: string, opts: MigrateOptions 
         `P3018: migration ${name} failed to apply. It was rolled back as a whole and is recorded as failed ` +
           `in _prisma_migrations.\n${factory.lastScriptError ?? engineMessage(message)}\n` +
           `Fix ${path.join(migrationsList.baseDir, name, MIGRATION_FILE)}, then run ` +
-          `\`tsx prisma/migrate.ts resolve --rolled-back ${name}\` and deploy again.`,
+          `\`pnpm db:resolve --rolled-back ${name}\` and deploy again.`,
         'P3018',
         { cause: error },
       );
@@ -607,8 +606,8 @@ function describeScriptError(error: unknown, script: string): string | undefined
   return lines.join('\n');
 }
 
-/** For the CLI's signal handler: drop shadow databases and close pools of operations in flight. */
-async function abortActiveOperations(): Promise<void> {
+/** For a command line's signal handler: drop shadow databases and close pools of operations in flight. */
+export async function abortActiveOperations(): Promise<void> {
   await Promise.all([...activeFactories].map((f) => f.close().catch(() => {})));
 }
 
@@ -620,177 +619,4 @@ async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Pro
   } finally {
     await client.end();
   }
-}
-
-// ─── CLI ─────────────────────────────────────────────────────────────────────
-
-const USAGE = `Usage: tsx prisma/migrate.ts <command> [--schema <file or folder>] [--migrations <dir>]
-
-  deploy                      apply pending migrations (like prisma migrate deploy)
-  create <name>               write migrations/<timestamp>_<name>/ from prisma/schema/ (needs CREATEDB)
-  status                      list applied, pending and failed migrations (exit 1 unless up to date)
-  check                       exit 1 and print the SQL difference when prisma/schema/ and the
-                              migrations disagree (needs CREATEDB)
-  resolve --rolled-back <m>   mark failed migration <m> rolled back, so deploy retries it
-  resolve --applied <m>       mark migration <m> applied without running it
-  reset                       drop the public and graphile_worker schemas and re-apply
-                              (refused when NODE_ENV=production)
-
-Runs as the schema's owner: DATABASE_MIGRATION_URL when set, else DATABASE_URL, otherwise the embedded
-Postgres with data in DATA_DIR/postgres (default .data, relative to the repository) on port
-EMBEDDED_PG_PORT (default 54329). After deploy and reset, the role of DATABASE_URL (the embedded server's
-app role) gets its privileges on the new tables.`;
-
-/** Set on SIGINT/SIGTERM: the signal handler owns shutdown and the exit code from then on. */
-let interrupted = false;
-
-interface CliArgs {
-  command: string;
-  positional: string[];
-  flags: Map<string, string>;
-}
-
-function parseArgs(argv: string[]): CliArgs | string {
-  const [command = '', ...rest] = argv;
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const value = rest[++i];
-    if (!['--schema', '--migrations', '--rolled-back', '--applied'].includes(arg) || value === undefined) {
-      return `unknown option or missing value: ${arg}`;
-    }
-    flags.set(arg, value);
-  }
-  if (!['deploy', 'create', 'status', 'check', 'resolve', 'reset'].includes(command)) {
-    return command ? `unknown command: ${command}` : 'no command';
-  }
-  if (command === 'create' && positional.length !== 1) return 'create needs exactly one <name>';
-  if (command === 'resolve' && flags.has('--rolled-back') === flags.has('--applied')) {
-    return 'resolve needs either --rolled-back <migration> or --applied <migration>';
-  }
-  return { command, positional, flags };
-}
-
-async function runCli(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    console.error(`${args}\n\n${USAGE}`);
-    return 2;
-  }
-  const { command, positional, flags } = args;
-  if (command === 'reset' && process.env.NODE_ENV === 'production') {
-    console.error('error: refusing to reset with NODE_ENV=production');
-    return 1;
-  }
-  const log = (msg: string) => console.error(msg);
-  const opts: MigrateOptions = {
-    log,
-    ...(flags.has('--schema') ? { schemaPath: path.resolve(flags.get('--schema')!) } : {}),
-    ...(flags.has('--migrations') ? { migrationsDir: path.resolve(flags.get('--migrations')!) } : {}),
-  };
-
-  // Loaded here only: the library functions never start a database.
-  const { resolveDatabaseUrl } = await import('../api/src/db/embedded.ts');
-  const { grantAppAccess } = await import('../api/src/db/roles.ts');
-  const cliLog = { info: log, warn: (msg: string) => log(`warning: ${msg}`) };
-  const database = await resolveDatabaseUrl(
-    {
-      DATABASE_URL: process.env.DATABASE_URL || undefined,
-      DATABASE_MIGRATION_URL: process.env.DATABASE_MIGRATION_URL || undefined,
-      DATA_DIR: process.env.DATA_DIR || '.data',
-      EMBEDDED_PG_PORT: Number(process.env.EMBEDDED_PG_PORT || 54329),
-    },
-    cliLog,
-  );
-  const { migrationUrl: databaseUrl, stop } = database;
-  const grant = () => grantAppAccess(database, cliLog, { production: process.env.NODE_ENV === 'production' });
-
-  // Ctrl-C: drop shadow databases and close connections, stop the embedded server, then exit.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping`);
-    const deadline = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
-    void Promise.race([abortActiveOperations(), deadline])
-      .then(() => stop())
-      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  try {
-    switch (command) {
-      case 'deploy': {
-        const { applied } = await applyMigrations(databaseUrl, opts);
-        await grant();
-        console.log(applied.length ? `Applied ${applied.length} migration(s).` : 'Database is up to date.');
-        return 0;
-      }
-      case 'create': {
-        const folder = await createMigration(positional[0]!, databaseUrl, opts);
-        console.log(folder ? `Created ${folder}` : 'No changes: the schema matches the migrations.');
-        return 0;
-      }
-      case 'status': {
-        const { applied, pending, failed } = await migrationStatus(databaseUrl, opts);
-        const list = (title: string, names: string[]) =>
-          console.log(`${title} (${names.length})${names.map((m) => `\n  ${m}`).join('')}`);
-        list('applied', applied);
-        list('pending', pending);
-        list('failed', failed);
-        return pending.length || failed.length ? 1 : 0;
-      }
-      case 'check': {
-        const { inSync, script } = await checkDrift(databaseUrl, opts);
-        if (inSync) {
-          console.log('In sync: the schema matches the migrations.');
-          return 0;
-        }
-        console.log(`Out of sync: the migrations need this SQL to match the schema:\n\n${script}`);
-        return 1;
-      }
-      case 'resolve': {
-        const rolledBack = flags.get('--rolled-back');
-        await resolveMigration(databaseUrl, rolledBack ? { rolledBack } : { applied: flags.get('--applied')! }, opts);
-        return 0;
-      }
-      default: {
-        const { applied } = await resetDatabase(databaseUrl, opts);
-        await grant();
-        console.log(`Reset; applied ${applied.length} migration(s).`);
-        return 0;
-      }
-    }
-  } finally {
-    if (!interrupted) await stop();
-  }
-}
-
-function isMainModule(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(path.resolve(entry)) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMainModule()) {
-  runCli(process.argv.slice(2)).then(
-    // Explicit exit: keeps the exit code, and nothing can hold the process open.
-    (code) => {
-      if (!interrupted) process.exit(code);
-    },
-    (error: unknown) => {
-      if (interrupted) return;
-      console.error(error instanceof MigrationError ? `error: ${error.message}` : error);
-      process.exit(1);
-    },
-  );
 }
