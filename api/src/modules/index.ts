@@ -2,6 +2,7 @@
 // scope, permissions, demo data) is built from it; adding a domain means adding one line here.
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
 import { listExport, type ListExport } from '../lib/csv-export.ts';
+import { registerAuditActions } from '../audit-actions.ts';
 import { registerPermissions } from '../permissions.ts';
 import admins from './admins/module.ts';
 import audit from './audit/module.ts';
@@ -13,7 +14,10 @@ import tenants from './tenants/module.ts';
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
 export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, jobs];
 
-for (const module of modules) registerPermissions(module.name, module.permissions ?? {});
+for (const module of modules) {
+  registerPermissions(module.name, module.permissions ?? {});
+  registerAuditActions(module.name, module.auditActions ?? {});
+}
 
 function mergeOnce<V>(what: string, entries: [string, V][]): Record<string, V> {
   const merged: Record<string, V> = {};

@@ -26,6 +26,8 @@ export interface ModuleManifest {
   lists?: readonly ListDefinition<any, any, any>[];
   /** Models a tenant key's scoped client may reach, and how. */
   tenantModels?: TenantModelSpecs;
+  /** The audit actions it records (`<target>.<verb>`) and the type of record each targets. */
+  auditActions?: Readonly<Record<string, string>>;
   /** The admin permissions it introduces and the roles that hold them. */
   permissions?: PermissionSpecs;
   /** Demo data for an empty development database; returns lines to print (one-time secrets). */

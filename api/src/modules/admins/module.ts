@@ -20,6 +20,17 @@ export default defineModule({
   tasks: [loginThrottlePrune],
   crontab,
   lists: [adminsList],
+  auditActions: {
+    'admin.login': 'AdminSession',
+    'admin.logout': 'AdminSession',
+    'admin.revokeSession': 'AdminSession',
+    'admin.loginFailed': 'AdminUser',
+    'admin.loginThrottled': 'AdminUser',
+    'admin.create': 'AdminUser',
+    'admin.changeRole': 'AdminUser',
+    'admin.deactivate': 'AdminUser',
+    'admin.reactivate': 'AdminUser',
+  },
   permissions,
   seed: seedAdmins,
 });

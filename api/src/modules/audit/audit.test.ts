@@ -1,5 +1,6 @@
 import { getNamedType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditTargetOf } from '../../audit-actions.ts';
 import { adminSchema } from '../../graphql/schema.ts';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 
@@ -69,6 +70,8 @@ describe('audit log', () => {
     const missing: string[] = [];
     for (const [name, field] of Object.entries(mutations)) {
       const declared = (field.extensions as { audit?: string[] }).audit;
+      // Every action a mutation writes is declared by its module, so the console's filters know it.
+      for (const action of declared ?? []) expect(auditTargetOf(action), `${name}: ${action} is not in a manifest`).toBeDefined();
       const scenario = scenarios[name];
       if (!declared?.length || !scenario) {
         missing.push(name);
@@ -84,6 +87,15 @@ describe('audit log', () => {
       expect(entries[0]!.requestId, name).toBeTruthy();
     }
     expect(missing, 'mutations without audit coverage').toEqual([]);
+  });
+
+  it('lists the actions the modules declare, and refuses to record one no module declares', async () => {
+    const res = await p.gql(`{ auditActions { action targetType } }`, {}, owner.token);
+    expect(res.data!.auditActions).toContainEqual({ action: 'tenant.suspend', targetType: 'Tenant' });
+    expect(res.data!.auditActions).toContainEqual({ action: 'admin.loginFailed', targetType: 'AdminUser' });
+    const { runAudited } = await import('./service.ts');
+    await expect(runAudited(p.system, (tx) => tx.audit({ action: 'tenant.teleport', targetType: 'Tenant', targetId: null }))).rejects.toThrow(/not declared/);
+    await expect(runAudited(p.system, (tx) => tx.audit({ action: 'tenant.suspend', targetType: 'Plan', targetId: null }))).rejects.toThrow(/not declared/);
   });
 
   it('records actor, role, request id, ip, user agent and a diff', async () => {

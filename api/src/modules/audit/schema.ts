@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
 import { prismaEnum } from '../../graphql/enums.ts';
 import { adminScope } from '../../graphql/helpers.ts';
+import { allAuditActions } from '../../audit-actions.ts';
 
 const ActorTypeEnum = prismaEnum('ActorType');
 
@@ -38,3 +39,20 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { id }, ctx) => adminScope(ctx).db.auditEvent.findUnique({ ...query, where: { id } }),
   }),
 }));
+
+const AuditActionRef = builder.objectRef<{ action: string; targetType: string }>('AuditAction').implement({
+  description: 'An action the audit log records, and the type of record it targets.',
+  fields: (t) => ({
+    action: t.exposeString('action'),
+    targetType: t.exposeString('targetType'),
+  }),
+});
+
+builder.queryField('auditActions', (t) =>
+  t.field({
+    type: [AuditActionRef],
+    authScopes: { permission: 'READ' },
+    description: 'Every action the audit log records, as the modules declare them, sorted by action.',
+    resolve: () => allAuditActions(),
+  }),
+);

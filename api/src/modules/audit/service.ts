@@ -1,3 +1,4 @@
+import { auditTargetOf } from '../../audit-actions.ts';
 import { Prisma } from '../../db/client.ts';
 import { transaction, type AuditActor, type TransactionScope, type WritableScope } from '../../scope.ts';
 import { diffRecords, toJson } from './diff.ts';
@@ -24,6 +25,10 @@ export interface AuditedTransaction<S extends WritableScope> extends Transaction
 type AuditWriter = Pick<Prisma.TransactionClient, 'auditEvent'>;
 
 async function writeAudit(db: AuditWriter, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  const declared = auditTargetOf(entry.action);
+  if (declared !== entry.targetType) {
+    throw new Error(`Audit action ${entry.action} on ${entry.targetType} is not declared in its module's manifest (auditActions)`);
+  }
   const before = entry.before === undefined ? null : toJson(entry.before);
   const after = entry.after === undefined ? null : toJson(entry.after);
   await db.auditEvent.create({

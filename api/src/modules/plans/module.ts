@@ -23,6 +23,13 @@ export default defineModule({
   name: 'plans',
   graphql: () => import('./schema.ts'),
   lists: [plansList],
+  auditActions: {
+    'plan.create': 'Plan',
+    'plan.update': 'Plan',
+    'plan.archive': 'Plan',
+    'plan.unarchive': 'Plan',
+    'plan.delete': 'Plan',
+  },
   permissions,
   tenantModels,
   seed: seedPlans,

@@ -69,3 +69,16 @@ describe('shortId', () => {
     expect(shortId('sess_42')).toBe('sess_42');
   });
 });
+
+describe('auditVocabulary', () => {
+  it('suggests each kind of action as a prefix, then each action, and lists each target type once', async () => {
+    const { auditVocabulary } = await import('./audit-log.ts');
+    expect(
+      auditVocabulary([
+        { action: 'admin.login', targetType: 'AdminSession' },
+        { action: 'tenant.create', targetType: 'Tenant' },
+        { action: 'tenant.suspend', targetType: 'Tenant' },
+      ]),
+    ).toEqual({ suggestions: ['admin.', 'tenant.', 'admin.login', 'tenant.create', 'tenant.suspend'], targetTypes: ['AdminSession', 'Tenant'] });
+  });
+});

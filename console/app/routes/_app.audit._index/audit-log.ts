@@ -7,35 +7,18 @@ import { AuditEventFilterFields } from '../../gql/lists.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { exportHref, readFilter } from '../../lib/list.ts';
 
-/** Every action the API records, for the action filter's suggestions. */
-export const KNOWN_ACTIONS = [
-  'admin.changeRole',
-  'admin.create',
-  'admin.deactivate',
-  'admin.login',
-  'admin.logout',
-  'admin.reactivate',
-  'admin.revokeSession',
-  'apiKey.create',
-  'apiKey.revoke',
-  'plan.archive',
-  'plan.create',
-  'plan.delete',
-  'plan.unarchive',
-  'plan.update',
-  'tenant.activate',
-  'tenant.changePlan',
-  'tenant.create',
-  'tenant.delete',
-  'tenant.onboard',
-  'tenant.suspend',
-  'tenant.update',
-] as const;
-
-/** `tenant.` and the like: a filter ending in a dot matches every action of that kind. */
-export const ACTION_PREFIXES = [...new Set(KNOWN_ACTIONS.map((a) => `${a.split('.')[0]}.`))];
-
-export const TARGET_TYPES = ['AdminSession', 'AdminUser', 'Plan', 'Tenant', 'TenantApiKey'] as const;
+/**
+ * The action filter's suggestions and the target types to choose from, from the actions the API's modules
+ * declare (`auditActions`): each `<target>.` prefix, which matches every action of that kind, then each
+ * action.
+ */
+export function auditVocabulary(actions: readonly { action: string; targetType: string }[]) {
+  const names = actions.map((a) => a.action);
+  return {
+    suggestions: [...new Set(names.map((a) => `${a.split('.')[0]}.`)), ...names],
+    targetTypes: [...new Set(actions.map((a) => a.targetType))].sort(),
+  };
+}
 
 /** A UUID's first block, enough to tell rows apart in a table; other ids are kept whole. */
 export function shortId(id: string): string {

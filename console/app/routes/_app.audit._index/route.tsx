@@ -7,16 +7,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { UUID_PATTERN } from '../../lib/ids.ts';
 import { pageVariables, withParams } from '../../lib/list.ts';
 import { useCan } from '../_app.tsx';
-import {
-  ACTION_PREFIXES,
-  actorLabel,
-  auditExportHref,
-  auditFilter,
-  KNOWN_ACTIONS,
-  shortId,
-  TARGET_TYPES,
-  targetHref,
-} from './audit-log.ts';
+import { actorLabel, auditExportHref, auditFilter, auditVocabulary, shortId, targetHref } from './audit-log.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Audit log · Opsgraph' }];
 
@@ -57,6 +48,10 @@ const AuditLogQuery = graphql(`
       name
       slug
     }
+    auditActions {
+      action
+      targetType
+    }
   }
 `);
 
@@ -69,7 +64,7 @@ export async function loader(args: LoaderFunctionArgs) {
     tenantId: filter.tenantId ?? '',
     withTenant: Boolean(filter.tenantId),
   });
-  return { ...data, filter, exportHref: auditExportHref(params) };
+  return { ...data, filter, exportHref: auditExportHref(params), vocabulary: auditVocabulary(data.auditActions) };
 }
 
 /** `datetime-local` inputs hold "YYYY-MM-DDTHH:mm"; a bare date from a shared link is shown as its bound. */
@@ -80,7 +75,7 @@ function dateTimeInputValue(value: string | null, bound: 'start' | 'end'): strin
 }
 
 export default function AuditLog() {
-  const { auditEvents, admins, tenant, filter, exportHref } = useLoaderData<typeof loader>();
+  const { auditEvents, admins, tenant, filter, exportHref, vocabulary } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const { search } = useLocation();
   // Admin pages need ADMINS_MANAGE; for other roles an admin target is shown without a dead link.
@@ -109,7 +104,7 @@ export default function AuditLog() {
           Action
           <input name="action" list="audit-actions" defaultValue={params.get('action') ?? ''} placeholder="tenant.suspend or tenant." />
           <datalist id="audit-actions">
-            {[...ACTION_PREFIXES, ...KNOWN_ACTIONS].map((action) => (
+            {vocabulary.suggestions.map((action) => (
               <option key={action} value={action} />
             ))}
           </datalist>
@@ -122,10 +117,10 @@ export default function AuditLog() {
           Target type
           <select name="targetType" defaultValue={targetType}>
             <option value="">Any</option>
-            {TARGET_TYPES.map((type) => (
+            {vocabulary.targetTypes.map((type) => (
               <option key={type}>{type}</option>
             ))}
-            {targetType && !(TARGET_TYPES as readonly string[]).includes(targetType) ? <option>{targetType}</option> : null}
+            {targetType && !vocabulary.targetTypes.includes(targetType) ? <option>{targetType}</option> : null}
           </select>
         </label>
         <label>
