@@ -1,4 +1,4 @@
-import type { AdminRole } from './generated/prisma/enums.ts';
+import { AdminRole } from './generated/prisma/enums.ts';
 
 // What an admin role may do. Each module declares its permissions once, in its manifest, and adds
 // their names to this registry by declaration merging:
@@ -18,7 +18,8 @@ export interface PermissionSpec {
 export type PermissionSpecs = Record<string, PermissionSpec>;
 export type PermissionNames<T extends PermissionSpecs> = { [K in keyof T]: true };
 
-export const ADMIN_ROLES = ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] as const satisfies readonly AdminRole[];
+/** Every role, from the Prisma enum. */
+export const ADMIN_ROLES = Object.values(AdminRole) as [AdminRole, ...AdminRole[]];
 
 const registered = new Map<string, PermissionSpec>();
 
