@@ -89,6 +89,8 @@ async function main(): Promise<void> {
     `  Worker          ${env.WORKER === 'inline' ? 'in this process' : 'separate (run `pnpm worker`)'}`,
   ];
   if (demo) lines.push(`  Demo admin      ${demo.email} / ${demo.password}`);
+  // A production install starts without admins (no demo seed there): say how to make the first one.
+  else if ((await app.prisma.adminUser.count()) === 0) lines.push('  No admin yet    create the first owner: pnpm admin:create --email <address> --name <name>');
   console.log(`${lines.join('\n')}\n`);
 }
 

@@ -469,6 +469,21 @@ describe('a worker elsewhere', () => {
   }, 60_000);
 });
 
+describe('an install without demo data', () => {
+  it('(i) says there is no admin yet and how to create the first owner', async () => {
+    const dataDir = await freshDataDir('no-demo');
+    const b = boot(dataDir, await freePort(), await freePort(), { env: { SEED_DEMO: 'false' } });
+    try {
+      const out = await b.waitForStdout(/No admin yet.*\n/, 40_000);
+      expect(out).toContain('pnpm admin:create --email <address> --name <name>');
+      expect(out).not.toContain('Demo admin');
+    } finally {
+      b.child.kill('SIGTERM');
+      expect(await b.waitForExit(8_000)).toEqual({ code: 0, signal: null });
+    }
+  }, 60_000);
+});
+
 describe('ports already taken', () => {
   it('(d) EMBEDDED_PG_PORT taken: exits non-zero quickly, names the port and EMBEDDED_PG_PORT, leaves no data dir', async () => {
     const dataDir = await freshDataDir('pg-port-taken');
