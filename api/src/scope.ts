@@ -178,11 +178,6 @@ export function actingFor(scope: SystemScope, principal: AdminPrincipal): AdminS
   return createScope(scope[APP], principal, scope.meta) as AdminScope;
 }
 
-/** The same scope for another request id (each WebSocket operation gets its own). */
-export function withMeta<S extends Scope>(scope: S, meta: RequestMeta): S {
-  return createScope(scope[APP], scope.principal, meta) as S;
-}
-
 // ─── transactions ────────────────────────────────────────────────────────────
 
 /** What work inside a transaction may use: the scope's client bound to the transaction, and more. */
