@@ -6,7 +6,7 @@ import { ConflictError, parseInput } from '../../lib/errors.ts';
 import { defineLifecycle } from '../../lib/lifecycle.ts';
 import { findOrNotFound } from '../../lib/records.ts';
 import { currency, name, text } from '../../lib/strings.ts';
-import type { PlatformScope } from '../../scope.ts';
+import type { PlatformScope, TransactionScope } from '../../scope.ts';
 import { runAudited } from '../audit/service.ts';
 import { tenantsOnPlan } from '../tenants/service.ts';
 
@@ -43,6 +43,21 @@ const planLifecycle = defineLifecycle({
     unarchive: { from: ['ARCHIVED'], to: 'ACTIVE' },
   },
 });
+
+/**
+ * The plan a tenant moves onto, locked until the caller's transaction ends so it cannot be archived or
+ * deleted underneath the move; an archived plan is a conflict on `field`.
+ */
+export async function lockActivePlan(tx: Pick<TransactionScope<PlatformScope>, 'db' | 'lock'>, planId: string, field: string): Promise<Plan> {
+  const plan = await findOrNotFound('Plan', planId, (id) => tx.db.plan.findUnique({ where: { id } }), { lock: tx, field });
+  if (plan.status !== 'ACTIVE') throw new ConflictError(`Plan ${plan.code} is archived`, field);
+  return plan;
+}
+
+/** Active plans, cheapest first (the demo seed spreads tenants over them). */
+export function activePlans(scope: PlatformScope): Promise<Plan[]> {
+  return scope.db.plan.findMany({ where: { status: 'ACTIVE' }, orderBy: [{ monthlyPrice: 'asc' }, { id: 'asc' }] });
+}
 
 export async function createPlan(scope: PlatformScope, input: CreatePlanInput): Promise<Plan> {
   const data = parseInput(createPlanSchema, input);

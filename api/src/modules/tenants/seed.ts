@@ -1,6 +1,7 @@
 import { newApiKey, sha256 } from '../../lib/tokens.ts';
 import { transaction, type SystemScope } from '../../scope.ts';
 import type { SeedOptions } from '../manifest.ts';
+import { activePlans } from '../plans/service.ts';
 import { defaultTenantSettings } from './settings.ts';
 
 const NAMES = [
@@ -26,7 +27,7 @@ const ONBOARDING_DEMO_TENANTS = 5;
 
 /** 50 demo tenants on the demo plans in mixed states, and an API key for each of the first two. */
 export async function seedTenants(scope: SystemScope, { onboardNewTrials = false }: SeedOptions): Promise<string[]> {
-  const plans = await scope.db.plan.findMany({ orderBy: { monthlyPrice: 'asc' } });
+  const plans = await activePlans(scope);
   if (plans.length === 0) throw new Error('seed the plans before the tenants');
   const now = Date.now();
   const lines: string[] = [];

@@ -10,6 +10,7 @@ import { email, id as idSchema, name, text } from '../../lib/strings.ts';
 import type { PlatformScope, SystemScope, TransactionScope } from '../../scope.ts';
 import { changedFields } from '../audit/diff.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
+import { lockActivePlan } from '../plans/service.ts';
 import { defaultTenantSettings, tenantSettingsSchema } from './settings.ts';
 
 export const TENANT_STATUSES = enumValues('TenantStatus');
@@ -78,16 +79,6 @@ function lockTenant(tx: Tx, id: string): Promise<Tenant> {
 /** A deleted tenant is kept for its data but no longer changed. */
 function assertNotDeleted(tenant: Tenant): void {
   if (tenant.status === 'DELETED') throw new ConflictError(`Tenant ${tenant.slug} is deleted and can no longer be changed`, 'id');
-}
-
-/**
- * The plan a tenant moves onto, locked until the transaction ends so it cannot be archived or deleted
- * underneath the move.
- */
-async function lockActivePlan(tx: Tx, planId: string, field: string) {
-  const plan = await findOrNotFound('Plan', planId, (id) => tx.db.plan.findUnique({ where: { id } }), { lock: tx, field });
-  if (plan.status !== 'ACTIVE') throw new ConflictError(`Plan ${plan.code} is archived`, field);
-  return plan;
 }
 
 /** How many tenants use a plan, inside the caller's transaction. */
