@@ -2,8 +2,7 @@
 // get a code, database outages and timeouts get theirs (and an HTTP status), anything else is masked in
 // production and logged with the request id.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { PothosValidationError } from '@pothos/core';
-import { GraphQLError, Kind, type ASTNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -84,36 +83,17 @@ interface ClientFailure {
   fieldErrors?: { field: string; message: string }[];
 }
 
-/** The argument a cursor error is about, from the field's own arguments. */
-function cursorArgument(nodes: readonly ASTNode[] | undefined): string {
-  const node = nodes?.[0];
-  const names = node?.kind === Kind.FIELD ? (node.arguments ?? []).map((a) => a.name.value) : [];
-  const given = ['after', 'before'].filter((name) => names.includes(name));
-  return given.length === 1 ? `Argument "${given[0]}"` : 'Argument "after" or "before"';
-}
-
-/** Pothos' checks of connection arguments, as messages that name the argument and never echo the input. */
-function connectionArgumentMessage(error: PothosValidationError, nodes: readonly ASTNode[] | undefined): string | null {
-  const { message } = error;
-  if (/^Arguments? "\w+"/.test(message)) return message;
-  if (/cursor|^Invalid id received for/i.test(message)) return `${cursorArgument(nodes)} is not a valid cursor`;
-  if (/global ID|is not of type/i.test(message)) return 'Not a valid ID';
-  // The rest report a schema mistake, not bad input: they stay internal errors.
-  return null;
-}
-
-/** The client-facing code (and message) of a failure, or null for an unexpected one. */
-export function clientFailure(error: unknown, nodes?: readonly ASTNode[]): ClientFailure | null {
+/**
+ * The client-facing code (and message) of a failure, or null for an unexpected one. Bad connection
+ * arguments never reach here: every list validates them as input, in graphql/list.ts.
+ */
+export function clientFailure(error: unknown): ClientFailure | null {
   if (error instanceof InputError) {
     return { code: 'BAD_USER_INPUT', fieldErrors: error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) };
   }
   if (error instanceof InvalidTransitionError) return { code: 'BAD_USER_INPUT' };
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND' };
   if (error instanceof ConflictError) return { code: 'CONFLICT' };
-  if (error instanceof PothosValidationError) {
-    const message = connectionArgumentMessage(error, nodes);
-    return message ? { code: 'BAD_USER_INPUT', message } : null;
-  }
   const failure = databaseFailure(error);
   if (failure === 'timeout') return { code: 'TIMEOUT', message: UNAVAILABLE_MESSAGES.TIMEOUT };
   if (failure === 'unavailable') return { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGES.SERVICE_UNAVAILABLE };
@@ -127,12 +107,12 @@ function originalOf(error: unknown): unknown {
 
 /** The code of a GraphQL error as the client will see it. */
 function codeOf(error: GraphQLError): string {
-  return clientFailure(originalOf(error), error.nodes)?.code ?? (error.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR';
+  return clientFailure(originalOf(error))?.code ?? (error.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR';
 }
 
 /** Apollo's `formatError`, and the first step for WebSocket errors: typed codes for known failures. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const failure = clientFailure(originalOf(error), error instanceof GraphQLError ? error.nodes : undefined);
+  const failure = clientFailure(originalOf(error));
   if (!failure) return formatted;
   return {
     ...formatted,
