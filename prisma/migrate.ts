@@ -611,8 +611,9 @@ export async function abortActiveOperations(): Promise<void> {
   await Promise.all([...activeFactories].map((f) => f.close().catch(() => {})));
 }
 
-async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'opsgraph-migrate' });
+/** One connection for `fn`, closed afterwards whatever happens. */
+export async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>, applicationName = 'opsgraph-migrate'): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: applicationName });
   await client.connect();
   try {
     return await fn(client);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { withClient } from '@opsgraph/prisma/migrate';
+import type pg from 'pg';
 import { inject } from 'vitest';
 import { withCredentials } from '../src/db/roles.ts';
 
@@ -41,12 +42,7 @@ export function databaseUrlOn(serverUrl: string, name: string): string {
   return url.toString();
 }
 
-export async function withAdmin<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+/** One connection to `serverUrl` (a superuser's) for `fn`. */
+export function withAdmin<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(serverUrl, fn, 'opsgraph-test');
 }

@@ -1,7 +1,8 @@
 // Two database roles: migrations run as the owner of the schema; the API and worker connect as an app role
 // that owns nothing. A table owner can disable the audit table's triggers and a superuser can switch them
 // off with session_replication_role, so the append-only rule only binds a role that is neither.
-import pg from 'pg';
+import { withClient as withDatabase } from '@opsgraph/prisma/migrate';
+import type pg from 'pg';
 
 /** The app role Opsgraph creates itself on the embedded server. */
 export const APP_ROLE = 'opsgraph_app';
@@ -28,15 +29,7 @@ interface RoleLogger {
   warn(msg: string): void;
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'opsgraph-roles' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const withClient = <T>(url: string, fn: (client: pg.Client) => Promise<T>) => withDatabase(url, fn, 'opsgraph-roles');
 
 /** `url` with another user and password. */
 export function withCredentials(url: string, user: string, password: string): string {
