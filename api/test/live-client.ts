@@ -21,8 +21,8 @@ export interface Operation {
 
 export interface TestSocket {
   client: Client;
-  /** Resolves when the server acknowledged the connection; never when it refused it. */
-  connected: Promise<void>;
+  /** Resolves with the acknowledgement's payload when the server accepted the connection; never when it refused it. */
+  connected: Promise<Record<string, unknown> | undefined>;
   isConnected(): boolean;
   closed: Promise<Closed>;
   subscribe(query: string, variables?: Record<string, unknown>): Operation;
@@ -34,9 +34,9 @@ export interface TestSocket {
 /** Opens a socket to `baseUrl`'s /graphql with `token`; no retries, so a close is final. */
 export function openSocket(baseUrl: string, token: string | null, options: { headers?: Record<string, string> } = {}): TestSocket {
   let connected = false;
-  let onConnected!: () => void;
+  let onConnected!: (payload: Record<string, unknown> | undefined) => void;
   let onClosed!: (c: Closed) => void;
-  const connectedPromise = new Promise<void>((r) => (onConnected = r));
+  const connectedPromise = new Promise<Record<string, unknown> | undefined>((r) => (onConnected = r));
   const closed = new Promise<Closed>((r) => (onClosed = r));
   const headers = options.headers ?? {};
   const client = createClient({
@@ -51,9 +51,9 @@ export function openSocket(baseUrl: string, token: string | null, options: { hea
     retryAttempts: 0,
     onNonLazyError: () => {},
     on: {
-      connected: () => {
+      connected: (_socket, payload) => {
         connected = true;
-        onConnected();
+        onConnected(payload);
       },
       closed: (event) => {
         const e = event as { code: number; reason: string | Buffer };

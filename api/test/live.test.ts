@@ -151,6 +151,8 @@ describe('admin sockets follow their session and admin', () => {
     const { socket, op, tenantId, ...admin } = await adminSocket('VIEWER');
     await expectClosedByRevocation('changeAdminRole', socket, op, tenantId, () => ownerOnA('changeAdminRole', 'id: $id, role: SUPPORT', admin.userId), 4403, /access revoked/);
     const again = socketOnB(admin.token);
+    // The acknowledgement names the new role, so a page rendered for the old one knows to load again.
+    expect(await within(again.connected, 5000, 'acknowledgement of the new socket')).toEqual({ role: 'SUPPORT' });
     const me = await within(again.execute('{ me { role } }'), 5000, 'query on the new socket');
     expect(me).toEqual({ data: { me: { role: 'SUPPORT' } } });
   });

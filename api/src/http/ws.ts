@@ -109,7 +109,9 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
           return false;
         }
         ctx.extra.live = { id: meta.requestId, token, principal, meta, started: 0, requestIds: new Map() };
-        return true;
+        // The acknowledgement names the access the socket was accepted with, so that a page rendered for
+        // another role (changed while its socket was closed or reconnecting) notices on connect.
+        return principal.kind === 'admin' ? { role: principal.role } : true;
       },
 
       onSubscribe: async (ctx, id, payload) => {

@@ -34,7 +34,7 @@ function fakeSocket() {
     open,
     subscriptions,
     opened: () => opened,
-    connect: () => on!.connected(),
+    connect: (payload?: Record<string, unknown>) => on!.connected(null, payload),
     close: (code = 1006) => on!.closed({ code }),
     /** One `tenantChanged` event, as the API sends it. */
     tenantChanged: (subscription: SocketSubscription, tenantId: string) =>
@@ -108,6 +108,39 @@ describe('the live layer', () => {
     socket.connect();
     socket.close(4403);
     expect(lost).toBe(2);
+  });
+
+  it('hands the tab over when the API accepts a socket with another role than the page was rendered for', async () => {
+    const socket = fakeSocket();
+    let lost = 0;
+    const layer = createLiveLayer(socket.open, { onAccessLost: () => (lost += 1) });
+    layer.expectRole('SUPPORT');
+    layer.client.subscription(TenantsListChangedDocument, {}).subscribe(() => {});
+    await settle();
+    socket.connect({ role: 'SUPPORT' });
+    socket.close(1006);
+    expect(lost).toBe(0);
+    // The role changed while the socket was down: no 4403 reached this page, the reconnect's acknowledgement tells.
+    socket.connect({ role: 'VIEWER' });
+    expect(lost).toBe(1);
+  });
+
+  it('compares the role once both are known, whichever comes first', async () => {
+    const socket = fakeSocket();
+    let lost = 0;
+    const layer = createLiveLayer(socket.open, { onAccessLost: () => (lost += 1) });
+    layer.client.subscription(TenantsListChangedDocument, {}).subscribe(() => {});
+    await settle();
+    socket.connect({ role: 'VIEWER' });
+    expect(lost).toBe(0);
+    layer.expectRole('VIEWER');
+    expect(lost).toBe(0);
+    layer.expectRole('ADMIN');
+    expect(lost).toBe(1);
+    // A tenant key's socket, or an API without the payload, names no role: nothing to compare.
+    socket.close(1006);
+    socket.connect();
+    expect(lost).toBe(1);
   });
 
   it('counts a subscription the server completed as ended', async () => {

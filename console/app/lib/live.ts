@@ -9,8 +9,14 @@ import { useSyncExternalStore } from 'react';
 
 export type LiveStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
-/** Opens the socket the client's subscriptions share, telling the layer when it connects and closes. */
-export type OpenSocket = (on: { connected: () => void; closed: (event: unknown) => void }) => Promise<Pick<Socket, 'subscribe'>>;
+/**
+ * Opens the socket the client's subscriptions share, telling the layer when it connects (with the API's
+ * acknowledgement payload) and closes.
+ */
+export type OpenSocket = (on: {
+  connected: (socket: unknown, payload?: Record<string, unknown>) => void;
+  closed: (event: unknown) => void;
+}) => Promise<Pick<Socket, 'subscribe'>>;
 
 /**
  * The API closes a connected socket with 4401 when its session ends (logout elsewhere, revoked, expired)
@@ -23,6 +29,11 @@ export type LiveLayer = {
   status(): LiveStatus;
   /** Calls `listener` whenever the status changes; returns the unsubscribe function. */
   onStatus(listener: () => void): () => void;
+  /**
+   * The role the page was rendered for. A socket the API accepts with another role (the role changed while
+   * no socket was open to be closed) hands the tab over as a lost access does.
+   */
+  expectRole(role: string | null): void;
 };
 
 /**
@@ -34,10 +45,21 @@ export function createLiveLayer(openSocket: OpenSocket, { onAccessLost }: { onAc
   let socket: ReturnType<OpenSocket> | null = null;
   let status: LiveStatus = 'idle';
   let wasConnected = false;
+  let expectedRole: string | null = null;
+  /** The role the API acknowledged the open socket with (admins only). */
+  let acceptedRole: string | null = null;
   /** Subscriptions open on the socket: it closes itself when the last one ends (lazy mode). */
   let active = 0;
   const listeners = new Set<() => void>();
 
+  const accessLost = () => {
+    wasConnected = false;
+    acceptedRole = null;
+    onAccessLost();
+  };
+  const checkRole = () => {
+    if (expectedRole !== null && acceptedRole !== null && acceptedRole !== expectedRole) accessLost();
+  };
   const setStatus = (next: LiveStatus) => {
     if (next === status) return;
     status = next;
@@ -45,18 +67,20 @@ export function createLiveLayer(openSocket: OpenSocket, { onAccessLost }: { onAc
   };
   const tabSocket = () => {
     socket ??= openSocket({
-      connected: () => {
+      connected: (_socket, payload) => {
         wasConnected = true;
+        acceptedRole = typeof payload?.role === 'string' ? payload.role : null;
         setStatus('connected');
+        checkRole();
       },
       closed: (event) => {
         const code = (event as { code?: number } | null)?.code;
         // Only a socket that was accepted: a refused connect is no news about this page's session.
         if (wasConnected && code !== undefined && ACCESS_LOST_CODES.includes(code)) {
-          wasConnected = false;
-          onAccessLost();
+          accessLost();
           return;
         }
+        acceptedRole = null;
         setStatus(active > 0 ? 'reconnecting' : 'idle');
       },
     }).catch((err: unknown) => {
@@ -125,6 +149,10 @@ export function createLiveLayer(openSocket: OpenSocket, { onAccessLost }: { onAc
     onStatus(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    expectRole(role) {
+      expectedRole = role;
+      checkRole();
     },
   };
 }

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react';
+import { useEffect } from 'react';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
-import { useLiveStatus } from '../lib/live.ts';
+import { live as liveLayer, useLiveStatus } from '../lib/live.ts';
 import { navFor, type Permission } from '../lib/nav.ts';
 
 const ShellQuery = graphql(`
@@ -38,6 +39,10 @@ export default function Shell() {
   const { me } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const live = useLiveStatus();
+  useEffect(() => {
+    liveLayer.expectRole(me.role);
+    return () => liveLayer.expectRole(null);
+  }, [me.role]);
   return (
     <div className="shell">
       <aside className="sidebar">

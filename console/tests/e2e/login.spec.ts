@@ -24,8 +24,9 @@ test('shows a wrong password as an error and does not sign in', async ({ page })
 test('after repeated failures, says how long to wait before the next try', async ({ page }) => {
   await page.goto('/login');
   const alert = page.getByRole('alert');
+  const email = `${unique('nobody').replace(/\W+/g, '-')}@opsgraph.dev`;
   for (let i = 1; i <= 5; i += 1) {
-    await page.getByLabel('Email').fill('nobody-here@opsgraph.dev');
+    await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(`guess-number-${i}`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
@@ -110,6 +111,7 @@ test('an open page follows its session: revoked elsewhere, it goes to the login 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('role')).toHaveText('SUPPORT');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click();
+  await expect(page.getByRole('heading', { name: 'Tenants' })).toBeVisible();
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
 
   // Another role: the open page loads again and shows it, without anyone touching it.
