@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApp, type App } from '../src/app.ts';
 import { env, type Env } from '../src/env.ts';
+import type { EventName } from '../src/events.ts';
 import type { Context } from '../src/graphql/context.ts';
 import { startServer, type ServerHandle } from '../src/http/server.ts';
 import type { Logger } from '../src/lib/logger.ts';
@@ -38,6 +39,12 @@ export interface TestPlatform {
   login(role?: 'OWNER' | 'ADMIN' | 'SUPPORT' | 'BILLING' | 'VIEWER'): Promise<{ token: string; userId: string; email: string }>;
   /** A plan, a tenant on it and an API key for the tenant, made through the services. */
   makeTenant(overrides?: { name?: string; planCode?: string }): Promise<{ tenantId: string; planId: string; apiKey: string }>;
+  /**
+   * Resolves once this instance holds exactly `count` listeners of `event` with its LISTEN in place: the
+   * subscriptions a test opened are live (an event published from now on reaches them), or the ones it
+   * ended are gone.
+   */
+  untilListening(event: EventName, count: number): Promise<void>;
   startWorker(): Promise<WorkerHandle>;
   close(): Promise<void>;
 }
@@ -104,6 +111,14 @@ export async function startPlatform(
       const token = (res.data?.login as unknown as { data?: { token: string } })?.data?.token;
       if (!token) throw new Error(`login failed: ${JSON.stringify(res)}`);
       return { token, userId: user.id, email };
+    },
+    async untilListening(event, count) {
+      await app.pubsub.start();
+      const deadline = Date.now() + 10_000;
+      while (app.pubsub.listenerCount(event) !== count) {
+        if (Date.now() > deadline) throw new Error(`${count} listener(s) of ${event} expected, ${app.pubsub.listenerCount(event)} after 10 s`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     async makeTenant(overrides = {}) {
       // Its own number, so calls made at once never share a name, code or slug.

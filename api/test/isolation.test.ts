@@ -103,7 +103,7 @@ const scenarios: Record<string, Scenario> = {
       const sb = subscribe(b.apiKey, document);
       try {
         await Promise.all([sa.ready, sb.ready]);
-        await new Promise((r) => setTimeout(r, 200));
+        await p.untilListening('tenantChanged', 2);
         await p.gql(`mutation($id: ID!) { updateTenant(id: $id, input: { ownerName: "New Owner A" }) { __typename } }`, { id: a.tenantId }, owner);
         await expect.poll(() => sa.events.length, { timeout: 5000 }).toBe(1);
         expect(sa.events[0]).toEqual({ viewerTenantChanged: { tenantId: a.tenantId, kind: 'updated', status: 'TRIALING', tenant: { id: a.tenantId, name: 'Tenant A' } } });

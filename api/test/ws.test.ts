@@ -116,7 +116,7 @@ describe('caps', () => {
     await within(s.connected, 5000, 'connect');
     const first = s.subscribe(SUB);
     const second = s.subscribe(SUB);
-    await sleep(300);
+    await capped.untilListening('tenantChanged', 2);
     const third = s.subscribe(SUB);
     const refusal = await within(third.error, 5000, 'third subscription');
     expect(refusal[0].extensions).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS', limit: 2 });
@@ -124,7 +124,7 @@ describe('caps', () => {
     // The socket and its two subscriptions live on; completing one makes room.
     expect(s.isConnected()).toBe(true);
     first.stop();
-    await sleep(200);
+    await capped.untilListening('tenantChanged', 1);
     const fourth = s.subscribe(SUB);
     // No subscribe acknowledgement in graphql-ws: change tenants until the new subscription hears one.
     await expect.poll(async () => (await capped.makeTenant()) && fourth.results.length, { timeout: 10_000, interval: 300 }).toBeGreaterThan(0);

@@ -103,6 +103,11 @@ export class PubSub {
     return () => set.delete(listener);
   }
 
+  /** How many listeners and iterators of this instance hear `event` (each open subscription holds one). */
+  listenerCount(event: EventName): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+
   /** An async iterator of one event's payloads, optionally filtered; ends when the consumer returns. */
   subscribe<K extends EventName>(event: K, filter?: (payload: EventMap[K]) => boolean): AsyncIterableIterator<EventMap[K]> {
     const queue: EventMap[K][] = [];

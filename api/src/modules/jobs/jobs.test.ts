@@ -59,7 +59,7 @@ describe('jobs in the admin graph', () => {
       next: (v) => events.push(v.data?.jobRunsRecorded), error: () => {}, complete: () => {},
     });
     await ready;
-    await new Promise((r) => setTimeout(r, 200));
+    await p.untilListening('jobRunRecorded', 1);
     await p.makeTenant();
     const worker = await p.startWorker();
     await expect.poll(() => events.length, { timeout: 10_000 }).toBeGreaterThan(0);
