@@ -214,3 +214,37 @@ describe('tenant sockets follow their key and tenant', () => {
     await expectRefusedAtConnect(secret);
   });
 });
+
+describe('revocations the pub/sub connection missed', () => {
+  it('closes, once B listens again, the sockets whose access ended or changed while nothing could reach it', async () => {
+    const tenant = await a.makeTenant();
+    const key = await a.app.prisma.tenantApiKey.findFirstOrThrow({ where: { tenantId: tenant.tenantId } });
+    const keySocket = socketOnB(tenant.apiKey);
+    const keyOp = keySocket.subscribe(VIEWER_CHANGED);
+    await live(keySocket, keyOp, tenant.tenantId);
+    const promoted = await a.login('VIEWER');
+    const promotedSocket = socketOnB(promoted.token);
+    await live(promotedSocket, promotedSocket.subscribe(TENANT_CHANGED, { id: tenant.tenantId }), tenant.tenantId);
+    const watcher = await a.login('VIEWER');
+    const watcherSocket = socketOnB(watcher.token);
+    const watching = watcherSocket.subscribe(TENANT_CHANGED, { id: tenant.tenantId });
+    await live(watcherSocket, watching, tenant.tenantId);
+
+    // Changed behind the platform's back: no revocation is published at all, as if it had been lost.
+    await a.app.prisma.tenantApiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    await a.app.prisma.adminUser.update({ where: { id: promoted.userId }, data: { role: 'SUPPORT' } });
+    const terminated = await a.app.prisma.$queryRaw<{ ok: boolean }[]>`
+      SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = ${b.app.pubsub.applicationName}`;
+    expect(terminated).toEqual([{ ok: true }]);
+
+    expect((await within(keySocket.closed, 10_000, 'close of the revoked key\'s socket')).code).toBe(4403);
+    expect((await within(promotedSocket.closed, 10_000, 'close of the promoted admin\'s socket')).code).toBe(4403);
+    // The unchanged admin keeps the socket, and B hears events again.
+    expect(watcherSocket.isConnected()).toBe(true);
+    const before = Date.now();
+    await expect
+      .poll(async () => (await rename(tenant.tenantId)) && watching.since(before).length, { timeout: 10_000, interval: 300 })
+      .toBeGreaterThan(0);
+    expect(keyOp.since(before)).toEqual([]);
+  });
+});

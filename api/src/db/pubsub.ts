@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { EventMap, EventName } from '../events.ts';
 import { logger as rootLogger, type Logger } from '../lib/logger.ts';
@@ -28,6 +29,10 @@ type Listener = (envelope: Envelope) => void;
 /**
  * Pub/sub over Postgres LISTEN/NOTIFY, so an event published by any API or worker process reaches the
  * subscribers of every process on the same database. Publishing inside a transaction delivers on commit.
+ *
+ * NOTIFY is not queued for a listener that is gone: what is published while the LISTEN connection is down
+ * never arrives. Whoever must not miss an event (revocations above all) re-checks its state in
+ * `onReconnect`, which runs once the connection listens again.
  */
 export class PubSub {
   private client: pg.Client | null = null;
@@ -35,7 +40,10 @@ export class PubSub {
   private readonly openIterators = new Set<() => void>();
   private closed = false;
   private connecting: Promise<void> | null = null;
+  private readonly reconnectHandlers = new Set<() => void>();
   private readonly logger: Logger;
+  /** The LISTEN connection's `application_name`, which tells it apart in `pg_stat_activity`. */
+  readonly applicationName = `opsgraph-pubsub-${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly databaseUrl: string,
@@ -51,8 +59,17 @@ export class PubSub {
     return this.connecting;
   }
 
+  /**
+   * Calls `handler` each time the LISTEN connection is back after a loss (not on the first connect); events
+   * published while it was down are lost. Returns the way to stop.
+   */
+  onReconnect(handler: () => void): () => void {
+    this.reconnectHandlers.add(handler);
+    return () => this.reconnectHandlers.delete(handler);
+  }
+
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: this.applicationName });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       let envelope: Envelope;
@@ -64,14 +81,25 @@ export class PubSub {
       }
       for (const listener of this.listeners.get(envelope.event) ?? []) listener(envelope);
     });
-    client.on('error', (err) => {
+    let lost = false;
+    const onLost = (err?: Error) => {
+      // A terminated backend can say so twice ('error', then 'end'); one reconnect is enough.
+      if (lost || this.closed || this.client !== client) return;
+      lost = true;
       this.logger.error({ err }, 'pub/sub connection lost; reconnecting');
       this.client = null;
       void client.end().catch(() => {});
-      if (!this.closed) this.scheduleReconnect();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+      this.scheduleReconnect();
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
     this.client = client;
   }
 
@@ -79,10 +107,22 @@ export class PubSub {
     const delay = Math.min(5000, 100 * 2 ** attempt);
     setTimeout(() => {
       if (this.closed) return;
-      this.connecting = this.connect().catch((err) => {
-        this.logger.warn({ err, attempt }, 'pub/sub reconnect failed');
-        this.scheduleReconnect(attempt + 1);
-      });
+      this.connecting = this.connect().then(
+        () => {
+          this.logger.info({ attempt }, 'pub/sub connection restored');
+          for (const handler of this.reconnectHandlers) {
+            try {
+              handler();
+            } catch (err) {
+              this.logger.error({ err }, 'a pub/sub reconnect handler failed');
+            }
+          }
+        },
+        (err) => {
+          this.logger.warn({ err, attempt }, 'pub/sub reconnect failed');
+          this.scheduleReconnect(attempt + 1);
+        },
+      );
     }, delay).unref();
   }
 

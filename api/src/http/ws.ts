@@ -77,6 +77,14 @@ function failed(code: string, message: string, extensions: Record<string, unknow
 export async function startLiveServer(app: App, env: Env, httpServer: Server): Promise<LiveServer> {
   const connections = new LiveConnections({ maxSocketsPerPrincipal: env.MAX_SOCKETS_PER_PRINCIPAL, logger: app.logger });
   await connections.listen(app.pubsub);
+  // Revocations published while the pub/sub connection was down never arrive: check every socket instead.
+  const stopRevalidating = app.pubsub.onReconnect(() => {
+    const meta: RequestMeta = { requestId: 'pubsub-reconnect', ip: null, userAgent: null };
+    void connections.revalidate(async (token) => {
+      const principal = await authenticate(app, meta, token);
+      return principal.kind === 'admin' || principal.kind === 'tenant' ? principal : null;
+    });
+  });
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: env.MAX_BODY_BYTES });
   const allowedOrigins = new Set(env.CORS_ORIGINS);
   const rules = [...specifiedRules, ...limitRules(env)];
@@ -101,7 +109,7 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
           return false;
         }
         if (principal.kind !== 'admin' && principal.kind !== 'tenant') return false;
-        const refusal = connections.add(socket, principal, since);
+        const refusal = connections.add(socket, principal, since, token);
         if (refusal) {
           app.logger.info({ reqId: meta.requestId, code: refusal.code }, `WebSocket refused: ${refusal.reason}`);
           // graphql-ws then closes with 4403, which a socket already closing ignores: this code stands.
@@ -182,6 +190,7 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
   return {
     connections,
     async dispose() {
+      stopRevalidating();
       connections.stop();
       await server.dispose();
     },
