@@ -116,8 +116,9 @@ export class LiveConnections {
   }
 
   /**
-   * Registers a socket authenticated with `token`, or says why it must close: its principal already holds the most
-   * sockets allowed, or was revoked after `authenticatedSince` (the revocation may have raced the check).
+   * Registers a socket authenticated with `token`, or says why it must close: its principal already holds
+   * the most sockets allowed, or was revoked after `authenticatedSince` (the revocation may have raced the
+   * check).
    */
   add(socket: Closable, principal: LivePrincipal, authenticatedSince: number, token: string): Close | null {
     const keys = keysOf(principal);
