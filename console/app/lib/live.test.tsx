@@ -143,6 +143,29 @@ describe('the live layer', () => {
     expect(lost).toBe(1);
   });
 
+  it('counts a return after the socket dropped with subscriptions open, not the lazy close between pages', async () => {
+    const socket = fakeSocket();
+    const layer = createLiveLayer(socket.open, { onAccessLost: () => {} });
+    let notified = 0;
+    layer.onStatus(() => (notified += 1));
+    const first = layer.client.subscription(TenantsListChangedDocument, {}).subscribe(() => {});
+    await settle();
+    socket.connect();
+    expect(layer.resumes()).toBe(0);
+    socket.close(1006);
+    expect(layer.resumes()).toBe(0);
+    const before = notified;
+    socket.connect();
+    expect([layer.resumes(), notified > before]).toEqual([1, true]);
+    // A page change: the last subscription ends, graphql-ws closes normally, the next page opens a socket.
+    first.unsubscribe();
+    socket.close(1000);
+    layer.client.subscription(TenantsListChangedDocument, {}).subscribe(() => {});
+    await settle();
+    socket.connect();
+    expect(layer.resumes()).toBe(1);
+  });
+
   it('counts a subscription the server completed as ended', async () => {
     const socket = fakeSocket();
     const layer = createLiveLayer(socket.open, { onAccessLost: () => {} });

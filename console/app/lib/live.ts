@@ -23,11 +23,18 @@ export type OpenSocket = (on: {
  * and with 4403 when the admin's rights change (deactivated, another role).
  */
 export const ACCESS_LOST_CODES = [4401, 4403];
+/** How graphql-ws closes a lazy socket whose last subscription ended (and then opens a new one). */
+const NORMAL_CLOSURE = 1000;
 
 export type LiveLayer = {
   client: Client;
   status(): LiveStatus;
-  /** Calls `listener` whenever the status changes; returns the unsubscribe function. */
+  /**
+   * How many times the socket came back after it dropped with subscriptions open. Events sent while it was
+   * down are gone, so a page reloads its data when this grows.
+   */
+  resumes(): number;
+  /** Calls `listener` whenever the status or the resume count changes; returns the unsubscribe function. */
   onStatus(listener: () => void): () => void;
   /**
    * The role the page was rendered for. A socket the API accepts with another role (the role changed while
@@ -50,7 +57,13 @@ export function createLiveLayer(openSocket: OpenSocket, { onAccessLost }: { onAc
   let acceptedRole: string | null = null;
   /** Subscriptions open on the socket: it closes itself when the last one ends (lazy mode). */
   let active = 0;
+  /** The socket dropped (not graphql-ws's normal lazy close) while subscriptions were open. */
+  let dropped = false;
+  let resumes = 0;
   const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
 
   const accessLost = () => {
     wasConnected = false;
@@ -63,14 +76,21 @@ export function createLiveLayer(openSocket: OpenSocket, { onAccessLost }: { onAc
   const setStatus = (next: LiveStatus) => {
     if (next === status) return;
     status = next;
-    for (const listener of listeners) listener();
+    notify();
   };
   const tabSocket = () => {
     socket ??= openSocket({
       connected: (_socket, payload) => {
         wasConnected = true;
         acceptedRole = typeof payload?.role === 'string' ? payload.role : null;
-        setStatus('connected');
+        if (dropped) {
+          dropped = false;
+          resumes += 1;
+          status = 'connected';
+          notify();
+        } else {
+          setStatus('connected');
+        }
         checkRole();
       },
       closed: (event) => {
@@ -81,6 +101,7 @@ export function createLiveLayer(openSocket: OpenSocket, { onAccessLost }: { onAc
           return;
         }
         acceptedRole = null;
+        if (active > 0 && code !== NORMAL_CLOSURE) dropped = true;
         setStatus(active > 0 ? 'reconnecting' : 'idle');
       },
     }).catch((err: unknown) => {
@@ -146,6 +167,7 @@ export function createLiveLayer(openSocket: OpenSocket, { onAccessLost }: { onAc
   return {
     client,
     status: () => status,
+    resumes: () => resumes,
     onStatus(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -178,6 +200,11 @@ export const live = createLiveLayer(openTabSocket, { onAccessLost: () => window.
 
 export function useLiveStatus(): LiveStatus {
   return useSyncExternalStore(live.onStatus, live.status, () => 'idle');
+}
+
+/** This tab's resume count (see `LiveLayer.resumes`). */
+export function useLiveResumes(): number {
+  return useSyncExternalStore(live.onStatus, live.resumes, () => 0);
 }
 
 /**

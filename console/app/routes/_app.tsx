@@ -4,7 +4,8 @@ import { useEffect } from 'react';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
-import { live as liveLayer, useLiveStatus } from '../lib/live.ts';
+import { live as liveLayer, useLiveResumes, useLiveStatus } from '../lib/live.ts';
+import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 import { navFor, type Permission } from '../lib/nav.ts';
 
 const ShellQuery = graphql(`
@@ -39,6 +40,8 @@ export default function Shell() {
   const { me } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const live = useLiveStatus();
+  // Events sent while the socket was down are gone: the page reloads its data when it is back.
+  useRevalidateOnEvents(useLiveResumes());
   useEffect(() => {
     liveLayer.expectRole(me.role);
     return () => liveLayer.expectRole(null);

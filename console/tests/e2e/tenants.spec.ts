@@ -1,5 +1,16 @@
 import fs from 'node:fs/promises';
-import { apiUrl, expect, loginPage, test, unique } from './fixtures.ts';
+import type { WebSocketRoute } from '@playwright/test';
+import { apiUrl, expect, loginPage, test, unique, type AdminApi } from './fixtures.ts';
+
+/** A trialing tenant on the first active plan, made through the API; returns its id. */
+async function createTenantViaApi(api: AdminApi, name: string, ownerEmail: string): Promise<string> {
+  const { plans } = await api.gql(`{ plans(first: 1, filter: { status: ACTIVE }) { edges { node { id } } } }`);
+  const created = await api.gql(
+    `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { ... on MutationCreateTenantSuccess { data { id } } } }`,
+    { input: { name, ownerName: 'Owner', ownerEmail, planId: plans.edges[0].node.id } },
+  );
+  return created.createTenant.data.id;
+}
 
 async function createTenantInConsole(page: import('@playwright/test').Page, name: string) {
   await page.goto('/tenants');
@@ -113,12 +124,7 @@ test('creates an API key whose secret is shown once and works against the tenant
 test("admin B's open tenant page shows admin A's suspension without a reload", async ({ browser, adminApi }) => {
   const api = await adminApi('OWNER');
   const name = unique('Live Co');
-  const { plans } = await api.gql(`{ plans(first: 1, filter: { status: ACTIVE }) { edges { node { id } } } }`);
-  const created = await api.gql(
-    `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { ... on MutationCreateTenantSuccess { data { id } } } }`,
-    { input: { name, ownerName: 'Owner', ownerEmail: 'live@example.com', planId: plans.edges[0].node.id } },
-  );
-  const id = created.createTenant.data.id;
+  const id = await createTenantViaApi(api, name, 'live@example.com');
   const baseURL = process.env.CONSOLE_URL;
 
   const contextA = await browser.newContext({ baseURL });
@@ -174,4 +180,36 @@ test('a VIEWER sees no mutation buttons, and the API refuses the mutations anywa
   expect(response.ok()).toBe(false);
   const { tenant } = await owner.gql(`query ($id: ID!) { tenant(id: $id) { status } }`, { id });
   expect(tenant.status).toBe('ACTIVE');
+});
+
+test('an open tenant page catches up on a change made while its live connection was down', async ({ page, adminApi }) => {
+  const api = await adminApi('OWNER');
+  const id = await createTenantViaApi(api, unique('Dropped Co'), 'dropped@example.com');
+  // Every socket of the page passes through here, so the test can cut one as a network failure or a
+  // restart of the API would.
+  const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  await page.routeWebSocket(/\/graphql$/, (ws) => {
+    sockets.push({ page: ws, server: ws.connectToServer() });
+  });
+  await loginPage(page, 'SUPPORT');
+  await page.goto(`/tenants/${id}`);
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Trialing');
+
+  const opened = sockets.length;
+  const cut = sockets.at(-1)!;
+  await cut.server.close();
+  await cut.page.close({ code: 1012, reason: 'Service Restart' });
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'reconnecting');
+  // Made while the page has no socket: its event reaches nobody on this page.
+  await api.gql(`mutation($id: ID!) { suspendTenant(id: $id, reason: "While offline") { __typename } }`, { id });
+
+  let reloaded = false;
+  page.once('load', () => (reloaded = true));
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Suspended');
+  await expect(page.getByTestId('suspension-reason')).toContainText('While offline');
+  expect(reloaded).toBe(false);
+  // One new socket, and no page load: the data came back through the page's loaders.
+  expect(sockets.length).toBe(opened + 1);
 });
