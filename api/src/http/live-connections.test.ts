@@ -15,24 +15,15 @@ const admin = (userId: string, sessionId: string, sessionExpiresAt = new Date(Da
 });
 const tenantKey = (tenantId: string, apiKeyId: string, keyExpiresAt: Date | null = null): TenantPrincipal => ({ kind: 'tenant', tenantId, apiKeyId, keyExpiresAt });
 
-/** Stands in for the database's answer: token → the principal it stands for now. */
-function reauthenticateFrom(now: Record<string, AdminPrincipal | TenantPrincipal | null | Error>) {
-  return async (token: string) => {
-    const answer = now[token];
-    if (answer instanceof Error) throw answer;
-    return answer ?? null;
-  };
-}
-
 describe('live connections', () => {
   it('closes exactly the sockets a revocation names, with its close code', () => {
     const live = new LiveConnections({ maxSocketsPerPrincipal: 10, logger });
     const [s1, s2, s3, t1, t2] = [socket(), socket(), socket(), socket(), socket()];
-    live.add(s1, admin('u1', 's1'), 0, 'token-s1');
-    live.add(s2, admin('u1', 's2'), 0, 'token-s2');
-    live.add(s3, admin('u2', 's3'), 0, 'token-s3');
-    live.add(t1, tenantKey('tA', 'k1'), 0, 'token-k1');
-    live.add(t2, tenantKey('tA', 'k2'), 0, 'token-k2');
+    live.add(s1, admin('u1', 's1'), 0);
+    live.add(s2, admin('u1', 's2'), 0);
+    live.add(s3, admin('u2', 's3'), 0);
+    live.add(t1, tenantKey('tA', 'k1'), 0);
+    live.add(t2, tenantKey('tA', 'k2'), 0);
 
     expect(live.revoke({ kind: 'session', sessionId: 's1' })).toBe(1);
     expect(s1.closes).toEqual([CLOSE.sessionEnded]);
@@ -50,12 +41,12 @@ describe('live connections', () => {
   it('refuses one socket more than the cap per admin or key, and counts a closed one out', () => {
     const live = new LiveConnections({ maxSocketsPerPrincipal: 2, logger });
     const [a, b, c] = [socket(), socket(), socket()];
-    expect(live.add(a, admin('u1', 's1'), 0, 'token-s1')).toBeNull();
-    expect(live.add(b, admin('u1', 's2'), 0, 'token-s2')).toBeNull();
-    expect(live.add(c, admin('u1', 's3'), 0, 'token-s3')).toBe(CLOSE.tooManySockets);
-    expect(live.add(c, admin('u2', 's4'), 0, 'token-s4')).toBeNull();
+    expect(live.add(a, admin('u1', 's1'), 0)).toBeNull();
+    expect(live.add(b, admin('u1', 's2'), 0)).toBeNull();
+    expect(live.add(c, admin('u1', 's3'), 0)).toBe(CLOSE.tooManySockets);
+    expect(live.add(c, admin('u2', 's4'), 0)).toBeNull();
     live.remove(a);
-    expect(live.add(socket(), admin('u1', 's1'), 0, 'token-s1')).toBeNull();
+    expect(live.add(socket(), admin('u1', 's1'), 0)).toBeNull();
     live.stop();
   });
 
@@ -63,9 +54,9 @@ describe('live connections', () => {
     const live = new LiveConnections({ maxSocketsPerPrincipal: 10, logger });
     const authenticatedSince = Date.now();
     live.revoke({ kind: 'apiKey', apiKeyId: 'k1' });
-    expect(live.add(socket(), tenantKey('tA', 'k1'), authenticatedSince, 'token-k1')).toBe(CLOSE.accessRevoked);
+    expect(live.add(socket(), tenantKey('tA', 'k1'), authenticatedSince)).toBe(CLOSE.accessRevoked);
     // A revocation from before the authentication began was already seen by it.
-    expect(live.add(socket(), tenantKey('tA', 'k1'), Date.now() + 1, 'token-k1')).toBeNull();
+    expect(live.add(socket(), tenantKey('tA', 'k1'), Date.now() + 1)).toBeNull();
     live.stop();
   });
 
@@ -73,10 +64,10 @@ describe('live connections', () => {
     const live = new LiveConnections({ maxSocketsPerPrincipal: 10, logger });
     const key = socket();
     const session = socket();
-    live.add(key, tenantKey('tA', 'k1', new Date(Date.now() + 50)), 0, 'token-k1');
-    live.add(session, admin('u1', 's1', new Date(Date.now() + 50)), 0, 'token-s1');
-    live.add(socket(), tenantKey('tA', 'k2', new Date(Date.now() + 10 * 365 * 86_400_000)), 0, 'token-k2');
-    expect(live.add(socket(), admin('u1', 's2', new Date(Date.now() - 1)), 0, 'token-s2')).toBe(CLOSE.sessionExpired);
+    live.add(key, tenantKey('tA', 'k1', new Date(Date.now() + 50)), 0);
+    live.add(session, admin('u1', 's1', new Date(Date.now() + 50)), 0);
+    live.add(socket(), tenantKey('tA', 'k2', new Date(Date.now() + 10 * 365 * 86_400_000)), 0);
+    expect(live.add(socket(), admin('u1', 's2', new Date(Date.now() - 1)), 0)).toBe(CLOSE.sessionExpired);
     await new Promise((r) => setTimeout(r, 120));
     expect(key.closes).toEqual([CLOSE.apiKeyExpired]);
     expect(session.closes).toEqual([CLOSE.sessionExpired]);
@@ -85,30 +76,14 @@ describe('live connections', () => {
     expect(live.size).toBe(0);
   });
 
-  it('after revocations may have been missed, re-authenticates every socket and closes those whose access ended or changed', async () => {
+  it('closes every socket at once when asked to, and forgets them', () => {
     const live = new LiveConnections({ maxSocketsPerPrincipal: 10, logger });
-    const [kept, loggedOut, promoted, keyKept, keyRevoked, unanswered] = [socket(), socket(), socket(), socket(), socket(), socket()];
-    live.add(kept, admin('u1', 's1'), 0, 'token-s1');
-    live.add(loggedOut, admin('u2', 's2'), 0, 'token-s2');
-    live.add(promoted, admin('u3', 's3'), 0, 'token-s3');
-    live.add(keyKept, tenantKey('tA', 'k1'), 0, 'token-k1');
-    live.add(keyRevoked, tenantKey('tA', 'k2'), 0, 'token-k2');
-    live.add(unanswered, tenantKey('tB', 'k3'), 0, 'token-k3');
-    const closed = await live.revalidate(
-      reauthenticateFrom({
-        'token-s1': admin('u1', 's1'),
-        'token-s2': null,
-        'token-s3': { ...admin('u3', 's3'), role: 'ADMIN' },
-        'token-k1': tenantKey('tA', 'k1'),
-        'token-k2': null,
-        'token-k3': new Error('database unavailable'),
-      }),
-    );
-    expect(closed).toBe(3);
-    expect([loggedOut.closes, promoted.closes, keyRevoked.closes]).toEqual([[CLOSE.accessRevoked], [CLOSE.accessRevoked], [CLOSE.accessRevoked]]);
-    // Unchanged, or no answer to judge by (the next reconnect checks again): left open.
-    expect([kept.closes, keyKept.closes, unanswered.closes]).toEqual([[], [], []]);
-    expect(live.size).toBe(3);
+    const [s1, t1] = [socket(), socket()];
+    live.add(s1, admin('u1', 's1'), 0);
+    live.add(t1, tenantKey('tA', 'k1'), 0);
+    expect(live.closeAll(CLOSE.missedEvents)).toBe(2);
+    expect([s1.closes, t1.closes]).toEqual([[CLOSE.missedEvents], [CLOSE.missedEvents]]);
+    expect(live.size).toBe(0);
     live.stop();
   });
 });

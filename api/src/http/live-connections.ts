@@ -22,6 +22,8 @@ export type LivePrincipal = AdminPrincipal | TenantPrincipal;
  *   deleted); a reconnect is decided afresh at connect: refused with 4403 while the access is gone,
  *   accepted with the new role after a role change.
  * - 4429: this admin or key already holds `MAX_SOCKETS_PER_PRINCIPAL` sockets on this instance.
+ * - 1012: this instance's pub/sub connection was down, so its sockets may have missed events, revocations
+ *   among them. Clients reconnect (graphql-ws's does), are authenticated afresh and know to catch up.
  */
 export const CLOSE = {
   sessionEnded: { code: 4401, reason: 'Unauthorized: session ended' },
@@ -30,23 +32,16 @@ export const CLOSE = {
   apiKeyExpired: { code: 4401, reason: 'Unauthorized: API key expired' },
   accessRevoked: { code: 4403, reason: 'Forbidden: access revoked' },
   tooManySockets: { code: 4429, reason: 'Too many connections for this principal' },
+  missedEvents: { code: 1012, reason: 'Service Restart: events may have been missed, reconnect' },
 } as const;
 type Close = (typeof CLOSE)[keyof typeof CLOSE];
 
 interface Entry {
   socket: Closable;
   principal: LivePrincipal;
-  /** The token the socket was opened with, to authenticate it again (see `revalidate`). */
-  token: string;
   keys: string[];
   timer: NodeJS.Timeout | null;
 }
-
-/** Authenticates an open socket's token again: the principal it stands for now, or null if none. */
-export type Reauthenticate = (token: string) => Promise<LivePrincipal | null>;
-
-/** Sockets re-authenticated at once by `revalidate`. */
-const REVALIDATE_CONCURRENCY = 4;
 
 /** setTimeout's longest delay; a later expiry re-arms the timer when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -87,13 +82,6 @@ function closeFor(revocation: AccessRevocation): Close {
   return CLOSE.accessRevoked;
 }
 
-/** The same credential with the same rights: same session and role, or same key of the same tenant. */
-function sameAccess(before: LivePrincipal, now: LivePrincipal): boolean {
-  if (before.kind === 'admin' && now.kind === 'admin') return before.sessionId === now.sessionId && before.role === now.role;
-  if (before.kind === 'tenant' && now.kind === 'tenant') return before.apiKeyId === now.apiKeyId && before.tenantId === now.tenantId;
-  return false;
-}
-
 export class LiveConnections {
   private readonly entries = new Map<Closable, Entry>();
   private readonly byKey = new Map<string, Set<Entry>>();
@@ -116,18 +104,17 @@ export class LiveConnections {
   }
 
   /**
-   * Registers a socket authenticated with `token`, or says why it must close: its principal already holds
-   * the most sockets allowed, or was revoked after `authenticatedSince` (the revocation may have raced the
-   * check).
+   * Registers an authenticated socket, or says why it must close: its principal already holds the most
+   * sockets allowed, or was revoked after `authenticatedSince` (the revocation may have raced the check).
    */
-  add(socket: Closable, principal: LivePrincipal, authenticatedSince: number, token: string): Close | null {
+  add(socket: Closable, principal: LivePrincipal, authenticatedSince: number): Close | null {
     const keys = keysOf(principal);
     const raced = keys.map((key) => this.revokedAt.get(key)).find((at) => at !== undefined && at >= authenticatedSince);
     if (raced !== undefined) return CLOSE.accessRevoked;
     const expiry = expiresAt(principal);
     if (expiry && expiry.getTime() <= Date.now()) return expiryClose(principal);
     if ((this.byKey.get(keys[0]!)?.size ?? 0) >= this.options.maxSocketsPerPrincipal) return CLOSE.tooManySockets;
-    const entry: Entry = { socket, principal, token, keys, timer: null };
+    const entry: Entry = { socket, principal, keys, timer: null };
     this.entries.set(socket, entry);
     for (const key of keys) {
       let set = this.byKey.get(key);
@@ -166,34 +153,11 @@ export class LiveConnections {
     return matching.length;
   }
 
-  /**
-   * Authenticates every open socket again and closes those whose access ended or changed (4403): what a
-   * revocation would have done, for revocations that may never have arrived (the pub/sub connection was
-   * down). Returns how many it closed.
-   */
-  async revalidate(reauthenticate: Reauthenticate): Promise<number> {
-    const pending = [...this.entries.values()];
-    let closed = 0;
-    const next = async (): Promise<void> => {
-      for (let entry = pending.shift(); entry; entry = pending.shift()) {
-        if (!this.entries.has(entry.socket)) continue; // closed meanwhile
-        let now: LivePrincipal | null;
-        try {
-          now = await reauthenticate(entry.token);
-        } catch (err) {
-          // No answer (the database is away too): keep the socket; the next reconnect checks it again.
-          this.options.logger.warn({ err }, 'could not re-authenticate a live connection');
-          continue;
-        }
-        if (now && sameAccess(entry.principal, now)) continue;
-        if (!this.entries.has(entry.socket)) continue;
-        this.end(entry, CLOSE.accessRevoked);
-        closed += 1;
-      }
-    };
-    await Promise.all(Array.from({ length: REVALIDATE_CONCURRENCY }, next));
-    if (closed) this.options.logger.info({ sockets: closed }, 'closed live connections whose access ended while revocations could not arrive');
-    return closed;
+  /** Closes every socket with `close`; returns how many. */
+  closeAll(close: Close): number {
+    const all = [...this.entries.values()];
+    for (const entry of all) this.end(entry, close);
+    return all.length;
   }
 
   /** Open sockets of this instance. */

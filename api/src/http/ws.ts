@@ -16,7 +16,7 @@ import { adminSchema, tenantSchema } from '../graphql/schema.ts';
 import type { RequestMeta } from '../scope.ts';
 import { authenticate, buildContext, metaFrom, requestIdFrom, tokenFrom } from './context.ts';
 import { clientError, databaseFailure, logErrors } from './errors.ts';
-import { LiveConnections, type LivePrincipal } from './live-connections.ts';
+import { CLOSE, LiveConnections, type LivePrincipal } from './live-connections.ts';
 import { textIssues, textIssuesError } from './text-guard.ts';
 
 /** What this server keeps for one acknowledged socket. */
@@ -77,13 +77,11 @@ function failed(code: string, message: string, extensions: Record<string, unknow
 export async function startLiveServer(app: App, env: Env, httpServer: Server): Promise<LiveServer> {
   const connections = new LiveConnections({ maxSocketsPerPrincipal: env.MAX_SOCKETS_PER_PRINCIPAL, logger: app.logger });
   await connections.listen(app.pubsub);
-  // Revocations published while the pub/sub connection was down never arrive: check every socket instead.
-  const stopRevalidating = app.pubsub.onReconnect(() => {
-    const meta: RequestMeta = { requestId: 'pubsub-reconnect', ip: null, userAgent: null };
-    void connections.revalidate(async (token) => {
-      const principal = await authenticate(app, meta, token);
-      return principal.kind === 'admin' || principal.kind === 'tenant' ? principal : null;
-    });
+  // Events published while the pub/sub connection was down never arrive here, revocations among them:
+  // every socket is closed so that its client reconnects, is authenticated afresh and catches up.
+  const stopOnReconnect = app.pubsub.onReconnect(() => {
+    const closed = connections.closeAll(CLOSE.missedEvents);
+    if (closed) app.logger.warn({ sockets: closed }, 'closed live connections that may have missed events while pub/sub was down');
   });
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: env.MAX_BODY_BYTES });
   const allowedOrigins = new Set(env.CORS_ORIGINS);
@@ -109,7 +107,7 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
           return false;
         }
         if (principal.kind !== 'admin' && principal.kind !== 'tenant') return false;
-        const refusal = connections.add(socket, principal, since, token);
+        const refusal = connections.add(socket, principal, since);
         if (refusal) {
           app.logger.info({ reqId: meta.requestId, code: refusal.code }, `WebSocket refused: ${refusal.reason}`);
           // graphql-ws then closes with 4403, which a socket already closing ignores: this code stands.
@@ -190,7 +188,7 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
   return {
     connections,
     async dispose() {
-      stopRevalidating();
+      stopOnReconnect();
       connections.stop();
       await server.dispose();
     },
