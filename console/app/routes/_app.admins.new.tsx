@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { useState } from 'react';
 import { Field, FormError } from '../components/form.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { graphql } from '../gql/index.ts';
 import type { AdminRole } from '../gql/graphql.ts';
 import { gql } from '../graphql.server.ts';
@@ -65,15 +66,11 @@ export default function NewAdmin() {
   const fieldErrors = errors?.fieldErrors ?? {};
   return (
     <>
-      <header className="page-header">
-        <div>
-          <div className="muted small">
-            <Link to="/admins">Admins</Link> /
-          </div>
-          <h1>New admin</h1>
-          <span className="muted">They sign in with this email and the initial password you give them.</span>
-        </div>
-      </header>
+      <PageHeader
+        parent={{ to: '/admins', label: 'Admins' }}
+        title="New admin"
+        sub={<span className="muted">They sign in with this email and the initial password you give them.</span>}
+      />
       <Form method="post" className="card admin-form" noValidate>
         <FormError message={errors?.formError} />
         <Field label="Name" name="name" error={fieldErrors.name}>

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { FormError } from '../components/form.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import { requirePermission } from '../lib/admin-access.server.ts';
@@ -49,14 +50,7 @@ export default function NewPlan() {
   const busy = navigation.state !== 'idle' && navigation.formMethod === 'POST';
   return (
     <>
-      <header className="page-header">
-        <div>
-          <div className="muted small">
-            <Link to="/plans">Plans</Link> /
-          </div>
-          <h1>New plan</h1>
-        </div>
-      </header>
+      <PageHeader parent={{ to: '/plans', label: 'Plans' }} title="New plan" />
       <Form method="post" className="plan-form" noValidate>
         <FormError message={errors?.formError} />
         <PlanFields values={errors?.values ?? NEW_PLAN_VALUES} errors={errors?.fieldErrors} />

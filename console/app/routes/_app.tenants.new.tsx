@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Field, FormError } from '../components/form.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import { formatMoney } from '../lib/format.ts';
@@ -71,15 +72,11 @@ export default function NewTenant() {
   const e = errors?.fieldErrors ?? {};
   return (
     <>
-      <header className="page-header">
-        <div>
-          <div className="muted small">
-            <Link to="/tenants">Tenants</Link> /
-          </div>
-          <h1>New tenant</h1>
-          <span className="muted">The tenant starts on a trial of its plan, and onboarding runs in the background.</span>
-        </div>
-      </header>
+      <PageHeader
+        parent={{ to: '/tenants', label: 'Tenants' }}
+        title="New tenant"
+        sub={<span className="muted">The tenant starts on a trial of its plan, and onboarding runs in the background.</span>}
+      />
       <Form method="post" className="card" noValidate>
         <FormError message={errors?.formError} />
         <div className="form-grid">

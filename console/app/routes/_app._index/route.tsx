@@ -4,6 +4,7 @@ import { useCallback, useMemo } from 'react';
 import { useSubscription } from 'urql';
 import { BarChart, CHART_COLORS } from '../../components/charts.tsx';
 import { StatusBadge } from '../../components/list.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { TenantStatus } from '../../gql/graphql.ts';
 import { gql } from '../../graphql.server.ts';
@@ -102,15 +103,16 @@ export default function Dashboard() {
 
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1>Dashboard</h1>
+      <PageHeader
+        title="Dashboard"
+        sub={
           <span className="muted" data-testid="last-updated">
             Last updated {formatTime(data.loadedAt)}
           </span>
-        </div>
+        }
+      >
         <RefreshControls refreshing={refreshing} onRefresh={revalidate} />
-      </header>
+      </PageHeader>
 
       <div className={`dashboard${refreshing ? ' stale' : ''}`} aria-busy={refreshing}>
         <section className="stats dashboard-stats" aria-label="Key numbers">

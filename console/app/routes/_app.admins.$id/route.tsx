@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
 import { StatusBadge } from '../../components/list.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
 import { graphql } from '../../gql/index.ts';
 import { gql, notFound } from '../../graphql.server.ts';
 import { requirePermission } from '../../lib/admin-access.server.ts';
@@ -16,23 +17,23 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 const AdminQuery = graphql(`
   query AdminDetail($id: ID!, $history: AuditEventFilter!) {
     admin(id: $id) {
-          id
-          name
-          email
-          role
-          active
-          lockedUntil
-          lastLoginAt
-          deactivatedAt
-          createdAt
-          sessions {
-            id
-            ip
-            userAgent
-            createdAt
-            lastSeenAt
-            expiresAt
-          }
+      id
+      name
+      email
+      role
+      active
+      lockedUntil
+      lastLoginAt
+      deactivatedAt
+      createdAt
+      sessions {
+        id
+        ip
+        userAgent
+        createdAt
+        lastSeenAt
+        expiresAt
+      }
     }
     auditEvents(filter: $history, first: 10) {
       totalCount
@@ -62,24 +63,25 @@ export default function AdminDetail() {
   const locked = isLocked(admin.lockedUntil);
   return (
     <>
-      <header className="page-header">
-        <div>
-          <div className="muted small">
-            <Link to="/admins">Admins</Link> /
-          </div>
-          <h1>
+      <PageHeader
+        parent={{ to: '/admins', label: 'Admins' }}
+        title={
+          <>
             {admin.name} <StatusBadge status={admin.active ? 'ACTIVE' : 'DEACTIVATED'} />{' '}
             {locked ? <span className="badge status-locked">Locked</span> : null}
-          </h1>
+          </>
+        }
+        sub={
           <span className="muted">
             {admin.email}
             {isMe ? ' (you)' : ''}
           </span>
-        </div>
+        }
+      >
         <div className="actions" data-testid="admin-actions">
           {admin.active ? <DeactivateButton name={admin.name} isMe={isMe} /> : <ReactivateButton name={admin.name} />}
         </div>
-      </header>
+      </PageHeader>
 
       <section className="detail">
         <div className="card admin-account">

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { PageHeader } from '../../components/page-header.tsx';
 import { graphql } from '../../gql/index.ts';
 import { gql, notFound } from '../../graphql.server.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -68,13 +69,10 @@ export default function AuditEntry() {
       <p className="small">
         <Link to="/audit">← Audit log</Link>
       </p>
-      <header className="page-header">
-        <div>
-          <h1>
-            <code className="audit-action">{event.action}</code>
-          </h1>
-          <span className="muted">{formatDateTime(event.occurredAt, { seconds: true })}</span>
-        </div>
+      <PageHeader
+        title={<code className="audit-action">{event.action}</code>}
+        sub={<span className="muted">{formatDateTime(event.occurredAt, { seconds: true })}</span>}
+      >
         <div className="actions">
           {event.targetId ? (
             <Link
@@ -85,7 +83,7 @@ export default function AuditEntry() {
             </Link>
           ) : null}
         </div>
-      </header>
+      </PageHeader>
 
       <section className="card audit-meta">
         <dl className="facts" data-testid="audit-meta">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { StatusBadge } from '../../components/list.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
 import { graphql } from '../../gql/index.ts';
 import { gql, notFound } from '../../graphql.server.ts';
 import { requirePermission } from '../../lib/admin-access.server.ts';
@@ -53,16 +54,15 @@ export default function PlanDetail() {
 
   return (
     <>
-      <header className="page-header">
-        <div>
-          <div className="muted small">
-            <Link to="/plans">Plans</Link> /
-          </div>
-          <h1>
+      <PageHeader
+        parent={{ to: '/plans', label: 'Plans' }}
+        title={
+          <>
             {plan.name} <StatusBadge status={plan.status} />
-          </h1>
-          <code className="muted">{plan.code}</code>
-        </div>
+          </>
+        }
+        sub={<code className="muted">{plan.code}</code>}
+      >
         {canWrite && !editing ? (
           <div className="actions" data-testid="plan-actions">
             <Link className="button" to="?edit=1">
@@ -72,7 +72,7 @@ export default function PlanDetail() {
             {plan.tenantCount === 0 ? <DeleteButton name={plan.name} /> : null}
           </div>
         ) : null}
-      </header>
+      </PageHeader>
       {editing && canWrite ? <EditPlan plan={plan} /> : <PlanFacts plan={plan} />}
 
       <RecordHistory

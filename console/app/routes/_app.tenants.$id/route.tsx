@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
 import { useSubscription } from 'urql';
 import { FormError } from '../../components/form.tsx';
 import { StatusBadge } from '../../components/list.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
 import { graphql } from '../../gql/index.ts';
 import { gql, notFound } from '../../graphql.server.ts';
 import { useIntent } from '../../lib/intent.ts';
@@ -113,23 +114,22 @@ export default function TenantDetail() {
   const live = status !== 'DELETED';
   return (
     <>
-      <header className="page-header">
-        <div>
-          <div className="muted small">
-            <Link to="/tenants">Tenants</Link> /
-          </div>
-          <h1>
+      <PageHeader
+        parent={{ to: '/tenants', label: 'Tenants' }}
+        title={
+          <>
             {tenant.name} <StatusBadge status={status} />
-          </h1>
-          <span className="muted">{tenant.slug}</span>
-        </div>
+          </>
+        }
+        sub={<span className="muted">{tenant.slug}</span>}
+      >
         <div className="actions" data-testid="tenant-actions">
           {canChangePlan && live ? <ChangePlanButton current={tenant.plan.id} plans={plans.edges.map((e) => e.node)} /> : null}
           {canWrite && (status === 'SUSPENDED' || status === 'TRIALING' || status === 'PAST_DUE') ? <ActivateButton /> : null}
           {canWrite && status !== 'SUSPENDED' && live ? <SuspendButton /> : null}
           {canWrite && live ? <DeleteButton name={tenant.name} /> : null}
         </div>
-      </header>
+      </PageHeader>
       <FormError message={activation.result?.formError} />
       {tenant.suspensionReason && status === 'SUSPENDED' ? (
         <p className="notice" data-testid="suspension-reason">
