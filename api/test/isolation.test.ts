@@ -1,15 +1,14 @@
 // Tenant isolation, by construction and by test: every field a tenant key can reach in the tenant graph
 // (queries, subscriptions and, once they exist, mutations) must be exercised by a two-tenant scenario
 // below, or the coverage test fails. A new tenant-facing field therefore comes with its scenario.
-import { createClient, type Client } from 'graphql-ws';
 import {
   getNamedType, isInterfaceType, isObjectType, isUnionType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLNamedType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { TenantScopeError } from '../src/db/tenant-scope.ts';
 import { tenantSchema } from '../src/graphql/schema.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
+import { openSocket, sleep, within } from './live-client.ts';
 
 let p: TestPlatform;
 let owner: string;
@@ -62,18 +61,6 @@ function selectedFields(document: string): Set<string> {
   return coordinates;
 }
 
-function subscribe(key: string, query: string) {
-  const events: unknown[] = [];
-  let connected!: () => void;
-  const ready = new Promise<void>((resolve) => (connected = resolve));
-  const client: Client = createClient({
-    url: `${p.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0,
-    connectionParams: { authorization: `Bearer ${key}` }, on: { connected: () => connected() },
-  });
-  client.subscribe({ query }, { next: (v) => events.push(v.data), error: () => {}, complete: () => {} });
-  return { events, ready, dispose: () => client.dispose() };
-}
-
 interface Scenario {
   /** The tenant-graph document this scenario sends for both tenants; its fields count as covered. */
   document: string;
@@ -99,16 +86,18 @@ const scenarios: Record<string, Scenario> = {
   viewerTenantChanged: {
     document: `subscription { viewerTenantChanged { tenantId kind status tenant { id name } } }`,
     async run(document) {
-      const sa = subscribe(a.apiKey, document);
-      const sb = subscribe(b.apiKey, document);
+      const sa = openSocket(p.url, a.apiKey);
+      const sb = openSocket(p.url, b.apiKey);
+      const heardByA = sa.subscribe(document);
+      const heardByB = sb.subscribe(document);
       try {
-        await Promise.all([sa.ready, sb.ready]);
+        await within(Promise.all([sa.connected, sb.connected]), 5000, 'connections');
         await p.untilListening('tenantChanged', 2);
         await p.gql(`mutation($id: ID!) { updateTenant(id: $id, input: { ownerName: "New Owner A" }) { __typename } }`, { id: a.tenantId }, owner);
-        await expect.poll(() => sa.events.length, { timeout: 5000 }).toBe(1);
-        expect(sa.events[0]).toEqual({ viewerTenantChanged: { tenantId: a.tenantId, kind: 'updated', status: 'TRIALING', tenant: { id: a.tenantId, name: 'Tenant A' } } });
-        await new Promise((r) => setTimeout(r, 300));
-        expect(sb.events).toEqual([]);
+        await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(1);
+        expect(heardByA.results[0]!.data).toEqual({ viewerTenantChanged: { tenantId: a.tenantId, kind: 'updated', status: 'TRIALING', tenant: { id: a.tenantId, name: 'Tenant A' } } });
+        await sleep(300);
+        expect(heardByB.results).toEqual([]);
       } finally {
         await Promise.all([sa.dispose(), sb.dispose()]);
       }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { startPlatform, type TestPlatform } from './harness.ts';
+import { openSocket, within } from './live-client.ts';
 
 let one: TestPlatform;
 let two: TestPlatform;
@@ -19,25 +18,15 @@ describe('pub/sub across instances', () => {
   it('delivers a change made on one API instance to a subscriber on another', async () => {
     const admin = await one.login('ADMIN');
     const { tenantId } = await one.makeTenant({ name: 'Cross Instance' });
-    const events: any[] = [];
-    let connected!: () => void;
-    const ready = new Promise<void>((r) => (connected = r));
-    const client = createClient({
-      url: `${two.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false,
-      connectionParams: { authorization: `Bearer ${admin.token}` },
-      on: { connected: () => connected() },
-    });
-    client.subscribe(
-      { query: `subscription($id: ID) { tenantChanged(id: $id) { tenantId kind status tenant { name status } } }`, variables: { id: tenantId } },
-      { next: (v) => events.push(v.data?.tenantChanged), error: (e) => events.push({ error: e }), complete: () => {} },
-    );
-    await ready;
+    const socket = openSocket(two.url, admin.token);
+    const op = socket.subscribe(`subscription($id: ID) { tenantChanged(id: $id) { tenantId kind status tenant { name status } } }`, { id: tenantId });
+    await within(socket.connected, 5000, 'connection');
     // An event published before the subscriber's instance listens is gone: wait until the subscription is live.
     await two.untilListening('tenantChanged', 1);
     await one.gql(`mutation($id: ID!) { suspendTenant(id: $id, reason: "cross-instance") { __typename } }`, { id: tenantId }, admin.token);
-    await expect.poll(() => events.length, { timeout: 5000 }).toBe(1);
-    expect(events[0]).toEqual({ tenantId, kind: 'suspended', status: 'SUSPENDED', tenant: { name: 'Cross Instance', status: 'SUSPENDED' } });
-    await client.dispose();
+    await expect.poll(() => op.results.length, { timeout: 5000 }).toBe(1);
+    expect(op.results[0]!.data.tenantChanged).toEqual({ tenantId, kind: 'suspended', status: 'SUSPENDED', tenant: { name: 'Cross Instance', status: 'SUSPENDED' } });
+    await socket.dispose();
   });
 
   it('does not deliver events of a rolled-back transaction', async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { parseEnv, EnvError } from '../src/env.ts';
 import { maskError } from '../src/http/errors.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
+import { openSocket, within, type TestSocket } from './live-client.ts';
 
 let p: TestPlatform;
 let owner: string;
@@ -110,38 +109,24 @@ describe('configuration', () => {
 
 describe('subscriptions', () => {
   it('refuses an unauthenticated WebSocket and one from another site', async () => {
-    const url = p.url.replace('http', 'ws') + '/graphql';
-    const closed = (opts: ConstructorParameters<typeof WebSocket>[2], params: Record<string, unknown>) =>
-      new Promise<number>((resolve) => {
-        const client = createClient({
-          url, webSocketImpl: class extends WebSocket { constructor(u: string, proto: string) { super(u, proto, opts); } },
-          connectionParams: params, lazy: false, retryAttempts: 0, onNonLazyError: () => {},
-          on: { closed: (e) => resolve((e as { code: number }).code) },
-        });
-        client.on('error', () => {});
-      });
-    expect(await closed({}, {})).toBe(4403);
-    expect(await closed({ headers: { origin: 'https://evil.example' } }, { authorization: `Bearer ${owner}` })).toBe(4403);
+    const closeCode = async (socket: TestSocket) => (await within(socket.closed, 5000, 'refusal')).code;
+    expect(await closeCode(openSocket(p.url, null))).toBe(4403);
+    expect(await closeCode(openSocket(p.url, owner, { headers: { origin: 'https://evil.example' } }))).toBe(4403);
   });
 
   it('re-checks the session for every new operation, even when no revocation reached the socket', async () => {
     const admin = await p.login('ADMIN');
-    const client = createClient({
-      url: p.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: false,
-      connectionParams: { authorization: `Bearer ${admin.token}` },
-    });
-    const firstResult = () =>
-      new Promise<unknown>((resolve) => {
-        const dispose = client.subscribe({ query: 'subscription { tenantChanged { tenantId } }' }, {
-          next: (v) => resolve(v), error: (e) => resolve({ error: e }), complete: () => resolve('complete'),
-        });
-        setTimeout(() => { dispose(); resolve('open'); }, 300);
-      });
-    expect(await firstResult()).toBe('open');
+    const socket = openSocket(p.url, admin.token);
+    const SUB = 'subscription { tenantChanged { tenantId } }';
+    const accepted = socket.subscribe(SUB);
+    // Accepted: the subscription is live on the server.
+    await p.untilListening('tenantChanged', 1);
+    accepted.stop();
+    await p.untilListening('tenantChanged', 0);
     // Revoked behind the API's back: no accessRevoked event, so only the per-operation check can see it.
     await p.app.prisma.adminSession.updateMany({ where: { adminUserId: admin.userId }, data: { revokedAt: new Date() } });
-    const refused = (await firstResult()) as { error?: { message?: string }[] };
+    const refused = await within(socket.subscribe(SUB).error, 5000, 'refusal of the next operation');
     expect(JSON.stringify(refused)).toMatch(/Authentication required/);
-    await client.dispose();
+    await socket.dispose();
   });
 });

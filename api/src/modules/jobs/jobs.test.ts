@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { enqueueJob } from '../../worker/task.ts';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
+import { openSocket, within } from '../../../test/live-client.ts';
 
 let p: TestPlatform;
 let viewer: string;
@@ -48,23 +47,15 @@ describe('jobs in the admin graph', () => {
   });
 
   it('announces recorded runs live to subscribers', async () => {
-    const events: unknown[] = [];
-    let connected!: () => void;
-    const ready = new Promise<void>((r) => (connected = r));
-    const client = createClient({
-      url: `${p.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false,
-      connectionParams: { authorization: `Bearer ${viewer}` }, on: { connected: () => connected() },
-    });
-    client.subscribe({ query: 'subscription { jobRunsRecorded(task: "tenantOnboard") { task outcome count } }' }, {
-      next: (v) => events.push(v.data?.jobRunsRecorded), error: () => {}, complete: () => {},
-    });
-    await ready;
+    const socket = openSocket(p.url, viewer);
+    const op = socket.subscribe('subscription { jobRunsRecorded(task: "tenantOnboard") { task outcome count } }');
+    await within(socket.connected, 5000, 'connection');
     await p.untilListening('jobRunRecorded', 1);
     await p.makeTenant();
     const worker = await p.startWorker();
-    await expect.poll(() => events.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    expect(events[0]).toEqual({ task: 'tenantOnboard', outcome: 'SUCCESS', count: 1 });
+    await expect.poll(() => op.results.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(op.results[0]!.data.jobRunsRecorded).toEqual({ task: 'tenantOnboard', outcome: 'SUCCESS', count: 1 });
     await worker.stop();
-    await client.dispose();
+    await socket.dispose();
   });
 });
