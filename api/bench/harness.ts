@@ -2,7 +2,7 @@
 // exact percentiles, and the one-JSON-line report. Later benchmarks reuse these.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,10 @@ import { applyMigrations } from '@opsgraph/prisma/migrate';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { freePort } from '../src/lib/process.ts';
 
-/** A migrated database: BENCH_DATABASE_URL if set (it will be written to), else a fresh embedded server. */
+/**
+ * A migrated database: BENCH_DATABASE_URL if set (it will be written to), else a fresh embedded server
+ * with pg_stat_statements loaded (so statements per request can be counted).
+ */
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.BENCH_DATABASE_URL) {
     await applyMigrations(process.env.BENCH_DATABASE_URL);
@@ -18,7 +21,8 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'opsgraph-bench-'));
   await chmod(dir, 0o755); // the postgres OS user must traverse it
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), settings: { fsync: 'off', synchronous_commit: 'off' } });
+  const settings = { fsync: 'off', synchronous_commit: 'off', shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_utility': 'on' };
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), settings });
   await pg.ensureDatabase('bench');
   const url = pg.databaseUrl('bench');
   await applyMigrations(url);
@@ -31,23 +35,51 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
   };
 }
 
-/** Starts a server script as a child process (so load and server do not share a core); resolves on READY. */
-export async function spawnServer(script: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export interface BenchServer {
+  url: string;
+  /** The server's process; its CPU time and memory are read from /proc with its children's. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Starts a server as a child process (so load and server do not share a process); resolves when it prints
+ * READY, or when `ready` (a path) answers 200. `script` is a bench script run through tsx, or `{ node }`:
+ * plain node arguments (a built entry point, preloads).
+ */
+export async function spawnServer(
+  script: string | { node: string[] },
+  env: Record<string, string>,
+  options: { ready?: string } = {},
+): Promise<BenchServer> {
   const port = await freePort();
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(here, script)], {
+  const args = typeof script === 'string' ? ['--import', 'tsx', path.join(here, script)] : script.node;
+  const name = typeof script === 'string' ? script : script.node.join(' ');
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: path.join(here, '..'),
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'silent', NODE_ENV: 'production', SECRETS_KEY: '0'.repeat(64) },
+    env: { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', SECRETS_KEY: '0'.repeat(64), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const url = `http://127.0.0.1:${port}`;
   await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('READY')) resolve();
+      if (!options.ready && chunk.toString().includes('READY')) resolve();
     });
+    if (options.ready) {
+      const poll = () =>
+        fetch(`${url}${options.ready}`).then(
+          (res) => (res.ok ? resolve() : setTimeout(poll, 100)),
+          () => setTimeout(poll, 100),
+        );
+      poll();
+    }
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.removeAllListeners('exit');
@@ -104,6 +136,43 @@ export async function load(options: { url: string; body: string; headers?: Recor
     p95_ms: percentile(latencies, 95),
     p99_ms: percentile(latencies, 99),
   };
+}
+
+/** A process and its descendants (cluster workers, helper processes). */
+async function processTree(pid: number): Promise<number[]> {
+  const parents = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i += 1) tree.push(...(parents.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/** CPU time (user + system, ms) used so far by a process and its descendants. */
+export async function cpuMs(pid: number): Promise<number> {
+  let total = 0;
+  for (const p of await processTree(pid)) {
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => null);
+    if (!stat) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += Number(fields[11]) + Number(fields[12]);
+  }
+  return total * 10; // clock ticks: USER_HZ is 100 on Linux
+}
+
+/** Resident memory (MB) of a process and its descendants. */
+export async function rssMb(pid: number): Promise<number> {
+  let kb = 0;
+  for (const p of await processTree(pid)) {
+    const status = await readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
+    kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return Math.round(kb / 1024);
 }
 
 export function report(result: Record<string, unknown>): void {

@@ -1,7 +1,7 @@
 // The data benchmarks run against, written with plain SQL so seeding 10,000 tenants takes well under a second.
 import pg from 'pg';
 import { hashPassword } from '../src/lib/password.ts';
-import { newSessionToken, sha256 } from '../src/lib/tokens.ts';
+import { newApiKey, newSessionToken, sha256 } from '../src/lib/tokens.ts';
 
 export interface BenchSeedOptions {
   tenants: number;
@@ -12,6 +12,9 @@ export interface BenchSeedOptions {
 export interface BenchSeed {
   /** A VIEWER admin's session token: `Authorization: Bearer <token>` or the `og_session` cookie. */
   token: string;
+  /** An API key of `Tenant 1` (ACTIVE): `Authorization: Bearer ogk_…`. */
+  tenantKey: string;
+  tenantId: string;
   /** Tenant names are `Tenant <n>`, n = 1..tenants; `Tenant 1` is the newest. */
   tenantName(n: number): string;
   /** How many of the job runs failed. */
@@ -20,7 +23,7 @@ export interface BenchSeed {
 
 /**
  * Three plans, `tenants` tenants in mixed states (60% active) created one minute apart going back from now,
- * optional job runs, and one admin session; then ANALYZE so the planner sees the real row counts.
+ * optional job runs, one admin session and one API key of the newest tenant; then ANALYZE so the planner sees the real row counts.
  */
 export async function seedBench(databaseUrl: string, options: BenchSeedOptions): Promise<BenchSeed> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -65,8 +68,14 @@ export async function seedBench(databaseUrl: string, options: BenchSeedOptions):
       `INSERT INTO "AdminSession" (id, "adminUserId", "tokenHash", "expiresAt") VALUES (gen_random_uuid(), $1, $2, now() + interval '1 day')`,
       [rows[0]!.id, sha256(token)],
     );
+    const { key, prefix } = newApiKey();
+    const tenant = await client.query<{ id: string }>(
+      `INSERT INTO "TenantApiKey" (id, "tenantId", name, prefix, "secretHash")
+       SELECT gen_random_uuid(), id, 'bench', $1, $2 FROM "Tenant" WHERE name = 'Tenant 1' RETURNING "tenantId" AS id`,
+      [prefix, sha256(key)],
+    );
     await client.query('ANALYZE');
-    return { token, tenantName: (n) => `Tenant ${n}`, failedJobRuns: Math.floor((options.jobRuns ?? 0) / 8) };
+    return { token, tenantKey: key, tenantId: tenant.rows[0]!.id, tenantName: (n) => `Tenant ${n}`, failedJobRuns: Math.floor((options.jobRuns ?? 0) / 8) };
   } finally {
     await client.end();
   }
