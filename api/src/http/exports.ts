@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { App } from '../app.ts';
@@ -19,34 +19,35 @@ export const EXPORT_ROW_LIMIT = 100_000;
  * EXPORT_ROW_LIMIT rows; `x-export-total` tells how many matched, so a client can say when it was cut.
  */
 export function csvExportHandler(app: App) {
-  return async (req: Request, res: Response) => {
-    const found = csvExports[req.params.name as string];
+  return async (req: IncomingMessage, res: ServerResponse, at: { name: string; search: string; requestId: string; ip: string }) => {
+    const json = (status: number, body: object) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    const found = Object.hasOwn(csvExports, at.name) ? csvExports[at.name] : undefined;
     if (!found) {
-      res.status(404).json({ error: 'NOT_FOUND', message: `No export named ${req.params.name}` });
+      json(404, { error: 'NOT_FOUND', message: `No export named ${at.name}` });
       return;
     }
-    const meta = metaFrom(req, String(req.id), req.ip);
+    const meta = metaFrom(req, at.requestId, at.ip);
     const principal = await authenticate(app, meta, tokenFrom(req.headers));
     if (principal.kind !== 'admin' || !roleCan(principal.role, 'READ')) {
       const anonymous = principal.kind === 'anonymous';
-      res.status(anonymous ? 401 : 403).json({ error: anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN' });
+      json(anonymous ? 401 : 403, { error: anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN' });
       return;
     }
     const scope = createScope(app, principal, meta) as AdminScope;
     let query: { filter: unknown; sort: string };
     let total: number;
     try {
-      query = found.list.fromSearchParams(new URL(req.originalUrl, 'http://localhost').searchParams);
+      query = found.list.fromSearchParams(new URLSearchParams(at.search));
       total = await found.count(scope, query.filter);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      res.status(400).json({ error: 'BAD_USER_INPUT', message: err.message, fieldErrors: err.issues });
+      json(400, { error: 'BAD_USER_INPUT', message: err.message, fieldErrors: err.issues });
       return;
     }
     const { columns } = found.list.csv;
     const day = new Date().toISOString().slice(0, 10);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="${req.params.name}-${day}.csv"`);
+    res.setHeader('content-disposition', `attachment; filename="${at.name}-${day}.csv"`);
     res.setHeader('x-export-total', String(total));
     res.setHeader('x-export-limit', String(EXPORT_ROW_LIMIT));
     res.setHeader('x-export-truncated', String(total > EXPORT_ROW_LIMIT));

@@ -1,17 +1,18 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import accepts from 'accepts';
+import { serialize as serializeCookie } from 'cookie';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pinoHttp } from 'pino-http';
+import proxyAddr from 'proxy-addr';
 import type { App } from '../app.ts';
 import type { Env } from '../env.ts';
 import type { Context } from '../graphql/context.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
+import { readJsonBody } from './body.ts';
 import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
 import { formatError, httpFailure, maskingPlugin } from './errors.ts';
 import { csvExportHandler } from './exports.ts';
@@ -59,34 +60,9 @@ export async function startServer(
   env: Env,
   options: { port?: number; host?: string; workerMode: 'inline' | 'separate' | 'none'; plugins?: ApolloServerPlugin<Context>[] },
 ): Promise<ServerHandle> {
-  const web = express();
-  web.disable('x-powered-by');
-  web.set('trust proxy', env.TRUST_PROXY.split(',').map((v) => v.trim()));
-  const httpServer = createHttpServer(web);
-
-  web.use(
-    pinoHttp({
-      logger: app.logger,
-      genReqId: (req, res) => {
-        const id = requestIdFrom(req.headers['x-request-id']);
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      customAttributeKeys: { reqId: 'reqId' },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      serializers: { req: (req) => ({ method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
-    }),
-  );
-
-  web.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  let booted = false;
-  web.get('/readyz', async (_req, res) => {
-    const report = await readiness(app, options.workerMode, booted);
-    res.status(report.ready ? 200 : 503).json(report);
-  });
-  web.get('/exports/:name.csv', csvExportHandler(app));
+  // Which proxies' X-Forwarded-For to believe (the console's server on loopback), as Express' `trust proxy`.
+  const trust = proxyAddr.compile(env.TRUST_PROXY.split(',').map((v) => v.trim()));
+  const httpServer = createHttpServer((req, res) => void handle(req, res));
 
   const admin = apollo(adminSchema, env, httpServer, options.plugins ?? []);
   const tenant = apollo(tenantSchema, env, httpServer, options.plugins ?? []);
@@ -95,64 +71,107 @@ export async function startServer(
   const graphiqlPage = env.graphiql
     ? renderGraphiQL({ title: 'Opsgraph GraphiQL', endpoint: '/graphql', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_QUERY })
     : null;
+  const exportCsv = csvExportHandler(app);
+  let booted = false;
+  const secure = env.isProduction;
+  const logRequests = app.logger.isLevelEnabled('info');
 
-  // Each request is authenticated once; its principal picks the graph it may see.
-  const contextFor = async (req: Request, res: Response): Promise<Context> => {
-    // req.ip honours X-Forwarded-For from a proxy on loopback (the console's server).
-    const meta = metaFrom(req, String(req.id), req.ip);
-    const secure = env.isProduction;
-    return buildContext(app, meta, tokenFrom(req.headers), {
-      setSessionCookie: (token, expiresAt) => {
-        if (token) {
-          res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
-        } else {
-          res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
-        }
-      },
-    });
-  };
-  // The context is built (and the caller authenticated) once, below, before choosing the graph.
-  const contextOf = async ({ req }: { req: Request }) => (req as RequestWithContext).graphqlContext!;
-  const adminHandler = expressMiddleware(admin, { context: contextOf });
-  const tenantHandler = expressMiddleware(tenant, { context: contextOf });
-
-  web.get('/graphql', (req, res, next) => {
-    if (graphiqlPage && req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {
-      res.type('html').send(graphiqlPage);
+  /** GraphQL over HTTP: authenticate once, then the principal picks the graph it may see. */
+  async function graphql(req: IncomingMessage, res: ServerResponse, requestId: string, search: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && graphiqlPage && !new URLSearchParams(search).has('query') && accepts(req).type(['application/json', 'text/html']) === 'text/html') {
+      send(res, 200, 'text/html; charset=utf-8', graphiqlPage);
       return;
     }
-    next();
-  });
-  web.use(
-    '/graphql',
-    express.json({ limit: env.MAX_BODY_BYTES }),
-    async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        const ctx = await contextFor(req, res);
-        // A bearer token that does not authenticate is refused outright: answering it as anonymous would
-        // hand a tenant app the admin graph's validation errors instead of the reason.
-        if (ctx.principal.kind === 'anonymous' && req.headers.authorization) {
-          res.status(401).json({
-            errors: [{ message: 'Invalid, expired or revoked credentials', extensions: { code: 'UNAUTHENTICATED', requestId: ctx.meta.requestId } }],
-          });
-          return;
-        }
-        (req as RequestWithContext).graphqlContext = ctx;
-        return ctx.principal.kind === 'tenant' ? tenantHandler(req, res, next) : adminHandler(req, res, next);
-      } catch (err) {
-        next(err);
-      }
-    },
-  );
+    const body = method === 'POST' ? await readJsonBody(req, env.MAX_BODY_BYTES) : undefined;
+    const cookies: string[] = [];
+    const meta = metaFrom(req, requestId, proxyAddr(req, trust));
+    const ctx = await buildContext(app, meta, tokenFrom(req.headers), {
+      setSessionCookie: (token, expiresAt) => {
+        const attributes = { httpOnly: true, sameSite: 'lax', secure, path: '/' } as const;
+        cookies.push(token ? serializeCookie(SESSION_COOKIE, token, { ...attributes, expires: expiresAt }) : serializeCookie(SESSION_COOKIE, '', { ...attributes, expires: new Date(1) }));
+      },
+    });
+    // A bearer token that does not authenticate is refused outright: answering it as anonymous would
+    // hand a tenant app the admin graph's validation errors instead of the reason.
+    if (ctx.principal.kind === 'anonymous' && req.headers.authorization) {
+      const error = { message: 'Invalid, expired or revoked credentials', extensions: { code: 'UNAUTHENTICATED', requestId } };
+      send(res, 401, JSON_TYPE, JSON.stringify({ errors: [error] }));
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const server = ctx.principal.kind === 'tenant' ? tenant : admin;
+    const response = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: method.toUpperCase(), headers, search, body },
+      context: async () => ctx,
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (cookies.length) res.setHeader('set-cookie', cookies);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
 
-  // Failures outside GraphQL get a GraphQL-shaped error: a 4xx for a malformed or oversized body, a 503 for
-  // a database outage during authentication, a masked 500 for anything else.
-  web.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    const { status, body, unexpected } = httpFailure(err, String(req.id), env.MAX_BODY_BYTES);
-    if (unexpected) req.log.error({ err }, 'request failed');
-    else if (status >= 500) req.log.warn({ err }, 'request failed: database unavailable or too slow');
-    res.status(status).json(body);
-  });
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const search = q === -1 ? '' : url.slice(q);
+    const method = req.method ?? 'GET';
+    if (path === '/graphql') {
+      if (method !== 'GET' && method !== 'POST') return notAllowed(res, 'GET, POST');
+      return graphql(req, res, requestId, search);
+    }
+    const readOnly = method === 'GET' || method === 'HEAD';
+    if (path === '/healthz') return readOnly ? send(res, 200, JSON_TYPE, '{"status":"ok"}') : notAllowed(res, 'GET, HEAD');
+    if (path === '/readyz') {
+      if (!readOnly) return notAllowed(res, 'GET, HEAD');
+      const report = await readiness(app, options.workerMode, booted);
+      return send(res, report.ready ? 200 : 503, JSON_TYPE, JSON.stringify(report));
+    }
+    const csv = /^\/exports\/([^/]+)\.csv$/.exec(path);
+    if (csv) {
+      if (!readOnly) return notAllowed(res, 'GET, HEAD');
+      return exportCsv(req, res, { name: decodeURIComponent(csv[1]!), search, requestId, ip: proxyAddr(req, trust) });
+    }
+    send(res, 404, JSON_TYPE, JSON.stringify({ errors: [{ message: `Nothing at ${method} ${path}`, extensions: { code: 'NOT_FOUND', requestId } }] }));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = logRequests ? performance.now() : 0;
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    if (logRequests && req.url !== '/healthz' && req.url !== '/readyz') {
+      res.once('finish', () => {
+        app.logger.info(
+          { reqId: requestId, req: { method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) },
+          'request completed',
+        );
+      });
+    }
+    try {
+      await route(req, res, requestId);
+    } catch (err) {
+      // Failures outside GraphQL get a GraphQL-shaped error: a 4xx for a malformed or oversized body, a
+      // 503 for a database outage during authentication, a masked 500 for anything else.
+      const failure = err as Error & { status?: number; type?: string };
+      const { status, body, unexpected } = httpFailure(failure, requestId, env.MAX_BODY_BYTES);
+      if (unexpected) app.logger.error({ err, reqId: requestId }, 'request failed');
+      else if (status >= 500) app.logger.warn({ err, reqId: requestId }, 'request failed: database unavailable or too slow');
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      send(res, status, JSON_TYPE, JSON.stringify(body));
+    }
+  }
 
   const port = options.port ?? env.PORT;
   const listening = new Promise<void>((resolve, reject) => {
@@ -198,6 +217,17 @@ export async function startServer(
   };
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+function notAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader('allow', allow);
+  send(res, 405, JSON_TYPE, JSON.stringify({ errors: [{ message: `Allowed methods: ${allow}`, extensions: { code: 'METHOD_NOT_ALLOWED' } }] }));
+}
+
 const GRAPHIQL_DEFAULT_QUERY = `# Sign in (the demo owner below exists after the first \`pnpm start\`). The login also sets a session
 # cookie, so later operations in this tab are signed in; other clients send
 # the returned token as the header  Authorization: Bearer <token>
@@ -216,5 +246,3 @@ query Tenants {
   }
 }
 `;
-
-type RequestWithContext = Request & { graphqlContext?: Context };
