@@ -2,6 +2,7 @@
 // @prisma/adapter-pg. Writes the standard migrations folder and `_prisma_migrations` table, so
 // `prisma migrate deploy` keeps working for anyone who has the native engine.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,7 +23,19 @@ import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-e
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 
-const prismaDir = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * This package's folder: beside this file, or, when the file is bundled into the API's production build
+ * (api/dist), the `prisma` folder of the repository the build sits in.
+ */
+const prismaDir = packageDir(path.dirname(fileURLToPath(import.meta.url)));
+
+function packageDir(from: string): string {
+  for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'migrations')) && existsSync(path.join(dir, 'schema'))) return dir;
+    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return path.join(dir, 'prisma');
+  }
+  return from;
+}
 export const defaultMigrationsDir = path.join(prismaDir, 'migrations');
 /** The multi-file schema: one `<domain>.prisma` per module, generators and datasource in schema.prisma. */
 export const defaultSchemaPath = path.join(prismaDir, 'schema');
@@ -326,7 +339,7 @@ function loadBindings(): Promise<typeof WasmBindings> {
     },
   };
   state.bindings ??= (async () => {
-    const require = createRequire(import.meta.url);
+    const require = createRequire(path.join(prismaDir, 'package.json'));
     const jsPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     // A distinct URL is a distinct module instance, with its own view of the new wasm memory.
     const generation = state.generation++;

@@ -1,4 +1,6 @@
 import { createPrisma, type PrismaClient } from './db/client.ts';
+import { env } from './env.ts';
+import { CredentialCache } from './http/credential-cache.ts';
 import { PubSub } from './db/pubsub.ts';
 import { createTenantScoping, type TenantScoping } from './db/tenant-scope.ts';
 import { logger as rootLogger, type Logger } from './lib/logger.ts';
@@ -15,20 +17,32 @@ export interface App {
   logger: Logger;
   /** How a tenant key's client is confined to its tenant, from the modules' declarations. */
   tenantScoping: TenantScoping;
+  /** Principals of recently seen tokens, forgotten on revocation (see credential-cache.ts). */
+  credentials: CredentialCache;
   close(): Promise<void>;
 }
 
-export function createApp(options: { databaseUrl: string; logger?: Logger; poolSize?: number; onQuery?: (sql: string) => void }): App {
+export function createApp(options: {
+  databaseUrl: string;
+  logger?: Logger;
+  poolSize?: number;
+  onQuery?: (sql: string) => void;
+  /** How long an authenticated token is remembered (default AUTH_CACHE_TTL_MS; 0: not at all). */
+  credentialTtlMs?: number;
+}): App {
   const logger = options.logger ?? rootLogger;
   const prisma = createPrisma(options.databaseUrl, { max: options.poolSize ?? 10, onQuery: options.onQuery });
   const pubsub = new PubSub(options.databaseUrl, prisma, logger);
+  const credentials = new CredentialCache(pubsub, { ttlMs: options.credentialTtlMs ?? env.AUTH_CACHE_TTL_MS });
   return {
     databaseUrl: options.databaseUrl,
     prisma,
     pubsub,
     logger,
     tenantScoping: createTenantScoping(tenantModelSpecs),
+    credentials,
     async close() {
+      credentials.stop();
       await pubsub.close();
       await prisma.$disconnect();
     },

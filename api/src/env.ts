@@ -41,6 +41,8 @@ const schema = z.object({
     .transform((list) => list.split(',').map((key) => key.trim()).filter(Boolean))
     .pipe(z.array(secretsKey)),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** How long a request's token lookup is remembered by an instance, in ms (0: every request asks the database). */
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   // Sign-in throttling (modules/admins/throttle.ts): failures allowed per key before each further attempt
   // waits 2, 4, 8 … seconds, up to the key's cap; a key's failures are forgotten after the window.
   LOGIN_FAILURES_PER_EMAIL_IP: z.coerce.number().int().min(1).default(5),

@@ -134,7 +134,10 @@ export function createScope(app: App, principal: Principal, meta: RequestMeta = 
     meta,
     logger: app.logger.child({ reqId: meta.requestId || undefined, principal: principal.kind }),
     actor: actorFor(principal, meta),
-    publish: ((event, payload) => app.pubsub.publish(event, payload)) as Publish,
+    publish: (async (event, payload) => {
+      await app.pubsub.publish(event, payload);
+      if (event === 'accessRevoked') app.credentials.revoke(payload as EventMap['accessRevoked']);
+    }) as Publish,
     subscribe: ((event, filter) => {
       if (principal.kind !== 'tenant') return app.pubsub.subscribe(event, filter);
       const own = (payload: unknown) => (payload as { tenantId?: unknown }).tenantId === principal.tenantId;
@@ -216,15 +219,21 @@ export async function transaction<S extends WritableScope, T>(
   options: { timeoutMs?: number } = {},
 ): Promise<T> {
   const app = scope[APP];
+  // Revocations apply to this instance's credential cache as soon as they commit; other instances (and
+  // this one again) hear them through pub/sub a moment later.
+  const revoked: EventMap['accessRevoked'][] = [];
   try {
-    return await app.prisma.$transaction(
+    const result = await app.prisma.$transaction(
     async (raw) => {
       const tenantId = scope.principal.kind === 'tenant' ? scope.principal.tenantId : null;
       const db = (tenantId ? app.tenantScoping.client(raw, tenantId) : raw) as TransactionScope<S>['db'];
       const tx: TransactionScope<S> = {
         db,
         scope,
-        publish: (event, payload) => app.pubsub.publish(event, payload, raw),
+        publish: (event, payload) => {
+          if (event === 'accessRevoked') revoked.push(payload as EventMap['accessRevoked']);
+          return app.pubsub.publish(event, payload, raw);
+        },
         enqueue: (task, payload, opts) => enqueueJob(raw, task, payload, opts),
         async lock(model, id) {
           const table = tables.get(model);
@@ -247,6 +256,8 @@ export async function transaction<S extends WritableScope, T>(
     },
     { timeout: options.timeoutMs ?? 15_000, maxWait: 10_000 },
     );
+    for (const revocation of revoked) app.credentials.revoke(revocation);
+    return result;
   } catch (error) {
     // Uniqueness is the database's to decide: the loser of a race gets a typed conflict.
     throw conflictFromUniqueViolation(error) ?? error;

@@ -11,6 +11,7 @@ import { createApiKey } from '../src/modules/tenants/api-keys.ts';
 import { createTenant } from '../src/modules/tenants/service.ts';
 import { systemScope, type SystemScope } from '../src/scope.ts';
 import { startWorker, type WorkerHandle } from '../src/worker/runner.ts';
+import { withClient } from '@opsgraph/prisma/migrate';
 import { testDb } from './db.ts';
 
 export const TEST_PASSWORD = 'test-password-123';
@@ -23,11 +24,18 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestPlatform {
   app: App;
+  /** The superuser's URL of this platform's database, when known. */
+  adminUrl: string | undefined;
   /** The platform acting on its own, for setting up data through the services. */
   system: SystemScope;
   server: ServerHandle;
   url: string;
   databaseUrl: string;
+  /**
+   * Runs SQL as the database's superuser with triggers off (`session_replication_role = replica`), so the
+   * database announces nothing: a change made behind the platform's back whose revocation event is lost.
+   */
+  unannounced(sql: string, ...values: unknown[]): Promise<void>;
   /** POSTs a GraphQL operation; `token` is an admin session token or a tenant API key. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   /**
@@ -55,6 +63,10 @@ export async function startPlatform(
   options: {
     plugins?: ApolloServerPlugin<Context>[];
     databaseUrl?: string;
+    /** The superuser's URL of `databaseUrl` (for `unannounced`); known by itself for the platform's own database. */
+    adminUrl?: string;
+    /** How long the instance remembers a token (AUTH_CACHE_TTL_MS); 0 asks the database every time. */
+    credentialTtlMs?: number;
     /** Record SQL statements for `recordQueries`. */
     recordQueries?: boolean;
     /** Settings that differ from the test environment's (limits, error masking). */
@@ -66,7 +78,8 @@ export async function startPlatform(
   const databaseUrl = options.databaseUrl ?? db!.url;
   let recording: string[] | null = null;
   const onQuery = options.recordQueries ? (sql: string) => recording?.push(sql) : undefined;
-  const app = createApp({ databaseUrl, poolSize: 5, onQuery, logger: options.logger });
+  const adminUrl = options.adminUrl ?? db?.adminUrl;
+  const app = createApp({ databaseUrl, poolSize: 5, onQuery, logger: options.logger, credentialTtlMs: options.credentialTtlMs });
   const server = await startServer(app, { ...env, ...options.env }, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
   // Nothing to seed here: ready as soon as it listens.
   server.markBooted();
@@ -82,11 +95,19 @@ export async function startPlatform(
   const system = systemScope(app, 'test');
   const platform: TestPlatform = {
     app,
+    adminUrl,
     system,
     server,
     url: server.url,
     databaseUrl,
     gql,
+    async unannounced(sql, ...values) {
+      if (!adminUrl) throw new Error('unannounced needs the database superuser: start the platform with { adminUrl }');
+      await withClient(adminUrl, async (client) => {
+        await client.query(`SET session_replication_role = replica`);
+        await client.query(sql, values);
+      });
+    },
     async recordQueries(run) {
       if (!onQuery) throw new Error('start the platform with { recordQueries: true }');
       recording = [];

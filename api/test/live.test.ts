@@ -226,9 +226,10 @@ describe('events the pub/sub connection missed', () => {
     const promotedSocket = socketOnB(promoted.token);
     await live(promotedSocket, promotedSocket.subscribe(TENANT_CHANGED, { id: tenant.tenantId }), tenant.tenantId);
 
-    // Changed behind the platform's back: no revocation is published at all, as if it had been lost.
-    await a.app.prisma.tenantApiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-    await a.app.prisma.adminUser.update({ where: { id: promoted.userId }, data: { role: 'SUPPORT' } });
+    // Changed behind the platform's back with the database's triggers off: no revocation is announced at
+    // all, as if it had been lost.
+    await a.unannounced(`UPDATE "TenantApiKey" SET "revokedAt" = now() WHERE id = $1`, key.id);
+    await a.unannounced(`UPDATE "AdminUser" SET role = 'SUPPORT' WHERE id = $1`, promoted.userId);
     const terminated = await a.app.prisma.$queryRaw<{ ok: boolean }[]>`
       SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = ${b.app.pubsub.applicationName}`;
     expect(terminated).toEqual([{ ok: true }]);

@@ -114,19 +114,34 @@ describe('subscriptions', () => {
     expect(await closeCode(openSocket(p.url, owner, { headers: { origin: 'https://evil.example' } }))).toBe(4403);
   });
 
-  it('re-checks the session for every new operation, even when no revocation reached the socket', async () => {
+  it('closes a socket whose session is revoked in SQL, not through the API: the database announces it', async () => {
     const admin = await p.login('ADMIN');
     const socket = openSocket(p.url, admin.token);
-    const SUB = 'subscription { tenantChanged { tenantId } }';
-    const accepted = socket.subscribe(SUB);
-    // Accepted: the subscription is live on the server.
-    await p.untilListening('tenantChanged', 1);
-    accepted.stop();
-    await p.untilListening('tenantChanged', 0);
-    // Revoked behind the API's back: no accessRevoked event, so only the per-operation check can see it.
+    await within(socket.connected, 5000, 'connection');
     await p.app.prisma.adminSession.updateMany({ where: { adminUserId: admin.userId }, data: { revokedAt: new Date() } });
-    const refused = await within(socket.subscribe(SUB).error, 5000, 'refusal of the next operation');
-    expect(JSON.stringify(refused)).toMatch(/Authentication required/);
-    await socket.dispose();
+    expect((await within(socket.closed, 5000, 'close after the revocation')).code).toBe(4401);
+    expect((await p.gql('{ me { id } }', {}, admin.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('re-checks the session for a new operation once the instance stops trusting its memory of it, even when no revocation arrives', async () => {
+    // An instance that remembers tokens for 200 ms; the revocation below is never announced to it.
+    const forgetful = await startPlatform({ databaseUrl: p.databaseUrl, adminUrl: p.adminUrl, credentialTtlMs: 200 });
+    try {
+      const admin = await p.login('ADMIN');
+      const socket = openSocket(forgetful.url, admin.token);
+      expect((await socket.execute('{ me { id } }')).data?.me.id).toBe(admin.userId);
+      await p.unannounced(`UPDATE "AdminSession" SET "revokedAt" = now() WHERE "adminUserId" = $1`, admin.userId);
+      // Refused at the latest once the remembered lookup has lapsed: every new operation asks again.
+      let answer = await socket.execute('{ me { id } }');
+      for (let attempt = 0; !answer.errors; attempt += 1) {
+        if (attempt === 50) throw new Error('the revoked session kept being accepted');
+        await new Promise((r) => setTimeout(r, 50));
+        answer = await socket.execute('{ me { id } }');
+      }
+      expect(JSON.stringify(answer.errors)).toMatch(/Authentication required/);
+      await socket.dispose();
+    } finally {
+      await forgetful.close();
+    }
   });
 });

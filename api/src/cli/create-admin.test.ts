@@ -89,7 +89,7 @@ describe('the demo seed', () => {
     const target = createApp({ databaseUrl: empty.url, poolSize: 2 });
     try {
       await expect(seedDemo(target, {}, { isProduction: true })).rejects.toBeInstanceOf(SeedRefusedError);
-      const seed = await run(process.execPath, ['--import', 'tsx', 'src/seed/index.ts'], {
+      const seed = await run(process.execPath, ['--import', 'tsx', 'src/cli/seed.ts'], {
         env: { NODE_ENV: 'production', SECRETS_KEY: 'ab'.repeat(32), DATABASE_URL: empty.url },
       });
       expect(seed.code).toBe(1);

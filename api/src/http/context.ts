@@ -35,13 +35,20 @@ export function tokenFrom(headers: IncomingMessage['headers']): string | null {
 
 /**
  * Turns a bearer token (admin session or tenant API key) into a principal; anonymous when invalid.
- * Authentication is the platform's own work, done before there is a principal: a system scope.
+ * Authentication is the platform's own work, done before there is a principal: a system scope. A token
+ * seen moments ago is answered from the instance's credential cache, which forgets it the moment its
+ * access is revoked anywhere.
  */
 export async function authenticate(app: App, meta: RequestMeta, token: string | null | undefined): Promise<Principal> {
   if (!token) return { kind: 'anonymous' };
+  const cached = app.credentials.get(token);
+  if (cached) return cached;
+  const ticket = app.credentials.ticket();
   const system = systemScope(app, 'authenticate', meta);
   const principal = token.startsWith(API_KEY_PREFIX) ? await authenticateApiKey(system, token) : await authenticateSession(system, token);
-  return principal ?? { kind: 'anonymous' };
+  if (!principal) return { kind: 'anonymous' };
+  app.credentials.set(token, principal, ticket);
+  return principal;
 }
 
 /** The request scope for a token, as a resolver context. */

@@ -1,9 +1,10 @@
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { App } from '../app.ts';
+import { repoRoot } from '../lib/paths.ts';
 import { isWorkerHeartbeatFresh } from '../worker/runner.ts';
 
-const migrationsDir = fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
+const migrationsDir = path.join(repoRoot, 'prisma', 'migrations');
 let expectedMigrations: Promise<string[]> | null = null;
 
 function listMigrations(): Promise<string[]> {

@@ -49,13 +49,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const REMEMBER_REVOCATIONS_MS = 30_000;
 
 /** Every registry key a principal is found under; the first is the one the per-principal cap counts. */
-function keysOf(principal: LivePrincipal): string[] {
+export function keysOf(principal: LivePrincipal): string[] {
   return principal.kind === 'admin'
     ? [`admin:${principal.userId}`, `session:${principal.sessionId}`]
     : [`apiKey:${principal.apiKeyId}`, `tenant:${principal.tenantId}`];
 }
 
-function keyOf(revocation: AccessRevocation): string {
+/** The registry key a revocation names (one of some principals' `keysOf`). */
+export function keyOf(revocation: AccessRevocation): string {
   switch (revocation.kind) {
     case 'session':
       return `session:${revocation.sessionId}`;

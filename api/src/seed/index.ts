@@ -1,6 +1,6 @@
 // Demo data for a development database: each module seeds its own (see `seed` in its manifest), in the
-// module list's order. `pnpm db:seed` runs it; `pnpm start` runs it on an empty development database.
-// It never runs in production: the demo password is public.
+// module list's order. `pnpm db:seed` runs it (src/cli/seed.ts); `pnpm start` runs it on an empty
+// development database. It never runs in production: the demo password is public.
 import type { App } from '../app.ts';
 import { env } from '../env.ts';
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from '../modules/admins/seed.ts';
@@ -14,7 +14,7 @@ export class SeedRefusedError extends Error {
   override name = 'SeedRefusedError';
 }
 
-function refuseProduction(isProduction: boolean): void {
+export function refuseProduction(isProduction: boolean): void {
   if (isProduction) {
     throw new SeedRefusedError(
       'Refusing to seed demo data with NODE_ENV=production: its admins share a public password. Create the first owner with `pnpm admin:create` instead.',
@@ -44,27 +44,4 @@ export async function seedIfEmpty(app: App, options: SeedOptions = {}): Promise<
   const lines = await seedDemo(app, options);
   console.log(`\n  Demo data seeded:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
   return { email: DEMO_OWNER_EMAIL, password: DEMO_PASSWORD };
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { resolveDatabaseUrl } = await import('../db/embedded.ts');
-  const { migrateDatabase } = await import('../db/prepare.ts');
-  const { createApp } = await import('../app.ts');
-  const { logger } = await import('../lib/logger.ts');
-  try {
-    refuseProduction(env.isProduction);
-    const database = await resolveDatabaseUrl(env);
-    try {
-      await migrateDatabase(database, logger, { production: env.isProduction });
-      const app = createApp({ databaseUrl: database.databaseUrl });
-      const demo = await seedIfEmpty(app);
-      if (demo) console.log(`  Demo admin: ${demo.email} / ${demo.password}`);
-      await app.close();
-    } finally {
-      await database.stop();
-    }
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
 }
