@@ -24,6 +24,8 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Longest a statement of the API or worker may run, in ms (0: no limit); migrations are not bound by it. */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(2_147_483_647).default(15_000),
+  /** Distinct statements each connection prepares once and reuses (0: none, e.g. behind PgBouncer in transaction mode). */
+  DATABASE_PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(500),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   WORKER: z.enum(['inline', 'separate']).default('inline'),

@@ -1,9 +1,10 @@
-// Every API and worker connection runs under a statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS).
+// Every API and worker connection runs under a statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS), and
+// prepares the statements Prisma sends (DATABASE_PREPARED_STATEMENTS).
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/db.ts';
 import { env, EnvError, parseEnv } from '../env.ts';
-import { createPool, createPrisma, type PrismaClient } from './client.ts';
+import { createPool, createPrisma, preparedStatementNames, type PrismaClient } from './client.ts';
 
 let db: Awaited<ReturnType<typeof testDb>>;
 const clients: PrismaClient[] = [];
@@ -74,5 +75,38 @@ describe('statement_timeout', () => {
       expect(() => parseEnv({ DATABASE_STATEMENT_TIMEOUT_MS: bad })).toThrow(EnvError);
       expect(() => parseEnv({ DATABASE_STATEMENT_TIMEOUT_MS: bad })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
     }
+  });
+});
+
+describe('prepared statements', () => {
+  it('prepares each statement once per connection and reuses it, with the same answers', async () => {
+    const client = prisma();
+    const first = await client.plan.findMany({ where: { status: 'ACTIVE' }, select: { id: true } });
+    const again = await client.plan.findMany({ where: { status: 'ACTIVE' }, select: { id: true } });
+    expect(again).toEqual(first);
+    // One connection (max: 1): what it has prepared is what the two reads sent.
+    const prepared = await client.$queryRaw<{ name: string; statement: string }[]>`SELECT name, statement FROM pg_prepared_statements`;
+    const plans = prepared.filter((p) => p.statement.includes('"Plan"'));
+    expect(plans).toHaveLength(1);
+    expect(plans[0]!.name).toMatch(/^og_/);
+  });
+
+  it('prepares nothing with 0, and at most the limit of distinct statements', () => {
+    expect(preparedStatementNames(0)).toBeUndefined();
+    const name = preparedStatementNames(2)!;
+    const a = name({ sql: 'SELECT 1' });
+    expect(a).toMatch(/^og_[\w-]+$/);
+    expect(name({ sql: 'SELECT 1' })).toBe(a);
+    expect(name({ sql: 'SELECT 2' })).not.toBe(a);
+    expect(name({ sql: 'SELECT 3' })).toBeUndefined();
+    expect(name({ sql: 'SELECT 1' })).toBe(a);
+  });
+
+  it('is configured by DATABASE_PREPARED_STATEMENTS', async () => {
+    expect(parseEnv({}).DATABASE_PREPARED_STATEMENTS).toBe(500);
+    expect(() => parseEnv({ DATABASE_PREPARED_STATEMENTS: '-1' })).toThrow(/DATABASE_PREPARED_STATEMENTS/);
+    const unprepared = prisma({ preparedStatements: 0 });
+    await unprepared.plan.count();
+    expect(await unprepared.$queryRaw<unknown[]>`SELECT name FROM pg_prepared_statements`).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { env } from '../env.ts';
@@ -13,6 +14,8 @@ export interface PrismaOptions {
   onQuery?: (sql: string) => void;
   /** See PoolOptions. */
   statementTimeoutMs?: number;
+  /** How many distinct statements to prepare on each connection (default DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements?: number;
 }
 
 export interface PoolOptions {
@@ -66,5 +69,25 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
     Client,
     ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
   });
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const statementNameGenerator = preparedStatementNames(options.preparedStatements ?? env.DATABASE_PREPARED_STATEMENTS);
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator }) });
+}
+
+/**
+ * Names for Prisma's statements, so each connection parses and plans a statement once and then only binds
+ * and executes it (pg keeps a connection's named statements). The first `limit` distinct statements get a
+ * name from their text; later ones run unnamed, which bounds what each connection holds. 0 names none
+ * (for a pooler in transaction mode that cannot keep prepared statements).
+ */
+export function preparedStatementNames(limit: number): ((query: { sql: string }) => string) | undefined {
+  if (limit <= 0) return undefined;
+  const names = new Map<string, string | undefined>();
+  return (query) => {
+    let name = names.get(query.sql);
+    if (name === undefined && !names.has(query.sql)) {
+      name = names.size < limit ? `og_${createHash('sha1').update(query.sql).digest('base64url')}` : undefined;
+      if (name || names.size < limit * 4) names.set(query.sql, name);
+    }
+    return name as string;
+  };
 }

@@ -43,10 +43,27 @@ function literalIssues(node: ValueNode, path: string, issues: TextIssue[]): void
   }
 }
 
+/**
+ * The literals' issues of each document seen: servers hand the same parsed document to every request
+ * with the same text (Apollo's document store), so a document is walked once, not once per request.
+ */
+const literalIssuesOf = new WeakMap<DocumentNode, readonly TextIssue[]>();
+
 /** Every string in the operation that PostgreSQL text cannot hold, with where it is. */
 export function textIssues(document: DocumentNode, variables: Record<string, unknown> | null | undefined): TextIssue[] {
   const issues: TextIssue[] = [];
   if (variables) variableIssues(variables, issues);
+  let literals = literalIssuesOf.get(document);
+  if (!literals) literalIssuesOf.set(document, (literals = documentIssues(document)));
+  for (const issue of literals) {
+    if (issues.length >= MAX_ISSUES) break;
+    issues.push(issue);
+  }
+  return issues;
+}
+
+function documentIssues(document: DocumentNode): TextIssue[] {
+  const issues: TextIssue[] = [];
   // Where a literal sits: the fields (by response name) and directives above it.
   const at: string[] = [];
   visit(document, {

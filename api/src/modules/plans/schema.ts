@@ -21,22 +21,23 @@ const Quotas = builder
   });
 
 export const PlanRef = builder.prismaObject('Plan', {
-  // Select mode: a query loads only the columns its selection needs.
-  select: { id: true },
+  // Select mode: a query loads the plan's summary columns (read straight off the row: see CONTRIBUTING.md,
+  // "Fields of a Prisma object") and the others only when its selection asks for them.
+  select: { id: true, code: true, name: true, currency: true, monthlyPrice: true, yearlyPrice: true, status: true },
   subGraphs: ['admin', 'tenant'],
   defaultSubGraphsForFields: ['admin'],
   fields: (t) => ({
-    id: t.exposeID('id', both),
-    code: t.exposeString('code', both),
-    name: t.exposeString('name', both),
+    id: t.id({ ...both, resolve: (r) => r.id }),
+    code: t.string({ ...both, resolve: (r) => r.code }),
+    name: t.string({ ...both, resolve: (r) => r.name }),
     description: t.exposeString('description', both),
-    currency: t.exposeString('currency', { ...both, description: 'ISO 4217 currency of the prices.' }),
-    monthlyPrice: t.exposeInt('monthlyPrice', { ...both, description: 'Price per month in minor units (cents).' }),
-    yearlyPrice: t.exposeInt('yearlyPrice', { ...both, description: 'Price per year in minor units (cents).' }),
+    currency: t.string({ ...both, description: 'ISO 4217 currency of the prices.', resolve: (r) => r.currency }),
+    monthlyPrice: t.int({ ...both, description: 'Price per month in minor units (cents).', resolve: (r) => r.monthlyPrice }),
+    yearlyPrice: t.int({ ...both, description: 'Price per year in minor units (cents).', resolve: (r) => r.yearlyPrice }),
     trialDays: t.exposeInt('trialDays', both),
     quotas: t.field({ ...both, type: Quotas, select: { emailsPerMonth: true, smsPerMonth: true, seats: true, apiCallsPerMonth: true }, resolve: (plan) => plan }),
     entitlements: t.exposeStringList('entitlements', { ...both, description: 'Feature keys the plan unlocks.' }),
-    status: t.expose('status', { type: PlanStatusEnum }),
+    status: t.field({ type: PlanStatusEnum, resolve: (r) => r.status }),
     tenantCount: t.relationCount('tenants'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -27,20 +27,21 @@ const TenantSettingsRef = builder.objectRef<ReturnType<typeof readSettings>>('Te
 });
 
 export const TenantRef = builder.prismaObject('Tenant', {
-  // Select mode: a query loads only the columns its selection needs.
-  select: { id: true },
+  // Select mode: a query loads the tenant's summary columns (read straight off the row: see CONTRIBUTING.md,
+  // "Fields of a Prisma object") and the others only when its selection asks for them.
+  select: { id: true, name: true, slug: true, status: true, ownerName: true, ownerEmail: true },
   ...both,
   // Fields are admin-only unless marked for tenants.
   defaultSubGraphsForFields: ['admin'],
   fields: (t) => ({
-    id: t.exposeID('id', both),
-    name: t.exposeString('name', both),
-    slug: t.exposeString('slug', both),
-    status: t.expose('status', { ...both, type: TenantStatusEnum }),
+    id: t.id({ ...both, resolve: (r) => r.id }),
+    name: t.string({ ...both, resolve: (r) => r.name }),
+    slug: t.string({ ...both, resolve: (r) => r.slug }),
+    status: t.field({ ...both, type: TenantStatusEnum, resolve: (r) => r.status }),
     plan: t.relation('plan', both),
     trialEndsAt: t.expose('trialEndsAt', { ...both, type: 'DateTime', nullable: true }),
-    ownerName: t.exposeString('ownerName', both),
-    ownerEmail: t.exposeString('ownerEmail', both),
+    ownerName: t.string({ ...both, resolve: (r) => r.ownerName }),
+    ownerEmail: t.string({ ...both, resolve: (r) => r.ownerEmail }),
     settings: t.field({ ...both, type: TenantSettingsRef, select: { settings: true }, resolve: (tenant) => readSettings(tenant.settings) }),
     suspensionReason: t.exposeString('suspensionReason', { nullable: true }),
     onboardedAt: t.expose('onboardedAt', { type: 'DateTime', nullable: true }),
