@@ -1,7 +1,7 @@
 // Offline migrator: Prisma's schema engine compiled to WebAssembly, talking to Postgres through
 // @prisma/adapter-pg. Writes the standard migrations folder and `_prisma_migrations` table, so
 // `prisma migrate deploy` keeps working for anyone who has the native engine.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -77,6 +77,12 @@ const noLog = () => {};
 export async function applyMigrations(databaseUrl: string, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
   const log = opts.log ?? noLog;
   const migrationsList = await readMigrations(opts.migrationsDir, { mustExist: true });
+  // The usual boot: everything applied as it is on disk. Answered from _prisma_migrations alone, without
+  // loading the schema engine (WebAssembly: seconds of compiling and tens of MB held by the process).
+  if (await allApplied(databaseUrl, migrationsList)) {
+    log('no pending migrations');
+    return { applied: [] };
+  }
   return withEngine(databaseUrl, async (engine, factory) => {
     const diagnosis = await engine.diagnoseMigrationHistory({
       migrationsList,
@@ -126,6 +132,30 @@ export async function applyMigrations(databaseUrl: string, opts: MigrateOptions 
       );
     }
   });
+}
+
+/**
+ * Whether every local migration is recorded as applied with the same checksum (sha256 of migration.sql,
+ * as Prisma writes it) and no migration has failed; anything else is left to the engine to diagnose.
+ */
+async function allApplied(databaseUrl: string, migrationsList: MigrationList): Promise<boolean> {
+  const rows = await withClient(databaseUrl, async (client) => {
+    const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('_prisma_migrations')::text AS t`);
+    if (!exists.rows[0]?.t) return null;
+    return (
+      await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+        'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations',
+      )
+    ).rows;
+  });
+  if (!rows) return false;
+  if (rows.some((r) => r.finished_at === null && r.rolled_back_at === null)) return false;
+  const applied = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r.checksum]));
+  const local = new Set(migrationsList.migrationDirectories.map((d) => d.path));
+  if ([...applied.keys()].some((name) => !local.has(name))) return false;
+  return migrationsList.migrationDirectories.every(
+    (d) => d.migrationFile.content.tag === 'ok' && applied.get(d.path) === createHash('sha256').update(d.migrationFile.content.value).digest('hex'),
+  );
 }
 
 /**

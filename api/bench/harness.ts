@@ -35,6 +35,17 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
   };
 }
 
+/**
+ * A bench server script built to plain JavaScript (bench/tmp/<name>.mjs, npm packages left as imports), so
+ * every server in a comparison runs on plain node, as the API does.
+ */
+export async function builtScript(script: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = path.join(here, 'tmp', script.replace(/\.ts$/, '.mjs'));
+  await build({ entryPoints: [path.join(here, script)], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20.19', logLevel: 'warning' });
+  return outfile;
+}
+
 export interface BenchServer {
   url: string;
   /** The server's process; its CPU time and memory are read from /proc with its children's. */

@@ -4,7 +4,7 @@
 // repeated; medians are reported, with SQL statements per request, CPU per request and memory.
 import os from 'node:os';
 import pg from 'pg';
-import { benchDatabase, cpuMs, load, report, rssMb, spawnServer, type BenchServer, type LoadResult } from './harness.ts';
+import { benchDatabase, builtScript, cpuMs, load, report, rssMb, spawnServer, type BenchServer, type LoadResult } from './harness.ts';
 import { seedBench } from './seed.ts';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10_000);
@@ -45,7 +45,9 @@ const seed = await seedBench(db.url, { tenants: TENANTS });
 await anchorSchema(db.url);
 
 const serverEnv = { DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL) };
-const opsgraphEnv = (workers: number) => ({ ...serverEnv, API_WORKERS: String(workers), WORKER: 'separate', SEED_DEMO: 'false' });
+// The API as production starts it: the built JavaScript on plain node (`pnpm bench:tenants` builds it first).
+const opsgraph = (workers: number) =>
+  spawnServer({ node: ['dist/main.js'] }, { ...serverEnv, API_WORKERS: String(workers), WORKER: 'separate', SEED_DEMO: 'false' }, { ready: '/healthz' });
 const started: BenchServer[] = [];
 const start = async (run: () => Promise<BenchServer>) => {
   const server = await run();
@@ -55,9 +57,11 @@ const start = async (run: () => Promise<BenchServer>) => {
 
 try {
   const servers: Record<ServerName, BenchServer> = {
-    opsgraph: await start(() => spawnServer('api-server.ts', opsgraphEnv(1))),
-    postgraphile: await start(() => spawnServer({ node: ['--import', './bench/promise-with-resolvers.mjs', '--import', 'tsx', 'bench/postgraphile-server.ts'] }, serverEnv)),
-    bare: await start(() => spawnServer('baseline-server.ts', serverEnv)),
+    opsgraph: await start(() => opsgraph(1)),
+    postgraphile: await start(async () =>
+      spawnServer({ node: ['--import', './bench/promise-with-resolvers.mjs', await builtScript('postgraphile-server.ts')] }, serverEnv),
+    ),
+    bare: await start(async () => spawnServer({ node: [await builtScript('baseline-server.ts')] }, serverEnv)),
   };
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleRss = await perServer(servers, (s) => rssMb(s.pid));
@@ -84,7 +88,7 @@ try {
   if (FULL_WORKERS > 1) {
     await servers.opsgraph.stop();
     started.splice(started.indexOf(servers.opsgraph), 1);
-    const cluster = await start(() => spawnServer('api-server.ts', opsgraphEnv(FULL_WORKERS)));
+    const cluster = await start(() => opsgraph(FULL_WORKERS));
     const fullServers = { opsgraph: cluster, postgraphile: servers.postgraphile };
     const fullPlan = { opsgraph: requests('opsgraph', cluster), postgraphile: plan.postgraphile };
     for (const scenario of scenarios) await sameAnswers(scenario, fullPlan);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from './env.ts';
 
@@ -35,5 +36,15 @@ describe('sign-in throttling settings', () => {
       'SECRETS_KEY: required in production (64 hex characters)',
       'LOGIN_FAILURE_WINDOW_MINUTES: must be longer than the longest wait (900 s)',
     ]);
+  });
+});
+
+describe('API processes', () => {
+  it('default to one per core in production and to one elsewhere; API_WORKERS overrides', () => {
+    expect(parseEnv({}).apiWorkers).toBe(1);
+    expect(parseEnv({ NODE_ENV: 'production', SECRETS_KEY: 'a'.repeat(64) }).apiWorkers).toBe(os.availableParallelism());
+    expect(parseEnv({ NODE_ENV: 'production', SECRETS_KEY: 'a'.repeat(64), API_WORKERS: '1' }).apiWorkers).toBe(1);
+    expect(parseEnv({ API_WORKERS: '3' }).apiWorkers).toBe(3);
+    expect(issuesOf({ API_WORKERS: '0' })).toEqual([expect.stringMatching(/^API_WORKERS: /)]);
   });
 });

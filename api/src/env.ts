@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 // Configuration is read here once, at boot; nothing else reads process.env.
@@ -29,6 +30,8 @@ const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   WORKER: z.enum(['inline', 'separate']).default('inline'),
+  /** HTTP processes sharing PORT (Node's cluster); default: one per core in production, 1 otherwise. */
+  API_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   SEED_DEMO: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -72,6 +75,7 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema> & {
   isProduction: boolean;
+  apiWorkers: number;
   graphiql: boolean;
   maskErrors: boolean;
   logPretty: boolean;
@@ -111,6 +115,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return {
     ...env,
     isProduction,
+    apiWorkers: env.API_WORKERS ?? (isProduction ? os.availableParallelism() : 1),
     graphiql: env.GRAPHIQL ?? !isProduction,
     maskErrors: env.MASK_ERRORS ?? isProduction,
     logPretty: env.LOG_PRETTY ?? false,

@@ -1,8 +1,13 @@
-// Boot: env → database (embedded unless DATABASE_URL) → migrations → http → seed (empty dev database) → worker.
+// Boot: env → database (embedded unless DATABASE_URL) → migrations → http → worker → seed (empty dev
+// database). With API_WORKERS > 1 the http step forks that many HTTP processes (http/cluster.ts); this
+// process keeps the rest.
+import './lib/v8-flags.ts';
+import cluster from 'node:cluster';
 import { createApp } from './app.ts';
 import { resolveDatabaseUrl } from './db/embedded.ts';
 import { migrateDatabase } from './db/prepare.ts';
 import { env } from './env.ts';
+import { runHttpProcess, startHttpProcesses } from './http/cluster.ts';
 import { startServer } from './http/server.ts';
 import { logger } from './lib/logger.ts';
 import { startWorker } from './worker/runner.ts';
@@ -55,7 +60,10 @@ async function main(): Promise<void> {
   checkpoint();
 
   // Listen before seeding: if the port is taken, nothing is seeded and no one-time API key is lost.
-  const server = await startServer(app, env, { workerMode: env.WORKER });
+  const server =
+    env.apiWorkers > 1
+      ? await startHttpProcesses(env.apiWorkers, database.databaseUrl, logger)
+      : await startServer(app, env, { workerMode: env.WORKER });
   stops.push(() => server.close());
   checkpoint();
 
@@ -87,6 +95,7 @@ async function main(): Promise<void> {
     `  Health          ${server.url}/healthz  ${server.url}/readyz`,
     `  Database        ${database.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
     `  Worker          ${env.WORKER === 'inline' ? 'in this process' : 'separate (run `pnpm worker`)'}`,
+    ...(env.apiWorkers > 1 ? [`  HTTP            ${env.apiWorkers} processes (API_WORKERS)`] : []),
   ];
   if (demo) lines.push(`  Demo admin      ${demo.email} / ${demo.password}`);
   // A production install starts without admins (no demo seed there): say how to make the first one.
@@ -94,7 +103,16 @@ async function main(): Promise<void> {
   console.log(`${lines.join('\n')}\n`);
 }
 
-main().catch(async (err) => {
+if (cluster.isWorker) {
+  runHttpProcess(env, logger).catch((err: unknown) => {
+    logger.fatal({ err }, 'HTTP process failed');
+    process.exit(1);
+  });
+} else {
+  main().catch(onBootFailure);
+}
+
+async function onBootFailure(err: unknown): Promise<void> {
   if (err instanceof BootStopped) {
     await shutdown(err.message);
     process.exit(0);
@@ -103,4 +121,4 @@ main().catch(async (err) => {
   console.error(err instanceof Error ? err.message : err);
   await shutdown('failed to start');
   process.exit(1);
-});
+}

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { accepts, freePort } from '../src/lib/process.ts';
+import { openSocket, within } from './live-client.ts';
 
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
 const DEMO_EMAIL = 'owner@opsgraph.dev';
@@ -482,6 +483,74 @@ describe('an install without demo data', () => {
       expect(await b.waitForExit(8_000)).toEqual({ code: 0, signal: null });
     }
   }, 60_000);
+});
+
+/** The pids of `parent`'s child processes running the API (not its Postgres). */
+async function apiChildren(parent: number): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const cmdline = await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (ppid === parent && cmdline.includes('main.ts')) pids.push(Number(entry));
+  }
+  return pids.sort();
+}
+
+describe('every core', () => {
+  it('(j) API_WORKERS=2: two HTTP processes share the port and hear each other\'s events; a dead one is replaced; Ctrl-C stops all', async () => {
+    const dataDir = await freshDataDir('cluster');
+    const pgPort = await freePort();
+    const httpPort = await freePort();
+    const b = boot(dataDir, httpPort, pgPort, { detached: true, env: { API_WORKERS: '2' } });
+    const sockets: ReturnType<typeof openSocket>[] = [];
+    try {
+      const out = await b.waitForStdout(/Demo admin.*\n/, 40_000);
+      expect(out).toContain('HTTP            2 processes (API_WORKERS)');
+      expect((await waitUntilReady(httpPort, 15_000)).status).toBe(200);
+      const workers = await apiChildren(b.child.pid!);
+      expect(workers).toHaveLength(2);
+
+      const token = await login(httpPort, DEMO_EMAIL, DEMO_PASSWORD);
+      const { data } = await graphql(httpPort, '{ tenants(first: 1) { edges { node { id } } } }', {}, token);
+      const tenantId = data.tenants.edges[0].node.id as string;
+      // Connections are dealt out in turn: two sockets land on the two processes, so whichever one serves
+      // the change below, the other socket hears it through pub/sub.
+      for (let i = 0; i < 2; i += 1) sockets.push(openSocket(`http://127.0.0.1:${httpPort}`, token));
+      const ops = sockets.map((s) => s.subscribe('subscription($id: ID) { tenantChanged(id: $id) { tenantId kind } }', { id: tenantId }));
+      for (const s of sockets) await within(s.connected, 5000, 'connection');
+      for (let attempt = 0; ops.some((o) => o.results.length === 0); attempt += 1) {
+        if (attempt === 40) throw new Error('a socket never heard the change');
+        const rename = `mutation($id: ID!, $n: String!) { updateTenant(id: $id, input: { ownerName: $n }) { __typename } }`;
+        await graphql(httpPort, rename, { id: tenantId, n: `Owner ${attempt}` }, token);
+        await sleep(100);
+      }
+      expect(ops.map((o) => o.results[0]!.data.tenantChanged)).toEqual([{ tenantId, kind: 'updated' }, { tenantId, kind: 'updated' }]);
+
+      // A process killed outright is replaced, and the port keeps answering meanwhile.
+      process.kill(workers[0]!, 'SIGKILL');
+      let replaced: number[] = [];
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
+        replaced = await apiChildren(b.child.pid!);
+        if (replaced.length === 2 && !replaced.includes(workers[0]!)) break;
+      }
+      expect(replaced).toHaveLength(2);
+      expect(replaced).not.toContain(workers[0]);
+      expect((await waitUntilReady(httpPort, 10_000)).status).toBe(200);
+      for (let i = 0; i < 4; i += 1) expect((await graphql(httpPort, '{ tenantCounts { total } }', {}, token)).data).toEqual({ tenantCounts: { total: 50 } });
+
+      await Promise.all(sockets.map((s) => s.dispose()));
+      process.kill(-b.child.pid!, 'SIGINT');
+      expect(await b.waitForExit(10_000)).toEqual({ code: 0, signal: null });
+      expect(await apiChildren(b.child.pid!)).toEqual([]);
+      for (const pid of replaced) expect(existsSync(`/proc/${pid}`)).toBe(false);
+      expect(await postgresGone(dataDir, pgPort, 3_000)).toEqual({ processes: [], listening: false });
+    } finally {
+      await Promise.all(sockets.map((s) => s.dispose()));
+      await stopChild(b);
+    }
+  }, 90_000);
 });
 
 describe('ports already taken', () => {

@@ -1,4 +1,5 @@
 // `pnpm worker`: the job worker as its own process (WORKER=separate); the API then runs none inline.
+import '../lib/v8-flags.ts';
 import { createApp } from '../app.ts';
 import { resolveDatabaseUrl } from '../db/embedded.ts';
 import { prepareJobQueue } from '../db/prepare.ts';
