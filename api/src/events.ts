@@ -15,6 +15,8 @@ export type AccessRevocation =
 export interface EventMap {
   /** Platform event: a session, admin, API key or tenant lost its access. */
   accessRevoked: AccessRevocation;
+  /** Platform event: a session or API key still works but ends sooner than it did (sent by the database). */
+  credentialChanged: AccessRevocation;
 }
 
 export type EventName = keyof EventMap & string;

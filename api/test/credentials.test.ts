@@ -73,6 +73,23 @@ describe('credential cache', () => {
     await refusedWithin(b, ME, admin.token, 1000);
   });
 
+  it('keeps answering a session whose expiry is brought forward in SQL, until that new expiry only', async () => {
+    // An instance that would otherwise trust what it remembers for a minute.
+    const patient = await startPlatform({ databaseUrl: a.databaseUrl, adminUrl: a.adminUrl, credentialTtlMs: 60_000 });
+    try {
+      await patient.app.pubsub.start();
+      const admin = await a.login('ADMIN');
+      expect((await patient.gql(ME, {}, admin.token)).data?.me.id).toBe(admin.userId);
+      expect(patient.app.credentials.get(admin.token)).toBeDefined();
+      await a.app.prisma.$executeRaw`UPDATE "AdminSession" SET "expiresAt" = now() + interval '1500 milliseconds' WHERE "adminUserId" = ${admin.userId}::uuid`;
+      expect((await patient.gql(ME, {}, admin.token)).data?.me.id).toBe(admin.userId);
+      // Remembered with its old expiry (hours away) it would be accepted for a minute; it ends at the new one.
+      await refusedWithin(patient, ME, admin.token, 10_000);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('answers with the new role after a role change made in SQL', async () => {
     const admin = await a.login('VIEWER');
     await warm(ME, admin.token);

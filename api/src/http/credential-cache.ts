@@ -1,7 +1,7 @@
 // Who a token belongs to, remembered for a few seconds so that a request does not pay a database lookup
 // before its real work. Safe because every weakening of a credential is announced: services publish
-// `accessRevoked`, and the database's triggers announce any change made around them (see the migration
-// `revocation_events`). An entry goes the moment its revocation arrives, on every instance; while this
+// `accessRevoked`, and the database's triggers announce any change made around them (`accessRevoked`, or
+// `credentialChanged` for an expiry brought forward: see the migration `revocation_events`). An entry goes the moment its revocation arrives, on every instance; while this
 // instance cannot hear revocations (its pub/sub connection is down) nothing is remembered or trusted.
 import { createHash } from 'node:crypto';
 import type { PubSub } from '../db/pubsub.ts';
@@ -50,6 +50,8 @@ export class CredentialCache {
     this.now = options.now ?? Date.now;
     this.stops.push(
       pubsub.listen('accessRevoked', (revocation) => this.revoke(revocation)),
+      // Still valid, but what was remembered of it (its expiry) is not: looked up afresh next time.
+      pubsub.listen('credentialChanged', (change) => this.revoke(change)),
       pubsub.onDisconnect(() => this.clear()),
       pubsub.onReconnect(() => this.clear()),
     );

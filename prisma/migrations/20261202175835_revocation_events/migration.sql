@@ -1,23 +1,29 @@
 -- The database announces every credential it weakens, whoever changes the row: the API's services, a
--- script, an operator in psql. Each trigger sends the `accessRevoked` event of api/src/events.ts on the
--- API's channel, delivered on commit. The text is exactly what the services send for the same
--- revocation, so when both send it in one transaction PostgreSQL delivers it once.
+-- script, an operator in psql. Each trigger sends an event of api/src/events.ts on the API's channel,
+-- delivered on commit: `accessRevoked` when the access has ended (the text is exactly what the services
+-- send for the same revocation, so when both send it in one transaction PostgreSQL delivers it once), or
+-- `credentialChanged` when it still holds but ends earlier than before.
 
-CREATE FUNCTION "opsgraph_access_revoked"(kind text, id_field text, id uuid) RETURNS void
+CREATE FUNCTION "opsgraph_credential_event"(event text, kind text, id_field text, id uuid) RETURNS void
 LANGUAGE sql AS $$
-  SELECT pg_notify('opsgraph_events', '{"event":"accessRevoked","payload":{"kind":"' || kind || '","' || id_field || '":"' || id::text || '"}}')
+  SELECT pg_notify('opsgraph_events', '{"event":"' || event || '","payload":{"kind":"' || kind || '","' || id_field || '":"' || id::text || '"}}')
 $$;
 
--- A session ends: revoked, shortened, moved, deleted.
+CREATE FUNCTION "opsgraph_access_revoked"(kind text, id_field text, id uuid) RETURNS void
+LANGUAGE sql AS $$ SELECT "opsgraph_credential_event"('accessRevoked', kind, id_field, id) $$;
+
+-- A session ends: revoked, expired, moved, deleted; or it will end sooner.
 CREATE FUNCTION "AdminSession_revocation"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE'
        OR (OLD."revokedAt" IS NULL AND NEW."revokedAt" IS NOT NULL)
-       OR NEW."expiresAt" < OLD."expiresAt"
+       OR (NEW."expiresAt" < OLD."expiresAt" AND NEW."expiresAt" <= now())
        OR NEW."tokenHash" <> OLD."tokenHash"
        OR NEW."adminUserId" <> OLD."adminUserId" THEN
         PERFORM "opsgraph_access_revoked"('session', 'sessionId', OLD.id);
+    ELSIF NEW."expiresAt" < OLD."expiresAt" THEN
+        PERFORM "opsgraph_credential_event"('credentialChanged', 'session', 'sessionId', OLD.id);
     END IF;
     RETURN NULL;
 END
@@ -43,17 +49,19 @@ CREATE TRIGGER "AdminUser_revocation"
     AFTER UPDATE OR DELETE ON "AdminUser"
     FOR EACH ROW EXECUTE FUNCTION "AdminUser_revocation"();
 
--- An API key ends: revoked, given an earlier expiry, moved to another tenant or secret, deleted.
+-- An API key ends: revoked, expired, moved to another tenant or secret, deleted; or it will end sooner.
 CREATE FUNCTION "TenantApiKey_revocation"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE'
        OR (OLD."revokedAt" IS NULL AND NEW."revokedAt" IS NOT NULL)
-       OR (NEW."expiresAt" IS NOT NULL AND (OLD."expiresAt" IS NULL OR NEW."expiresAt" < OLD."expiresAt"))
+       OR (NEW."expiresAt" IS DISTINCT FROM OLD."expiresAt" AND NEW."expiresAt" <= now())
        OR NEW."secretHash" <> OLD."secretHash"
        OR NEW.prefix <> OLD.prefix
        OR NEW."tenantId" <> OLD."tenantId" THEN
         PERFORM "opsgraph_access_revoked"('apiKey', 'apiKeyId', OLD.id);
+    ELSIF NEW."expiresAt" IS NOT NULL AND (OLD."expiresAt" IS NULL OR NEW."expiresAt" < OLD."expiresAt") THEN
+        PERFORM "opsgraph_credential_event"('credentialChanged', 'apiKey', 'apiKeyId', OLD.id);
     END IF;
     RETURN NULL;
 END
