@@ -1,7 +1,7 @@
 // What a client sees of a failure, over HTTP and WebSocket alike: expected failures keep their message and
 // get a code, database outages and timeouts get theirs (and an HTTP status), anything else is masked in
 // production and logged with the request id.
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../lib/errors.ts';
@@ -164,23 +164,21 @@ export function clientError(error: GraphQLError, requestId: string, mask: boolea
 
 /** Apollo: log, mask and quote the request id; a database outage or timeout answers 503 or 504. */
 export function maskingPlugin(maskErrors: boolean): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, contextValue }) {
-          logErrors(contextValue.logger, errors);
-        },
-        async willSendResponse({ response, contextValue }) {
-          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-          const requestId = contextValue.meta.requestId;
-          const errors = response.body.singleResult.errors.map((e) => maskError(e, requestId, maskErrors));
-          response.body.singleResult.errors = errors;
-          const status = errors.map((e) => unavailableStatus(e.extensions?.code)).find(Boolean);
-          if (status) response.http.status = status;
-        },
-      };
+  // One listener for every request: nothing is allocated for a request that has no errors.
+  const listener: GraphQLRequestListener<Context> = {
+    async didEncounterErrors({ errors, contextValue }) {
+      logErrors(contextValue.logger, errors);
+    },
+    async willSendResponse({ response, contextValue }) {
+      if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+      const requestId = contextValue.meta.requestId;
+      const errors = response.body.singleResult.errors.map((e) => maskError(e, requestId, maskErrors));
+      response.body.singleResult.errors = errors;
+      const status = errors.map((e) => unavailableStatus(e.extensions?.code)).find(Boolean);
+      if (status) response.http.status = status;
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 /** The JSON body and status for a failure outside GraphQL execution (authentication, body parsing). */

@@ -1,7 +1,7 @@
 // PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate is not text at all. Rather than trust
 // every resolver to parse its strings, both transports refuse such a string anywhere in an operation (its
 // variables and the string literals written into the document) before it runs.
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import { textProblem } from '../lib/strings.ts';
 
@@ -90,14 +90,11 @@ export function textIssuesError(issues: TextIssue[], extensions: Record<string, 
 
 /** The guard for Apollo (HTTP): after validation, before execution; answered with a 400. */
 export function textGuardPlugin<C extends object>(): ApolloServerPlugin<C> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request }) {
-          const issues = textIssues(document, request.variables);
-          if (issues.length) throw textIssuesError(issues, { http: { status: 400 } });
-        },
-      };
+  const listener: GraphQLRequestListener<C> = {
+    async didResolveOperation({ document, request }) {
+      const issues = textIssues(document, request.variables);
+      if (issues.length) throw textIssuesError(issues, { http: { status: 400 } });
     },
   };
+  return { requestDidStart: async () => listener };
 }
