@@ -176,14 +176,19 @@ export async function cpuMs(pid: number): Promise<number> {
   return total * 10; // clock ticks: USER_HZ is 100 on Linux
 }
 
-/** Resident memory (MB) of a process and its descendants. */
-export async function rssMb(pid: number): Promise<number> {
-  let kb = 0;
+/** Resident memory (MB) of each process of a tree: the process first, then its descendants. */
+export async function rssByProcess(pid: number): Promise<number[]> {
+  const sizes: number[] = [];
   for (const p of await processTree(pid)) {
     const status = await readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
-    kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    sizes.push(Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024));
   }
-  return Math.round(kb / 1024);
+  return sizes;
+}
+
+/** Resident memory (MB) of a process and its descendants. */
+export async function rssMb(pid: number): Promise<number> {
+  return (await rssByProcess(pid)).reduce((sum, mb) => sum + mb, 0);
 }
 
 export function report(result: Record<string, unknown>): void {

@@ -4,7 +4,7 @@
 // repeated; medians are reported, with SQL statements per request, CPU per request and memory.
 import os from 'node:os';
 import pg from 'pg';
-import { benchDatabase, builtScript, cpuMs, load, report, rssMb, spawnServer, type BenchServer, type LoadResult } from './harness.ts';
+import { benchDatabase, builtScript, cpuMs, load, report, rssByProcess, rssMb, spawnServer, type BenchServer, type LoadResult } from './harness.ts';
 import { seedBench } from './seed.ts';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 10_000);
@@ -89,16 +89,18 @@ try {
     await servers.opsgraph.stop();
     started.splice(started.indexOf(servers.opsgraph), 1);
     const cluster = await start(() => opsgraph(FULL_WORKERS));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const clusterIdle = await rssByProcess(cluster.pid);
     const fullServers = { opsgraph: cluster, postgraphile: servers.postgraphile };
     const fullPlan = { opsgraph: requests('opsgraph', cluster), postgraphile: plan.postgraphile };
     for (const scenario of scenarios) await sameAnswers(scenario, fullPlan);
     const full = await interleaved(fullServers, fullPlan, scenarios, ROUNDS);
     fullMachine = {
       api_workers: FULL_WORKERS,
-      note: 'the API on every core (API_WORKERS); PostGraphile and the baseline stay single processes',
+      note: 'the API on every core (API_WORKERS): a primary (migrations, supervision) and one HTTP process per core, listed in that order under rss_mb; PostGraphile and the baseline stay single processes',
       opsgraph: full.opsgraph,
       ratios: Object.fromEntries(scenarios.map((s) => [s, ratios(full.opsgraph[s]!, results.postgraphile[s]!, results.bare[s]!)])),
-      rss_mb_after_load: await rssMb(cluster.pid),
+      rss_mb: { idle_per_process: clusterIdle, after_load_per_process: await rssByProcess(cluster.pid) },
     };
   }
 
