@@ -118,8 +118,12 @@ describe('CSV exports', () => {
   it('never exports a cell a spreadsheet would run as a formula', async () => {
     const { planId } = await p.makeTenant();
     const names = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', 'Plain (=) name'];
+    // One second apart, so the creation order is the export's order (two rows of one millisecond would tie).
+    const start = Date.now() - names.length * 1000;
     for (const [i, name] of names.entries()) {
-      await p.app.prisma.tenant.create({ data: { name, slug: `formula-${i}`, status: 'ACTIVE', planId, ownerName: '=cmd|x', ownerEmail: `f${i}@formula.example` } });
+      await p.app.prisma.tenant.create({
+        data: { name, slug: `formula-${i}`, status: 'ACTIVE', planId, ownerName: '=cmd|x', ownerEmail: `f${i}@formula.example`, createdAt: new Date(start + i * 1000) },
+      });
     }
     const { lines } = await csv('/exports/tenants.csv?search=formula.example&sort=CREATED_AT_ASC');
     const rows = lines.slice(1).map(parse);
