@@ -39,7 +39,8 @@ export async function startHttpProcesses(count: number, databaseUrl: string, log
     if (worker.isConnected()) worker.send(message);
   };
 
-  function fork(): Promise<string> {
+  /** Starts an HTTP process; a replacement that dies, even before it listens, is replaced in turn. */
+  function fork(replacement = false): Promise<string> {
     const worker = cluster.fork({ DATABASE_URL: databaseUrl });
     live.add(worker);
     return new Promise((resolve, reject) => {
@@ -58,10 +59,11 @@ export async function startHttpProcesses(count: number, databaseUrl: string, log
       worker.once('exit', (code, signal) => {
         live.delete(worker);
         if (!listening) reject(new Error(`An HTTP process exited while starting (code ${code}, signal ${signal})`));
-        if (stopping || !listening) return;
+        // During the boot a failure ends the boot (a taken port); later the process is replaced.
+        if (stopping || (!listening && !replacement)) return;
         log.error({ pid: worker.process.pid, code, signal }, `HTTP process died; starting another in ${respawnDelay} ms`);
         setTimeout(() => {
-          if (!stopping) fork().catch((err: unknown) => log.error({ err }, 'a replacement HTTP process failed to start'));
+          if (!stopping) fork(true).catch(() => {});
         }, respawnDelay).unref();
         respawnDelay = Math.min(respawnDelay * 2, 30_000);
       });
@@ -87,7 +89,7 @@ export async function startHttpProcesses(count: number, databaseUrl: string, log
   }
 
   try {
-    url = (await Promise.all(Array.from({ length: count }, fork)))[0]!;
+    url = (await Promise.all(Array.from({ length: count }, () => fork())))[0]!;
   } catch (err) {
     await stop();
     throw err;

@@ -141,7 +141,7 @@ export async function startServer(
     const csv = /^\/exports\/([^/]+)\.csv$/.exec(path);
     if (csv) {
       if (!readOnly) return notAllowed(res, 'GET, HEAD');
-      return exportCsv(req, res, { name: decodeURIComponent(csv[1]!), search, requestId, ip: proxyAddr(req, trust) });
+      return exportCsv(req, res, { name: csv[1]!, search, requestId, ip: proxyAddr(req, trust) });
     }
     send(res, 404, JSON_TYPE, JSON.stringify({ errors: [{ message: `Nothing at ${method} ${path}`, extensions: { code: 'NOT_FOUND', requestId } }] }));
   }
