@@ -71,6 +71,29 @@ describe('request limits', () => {
     expect(body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
     expect(body.errors[0].extensions.requestId).toBeTruthy();
   });
+
+  it('answers 413 too for an oversized body sent without Content-Length (chunked), and keeps the connection usable', async () => {
+    const pad = new TextEncoder().encode('x'.repeat(40_000));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('{"query":"{ me { id } }","variables":{"pad":"'));
+        if (sent < 5) controller.enqueue(pad);
+        else controller.close();
+        sent += 1;
+      },
+    });
+    const res = await fetch(`${p.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    // The rest of the body is drained, not the socket cut: the client's next request on it is answered.
+    for (let i = 0; i < 3; i += 1) expect((await p.gql('{ me { id } }', {}, owner)).data?.me.id).toBeTruthy();
+  });
 });
 
 describe('errors', () => {

@@ -41,22 +41,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     req.resume();
     throw new BodyError(413, 'entity.too.large', 'request entity too large');
   }
-  const chunks: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      length += chunk.length;
-      if (length > limit) {
-        req.resume();
-        throw new BodyError(413, 'entity.too.large', 'request entity too large');
-      }
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    if (err instanceof BodyError) throw err;
-    throw new BodyError(400, 'request.aborted', 'The request was aborted before its body arrived');
-  }
-  const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)).toString('utf8');
+  const text = await readText(req, limit);
   const first = text.trimStart()[0];
   if (first !== '{' && first !== '[') {
     throw new BodyError(400, 'entity.parse.failed', 'The request body must be a JSON object');
@@ -66,4 +51,30 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   } catch (err) {
     throw new BodyError(400, 'entity.parse.failed', `Malformed JSON in the request body: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The body as text. Past `limit` bytes the rest is drained unread, not the socket destroyed, so the 413
+ * still reaches the client (a body without Content-Length is only found too large while it arrives).
+ */
+function readText(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const done = (error: BodyError | null) => {
+      req.off('data', onData).off('end', onEnd).off('aborted', onAborted).off('error', onAborted);
+      if (error) {
+        req.resume();
+        reject(error);
+      } else resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > limit) done(new BodyError(413, 'entity.too.large', 'request entity too large'));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done(null);
+    const onAborted = () => done(new BodyError(400, 'request.aborted', 'The request was aborted before its body arrived'));
+    req.on('data', onData).on('end', onEnd).on('aborted', onAborted).on('error', onAborted);
+  });
 }
