@@ -1,8 +1,8 @@
 import { createPrisma, type PrismaClient } from './db/client.ts';
-import { env } from './env.ts';
-import { CredentialCache } from './http/credential-cache.ts';
 import { PubSub } from './db/pubsub.ts';
 import { createTenantScoping, type TenantScoping } from './db/tenant-scope.ts';
+import { env } from './env.ts';
+import { CredentialCache } from './http/credential-cache.ts';
 import { logger as rootLogger, type Logger } from './lib/logger.ts';
 import { tenantModelSpecs } from './modules/index.ts';
 

@@ -136,7 +136,7 @@ export function createScope(app: App, principal: Principal, meta: RequestMeta = 
     actor: actorFor(principal, meta),
     publish: (async (event, payload) => {
       await app.pubsub.publish(event, payload);
-      if (event === 'accessRevoked') app.credentials.revoke(payload as EventMap['accessRevoked']);
+      appliedHere(app, event, payload);
     }) as Publish,
     subscribe: ((event, filter) => {
       if (principal.kind !== 'tenant') return app.pubsub.subscribe(event, filter);
@@ -155,6 +155,14 @@ export function createScope(app: App, principal: Principal, meta: RequestMeta = 
     default:
       return { ...base, principal, db: noData };
   }
+}
+
+/**
+ * What an event this instance published (and, inside a transaction, committed) changes here at once,
+ * rather than when its own NOTIFY comes back a moment later: a revocation is immediate where it was made.
+ */
+function appliedHere(app: App, event: EventName, payload: unknown): void {
+  if (event === 'accessRevoked') app.credentials.revoke(payload as EventMap['accessRevoked']);
 }
 
 /** The platform acting on its own: jobs, boot, seed and the command line. */
@@ -219,9 +227,7 @@ export async function transaction<S extends WritableScope, T>(
   options: { timeoutMs?: number } = {},
 ): Promise<T> {
   const app = scope[APP];
-  // Revocations apply to this instance's credential cache as soon as they commit; other instances (and
-  // this one again) hear them through pub/sub a moment later.
-  const revoked: EventMap['accessRevoked'][] = [];
+  const published: [EventName, unknown][] = [];
   try {
     const result = await app.prisma.$transaction(
     async (raw) => {
@@ -231,7 +237,7 @@ export async function transaction<S extends WritableScope, T>(
         db,
         scope,
         publish: (event, payload) => {
-          if (event === 'accessRevoked') revoked.push(payload as EventMap['accessRevoked']);
+          published.push([event, payload]);
           return app.pubsub.publish(event, payload, raw);
         },
         enqueue: (task, payload, opts) => enqueueJob(raw, task, payload, opts),
@@ -256,7 +262,7 @@ export async function transaction<S extends WritableScope, T>(
     },
     { timeout: options.timeoutMs ?? 15_000, maxWait: 10_000 },
     );
-    for (const revocation of revoked) app.credentials.revoke(revocation);
+    for (const [event, payload] of published) appliedHere(app, event, payload);
     return result;
   } catch (error) {
     // Uniqueness is the database's to decide: the loser of a race gets a typed conflict.

@@ -81,13 +81,14 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
  */
 export function preparedStatementNames(limit: number): ((query: { sql: string }) => string) | undefined {
   if (limit <= 0) return undefined;
-  const names = new Map<string, string | undefined>();
+  const names = new Map<string, string>();
   return (query) => {
     let name = names.get(query.sql);
-    if (name === undefined && !names.has(query.sql)) {
-      name = names.size < limit ? `og_${createHash('sha1').update(query.sql).digest('base64url')}` : undefined;
-      if (name || names.size < limit * 4) names.set(query.sql, name);
+    if (name === undefined && names.size < limit) {
+      name = `og_${createHash('sha1').update(query.sql).digest('base64url')}`;
+      names.set(query.sql, name);
     }
+    // adapter-pg passes it to pg as `name`: undefined runs the statement unnamed.
     return name as string;
   };
 }

@@ -67,8 +67,6 @@ const consoleLogger: EmbeddedPgLogger = {
   warn: (msg) => console.warn(`[embedded-postgres] ${msg}`),
 };
 
-export { repoRoot };
-
 /** Any failure to start the embedded server: what happened, then (last line) what to do about it. */
 export class EmbeddedPostgresError extends StartFailure {
   override name = 'EmbeddedPostgresError';

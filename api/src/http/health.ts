@@ -1,10 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import path from 'node:path';
+import { defaultMigrationsDir as migrationsDir } from '@opsgraph/prisma/migrate';
 import type { App } from '../app.ts';
-import { repoRoot } from '../lib/paths.ts';
 import { isWorkerHeartbeatFresh } from '../worker/runner.ts';
 
-const migrationsDir = path.join(repoRoot, 'prisma', 'migrations');
 let expectedMigrations: Promise<string[]> | null = null;
 
 function listMigrations(): Promise<string[]> {
