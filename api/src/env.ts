@@ -71,6 +71,24 @@ const schema = z.object({
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(10_000).default(100),
   /** WebSockets one admin or one API key may hold open on one instance; one more is closed with 4429. */
   MAX_SOCKETS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(10_000).default(20),
+  // Email (modules/emails): `resend` sends through Resend's API, `outbox` only stores (a development
+  // mailbox shown in the console); the default is resend when RESEND_API_KEY is set, outbox otherwise.
+  EMAIL_TRANSPORT: z.enum(['resend', 'outbox']).optional(),
+  EMAIL_FROM: z.string().default('Opsgraph <no-reply@opsgraph.dev>'),
+  RESEND_API_KEY: z.string().optional(),
+  /** Resend's API (a local fake in tests). */
+  RESEND_BASE_URL: z.url().default('https://api.resend.com'),
+  /** Attempts of a send before its email is FAILED (transient failures only; a 4xx fails at once). */
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
+  // Inbound webhooks (modules/webhooks): signing secrets, unless set from the console (stored encrypted).
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Standard Webhooks secret from Resend's dashboard (`whsec_…`). */
+  RESEND_WEBHOOK_SECRET: z.string().optional(),
+  /** Oldest signature timestamp accepted, in seconds. */
+  WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(512_000),
+  /** Attempts of an event's processing before it is DEAD. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(10),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -79,6 +97,7 @@ export type Env = z.infer<typeof schema> & {
   graphiql: boolean;
   maskErrors: boolean;
   logPretty: boolean;
+  emailTransport: 'resend' | 'outbox';
 };
 
 export class EnvError extends Error {
@@ -103,6 +122,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = result.data;
   const isProduction = env.NODE_ENV === 'production';
   if (isProduction && !env.SECRETS_KEY) issues.push('SECRETS_KEY: required in production (64 hex characters)');
+  if (env.EMAIL_TRANSPORT === 'resend' && !env.RESEND_API_KEY) issues.push('RESEND_API_KEY: required with EMAIL_TRANSPORT=resend');
   if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
     issues.push('DATABASE_MIGRATION_URL: needs DATABASE_URL (the embedded server creates both of its roles itself)');
   }
@@ -119,6 +139,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     graphiql: env.GRAPHIQL ?? !isProduction,
     maskErrors: env.MASK_ERRORS ?? isProduction,
     logPretty: env.LOG_PRETTY ?? false,
+    emailTransport: env.EMAIL_TRANSPORT ?? (env.RESEND_API_KEY ? 'resend' : 'outbox'),
   };
 }
 

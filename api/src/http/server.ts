@@ -11,6 +11,8 @@ import type { Env } from '../env.ts';
 import type { Context } from '../graphql/context.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
+import { httpRoutes } from '../modules/index.ts';
+import { systemScope } from '../scope.ts';
 import { readJsonBody } from './body.ts';
 import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
 import { formatError, httpFailure, maskingPlugin } from './errors.ts';
@@ -142,6 +144,13 @@ export async function startServer(
     if (csv) {
       if (!readOnly) return notAllowed(res, 'GET, HEAD');
       return exportCsv(req, res, { name: csv[1]!, search, requestId, ip: proxyAddr(req, trust) });
+    }
+    for (const moduleRoute of httpRoutes) {
+      const match = moduleRoute.path.exec(path);
+      if (!match) continue;
+      if (method !== moduleRoute.method) return notAllowed(res, moduleRoute.method);
+      const scope = systemScope(app, `http ${path}`, { requestId, ip: proxyAddr(req, trust), userAgent: req.headers['user-agent'] ?? null });
+      return moduleRoute.handle(req, res, { scope, params: match.slice(1), requestId, env });
     }
     send(res, 404, JSON_TYPE, JSON.stringify({ errors: [{ message: `Nothing at ${method} ${path}`, extensions: { code: 'NOT_FOUND', requestId } }] }));
   }

@@ -4,20 +4,29 @@ import type { TenantModelSpecs } from '../db/tenant-scope.ts';
 import { listExport, type ListExport } from '../lib/csv-export.ts';
 import { registerAuditActions } from '../audit-actions.ts';
 import { registerPermissions } from '../permissions.ts';
+import { registerWebhookHandlers } from '../webhook-handlers.ts';
 import admins from './admins/module.ts';
 import audit from './audit/module.ts';
 import jobs from './jobs/module.ts';
-import type { ModuleManifest } from './manifest.ts';
+import billing from './billing/module.ts';
+import emails from './emails/module.ts';
+import type { HttpRoute, ModuleManifest } from './manifest.ts';
 import plans from './plans/module.ts';
 import tenants from './tenants/module.ts';
+import users from './users/module.ts';
+import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, jobs];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, jobs];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});
   registerAuditActions(module.name, module.auditActions ?? {});
+  registerWebhookHandlers(module.name, module.webhookHandlers ?? []);
 }
+
+/** Every module's HTTP endpoints outside GraphQL, in module order. */
+export const httpRoutes: readonly HttpRoute[] = modules.flatMap((m) => m.routes ?? []);
 
 function mergeOnce<V>(what: string, entries: [string, V][]): Record<string, V> {
   const merged: Record<string, V> = {};

@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
+import type { Env } from '../env.ts';
 import type { ListDefinition } from '../lib/list.ts';
 import type { PermissionSpecs } from '../permissions.ts';
 import type { SystemScope } from '../scope.ts';
@@ -13,6 +15,50 @@ export interface SeedOptions {
  * Everything a module registers, declared once in its `module.ts`; every registry (GraphQL, worker,
  * exports, tenant scope, permissions, demo data) is built from the list in `modules/index.ts`.
  */
+/** What an HTTP route outside GraphQL gets besides the request and response. */
+export interface RouteContext {
+  /** The platform acting for this request (the route authenticates callers its own way, e.g. by signature). */
+  scope: SystemScope;
+  /** The path pattern's capture groups. */
+  params: string[];
+  requestId: string;
+  env: Env;
+}
+
+/** An HTTP endpoint outside GraphQL (inbound webhooks), served on the API's port. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  /** Matched against the whole path, e.g. /^\/webhooks\/([^/]+)$/; its groups become `params`. */
+  path: RegExp;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void>;
+}
+
+/** A provider event as stored by the webhooks module, handed to the module that acts on it. */
+export interface InboundWebhookEvent {
+  id: string;
+  provider: 'STRIPE' | 'RESEND';
+  externalId: string;
+  type: string;
+  payload: unknown;
+  receivedAt: Date;
+  /** Why it runs: its delivery or a retry, or a replay of an event already processed. */
+  trigger: 'delivery' | 'retry' | 'replay';
+}
+
+/** What a handler made of an event: acted on, or nothing to do (unknown customer, …) and why. */
+export type WebhookOutcome = { outcome: 'processed'; tenantId?: string | null } | { outcome: 'ignored'; reason: string; tenantId?: string | null };
+
+/**
+ * Acts on verified provider events. Must be idempotent: a replay, or a retry after a crash, runs it again
+ * and may change nothing the first run already did. Throwing fails the attempt (it is retried).
+ */
+export interface WebhookHandler {
+  provider: InboundWebhookEvent['provider'];
+  /** Event types it handles: exact (`invoice.paid`) or a prefix ending in `*` (`email.*`). */
+  types: readonly string[];
+  handle(scope: SystemScope, event: InboundWebhookEvent): Promise<WebhookOutcome>;
+}
+
 export interface ModuleManifest {
   /** The domain's noun, as its folder is named. */
   name: string;
@@ -30,6 +76,10 @@ export interface ModuleManifest {
   auditActions?: Readonly<Record<string, string>>;
   /** The admin permissions it introduces and the roles that hold them. */
   permissions?: PermissionSpecs;
+  /** HTTP endpoints outside GraphQL. */
+  routes?: readonly HttpRoute[];
+  /** The provider events it acts on (the webhooks module stores, verifies and retries them). */
+  webhookHandlers?: readonly WebhookHandler[];
   /** Demo data for an empty development database; returns lines to print (one-time secrets). */
   seed?: (scope: SystemScope, options: SeedOptions) => Promise<string[] | void>;
 }
