@@ -4,6 +4,7 @@ import { useCallback, useMemo } from 'react';
 import { useSubscription } from 'urql';
 import { BarChart, CHART_COLORS } from '../../components/charts.tsx';
 import { StatusBadge } from '../../components/list.tsx';
+import { OperationsCards } from '../../components/operations-cards.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { TenantStatus } from '../../gql/graphql.ts';
@@ -50,6 +51,9 @@ const DashboardQuery = graphql(`
     }
     jobRunsPerHour {
       ...HourlyRuns
+    }
+    operationsOverview(hours: 24) {
+      ...OperationsCards
     }
   }
 `);
@@ -163,6 +167,8 @@ export default function Dashboard() {
             value={formatPercent(jobs.rate)}
             sub={jobs.runs ? `${formatCount(jobs.failures)} of ${formatCount(jobs.runs)} runs failed` : 'No job runs'}
           />
+
+          <OperationsCards overview={data.operationsOverview} hours={24} />
         </section>
 
         <section className="charts" aria-label="Charts">
