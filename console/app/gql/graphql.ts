@@ -101,6 +101,8 @@ export type Permission =
   | 'ADMINS_MANAGE'
   /** Create and revoke tenant API keys. */
   | 'API_KEYS_WRITE'
+  /** Edit email templates, send, and retry emails. */
+  | 'EMAILS_WRITE'
   /** Create, edit, archive and delete plans. */
   | 'PLANS_WRITE'
   /** Read everything in the admin graph. */
@@ -192,6 +194,8 @@ export type AdminAccessQuery = { me: { id: string, permissions: Array<Permission
 
 type MutationError_ConflictError_Fragment = { __typename: 'ConflictError', field: string | null, message: string };
 
+type MutationError_EmailQuotaExceededError_Fragment = { __typename: 'EmailQuotaExceededError', message: string };
+
 type MutationError_InvalidCredentialsError_Fragment = { __typename: 'InvalidCredentialsError', message: string };
 
 type MutationError_InvalidTransitionError_Fragment = { __typename: 'InvalidTransitionError', message: string };
@@ -200,14 +204,21 @@ type MutationError_LoginThrottledError_Fragment = { __typename: 'LoginThrottledE
 
 type MutationError_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
 
+type MutationError_RecipientBlockedError_Fragment = { __typename: 'RecipientBlockedError', message: string };
+
+type MutationError_TemplateError_Fragment = { __typename: 'TemplateError', message: string };
+
 type MutationError_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> };
 
 export type MutationErrorFragment =
   | MutationError_ConflictError_Fragment
+  | MutationError_EmailQuotaExceededError_Fragment
   | MutationError_InvalidCredentialsError_Fragment
   | MutationError_InvalidTransitionError_Fragment
   | MutationError_LoginThrottledError_Fragment
   | MutationError_NotFoundError_Fragment
+  | MutationError_RecipientBlockedError_Fragment
+  | MutationError_TemplateError_Fragment
   | MutationError_ValidationError_Fragment
 ;
 
