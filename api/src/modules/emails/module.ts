@@ -1,6 +1,7 @@
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
 import { emailsList } from './lists.ts';
+import { seedEmails } from './seed.ts';
 import { emailDeliver } from './tasks.ts';
 import { resendEmailEvents } from './webhooks.ts';
 
@@ -27,4 +28,5 @@ export default defineModule({
     'email.bulkRetry': 'Email',
   },
   webhookHandlers: [resendEmailEvents],
+  seed: seedEmails,
 });
