@@ -5,6 +5,18 @@ import type { IntentResult } from '../../lib/intent.ts';
 
 // The editor's two posts: `preview` (the live preview, nothing saved) and `save` (a new version).
 
+export const TemplateProblems = graphql(`
+  fragment TemplateProblems on TemplateError {
+    message
+    problems {
+      field
+      line
+      column
+      message
+    }
+  }
+`);
+
 const DraftPreview = graphql(`
   query EmailTemplateDraftPreview($input: EmailTemplateBodiesInput!) {
     emailTemplateDraftPreview(input: $input) {
@@ -17,13 +29,7 @@ const DraftPreview = graphql(`
         }
       }
       ... on TemplateError {
-        message
-        problems {
-          field
-          line
-          column
-          message
-        }
+        ...TemplateProblems
       }
       ... on Error {
         message
@@ -37,13 +43,7 @@ const UpdateTemplate = graphql(`
     updateEmailTemplate(id: $id, input: $input) {
       __typename
       ... on TemplateError {
-        message
-        problems {
-          field
-          line
-          column
-          message
-        }
+        ...TemplateProblems
       }
       ... on Error {
         message

@@ -54,6 +54,19 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export { action } from './actions.server.ts';
 
+function Problems({ problems, testId }: { problems?: { field: string; line: number; column: number; message: string }[]; testId: string }) {
+  if (!problems?.length) return null;
+  return (
+    <ul className="form-error" data-testid={testId}>
+      {problems.map((p, i) => (
+        <li key={i}>
+          {p.field} line {p.line}, column {p.column}: {p.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 type Bodies = { subject: string; html: string; text: string; variables: string };
 
 /** The editor: bodies and variables on the left, the preview from sample values on the right, as you type. */
@@ -103,15 +116,7 @@ export default function EmailTemplateEditor() {
         <Form method="post" className="card" noValidate>
           <input type="hidden" name="intent" value="save" />
           <FormError message={result?.formError} />
-          {result?.problems?.length ? (
-            <ul className="form-error" data-testid="template-problems">
-              {result.problems.map((p, i) => (
-                <li key={i}>
-                  {p.field} line {p.line}, column {p.column}: {p.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <Problems problems={result?.problems} testId="template-problems" />
           <label>
             Subject
             <input {...field('subject')} />
@@ -138,15 +143,7 @@ export default function EmailTemplateEditor() {
         </Form>
         <div className="card">
           <h2>Preview</h2>
-          {preview.data?.problems?.length ? (
-            <ul className="form-error" data-testid="preview-problems">
-              {preview.data.problems.map((p, i) => (
-                <li key={i}>
-                  {p.field} line {p.line}, column {p.column}: {p.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <Problems problems={preview.data?.problems} testId="preview-problems" />
           {preview.data?.formError ? <p className="form-error">{preview.data.formError}</p> : null}
           <p data-testid="preview-subject">
             <strong>{preview.data?.rendered?.subject ?? ''}</strong>
