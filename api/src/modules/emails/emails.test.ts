@@ -254,6 +254,12 @@ describe('outbox and lists', () => {
       expect(fake.requests.filter((r) => r.to === address)).toHaveLength(0);
       const list = await p.gql(`{ emails(first: 10, filter: { transport: "outbox" }) { edges { node { toAddress } } } }`, {}, owner);
       expect(list.data!.emails.edges.map((e: { node: { toAddress: string } }) => e.node.toAddress)).toContain(address);
+      const csv = await fetch(`${p.url}/exports/emails.csv?transport=outbox&recipient=${encodeURIComponent(address)}`, { headers: { authorization: `Bearer ${owner}` } });
+      expect(csv.status).toBe(200);
+      const lines = (await csv.text()).trim().split('\n');
+      expect(lines[0]).toMatch(/^id,status,templateKey,templateVersion,toAddress/);
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toContain(`SENT,welcome,1,${address}`);
     } finally {
       env.emailTransport = 'resend';
     }
