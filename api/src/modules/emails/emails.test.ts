@@ -228,6 +228,17 @@ describe('tracking through Resend webhooks', () => {
     expect(final.deliveredAt!.toISOString()).toBe('2026-12-01T10:01:00.000Z');
   });
 
+  it('lets an email the provider failed after sending be retried, sent again under the same Idempotency-Key', async () => {
+    const email = await settled((await sendEmail(p.system, { template: 'welcome', to: to(), variables: { name: 'R', plan: '' } })).id);
+    await deliver('email.failed', email.providerMessageId!, '2026-12-01T11:00:00.000Z', { failed: { reason: 'reached sending quota' } }).run();
+    expect(await p.app.prisma.email.findUniqueOrThrow({ where: { id: email.id } })).toMatchObject({ status: 'FAILED', error: 'reached sending quota' });
+    const retry = await p.gql(`mutation($id: ID!) { retryEmail(id: $id) { __typename } }`, { id: email.id }, owner);
+    expect(retry.data!.retryEmail.__typename).toBe('MutationRetryEmailSuccess');
+    const resent = await settled(email.id);
+    expect(resent).toMatchObject({ status: 'SENT', providerMessageId: email.providerMessageId });
+    expect(resent.events.filter((x) => x.type === 'sent')).toHaveLength(2);
+  });
+
   it('ignores events for unknown emails and types that change nothing', async () => {
     expect(await deliver('email.delivered', 're_unknown', '2026-12-01T10:00:00.000Z').run()).toMatchObject({ outcome: 'ignored' });
     expect(webhookHandlerFor('RESEND', 'email.scheduled')).toBe(handler());

@@ -334,7 +334,7 @@ async function markSent(scope: SystemScope, id: string, providerMessageId: strin
   const now = new Date();
   await runAudited(scope, async (tx) => {
     const n = await tx.db.email.updateMany({ where: { id, status: 'QUEUED' }, data: { status: 'SENT', sentAt: now, providerMessageId, error: null } });
-    if (n.count) await tx.db.emailEvent.create({ data: { emailId: id, type: 'sent', status: 'SENT', occurredAt: now, source: `send:${attempt}`, detail: { providerMessageId, attempt } } });
+    if (n.count) await tx.db.emailEvent.create({ data: { emailId: id, type: 'sent', status: 'SENT', occurredAt: now, detail: { providerMessageId, attempt } } });
     return tx.unchanged(null);
   });
   return 'sent';
