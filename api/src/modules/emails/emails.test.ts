@@ -276,7 +276,7 @@ describe('outbox and lists', () => {
     }
   });
 
-  it('loads a page of emails with template, version, tenant and timeline in one statement', async () => {
+  it('loads a page of emails, one email with its preview and timeline, and the templates with versions, in one statement each', async () => {
     const { token } = await p.login('VIEWER');
     await p.gql('{ me { id } }', {}, token);
     const sql = await p.recordQueries(async () => {
@@ -286,5 +286,12 @@ describe('outbox and lists', () => {
       expect(res.data!.emails.edges.length).toBeGreaterThan(5);
     });
     expect(sql).toHaveLength(1);
+    const one = (await p.app.prisma.email.findFirstOrThrow({ where: { status: 'SENT' } })).id;
+    const detail = await p.recordQueries(() =>
+      p.gql(`query($id: ID!) { email(id: $id) { rendered { html } template { key } templateVersion { version variables { name } } events { type detail } } }`, { id: one }, token),
+    );
+    expect(detail).toHaveLength(1);
+    const templates = await p.recordQueries(() => p.gql(`{ emailTemplates { key versions { version createdBy { email } } } }`, {}, token));
+    expect(templates).toHaveLength(1);
   });
 });
