@@ -136,6 +136,20 @@ describe('sending through Resend', () => {
     expect(fake.requests.filter((r) => r.to === down)).toHaveLength(4);
   });
 
+  it('treats an unreachable provider as transient: retried, then FAILED after EMAIL_MAX_ATTEMPTS', async () => {
+    const closed = await startResendFake();
+    await closed.close();
+    Object.assign(env, { RESEND_BASE_URL: closed.url });
+    try {
+      const email = await settled((await sendEmail(p.system, { template: 'welcome', to: to(), variables: { name: 'N', plan: '' } })).id);
+      expect(email).toMatchObject({ status: 'FAILED', attempts: 4 });
+      expect(email.error).toMatch(/Unable to fetch data/);
+      expect(email.events.filter((e) => e.type === 'retry_scheduled')).toHaveLength(3);
+    } finally {
+      Object.assign(env, { RESEND_BASE_URL: fake.url });
+    }
+  });
+
   it('retries a FAILED email once from the admin graph; another retry is a typed refusal', async () => {
     const address = to();
     fake.script(address, [422]);
