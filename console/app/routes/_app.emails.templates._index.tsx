@@ -5,6 +5,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import { formatDateTime } from '../lib/format.ts';
+import { useCan } from './_app.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Email templates · Opsgraph' }];
 
@@ -27,9 +28,16 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export default function EmailTemplates() {
   const { emailTemplates } = useLoaderData<typeof loader>();
+  const canWrite = useCan('EMAILS_WRITE');
   return (
     <>
-      <PageHeader parent={{ to: '/emails', label: 'Emails' }} title="Email templates" />
+      <PageHeader parent={{ to: '/emails', label: 'Emails' }} title="Email templates">
+        {canWrite ? (
+          <Link className="button primary" to="/emails/templates/new">
+            New template
+          </Link>
+        ) : null}
+      </PageHeader>
       <DataTable
         colSpan={4}
         empty="No templates yet."
