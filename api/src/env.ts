@@ -80,6 +80,8 @@ const schema = z.object({
   RESEND_BASE_URL: z.url().default('https://api.resend.com'),
   /** Attempts of a send before its email is FAILED (transient failures only; a 4xx fails at once). */
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
+  /** First retry delay of a transient send failure; each later one doubles, with jitter. */
+  EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   // Inbound webhooks (modules/webhooks): signing secrets, unless set from the console (stored encrypted).
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   /** Standard Webhooks secret from Resend's dashboard (`whsec_…`). */

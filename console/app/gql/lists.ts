@@ -6,9 +6,11 @@ export const ActorTypeValues = ["ADMIN","SYSTEM","TENANT"] as const;
 export const AdminRoleValues = ["ADMIN","BILLING","OWNER","SUPPORT","VIEWER"] as const;
 export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DESC"] as const;
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
+export const EmailSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC"] as const;
+export const EmailStatusValues = ["BOUNCED","CLICKED","COMPLAINED","DELAYED","DELIVERED","FAILED","OPENED","QUEUED","SENT"] as const;
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const TenantChangeKindValues = ["activated","created","deleted","onboarded","planChanged","suspended","updated"] as const;
@@ -36,6 +38,21 @@ export const AuditEventFilterFields = {
 } as const;
 /** The `auditEvents` list's sorts; the first page uses "OCCURRED_AT_DESC" unless told. */
 export const auditEventsList = { filter: AuditEventFilterFields, sorts: AuditEventSortValues, defaultSort: "OCCURRED_AT_DESC" } as const;
+
+/** The `emails` list's filter, field by field. */
+export const EmailFilterFields = {
+  createdFrom: { kind: 'date' },
+  createdTo: { kind: 'date' },
+  recipient: { kind: 'string' },
+  status: { kind: 'enum', list: true, values: EmailStatusValues },
+  templateId: { kind: 'id' },
+  templateKey: { kind: 'string' },
+  tenantId: { kind: 'id' },
+  transport: { kind: 'string' },
+  userId: { kind: 'id' },
+} as const;
+/** The `emails` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
+export const emailsList = { filter: EmailFilterFields, sorts: EmailSortValues, defaultSort: "CREATED_AT_DESC" } as const;
 
 /** The `jobRuns` list's filter, field by field. */
 export const JobRunFilterFields = {

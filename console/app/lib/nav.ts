@@ -11,6 +11,8 @@ export const NAV: NavItem[] = [
   { to: '/tenants', label: 'Tenants', permission: 'READ' },
   { to: '/plans', label: 'Plans', permission: 'READ' },
   { to: '/operations', label: 'Operations', permission: 'READ' },
+  { to: '/emails', label: 'Emails', permission: 'READ' },
+  { to: '/emails/templates', label: 'Email templates', permission: 'READ' },
   { to: '/audit', label: 'Audit log', permission: 'READ' },
   { to: '/jobs', label: 'Jobs', permission: 'READ' },
   { to: '/admins', label: 'Admins', permission: 'ADMINS_MANAGE' },

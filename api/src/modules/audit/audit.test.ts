@@ -13,6 +13,20 @@ beforeAll(async () => {
 });
 afterAll(() => p.close());
 
+async function emailTemplate(key: string) {
+  const { createTemplate } = await import('../emails/service.ts');
+  return (await p.app.prisma.emailTemplate.findUnique({ where: { key } })) ?? createTemplate(p.system, { key, name: key, subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' });
+}
+
+/** An email of a new template, FAILED. */
+async function failedEmail(key: string): Promise<string> {
+  const { sendEmail } = await import('../emails/service.ts');
+  await emailTemplate(key);
+  const email = await sendEmail(p.system, { template: key, to: 'cov@example.com' });
+  await p.app.prisma.email.update({ where: { id: email.id }, data: { status: 'FAILED', error: 'coverage' } });
+  return email.id;
+}
+
 /** One real call per admin mutation; the coverage test fails for a mutation missing here. */
 const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; planId: string } }) => Promise<unknown>> = {
   login: async () => p.login('VIEWER'),
@@ -61,6 +75,21 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     return p.gql(`mutation($id: ID!) { activateTenant(id: $id) { __typename } }`, { id: tenantId }, token);
   },
   deleteTenant: async ({ token }) => p.gql(`mutation($id: ID!) { deleteTenant(id: $id) { __typename } }`, { id: (await p.makeTenant()).tenantId }, token),
+  createEmailTemplate: ({ token }) => p.gql(`mutation { createEmailTemplate(input: { key: "cov-create", name: "Cov", subject: "Hi", html: "<p>Hi</p>", text: "Hi" }) { __typename } }`, {}, token),
+  updateEmailTemplate: async ({ token }) => {
+    const { createTemplate } = await import('../emails/service.ts');
+    const template = await createTemplate(p.system, { key: 'cov-update', name: 'Cov', subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' });
+    return p.gql(`mutation($id: ID!) { updateEmailTemplate(id: $id, input: { subject: "Hello", html: "<p>Hi</p>", text: "Hi" }) { __typename } }`, { id: template.id }, token);
+  },
+  sendTemplateEmail: async ({ token, t }) => {
+    await emailTemplate('cov-send');
+    return p.gql(`mutation($tenant: ID!) { sendTemplateEmail(input: { template: "cov-send", tenantId: $tenant }) { __typename } }`, { tenant: t.tenantId }, token);
+  },
+  retryEmail: async ({ token }) => p.gql(`mutation($id: ID!) { retryEmail(id: $id) { __typename } }`, { id: await failedEmail('cov-retry') }, token),
+  retryEmails: async ({ token }) => {
+    await failedEmail('cov-bulk');
+    return p.gql(`mutation { retryEmails(filter: { templateKey: "cov-bulk" }) { __typename } }`, {}, token);
+  },
 };
 
 describe('audit log', () => {

@@ -15,17 +15,17 @@ beforeAll(async () => {
   const db = p.app.prisma;
   const template = await db.emailTemplate.create({ data: { key: 'ops-overview', name: 'Overview' } });
   const version = await db.emailTemplateVersion.create({ data: { templateId: template.id, version: 1, subject: 's', html: 'h', text: 't' } });
-  const email = (data: Record<string, unknown>) =>
+  const email = (status: 'QUEUED' | 'SENT' | 'DELIVERED' | 'OPENED' | 'BOUNCED' | 'FAILED', createdAt: Date) =>
     db.email.create({
-      data: { templateId: template.id, templateVersionId: version.id, toAddress: 'a@example.com', fromAddress: 'b@example.com', transport: 'outbox', ...data },
+      data: { templateId: template.id, templateVersionId: version.id, toAddress: 'a@example.com', fromAddress: 'b@example.com', transport: 'outbox', status, createdAt },
     });
-  await email({ status: 'DELIVERED', sentAt: ago(1), deliveredAt: ago(1) });
-  await email({ status: 'OPENED', sentAt: ago(23) });
-  await email({ status: 'BOUNCED', sentAt: ago(2), bouncedAt: ago(2) });
-  await email({ status: 'SENT', sentAt: ago(30) }); // outside 24 h
-  await email({ status: 'FAILED', failedAt: ago(3) });
-  await email({ status: 'FAILED', failedAt: ago(48) }); // outside 24 h
-  await email({ status: 'QUEUED' });
+  await email('DELIVERED', ago(1));
+  await email('OPENED', ago(23));
+  await email('BOUNCED', ago(2));
+  await email('SENT', ago(30)); // outside 24 h
+  await email('FAILED', ago(3));
+  await email('FAILED', ago(48)); // outside 24 h
+  await email('QUEUED', ago(1));
 
   let n = 0;
   const event = (status: 'PENDING' | 'PROCESSED' | 'FAILED' | 'DEAD' | 'IGNORED', receivedAt: Date) =>

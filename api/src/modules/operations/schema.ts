@@ -7,9 +7,9 @@ const OperationsOverviewRef = builder.objectRef<OperationsOverview>('OperationsO
   fields: (t) => ({
     since: t.expose('since', { type: 'DateTime' }),
     until: t.expose('until', { type: 'DateTime' }),
-    emailsSent: t.exposeInt('emailsSent', { description: 'Emails handed to the transport in the window.' }),
-    emailsFailed: t.exposeInt('emailsFailed', { description: 'Emails that failed for good in the window.' }),
-    emailsBounced: t.exposeInt('emailsBounced', { description: 'Emails that bounced in the window.' }),
+    emailsSent: t.exposeInt('emailsSent', { description: 'Emails created in the window that the transport took (sent, delivered, opened, bounced, …).' }),
+    emailsFailed: t.exposeInt('emailsFailed', { description: 'Emails created in the window that failed for good.' }),
+    emailsBounced: t.exposeInt('emailsBounced', { description: 'Emails created in the window that bounced.' }),
     webhookEventsReceived: t.exposeInt('webhookEventsReceived', { description: 'Provider events verified and stored in the window.' }),
     webhookEventsFailed: t.exposeInt('webhookEventsFailed', { description: 'Events received in the window whose last attempt failed (another is scheduled).' }),
     webhookEventsDead: t.exposeInt('webhookEventsDead', { description: 'Events received in the window that used up every attempt.' }),

@@ -1,0 +1,32 @@
+// Resend through its official SDK; the base URL is configurable (a local fake in tests).
+import { Resend } from 'resend';
+import { env } from '../../env.ts';
+
+export type SendResult =
+  | { ok: true; id: string }
+  | { ok: false; transient: boolean; statusCode: number | null; message: string };
+
+let client: { key: string; baseUrl: string; resend: Resend } | null = null;
+
+function resend(): Resend {
+  const key = env.RESEND_API_KEY;
+  if (!key) throw new Error('RESEND_API_KEY is not set (EMAIL_TRANSPORT=resend)');
+  if (!client || client.key !== key || client.baseUrl !== env.RESEND_BASE_URL) {
+    client = { key, baseUrl: env.RESEND_BASE_URL, resend: new Resend(key, { baseUrl: env.RESEND_BASE_URL }) };
+  }
+  return client.resend;
+}
+
+/** 429, 5xx and network failures (no status) are worth retrying; any other 4xx is the provider's final word. */
+export function isTransient(statusCode: number | null | undefined): boolean {
+  return statusCode == null || statusCode === 429 || statusCode >= 500;
+}
+
+export async function sendThroughResend(message: { from: string; to: string; subject: string; html: string; text: string; idempotencyKey: string }): Promise<SendResult> {
+  const { idempotencyKey, ...payload } = message;
+  const { data, error } = await resend().emails.send(payload, { idempotencyKey });
+  if (data?.id) return { ok: true, id: data.id };
+  const statusCode = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
+  const text = error ? `${error.name ? `${error.name}: ` : ''}${error.message}` : 'no message id in the response';
+  return { ok: false, transient: isTransient(statusCode), statusCode, message: text };
+}
