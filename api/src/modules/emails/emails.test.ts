@@ -253,6 +253,21 @@ describe('tracking through Resend webhooks', () => {
     expect(resent.events.filter((x) => x.type === 'sent')).toHaveLength(2);
   });
 
+  it('finds an email by the tag its send carried when the event beats the stored provider id', async () => {
+    const email = await settled((await sendEmail(p.system, { template: 'welcome', to: to(), variables: { name: 'E', plan: '' } })).id);
+    const sentTags = fake.requests.find((r) => r.to === email.toAddress)!.body.tags;
+    expect(sentTags).toEqual([{ name: 'opsgraph_email_id', value: email.id }]);
+    // As if the send's response had not been stored yet: the provider's id is unknown to us.
+    await p.app.prisma.email.update({ where: { id: email.id }, data: { providerMessageId: null } });
+    const early = deliver('email.delivered', 're_not_stored_yet', '2026-11-20T12:00:00.000Z', { tags: { opsgraph_email_id: email.id } });
+    expect(await early.run()).toEqual({ outcome: 'processed' });
+    const listed = deliver('email.opened', 're_not_stored_yet', '2026-11-20T12:01:00.000Z', { tags: [{ name: 'opsgraph_email_id', value: email.id }] });
+    expect(await listed.run()).toEqual({ outcome: 'processed' });
+    expect(await p.app.prisma.email.findUniqueOrThrow({ where: { id: email.id } })).toMatchObject({ status: 'OPENED' });
+    // A malformed tag is not a lookup.
+    expect(await deliver('email.delivered', 're_other', '2026-11-20T12:02:00.000Z', { tags: { opsgraph_email_id: 'nope' } }).run()).toMatchObject({ outcome: 'ignored' });
+  });
+
   it('ignores events for unknown emails and types that change nothing', async () => {
     expect(await deliver('email.delivered', 're_unknown', '2026-12-01T10:00:00.000Z').run()).toMatchObject({ outcome: 'ignored' });
     expect(webhookHandlerFor('RESEND', 'email.scheduled')).toBe(handler());

@@ -314,7 +314,7 @@ export async function deliverEmail(scope: SystemScope, emailId: string): Promise
   const now = new Date();
   if (email.transport === 'outbox') return markSent(scope, emailId, null, attempt);
   const result = await sendThroughResend({
-    from: email.fromAddress, to: email.toAddress, ...rendered, idempotencyKey: email.idempotencyKey ?? `email:${email.id}`,
+    emailId: email.id, from: email.fromAddress, to: email.toAddress, ...rendered, idempotencyKey: email.idempotencyKey ?? `email:${email.id}`,
   });
   if (result.ok) return markSent(scope, emailId, result.id, attempt);
   const detail = { attempt, statusCode: result.statusCode, reason: result.message };
@@ -335,6 +335,8 @@ async function markSent(scope: SystemScope, id: string, providerMessageId: strin
   await runAudited(scope, async (tx) => {
     const n = await tx.db.email.updateMany({ where: { id, status: 'QUEUED' }, data: { status: 'SENT', sentAt: now, providerMessageId, error: null } });
     if (n.count) await tx.db.emailEvent.create({ data: { emailId: id, type: 'sent', status: 'SENT', occurredAt: now, detail: { providerMessageId, attempt } } });
+    // A provider event (found by its tag) got here first and moved the status on: keep the message id all the same.
+    else if (providerMessageId) await tx.db.email.updateMany({ where: { id, providerMessageId: null }, data: { providerMessageId } });
     return tx.unchanged(null);
   });
   return 'sent';
@@ -410,10 +412,17 @@ const TIMESTAMP_OF: Partial<Record<EmailStatus, string>> = {
  */
 export async function recordDeliveryEvent(
   scope: SystemScope,
-  event: { providerMessageId: string; status: EmailStatus; type: string; occurredAt: Date; source: string; detail: Record<string, unknown> },
+  event: {
+    providerMessageId: string;
+    /** Our id, from the tag the send carried: finds the email before its provider id is stored. */
+    emailId?: string;
+    status: EmailStatus; type: string; occurredAt: Date; source: string; detail: Record<string, unknown>;
+  },
 ): Promise<'recorded' | 'duplicate' | 'unknown'> {
   return runAudited(scope, async (tx) => {
-    const email = await tx.db.email.findUnique({ where: { providerMessageId: event.providerMessageId }, select: { id: true } });
+    const email =
+      (await tx.db.email.findUnique({ where: { providerMessageId: event.providerMessageId }, select: { id: true } })) ??
+      (event.emailId ? await tx.db.email.findUnique({ where: { id: event.emailId }, select: { id: true } }) : null);
     if (!email) return tx.unchanged('unknown' as const);
     const inserted = await tx.db.$executeRaw`
       INSERT INTO "EmailEvent" (id, "emailId", type, status, "occurredAt", detail, source)

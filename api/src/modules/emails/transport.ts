@@ -22,9 +22,17 @@ export function isTransient(statusCode: number | null | undefined): boolean {
   return statusCode == null || statusCode === 429 || statusCode >= 500;
 }
 
-export async function sendThroughResend(message: { from: string; to: string; subject: string; html: string; text: string; idempotencyKey: string }): Promise<SendResult> {
-  const { idempotencyKey, ...payload } = message;
-  const { data, error } = await resend().emails.send(payload, { idempotencyKey });
+/**
+ * The tag every send carries: Resend echoes it on its webhook events, so an event that arrives before the
+ * send's response was stored (the provider's message id unknown yet) still finds its email.
+ */
+export const EMAIL_ID_TAG = 'opsgraph_email_id';
+
+export async function sendThroughResend(message: {
+  emailId: string; from: string; to: string; subject: string; html: string; text: string; idempotencyKey: string;
+}): Promise<SendResult> {
+  const { idempotencyKey, emailId, ...payload } = message;
+  const { data, error } = await resend().emails.send({ ...payload, tags: [{ name: EMAIL_ID_TAG, value: emailId }] }, { idempotencyKey });
   if (data?.id) return { ok: true, id: data.id };
   const statusCode = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
   const text = error ? `${error.name ? `${error.name}: ` : ''}${error.message}` : 'no message id in the response';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EmailStatus } from '../../generated/prisma/enums.ts';
 import type { WebhookHandler } from '../manifest.ts';
 import { recordDeliveryEvent } from './service.ts';
+import { EMAIL_ID_TAG } from './transport.ts';
 
 const STATUS_OF: Record<string, EmailStatus> = {
   'email.sent': 'SENT',
@@ -24,8 +25,18 @@ const payloadSchema = z.object({
     bounce: z.looseObject({ message: z.string().optional(), type: z.string().optional(), subType: z.string().optional() }).optional(),
     click: z.looseObject({ link: z.string().optional(), ipAddress: z.string().optional() }).optional(),
     failed: z.looseObject({ reason: z.string().optional() }).optional(),
+    // Resend has sent tags both as an object and as a list of { name, value }.
+    tags: z.union([z.record(z.string(), z.unknown()), z.array(z.looseObject({ name: z.string(), value: z.unknown() }))]).optional(),
   }),
 });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Our email id from the send's tag, when the event carries a well-formed one. */
+function taggedEmailId(tags: z.infer<typeof payloadSchema>['data']['tags']): string | undefined {
+  const value = Array.isArray(tags) ? tags.find((t) => t.name === EMAIL_ID_TAG)?.value : tags?.[EMAIL_ID_TAG];
+  return typeof value === 'string' && UUID.test(value) ? value : undefined;
+}
 
 function when(...candidates: (string | undefined)[]): Date {
   for (const c of candidates) {
@@ -47,6 +58,7 @@ export const resendEmailEvents: WebhookHandler = {
     const reason = data.bounce?.message ?? data.failed?.reason;
     const result = await recordDeliveryEvent(scope, {
       providerMessageId: data.email_id,
+      emailId: taggedEmailId(data.tags),
       status,
       type: event.type.slice('email.'.length),
       // A webhook's own created_at is when the event happened; data.created_at is when the email was.
