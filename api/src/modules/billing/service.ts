@@ -132,7 +132,9 @@ async function applySubscription(scope: SystemScope, event: Stripe.Event, subscr
     }
     const fields = subscriptionFields(subscription);
     if (changedFields(before, fields).length === 0) {
-      await tx.db.tenantBilling.update({ where: { tenantId }, data: { subscriptionEventAt: at } });
+      if (!before.subscriptionEventAt || at > before.subscriptionEventAt) {
+        await tx.db.tenantBilling.update({ where: { tenantId }, data: { subscriptionEventAt: at } });
+      }
       return tx.unchanged(processed(tenantId));
     }
     const after = await tx.db.tenantBilling.update({ where: { tenantId }, data: { ...fields, subscriptionEventAt: at } });
