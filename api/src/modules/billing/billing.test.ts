@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import { webhookHandlerFor } from '../../webhook-handlers.ts';
 import type { InboundWebhookEvent } from '../manifest.ts';
+import { seedDemo } from '../../seed/index.ts';
 import { activateTenant, suspendTenant } from '../tenants/service.ts';
 import { customerEvent, invoiceEvent, stripeCustomer, stripeInvoice, stripeSubscription, subscriptionEvent } from './fixtures.ts';
 
@@ -261,5 +262,23 @@ describe('admin graph', () => {
     const lines = (await csv.text()).trim().split('\n');
     expect(lines[0]).toMatch(/^id,tenantId,tenantName,stripeInvoiceId,number,status,amountDue/);
     expect(lines).toHaveLength(4);
+  });
+});
+
+describe('demo data', () => {
+  it('gives the oldest active and past-due tenants a customer, a subscription and invoices through the handlers', async () => {
+    const demo = await startPlatform();
+    try {
+      await seedDemo(demo.app, {}, { isProduction: false });
+      const billed = await demo.app.prisma.tenantBilling.findMany({ include: { tenant: { select: { status: true } } } });
+      expect(billed).toHaveLength(12);
+      for (const b of billed) expect(b.subscriptionStatus).toBe(b.tenant.status === 'PAST_DUE' ? 'past_due' : 'active');
+      expect(await demo.app.prisma.invoice.count()).toBe(36);
+      const open = await demo.app.prisma.invoice.findMany({ where: { status: 'open' }, include: { tenant: { select: { status: true } } } });
+      expect(open.length).toBeGreaterThan(0);
+      for (const invoice of open) expect(invoice.tenant.status).toBe('PAST_DUE');
+    } finally {
+      await demo.close();
+    }
   });
 });

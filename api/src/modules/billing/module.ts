@@ -1,5 +1,6 @@
 import { defineModule } from '../manifest.ts';
 import { invoicesList } from './lists.ts';
+import { seedBilling } from './seed.ts';
 import { handleStripeEvent, STRIPE_EVENT_TYPES } from './service.ts';
 
 /** Billing: each tenant's Stripe customer, subscription and invoices, kept in sync by Stripe's webhooks. */
@@ -13,4 +14,5 @@ export default defineModule({
     'invoice.sync': 'Invoice',
   },
   webhookHandlers: [{ provider: 'STRIPE', types: STRIPE_EVENT_TYPES, handle: handleStripeEvent }],
+  seed: seedBilling,
 });
