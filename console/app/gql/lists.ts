@@ -8,12 +8,13 @@ export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DES
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
 export const EmailSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC"] as const;
 export const EmailStatusValues = ["BOUNCED","CLICKED","COMPLAINED","DELAYED","DELIVERED","FAILED","OPENED","QUEUED","SENT"] as const;
+export const InvoiceSortValues = ["AMOUNT_DUE_DESC","CREATED_AT_ASC","CREATED_AT_DESC"] as const;
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
 export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
-export const TenantChangeKindValues = ["activated","created","deleted","onboarded","planChanged","suspended","updated"] as const;
+export const TenantChangeKindValues = ["activated","created","deleted","onboarded","pastDue","paymentRecovered","planChanged","suspended","updated"] as const;
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
 
@@ -53,6 +54,16 @@ export const EmailFilterFields = {
 } as const;
 /** The `emails` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
 export const emailsList = { filter: EmailFilterFields, sorts: EmailSortValues, defaultSort: "CREATED_AT_DESC" } as const;
+
+/** The `invoices` list's filter, field by field. */
+export const InvoiceFilterFields = {
+  createdFrom: { kind: 'date' },
+  createdTo: { kind: 'date' },
+  status: { kind: 'string' },
+  tenantId: { kind: 'id' },
+} as const;
+/** The `invoices` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
+export const invoicesList = { filter: InvoiceFilterFields, sorts: InvoiceSortValues, defaultSort: "CREATED_AT_DESC" } as const;
 
 /** The `jobRuns` list's filter, field by field. */
 export const JobRunFilterFields = {

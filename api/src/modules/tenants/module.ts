@@ -45,6 +45,8 @@ export default defineModule({
     'tenant.activate': 'Tenant',
     'tenant.delete': 'Tenant',
     'tenant.onboard': 'Tenant',
+    'tenant.markPastDue': 'Tenant',
+    'tenant.recoverPayment': 'Tenant',
     'apiKey.create': 'TenantApiKey',
     'apiKey.revoke': 'TenantApiKey',
   },

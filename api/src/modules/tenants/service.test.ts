@@ -25,6 +25,10 @@ describe('tenant rules', () => {
     expect(error).toBeInstanceOf(InvalidTransitionError);
     expect(error).toMatchObject({ currentStatus: 'DELETED', requestedStatus: 'ACTIVE' });
     expect(() => tenantLifecycle.assert('SUSPENDED', 'suspend')).toThrow(InvalidTransitionError);
+    // Payments move only between ACTIVE and PAST_DUE; a trial, a suspension or a deletion is an admin's.
+    expect(tenantLifecycle.transitions.markPastDue).toEqual({ from: ['ACTIVE'], to: 'PAST_DUE' });
+    expect(tenantLifecycle.transitions.recoverPayment).toEqual({ from: ['PAST_DUE'], to: 'ACTIVE' });
+    expect(() => tenantLifecycle.assert('SUSPENDED', 'recoverPayment')).toThrow(InvalidTransitionError);
     // Never to the state it is already in.
     for (const [action, { from, to }] of Object.entries(tenantLifecycle.transitions)) expect(from, action).not.toContain(to);
   });

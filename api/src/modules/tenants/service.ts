@@ -15,7 +15,9 @@ import { defaultTenantSettings, tenantSettingsSchema } from './settings.ts';
 
 export const TENANT_STATUSES = enumValues('TenantStatus');
 
-export const TENANT_CHANGE_KINDS = ['created', 'updated', 'planChanged', 'suspended', 'activated', 'deleted', 'onboarded'] as const;
+export const TENANT_CHANGE_KINDS = [
+  'created', 'updated', 'planChanged', 'suspended', 'activated', 'deleted', 'onboarded', 'pastDue', 'paymentRecovered',
+] as const;
 export type TenantChangeKind = (typeof TENANT_CHANGE_KINDS)[number];
 export interface TenantChanged {
   tenantId: string;
@@ -66,8 +68,18 @@ export const tenantLifecycle = defineLifecycle({
     suspend: { from: ['TRIALING', 'ACTIVE', 'PAST_DUE'], to: 'SUSPENDED' },
     activate: { from: ['TRIALING', 'PAST_DUE', 'SUSPENDED'], to: 'ACTIVE' },
     delete: { from: ['TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED'], to: 'DELETED' },
+    // Driven by the payment provider (billing's Stripe handlers), never by an admin.
+    markPastDue: { from: ['ACTIVE'], to: 'PAST_DUE' },
+    recoverPayment: { from: ['PAST_DUE'], to: 'ACTIVE' },
   },
 });
+
+/** The transitions the payment provider drives, and how each is announced. */
+export const BILLING_TRANSITIONS = { markPastDue: 'pastDue', recoverPayment: 'paymentRecovered' } as const satisfies Record<
+  string,
+  TenantChangeKind
+>;
+export type BillingTransition = keyof typeof BILLING_TRANSITIONS;
 
 type Tx = AuditedTransaction<PlatformScope>;
 
@@ -211,6 +223,31 @@ export async function onboardTenant(scope: SystemScope, tenantId: string): Promi
     await publishChange(tx, after, 'onboarded');
     return true;
   });
+}
+
+/**
+ * A payment's consequence for the tenant, inside the caller's audited transaction (the billing record and
+ * the status change commit together). A tenant that is not in a state the action starts from (already
+ * PAST_DUE, on trial, suspended, deleted, gone) is left as it is and null comes back: payment events are
+ * replayed and arrive in any order, so that is a no-op, not an error. The row lock serialises it with
+ * admin transitions.
+ */
+export async function applyBillingTransition(
+  tx: Tx,
+  tenantId: string,
+  action: BillingTransition,
+  cause: { stripeInvoiceId: string },
+): Promise<Tenant | null> {
+  if (!(await tx.lock('Tenant', tenantId))) return null;
+  const before = await tx.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+  if (!tenantLifecycle.transitions[action].from.includes(before.status)) return null;
+  const after = await tx.db.tenant.update({ where: { id: tenantId }, data: { status: tenantLifecycle.target(action) } });
+  await tx.audit({
+    action: `tenant.${action}`, targetType: 'Tenant', targetId: tenantId, tenantId,
+    before: { status: before.status }, after: { status: after.status, stripeInvoiceId: cause.stripeInvoiceId },
+  });
+  await publishChange(tx, after, BILLING_TRANSITIONS[action]);
+  return after;
 }
 
 // ─── reads ───────────────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
 import { RecordHistory } from '../_app.audit.$id/record-history.tsx';
 import { useCan } from '../_app.tsx';
 import { ApiKeys } from './api-keys.tsx';
+import { BillingPanel } from './billing.tsx';
 import { ActivateButton, ChangePlanButton, DeleteButton, SuspendButton } from './tenant-actions.tsx';
 import { TenantFacts } from './tenant-facts.tsx';
 
@@ -60,6 +61,27 @@ const TenantQuery = graphql(`
         createdBy {
           email
         }
+      }
+      billing {
+        stripeCustomerId
+        subscriptionId
+        subscriptionStatus
+        currentPeriodStart
+        currentPeriodEnd
+        cancelAtPeriodEnd
+        customerDeletedAt
+        updatedAt
+      }
+      invoices {
+        id
+        number
+        status
+        amountDue
+        amountPaid
+        currency
+        periodStart
+        periodEnd
+        hostedInvoiceUrl
       }
     }
     plans(first: 100, filter: { status: ACTIVE }, sort: NAME_ASC) {
@@ -138,6 +160,8 @@ export default function TenantDetail() {
       ) : null}
 
       <TenantFacts tenant={tenant} />
+
+      <BillingPanel billing={tenant.billing} invoices={tenant.invoices} />
 
       <ApiKeys tenantKeys={tenant.apiKeys} canWrite={canWriteKeys && live} />
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TenantBilling" ADD COLUMN     "customerDeletedAt" TIMESTAMPTZ(3);
