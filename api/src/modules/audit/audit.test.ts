@@ -61,6 +61,14 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     return p.gql(`mutation($id: ID!) { activateTenant(id: $id) { __typename } }`, { id: tenantId }, token);
   },
   deleteTenant: async ({ token }) => p.gql(`mutation($id: ID!) { deleteTenant(id: $id) { __typename } }`, { id: (await p.makeTenant()).tenantId }, token),
+  blockUser: async ({ token, t }) => {
+    const user = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: `cov-block-${Date.now()}` } });
+    return p.gql(`mutation($id: ID!) { blockUser(id: $id, reason: "coverage") { __typename } }`, { id: user.id }, token);
+  },
+  unblockUser: async ({ token, t }) => {
+    const user = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: `cov-unblock-${Date.now()}`, blockedAt: new Date(), blockedReason: 'coverage' } });
+    return p.gql(`mutation($id: ID!) { unblockUser(id: $id) { __typename } }`, { id: user.id }, token);
+  },
 };
 
 describe('audit log', () => {
