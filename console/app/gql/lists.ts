@@ -6,14 +6,17 @@ export const ActorTypeValues = ["ADMIN","SYSTEM","TENANT"] as const;
 export const AdminRoleValues = ["ADMIN","BILLING","OWNER","SUPPORT","VIEWER"] as const;
 export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DESC"] as const;
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
+export const EmailStatusValues = ["BOUNCED","CLICKED","COMPLAINED","DELAYED","DELIVERED","FAILED","OPENED","QUEUED","SENT"] as const;
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE","USERS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const TenantChangeKindValues = ["activated","created","deleted","onboarded","planChanged","suspended","updated"] as const;
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
+export const UserSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","EMAIL_ASC","LAST_SEEN_AT_DESC","NAME_ASC"] as const;
+export const UserTimelineKindValues = ["AUDIT","EMAIL"] as const;
 
 /** The `admins` list's filter, field by field. */
 export const AdminFilterFields = {
@@ -67,3 +70,14 @@ export const TenantFilterFields = {
 } as const;
 /** The `tenants` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
 export const tenantsList = { filter: TenantFilterFields, sorts: TenantSortValues, defaultSort: "CREATED_AT_DESC" } as const;
+
+/** The `users` list's filter, field by field. */
+export const UserFilterFields = {
+  blocked: { kind: 'boolean' },
+  lastSeenFrom: { kind: 'date' },
+  lastSeenTo: { kind: 'date' },
+  search: { kind: 'string' },
+  tenantId: { kind: 'id' },
+} as const;
+/** The `users` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
+export const usersList = { filter: UserFilterFields, sorts: UserSortValues, defaultSort: "CREATED_AT_DESC" } as const;

@@ -9,6 +9,7 @@ export type NavItem = { to: string; label: string; permission: Permission };
 export const NAV: NavItem[] = [
   { to: '/', label: 'Dashboard', permission: 'READ' },
   { to: '/tenants', label: 'Tenants', permission: 'READ' },
+  { to: '/users', label: 'Users', permission: 'READ' },
   { to: '/plans', label: 'Plans', permission: 'READ' },
   { to: '/audit', label: 'Audit log', permission: 'READ' },
   { to: '/jobs', label: 'Jobs', permission: 'READ' },

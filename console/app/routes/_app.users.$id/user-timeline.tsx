@@ -1,0 +1,86 @@
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { Link, useLocation } from '@remix-run/react';
+import { DataTable, StatusBadge } from '../../components/list.tsx';
+import { graphql } from '../../gql/index.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { withParams } from '../../lib/list.ts';
+import { actorLabel } from '../_app.audit._index/audit-log.ts';
+import { changeSummary } from '../_app.audit.$id/record-history.tsx';
+
+// What happened to a user, newest first: admin actions from the audit log and emails sent to them.
+
+export const UserTimelineFragment = graphql(`
+  fragment UserTimelinePage on UserTimeline {
+    endCursor
+    entries {
+      kind
+      id
+      occurredAt
+      audit {
+        id
+        action
+        actorType
+        actorEmail
+        actorRole
+        diff
+      }
+      email {
+        id
+        subject
+        status
+        toAddress
+      }
+    }
+  }
+`);
+
+export function UserTimeline({ page }: { page: ResultOf<typeof UserTimelineFragment> }) {
+  const { search } = useLocation();
+  return (
+    <section className="record-history">
+      <h2>Timeline</h2>
+      <DataTable
+        colSpan={3}
+        empty="Nothing has happened to this user yet."
+        head={
+          <tr>
+            <th>When</th>
+            <th>What</th>
+            <th>Details</th>
+          </tr>
+        }
+      >
+        {page.entries.map((entry) => (
+          <tr key={entry.id} data-testid="timeline-row">
+            <td>{formatDateTime(entry.occurredAt)}</td>
+            {entry.audit ? (
+              <>
+                <td>
+                  <Link to={`/audit/${entry.audit.id}`}>{entry.audit.action}</Link>
+                  <div className="muted small">{actorLabel(entry.audit).name}</div>
+                </td>
+                <td>{changeSummary(entry.audit.action, entry.audit.diff)}</td>
+              </>
+            ) : entry.email ? (
+              <>
+                <td>
+                  Email <StatusBadge status={entry.email.status} />
+                </td>
+                <td>
+                  {entry.email.subject ?? '(not rendered yet)'} <span className="muted small">to {entry.email.toAddress}</span>
+                </td>
+              </>
+            ) : (
+              <td colSpan={2}>{entry.kind}</td>
+            )}
+          </tr>
+        ))}
+      </DataTable>
+      {page.endCursor ? (
+        <p>
+          <Link to={withParams(search, { after: page.endCursor })}>Older entries</Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
