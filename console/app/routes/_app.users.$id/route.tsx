@@ -40,7 +40,26 @@ const UserQuery = graphql(`
         name
       }
       timeline(first: 50, after: $after) {
-        ...UserTimelinePage
+        endCursor
+        entries {
+          kind
+          id
+          occurredAt
+          audit {
+            id
+            action
+            actorType
+            actorEmail
+            actorRole
+            diff
+          }
+          email {
+            id
+            subject
+            status
+            toAddress
+          }
+        }
       }
     }
   }

@@ -1,7 +1,6 @@
-import type { ResultOf } from '@graphql-typed-document-node/core';
+import type { UserDetailQuery } from '../../gql/graphql.ts';
 import { Link, useLocation } from '@remix-run/react';
 import { DataTable, StatusBadge } from '../../components/list.tsx';
-import { graphql } from '../../gql/index.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { withParams } from '../../lib/list.ts';
 import { actorLabel } from '../_app.audit._index/audit-log.ts';
@@ -9,32 +8,7 @@ import { changeSummary } from '../_app.audit.$id/record-history.tsx';
 
 // What happened to a user, newest first: admin actions from the audit log and emails sent to them.
 
-export const UserTimelineFragment = graphql(`
-  fragment UserTimelinePage on UserTimeline {
-    endCursor
-    entries {
-      kind
-      id
-      occurredAt
-      audit {
-        id
-        action
-        actorType
-        actorEmail
-        actorRole
-        diff
-      }
-      email {
-        id
-        subject
-        status
-        toAddress
-      }
-    }
-  }
-`);
-
-export function UserTimeline({ page }: { page: ResultOf<typeof UserTimelineFragment> }) {
+export function UserTimeline({ page }: { page: NonNullable<UserDetailQuery['user']>['timeline'] }) {
   const { search } = useLocation();
   return (
     <section className="record-history">
