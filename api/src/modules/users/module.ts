@@ -2,6 +2,7 @@ import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
 import { usersList } from './lists.ts';
+import { seedUsers } from './seed.ts';
 import type { UserChanged } from './service.ts';
 
 const permissions = {
@@ -34,4 +35,5 @@ export default defineModule({
   auditActions: { 'user.block': 'User', 'user.unblock': 'User' },
   permissions,
   tenantModels,
+  seed: seedUsers,
 });

@@ -206,3 +206,17 @@ describe('admin reads', () => {
     expect(sql).toHaveLength(1);
   });
 });
+
+describe('demo data', () => {
+  it('seeds users for the newest tenants, one blocked, and runs again without duplicates', async () => {
+    const { seedUsers } = await import('./seed.ts');
+    const before = await p.app.prisma.user.count();
+    const [line] = await seedUsers(p.system);
+    expect(line).toMatch(/^\d+ users across \d+ tenants$/);
+    const added = (await p.app.prisma.user.count()) - before;
+    expect(added).toBeGreaterThan(0);
+    expect(await p.app.prisma.user.count({ where: { blockedReason: { startsWith: 'Demo:' } } })).toBe(1);
+    await seedUsers(p.system);
+    expect((await p.app.prisma.user.count()) - before).toBe(added);
+  });
+});
