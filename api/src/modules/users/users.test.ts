@@ -144,14 +144,18 @@ describe('admin reads', () => {
     await p.gql(BLOCK, { id, reason: 'Abuse report' }, owner);
     await p.gql(UNBLOCK, { id }, owner);
     const TIMELINE = `query($id: ID!, $after: String) { user(id: $id) { externalId tenant { name } timeline(first: 2, after: $after) {
-      endCursor entries { kind id occurredAt audit { action actorEmail } email { id subject status } } } } }`;
+      endCursor entries { kind id occurredAt action subject emailStatus audit { action actorEmail } email { id subject status } } } } }`;
     const page1 = await p.gql(TIMELINE, { id }, owner);
     expect(page1.errors).toBeUndefined();
     const tl1 = page1.data!.user.timeline;
     expect(tl1.entries.map((e: { kind: string; audit?: { action: string } }) => e.audit?.action ?? e.kind)).toEqual(['user.unblock', 'user.block']);
     expect(tl1.endCursor).not.toBeNull();
     const tl2 = (await p.gql(TIMELINE, { id, after: tl1.endCursor }, owner)).data!.user.timeline;
-    expect(tl2.entries).toEqual([{ kind: 'EMAIL', id: email.id, occurredAt: email.createdAt.toISOString(), audit: null, email: { id: email.id, subject: 'Welcome', status: 'SENT' } }]);
+    expect(tl2.entries).toEqual([{
+      kind: 'EMAIL', id: email.id, occurredAt: email.createdAt.toISOString(), action: null, subject: 'Welcome', emailStatus: 'SENT',
+      audit: null, email: { id: email.id, subject: 'Welcome', status: 'SENT' },
+    }]);
+    expect(tl1.entries[0]).toMatchObject({ action: 'user.unblock', subject: null, emailStatus: null });
     expect(tl2.endCursor).toBeNull();
     const bad = await p.gql(TIMELINE, { id, after: 'nope' }, owner);
     expect(bad.errors?.[0]?.message).toMatch(/after: not a valid cursor/);

@@ -45,20 +45,13 @@ const UserQuery = graphql(`
           kind
           id
           occurredAt
-          audit {
-            id
-            action
-            actorType
-            actorEmail
-            actorRole
-            diff
-          }
-          email {
-            id
-            subject
-            status
-            toAddress
-          }
+          action
+          actorType
+          actorEmail
+          diff
+          subject
+          emailStatus
+          toAddress
         }
       }
     }

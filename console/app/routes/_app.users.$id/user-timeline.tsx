@@ -3,7 +3,6 @@ import { Link, useLocation } from '@remix-run/react';
 import { DataTable, StatusBadge } from '../../components/list.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { withParams } from '../../lib/list.ts';
-import { actorLabel } from '../_app.audit._index/audit-log.ts';
 import { changeSummary } from '../_app.audit.$id/record-history.tsx';
 
 // What happened to a user, newest first: admin actions from the audit log and emails sent to them.
@@ -27,25 +26,23 @@ export function UserTimeline({ page }: { page: NonNullable<UserDetailQuery['user
         {page.entries.map((entry) => (
           <tr key={entry.id} data-testid="timeline-row">
             <td>{formatDateTime(entry.occurredAt)}</td>
-            {entry.audit ? (
+            {entry.kind === 'AUDIT' && entry.action ? (
               <>
                 <td>
-                  <Link to={`/audit/${entry.audit.id}`}>{entry.audit.action}</Link>
-                  <div className="muted small">{actorLabel(entry.audit).name}</div>
+                  <Link to={`/audit/${entry.id}`}>{entry.action}</Link>
+                  <div className="muted small">{entry.actorEmail ?? entry.actorType}</div>
                 </td>
-                <td>{changeSummary(entry.audit.action, entry.audit.diff)}</td>
-              </>
-            ) : entry.email ? (
-              <>
-                <td>
-                  Email <StatusBadge status={entry.email.status} />
-                </td>
-                <td>
-                  {entry.email.subject ?? '(not rendered yet)'} <span className="muted small">to {entry.email.toAddress}</span>
-                </td>
+                <td>{changeSummary(entry.action, entry.diff)}</td>
               </>
             ) : (
-              <td colSpan={2}>{entry.kind}</td>
+              <>
+                <td>
+                  Email {entry.emailStatus ? <StatusBadge status={entry.emailStatus} /> : null}
+                </td>
+                <td>
+                  {entry.subject ?? '(not rendered yet)'} <span className="muted small">to {entry.toAddress}</span>
+                </td>
+              </>
             )}
           </tr>
         ))}
