@@ -103,6 +103,94 @@ const scenarios: Record<string, Scenario> = {
       }
     },
   },
+  upsertUsers: {
+    document: `mutation($users: [UserInput!]!) { upsertUsers(users: $users) {
+      ... on MutationUpsertUsersSuccess { data { users { id externalId email name role locale timeZone attributes lastSeenAt userBlocked blockedAt createdAt updatedAt }
+        errors { index path field message } } }
+      ... on ValidationError { message fieldErrors { path field message } } } }`,
+    async run(document) {
+      const batch = (who: string) => [{ externalId: 'shared-user', email: `${who}@iso.example`, name: who, role: 'member', locale: 'fr-FR', timeZone: 'Europe/Paris', attributes: { who } }, { externalId: '', email: 'x' }];
+      const [ra, rb] = await Promise.all([p.gql(document, { users: batch('a') }, a.apiKey), p.gql(document, { users: batch('b') }, b.apiKey)]);
+      expect(ra.errors).toBeUndefined();
+      const ua = ra.data!.upsertUsers.data;
+      const ub = rb.data!.upsertUsers.data;
+      expect(ua.users).toHaveLength(1);
+      expect(ua.users[0]).toMatchObject({ externalId: 'shared-user', email: 'a@iso.example', userBlocked: false, blockedAt: null });
+      expect(ub.users[0]).toMatchObject({ externalId: 'shared-user', email: 'b@iso.example' });
+      expect(ua.users[0].id).not.toBe(ub.users[0].id);
+      expect(ua.errors.map((e: { field: string }) => e.field)).toEqual(['externalId', 'email']);
+      // The same external id again from B updates B's row only.
+      await p.gql(document, { users: [{ externalId: 'shared-user', name: 'b again' }] }, b.apiKey);
+      const rows = await p.app.prisma.user.findMany({ where: { externalId: 'shared-user' }, orderBy: { name: 'asc' } });
+      expect(rows.map((r) => [r.tenantId, r.name])).toEqual([[a.tenantId, 'a'], [b.tenantId, 'b again']]);
+      const tooMany = await p.gql(document, { users: Array.from({ length: 501 }, (_, i) => ({ externalId: `x${i}` })) }, a.apiKey);
+      expect(tooMany.data!.upsertUsers).toMatchObject({ message: expect.stringMatching(/^users: at most 500/), fieldErrors: [{ path: ['users'], field: 'users' }] });
+    },
+  },
+  viewerUsers: {
+    document: `query($ext: String!) { viewer {
+      user(externalId: $ext) { id externalId email }
+      users(first: 10) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id externalId email tenantOnly: name } } } } }`,
+    async run(document) {
+      await p.gql(`mutation { upsertUsers(users: [{ externalId: "only-b", email: "only@b.example" }]) { __typename } }`, {}, b.apiKey);
+      const [ra, rb] = await Promise.all([p.gql(document, { ext: 'shared-user' }, a.apiKey), p.gql(document, { ext: 'shared-user' }, b.apiKey)]);
+      expect(ra.errors).toBeUndefined();
+      const va = ra.data!.viewer;
+      const vb = rb.data!.viewer;
+      expect(va.user.email).toBe('a@iso.example');
+      expect(vb.user.email).toBe('b@iso.example');
+      const own = (tenantId: string) => p.app.prisma.user.findMany({ where: { tenantId } }).then((rows) => rows.map((r) => r.id).sort());
+      expect(va.users.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(await own(a.tenantId));
+      expect(vb.users.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(await own(b.tenantId));
+      expect(va.users.totalCount).toBe((await own(a.tenantId)).length);
+      expect(JSON.stringify(va)).not.toContain('b@iso.example');
+      expect(JSON.stringify(va)).not.toContain('only-b');
+      // B's user by its external id, asked by A: not found.
+      expect((await p.gql(document, { ext: 'only-b' }, a.apiKey)).data!.viewer.user).toBeNull();
+    },
+  },
+  viewerUserChanged: {
+    document: `subscription { viewerUserChanged { userId kind user { id externalId userBlocked } } }`,
+    async run(document) {
+      const newKey = async (t: TestTenant) => {
+        const res = await p.gql(
+          `mutation($i: CreateTenantApiKeyInput!) { createTenantApiKey(input: $i) { ... on MutationCreateTenantApiKeySuccess { data { secret apiKey { id } } } } }`,
+          { i: { tenantId: t.tenantId, name: 'iso-users' } }, owner,
+        );
+        return res.data!.createTenantApiKey.data as { secret: string; apiKey: { id: string } };
+      };
+      const [keyA, keyB] = await Promise.all([newKey(a), newKey(b)]);
+      const userOf = (t: TestTenant) => p.app.prisma.user.findUniqueOrThrow({ where: { tenantId_externalId: { tenantId: t.tenantId, externalId: 'shared-user' } } });
+      const [userA, userB] = await Promise.all([userOf(a), userOf(b)]);
+      const sa = openSocket(p.url, keyA.secret);
+      const sb = openSocket(p.url, keyB.secret);
+      const heardByA = sa.subscribe(document);
+      const heardByB = sb.subscribe(document);
+      try {
+        await within(Promise.all([sa.connected, sb.connected]), 5000, 'connections');
+        await p.untilListening('userChanged', 2);
+        const block = (id: string) => p.gql(`mutation($id: ID!) { blockUser(id: $id, reason: "isolation") { __typename } }`, { id }, owner);
+        await block(userA.id);
+        await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(1);
+        expect(heardByA.results[0]!.data).toEqual({ viewerUserChanged: { userId: userA.id, kind: 'blocked', user: { id: userA.id, externalId: 'shared-user', userBlocked: true } } });
+        // Upserts are not announced here, only blocks and unblocks.
+        await p.gql(`mutation { upsertUsers(users: [{ externalId: "shared-user", role: "renamed" }]) { __typename } }`, {}, a.apiKey);
+        await sleep(300);
+        expect(heardByB.results).toEqual([]);
+        expect(heardByA.results).toHaveLength(1);
+        // A subscription opened before its key is revoked ends with the key and hears nothing more.
+        await p.gql(`mutation($id: ID!) { revokeTenantApiKey(id: $id) { __typename } }`, { id: keyA.apiKey.id }, owner);
+        await within(sa.closed, 3000, 'close of the revoked key\'s socket');
+        await p.gql(`mutation($id: ID!) { unblockUser(id: $id) { __typename } }`, { id: userA.id }, owner);
+        await block(userB.id);
+        await expect.poll(() => heardByB.results.length, { timeout: 5000 }).toBe(1);
+        expect(heardByB.results[0]!.data.viewerUserChanged.userId).toBe(userB.id);
+        expect(heardByA.results).toHaveLength(1);
+      } finally {
+        await Promise.all([sa.dispose(), sb.dispose()]);
+      }
+    },
+  },
 };
 
 describe('tenant graph isolation (two tenants)', () => {
@@ -126,6 +214,11 @@ describe('tenant graph isolation (two tenants)', () => {
       `{ auditEvents(first: 1) { edges { node { id } } } }`,
       `mutation { suspendTenant(id: "${b.tenantId}", reason: "x") { __typename } }`,
       `subscription { tenantChanged { tenantId } }`,
+      `{ viewer { user(externalId: "shared-user") { blockedReason } } }`,
+      `{ viewer { user(externalId: "shared-user") { blockedBy { id } } } }`,
+      `{ viewer { user(externalId: "shared-user") { tenant { id } timeline { entries { id } } } } }`,
+      `{ users(first: 5) { edges { node { id } } } }`,
+      `mutation { blockUser(id: "${b.tenantId}", reason: "x") { __typename } }`,
     ]) {
       const res = await p.gql(query, {}, a.apiKey);
       expect(res.data ?? null, query).toBeNull();

@@ -60,12 +60,12 @@ describe('request limits over WebSocket, as over HTTP', () => {
   it('refuses queries that cost too much', () =>
     refused(`{ ${Array.from({ length: 14 }, (_, i) => `a${i}: tenants(first: 50) { edges { node { id name slug status plan { id name code quotas { seats smsPerMonth } } apiKeys { id name prefix } } } }`).join(' ')} }`, /cost/i, 'GRAPHQL_VALIDATION_FAILED'));
 
-  it('refuses operation types the graph does not have', async () => {
+  it('refuses a mutation the tenant graph does not have', async () => {
     const { apiKey, tenantId } = await p.makeTenant();
     const s = socket(apiKey);
     const result = await within(s.execute(`mutation { suspendTenant(id: "${tenantId}", reason: "x") { __typename } }`), 5000, 'mutation');
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(JSON.stringify(result.errors)).toMatch(/does not support mutation/);
+    expect(result.errors?.[0]?.message).toMatch(/Cannot query field "suspendTenant" on type "Mutation"/);
     expect((await p.app.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).status).not.toBe('SUSPENDED');
   });
 });

@@ -67,6 +67,8 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: false,
     nodesQueryOptions: false,
+    // Tenant-graph connections (viewer.users) page with the same PageInfo.
+    pageInfoTypeOptions: { subGraphs: ['admin', 'tenant'] },
   },
   subGraphs: {
     defaultForTypes: ['admin'],
@@ -89,6 +91,5 @@ builder.addScalarType('DateTime', DateTimeResolver, { subGraphs: ['admin', 'tena
 builder.addScalarType('JSON', JSONResolver, { subGraphs: ['admin', 'tenant'] });
 
 builder.queryType({ subGraphs: ['admin', 'tenant'], defaultSubGraphsForFields: ['admin'] });
-// The tenant graph has no mutations yet; add 'tenant' here with the first one.
-builder.mutationType({ subGraphs: ['admin'], defaultSubGraphsForFields: ['admin'] });
+builder.mutationType({ subGraphs: ['admin', 'tenant'], defaultSubGraphsForFields: ['admin'] });
 builder.subscriptionType({ subGraphs: ['admin', 'tenant'], defaultSubGraphsForFields: ['admin'] });

@@ -11,12 +11,14 @@ export const EmailStatusValues = ["BOUNCED","CLICKED","COMPLAINED","DELAYED","DE
 export const InvoiceSortValues = ["AMOUNT_DUE_DESC","CREATED_AT_ASC","CREATED_AT_DESC"] as const;
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE","USERS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const TenantChangeKindValues = ["activated","created","deleted","onboarded","pastDue","paymentRecovered","planChanged","suspended","updated"] as const;
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
+export const UserSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","EMAIL_ASC","LAST_SEEN_AT_DESC","NAME_ASC"] as const;
+export const UserTimelineKindValues = ["AUDIT","EMAIL"] as const;
 
 /** The `admins` list's filter, field by field. */
 export const AdminFilterFields = {
@@ -95,3 +97,14 @@ export const TenantFilterFields = {
 } as const;
 /** The `tenants` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
 export const tenantsList = { filter: TenantFilterFields, sorts: TenantSortValues, defaultSort: "CREATED_AT_DESC" } as const;
+
+/** The `users` list's filter, field by field. */
+export const UserFilterFields = {
+  blocked: { kind: 'boolean' },
+  lastSeenFrom: { kind: 'date' },
+  lastSeenTo: { kind: 'date' },
+  search: { kind: 'string' },
+  tenantId: { kind: 'id' },
+} as const;
+/** The `users` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
+export const usersList = { filter: UserFilterFields, sorts: UserSortValues, defaultSort: "CREATED_AT_DESC" } as const;

@@ -9,6 +9,7 @@ export type NavItem = { to: string; label: string; permission: Permission };
 export const NAV: NavItem[] = [
   { to: '/', label: 'Dashboard', permission: 'READ' },
   { to: '/tenants', label: 'Tenants', permission: 'READ' },
+  { to: '/users', label: 'Users', permission: 'READ' },
   { to: '/plans', label: 'Plans', permission: 'READ' },
   { to: '/operations', label: 'Operations', permission: 'READ' },
   { to: '/emails', label: 'Emails', permission: 'READ' },

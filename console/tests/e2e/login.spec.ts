@@ -51,7 +51,7 @@ test('logging out ends the session, and the old cookie no longer works', async (
 test('the sidebar shows only screens the role may use', async ({ page }) => {
   await loginPage(page, 'VIEWER');
   const nav = page.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Tenants', 'Plans', 'Audit log', 'Jobs']);
+  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Tenants', 'Users', 'Plans', 'Audit log', 'Jobs']);
 });
 
 test('the console refuses a WebSocket opened by another site’s page, and accepts its own', async () => {

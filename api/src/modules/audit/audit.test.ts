@@ -90,6 +90,14 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     await failedEmail('cov-bulk');
     return p.gql(`mutation { retryEmails(filter: { templateKey: "cov-bulk" }) { __typename } }`, {}, token);
   },
+  blockUser: async ({ token, t }) => {
+    const user = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: `cov-block-${Date.now()}` } });
+    return p.gql(`mutation($id: ID!) { blockUser(id: $id, reason: "coverage") { __typename } }`, { id: user.id }, token);
+  },
+  unblockUser: async ({ token, t }) => {
+    const user = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: `cov-unblock-${Date.now()}`, blockedAt: new Date(), blockedReason: 'coverage' } });
+    return p.gql(`mutation($id: ID!) { unblockUser(id: $id) { __typename } }`, { id: user.id }, token);
+  },
 };
 
 describe('audit log', () => {

@@ -112,7 +112,7 @@ builder.queryFields((t) => ({
 
 // ─── tenant graph ────────────────────────────────────────────────────────────
 
-const Viewer = builder.objectRef<{ tenantId: string }>('Viewer').implement({
+export const ViewerRef = builder.objectRef<{ tenantId: string }>('Viewer').implement({
   subGraphs: ['tenant'],
   description: 'The tenant that owns the API key making the request.',
   fields: (t) => ({
@@ -125,7 +125,7 @@ const Viewer = builder.objectRef<{ tenantId: string }>('Viewer').implement({
 
 builder.queryField('viewer', (t) =>
   t.field({
-    type: Viewer,
+    type: ViewerRef,
     subGraphs: ['tenant'],
     authScopes: { tenant: true },
     resolve: (_root, _args, ctx) => ({ tenantId: tenantScope(ctx).principal.tenantId }),

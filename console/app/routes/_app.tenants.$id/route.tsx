@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
 import { useSubscription } from 'urql';
 import { FormError } from '../../components/form.tsx';
 import { StatusBadge } from '../../components/list.tsx';
@@ -143,7 +143,11 @@ export default function TenantDetail() {
             {tenant.name} <StatusBadge status={status} />
           </>
         }
-        sub={<span className="muted">{tenant.slug}</span>}
+        sub={
+          <span className="muted">
+            {tenant.slug} · <Link to={`/users?tenantId=${tenant.id}`}>Users</Link>
+          </span>
+        }
       >
         <div className="actions" data-testid="tenant-actions">
           {canChangePlan && live ? <ChangePlanButton current={tenant.plan.id} plans={plans.edges.map((e) => e.node)} /> : null}
