@@ -53,3 +53,35 @@ test('blocks a user with a reason and shows the block in the timeline; unblocks 
   await expect(page.getByTestId('user-row')).toHaveCount(1);
   await expect(page.getByTestId('export-csv')).toHaveAttribute('href', /users\.csv\?.*blocked=false/);
 });
+
+test('sends a user an email from a template, with its variables; the email shows in the timeline', async ({ page, loginAs, adminApi, shot }) => {
+  const name = unique('Mailed Person');
+  const { userId } = await userViaTenantKey(await adminApi('ADMIN'), name);
+  await loginAs('ADMIN');
+  await page.goto(`/users/${userId}`);
+
+  await page.getByRole('button', { name: 'Send email' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Send an email to / });
+  await dialog.getByLabel('Template').selectOption('welcome');
+  await dialog.getByRole('textbox', { name: /^name\b/ }).fill('Grace');
+  await dialog.getByRole('textbox', { name: /^product\b/ }).fill('Acme');
+  // A list variable is typed as JSON; a broken one is named, and nothing is sent.
+  await dialog.getByRole('textbox', { name: /^tips \(JSON\)/ }).fill('[oops');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Not valid JSON');
+  await dialog.getByRole('textbox', { name: /^tips \(JSON\)/ }).fill('["Invite your team"]');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('sent-email-link')).toHaveAttribute('href', /^\/emails\/[0-9a-f-]{36}$/);
+
+  // The email is on the timeline at once; its subject once the worker has rendered and sent it.
+  await expect(page.getByTestId('timeline-row').first()).toContainText('Email');
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('timeline-row').first()).toContainText('Welcome to Acme, Grace', { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await shot('user-emailed');
+  await page.getByTestId('timeline-row').first().getByRole('link', { name: 'Welcome to Acme, Grace' }).click();
+  await expect(page).toHaveURL(/\/emails\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome to Acme, Grace');
+});

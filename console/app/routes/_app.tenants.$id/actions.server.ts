@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs } from '@remix-run/node';
 import { graphql } from '../../gql/index.ts';
 import { gql } from '../../graphql.server.ts';
 import type { IntentResult } from '../../lib/intent.ts';
+import { sendEmailIntent } from '../../lib/send-email.server.ts';
 import { isoDate } from '../../lib/list.ts';
 import { outcome, type FieldErrors } from '../../lib/mutation.ts';
 
@@ -115,7 +116,7 @@ const RevokeKey = graphql(`
   }
 `);
 
-export type ActionResult = IntentResult & { secret?: string; keyName?: string };
+export type ActionResult = IntentResult & { secret?: string; keyName?: string; emailId?: string };
 
 export async function action(args: ActionFunctionArgs) {
   const id = args.params.id!;
@@ -150,6 +151,11 @@ export async function action(args: ActionFunctionArgs) {
       const created = outcome((await gql(args, CreateKey, { input: { tenantId: id, name: text('name'), expiresAt } })).createTenantApiKey);
       if (!created.ok) return fail(created.fieldErrors, created.formError);
       return { intent, ok: true, secret: created.data.secret, keyName: created.data.apiKey.name } satisfies ActionResult;
+    }
+    case 'sendEmail': {
+      const sent = await sendEmailIntent(args, form, { tenantId: id });
+      if (!sent.ok) return fail(sent.fieldErrors, sent.formError);
+      return { intent, ok: true, emailId: sent.emailId } satisfies ActionResult;
     }
     case 'revokeKey':
       result = outcome((await gql(args, RevokeKey, { id: text('keyId') })).revokeTenantApiKey);

@@ -13,6 +13,7 @@ import { RecordHistory } from '../_app.audit.$id/record-history.tsx';
 import { useCan } from '../_app.tsx';
 import { ApiKeys } from './api-keys.tsx';
 import { BillingPanel } from './billing.tsx';
+import { SendEmailButton } from '../../components/send-email.tsx';
 import { ActivateButton, ChangePlanButton, DeleteButton, SuspendButton } from './tenant-actions.tsx';
 import { TenantFacts } from './tenant-facts.tsx';
 
@@ -84,6 +85,9 @@ const TenantQuery = graphql(`
         hostedInvoiceUrl
       }
     }
+    emailTemplates {
+      ...SendEmailTemplates
+    }
     plans(first: 100, filter: { status: ACTIVE }, sort: NAME_ASC) {
       edges {
         node {
@@ -124,7 +128,8 @@ export async function loader(args: LoaderFunctionArgs) {
 export { action } from './actions.server.ts';
 
 export default function TenantDetail() {
-  const { tenant, plans, auditEvents } = useLoaderData<typeof loader>();
+  const { tenant, plans, auditEvents, emailTemplates } = useLoaderData<typeof loader>();
+  const canEmail = useCan('EMAILS_WRITE');
   const canWrite = useCan('TENANTS_WRITE');
   const canChangePlan = useCan('TENANTS_PLAN');
   const canWriteKeys = useCan('API_KEYS_WRITE');
@@ -154,6 +159,7 @@ export default function TenantDetail() {
           {canWrite && (status === 'SUSPENDED' || status === 'TRIALING' || status === 'PAST_DUE') ? <ActivateButton /> : null}
           {canWrite && status !== 'SUSPENDED' && live ? <SuspendButton /> : null}
           {canWrite && live ? <DeleteButton name={tenant.name} /> : null}
+          {canEmail && live ? <SendEmailButton templates={emailTemplates} recipient={`${tenant.ownerName} <${tenant.ownerEmail}>`} /> : null}
         </div>
       </PageHeader>
       <FormError message={activation.result?.formError} />

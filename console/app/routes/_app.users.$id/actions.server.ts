@@ -3,6 +3,7 @@ import { graphql } from '../../gql/index.ts';
 import { gql } from '../../graphql.server.ts';
 import type { IntentResult } from '../../lib/intent.ts';
 import { outcome, type FieldErrors } from '../../lib/mutation.ts';
+import { sendEmailIntent } from '../../lib/send-email.server.ts';
 
 // The user page's forms: each posts an `intent`, answered with its outcome.
 
@@ -55,6 +56,11 @@ export async function action(args: ActionFunctionArgs) {
     case 'unblock':
       result = outcome((await gql(args, Unblock, { id })).unblockUser);
       break;
+    case 'sendEmail': {
+      const sent = await sendEmailIntent(args, form, { userId: id });
+      if (!sent.ok) return fail(sent.fieldErrors, sent.formError);
+      return { intent, ok: true, emailId: sent.emailId };
+    }
     default:
       return fail({}, `Unknown action “${intent}”.`);
   }

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { FormError } from '../../components/form.tsx';
 import { StatusBadge } from '../../components/list.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { SendEmailButton } from '../../components/send-email.tsx';
 import { graphql } from '../../gql/index.ts';
 import { gql, notFound } from '../../graphql.server.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -55,6 +56,9 @@ const UserQuery = graphql(`
         }
       }
     }
+    emailTemplates {
+      ...SendEmailTemplates
+    }
   }
 `);
 
@@ -63,7 +67,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const after = new URL(args.request.url).searchParams.get('after');
   const result = await gql(args, UserQuery, { id, after });
   if (!result.user) throw notFound(args.context, `No user with id ${id}.`);
-  return { user: result.user };
+  return { user: result.user, templates: result.emailTemplates };
 }
 
 export { action } from './actions.server.ts';
@@ -78,7 +82,8 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 export default function UserDetail() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, templates } = useLoaderData<typeof loader>();
+  const canEmail = useCan('EMAILS_WRITE');
   const canWrite = useCan('USERS_WRITE');
   const block = useIntent('block');
   const unblock = useIntent('unblock');
@@ -102,6 +107,7 @@ export default function UserDetail() {
         <div className="actions" data-testid="user-actions">
           {canWrite && !user.userBlocked ? <BlockButton /> : null}
           {canWrite && user.userBlocked ? <UnblockButton /> : null}
+          {canEmail && user.email ? <SendEmailButton templates={templates} recipient={user.email} /> : null}
         </div>
       </PageHeader>
       <FormError message={block.result?.formError ?? unblock.result?.formError} />

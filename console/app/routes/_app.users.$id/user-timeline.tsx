@@ -40,7 +40,7 @@ export function UserTimeline({ page }: { page: NonNullable<UserDetailQuery['user
                   Email {entry.emailStatus ? <StatusBadge status={entry.emailStatus} /> : null}
                 </td>
                 <td>
-                  {entry.subject ?? '(not rendered yet)'} <span className="muted small">to {entry.toAddress}</span>
+                  <Link to={`/emails/${entry.id}`}>{entry.subject ?? '(not rendered yet)'}</Link> <span className="muted small">to {entry.toAddress}</span>
                 </td>
               </>
             )}
