@@ -5,7 +5,8 @@ import { webhookRoutes } from './routes.ts';
 import { webhookProcess } from './tasks.ts';
 
 const permissions = {
-  WEBHOOKS_WRITE: { description: 'Retry and replay inbound webhook events and set providers’ signing secrets.', roles: ['OWNER', 'ADMIN'] },
+  WEBHOOKS_WRITE: { description: 'Retry and replay inbound webhook events.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
+  WEBHOOK_SECRETS_WRITE: { description: 'Set and clear the signing secrets of webhook providers.', roles: ['OWNER', 'ADMIN'] },
 } as const satisfies PermissionSpecs;
 
 declare module '../../permissions.ts' {
@@ -14,7 +15,14 @@ declare module '../../permissions.ts' {
 declare module '../../events.ts' {
   interface EventMap {
     /** An attempt of a webhook event started (RUNNING) or ended. */
-    webhookAttemptRecorded: { eventId: string; attemptId: string; number: number; outcome: 'RUNNING' | 'SUCCEEDED' | 'IGNORED' | 'FAILED' };
+    webhookAttemptRecorded: {
+      eventId: string;
+      attemptId: string;
+      number: number;
+      outcome: 'RUNNING' | 'SUCCEEDED' | 'IGNORED' | 'FAILED';
+      /** The event's status after the attempt (RUNNING: before it ends). */
+      status: 'PENDING' | 'PROCESSED' | 'IGNORED' | 'FAILED' | 'DEAD';
+    };
     /** A webhook event failed its last attempt: for alerting. */
     webhookEventDead: { eventId: string; provider: string; type: string; attempts: number; lastError: string };
   }
@@ -31,7 +39,7 @@ export default defineModule({
   auditActions: {
     'webhookEvent.retry': 'WebhookEvent',
     'webhookEvent.replay': 'WebhookEvent',
-    'webhookEvent.bulkRetry': 'WebhookEvent',
+    'webhookEvent.retryMany': 'WebhookEvent',
     'webhookSecret.set': 'WebhookSecret',
     'webhookSecret.clear': 'WebhookSecret',
   },

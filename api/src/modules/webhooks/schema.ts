@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventMap } from '../../events.ts';
 import { builder } from '../../graphql/builder.ts';
 import { prismaEnum } from '../../graphql/enums.ts';
 import { adminMutation, adminScope } from '../../graphql/helpers.ts';
@@ -77,8 +78,9 @@ builder.queryFields((t) => ({
   webhookRejections: t.field({
     type: [WebhookRejectionCountRef],
     authScopes: { permission: 'READ' },
-    description: 'Requests refused in the last 24 hours (bad, stale or missing signature, unreadable body), per provider and reason.',
-    resolve: (_root, _args, ctx) => rejectionCounts(adminScope(ctx)),
+    description: 'Requests refused in the last `hours` hours (bad, stale or missing signature, unreadable body), per provider and reason.',
+    args: { hours: t.arg.int({ required: false, defaultValue: 24 }) },
+    resolve: (_root, { hours }, ctx) => rejectionCounts(adminScope(ctx), hours ?? 24),
   }),
   webhookSecrets: t.field({
     type: [WebhookSecretStatusRef],
@@ -114,26 +116,34 @@ builder.mutationFields((t) => ({
   }),
   retryWebhookEvents: t.field({
     type: RetryCountRef,
-    ...adminMutation('WEBHOOKS_WRITE', 'webhookEvent.bulkRetry', [InputError]),
+    ...adminMutation('WEBHOOKS_WRITE', 'webhookEvent.retryMany', [InputError]),
     description: 'Retries every FAILED or DEAD event matching the filter (see webhookEventsRetryCount).',
     args: { filter: t.arg({ type: 'JSON', required: false, ...filterArg }) },
     resolve: async (_root, { filter }, ctx) => ({ count: await retryWebhookEvents(adminScope(ctx), filter ?? {}) }),
   }),
   setWebhookSecret: t.field({
     type: WebhookSecretStatusRef,
-    ...adminMutation('WEBHOOKS_WRITE', ['webhookSecret.set', 'webhookSecret.clear'], [InputError]),
-    description: 'Sets (or with `secret: null` clears) the console-configured signing secret of a provider; it wins over the environment.',
-    args: { provider: t.arg({ type: WebhookProviderEnum }), secret: t.arg.string({ required: false }) },
-    resolve: (_root, { provider, secret }, ctx) => setWebhookSecret(adminScope(ctx), provider, secret ?? null),
+    ...adminMutation('WEBHOOK_SECRETS_WRITE', 'webhookSecret.set', [InputError]),
+    description: "Sets a provider's signing secret (stored encrypted; it wins over the environment's). Never returned.",
+    args: { provider: t.arg({ type: WebhookProviderEnum }), secret: t.arg.string() },
+    resolve: (_root, { provider, secret }, ctx) => setWebhookSecret(adminScope(ctx), provider, secret),
+  }),
+  clearWebhookSecret: t.field({
+    type: WebhookSecretStatusRef,
+    ...adminMutation('WEBHOOK_SECRETS_WRITE', 'webhookSecret.clear', [InputError]),
+    description: "Removes the console's signing secret of a provider (the environment's applies again, if any).",
+    args: { provider: t.arg({ type: WebhookProviderEnum }) },
+    resolve: (_root, { provider }, ctx) => setWebhookSecret(adminScope(ctx), provider, null),
   }),
 }));
 
-const WebhookAttemptRecordedRef = builder.objectRef<{ eventId: string; attemptId: string; number: number; outcome: string }>('WebhookAttemptRecorded').implement({
+const WebhookAttemptRecordedRef = builder.objectRef<EventMap['webhookAttemptRecorded']>('WebhookAttemptRecorded').implement({
   fields: (t) => ({
     eventId: t.exposeID('eventId'),
     attemptId: t.exposeID('attemptId'),
     number: t.exposeInt('number'),
-    outcome: t.field({ type: WebhookAttemptOutcomeEnum, resolve: (e) => e.outcome as 'RUNNING' }),
+    outcome: t.field({ type: WebhookAttemptOutcomeEnum, resolve: (e) => e.outcome }),
+    status: t.field({ type: WebhookEventStatusEnum, resolve: (e) => e.status }),
   }),
 });
 

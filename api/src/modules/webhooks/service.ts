@@ -7,7 +7,7 @@ import { transaction } from '../../scope.ts';
 import { webhookHandlerFor } from '../../webhook-handlers.ts';
 import type { InboundWebhookEvent, WebhookOutcome } from '../manifest.ts';
 import { runAudited } from '../audit/service.ts';
-import { InvalidTransitionError } from '../../lib/errors.ts';
+import { InputError, InvalidTransitionError } from '../../lib/errors.ts';
 import { retryDelayMs } from './backoff.ts';
 import { webhookEventsList } from './lists.ts';
 
@@ -35,7 +35,7 @@ export async function processEvent(scope: SystemScope, eventId: string, trigger:
       data: { outcome: 'FAILED', error: 'interrupted (the process stopped during the attempt)', finishedAt: new Date() },
     });
     const attempt = await tx.db.webhookAttempt.create({ data: { eventId, number: event.attempts, trigger } });
-    await tx.publish('webhookAttemptRecorded', { eventId, attemptId: attempt.id, number: attempt.number, outcome: 'RUNNING' });
+    await tx.publish('webhookAttemptRecorded', { eventId, attemptId: attempt.id, number: attempt.number, outcome: 'RUNNING', status: event.status });
     return { event, attempt };
   });
   if (!claimed) return;
@@ -78,9 +78,13 @@ export async function processEvent(scope: SystemScope, eventId: string, trigger:
       where: { id: attempt.id },
       data: { outcome, finishedAt, durationMs, error: result.outcome === 'failed' ? result.error : result.outcome === 'ignored' ? result.reason : null },
     });
-    await tx.publish('webhookAttemptRecorded', { eventId, attemptId: attempt.id, number: attempt.number, outcome });
     // A newer attempt (a manual retry meanwhile) owns the event's status from here.
-    if (updated.count === 0) return;
+    if (updated.count === 0) {
+      const current = await tx.db.webhookEvent.findUniqueOrThrow({ where: { id: eventId }, select: { status: true } });
+      await tx.publish('webhookAttemptRecorded', { eventId, attemptId: attempt.id, number: attempt.number, outcome, status: current.status });
+      return;
+    }
+    await tx.publish('webhookAttemptRecorded', { eventId, attemptId: attempt.id, number: attempt.number, outcome, status });
     if (nextAttemptAt) await tx.enqueue('webhookProcess', { eventId, trigger: 'retry' }, { jobKey: jobKey(eventId), runAt: nextAttemptAt });
     if (dead) {
       await tx.publish('webhookEventDead', { eventId, provider: event.provider, type: event.type, attempts: event.attempts, lastError: (result as { error: string }).error });
@@ -128,7 +132,7 @@ export async function retryWebhookEvents(scope: AdminScope, filter: unknown): Pr
     });
     if (rows.length === 0) return tx.unchanged(0);
     for (const row of rows) await tx.enqueue('webhookProcess', { eventId: row.id, trigger: 'retry' }, { jobKey: jobKey(row.id) });
-    await tx.audit({ action: 'webhookEvent.bulkRetry', targetType: 'WebhookEvent', targetId: null, before: { filter: filter as object }, after: { count: rows.length } });
+    await tx.audit({ action: 'webhookEvent.retryMany', targetType: 'WebhookEvent', targetId: null, before: { filter: filter as object }, after: { count: rows.length } });
     return rows.length;
   });
 }
@@ -139,11 +143,12 @@ export interface RejectionCount {
   count: number;
 }
 
-/** Refused requests of the last 24 hours, per provider and reason. */
-export async function rejectionCounts(scope: AdminScope): Promise<RejectionCount[]> {
+/** Refused requests of the last `hours` hours (counted per hour), per provider and reason. */
+export async function rejectionCounts(scope: AdminScope, hours = 24): Promise<RejectionCount[]> {
+  if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 90) throw InputError.field('hours', 'a whole number of hours from 1 to 2160');
   const rows = await scope.db.webhookRejection.groupBy({
     by: ['provider', 'reason'],
-    where: { hour: { gte: new Date(Date.now() - 24 * 3600 * 1000) } },
+    where: { hour: { gte: new Date(Date.now() - hours * 3600 * 1000) } },
     _sum: { count: true },
     orderBy: [{ provider: 'asc' }, { reason: 'asc' }],
   });
