@@ -108,7 +108,11 @@ export type Permission =
   /** Change a tenant's plan. */
   | 'TENANTS_PLAN'
   /** Create, edit, suspend, activate and delete tenants. */
-  | 'TENANTS_WRITE';
+  | 'TENANTS_WRITE'
+  /** Retry and replay inbound webhook events. */
+  | 'WEBHOOKS_WRITE'
+  /** Set and clear the signing secrets of webhook providers. */
+  | 'WEBHOOK_SECRETS_WRITE';
 
 export type PlanFilter = {
   /** Matches code or name (case-insensitive). */

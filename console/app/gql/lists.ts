@@ -8,12 +8,17 @@ export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DES
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const TenantChangeKindValues = ["activated","created","deleted","onboarded","planChanged","suspended","updated"] as const;
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
+export const WebhookAttemptOutcomeValues = ["FAILED","IGNORED","RUNNING","SUCCEEDED"] as const;
+export const WebhookEventSortValues = ["RECEIVED_AT_ASC","RECEIVED_AT_DESC"] as const;
+export const WebhookEventStatusValues = ["DEAD","FAILED","IGNORED","PENDING","PROCESSED"] as const;
+export const WebhookProviderValues = ["RESEND","STRIPE"] as const;
+export const WebhookSecretSourceValues = ["ENV","SETTINGS"] as const;
 
 /** The `admins` list's filter, field by field. */
 export const AdminFilterFields = {
@@ -67,3 +72,14 @@ export const TenantFilterFields = {
 } as const;
 /** The `tenants` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
 export const tenantsList = { filter: TenantFilterFields, sorts: TenantSortValues, defaultSort: "CREATED_AT_DESC" } as const;
+
+/** The `webhookEvents` list's filter, field by field. */
+export const WebhookEventFilterFields = {
+  provider: { kind: 'enum', list: true, values: WebhookProviderValues },
+  receivedFrom: { kind: 'date' },
+  receivedTo: { kind: 'date' },
+  status: { kind: 'enum', list: true, values: WebhookEventStatusValues },
+  type: { kind: 'string' },
+} as const;
+/** The `webhookEvents` list's sorts; the first page uses "RECEIVED_AT_DESC" unless told. */
+export const webhookEventsList = { filter: WebhookEventFilterFields, sorts: WebhookEventSortValues, defaultSort: "RECEIVED_AT_DESC" } as const;
