@@ -83,11 +83,12 @@ async function audit(client: pg.Client, table: string, acknowledged: Set<string>
     [ids],
   );
   if (!jobs) return { ...counts!, events_without_one_job: 0 };
-  const { rows: [job] } = await client.query<{ wrong: number }>(
-    `SELECT count(*)::int AS wrong FROM "WebhookEvent" e
-     WHERE (SELECT count(*) FROM graphile_worker.jobs j WHERE j.task_identifier = 'webhookProcess' AND j.payload->>'eventId' = e.id::text) <> 1`,
+  const { rows: [job] } = await client.query<{ wrong: number; jobs: number }>(
+    `WITH per_key AS (SELECT key, count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'webhookProcess' GROUP BY key)
+     SELECT (SELECT count(*)::int FROM "WebhookEvent" e LEFT JOIN per_key j ON j.key = 'webhook:' || e.id WHERE coalesce(j.n, 0) <> 1) AS wrong,
+            (SELECT coalesce(sum(n), 0)::int FROM per_key) AS jobs`,
   );
-  return { ...counts!, events_without_one_job: job!.wrong };
+  return { ...counts!, jobs: job!.jobs, events_without_one_job: job!.wrong };
 }
 
 const db = await benchDatabase();

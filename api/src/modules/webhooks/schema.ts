@@ -3,6 +3,8 @@ import type { EventMap } from '../../events.ts';
 import { builder } from '../../graphql/builder.ts';
 import { prismaEnum } from '../../graphql/enums.ts';
 import { adminMutation, adminScope } from '../../graphql/helpers.ts';
+import { listFilterRef } from '../../graphql/list.ts';
+import { webhookEventsList } from './lists.ts';
 import { InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
 import { secretStatuses, setWebhookSecret, type SecretStatus } from './secrets.ts';
 import { rejectionCounts, replayWebhookEvent, retryableCount, retryWebhookEvent, retryWebhookEvents, type RejectionCount } from './service.ts';
@@ -33,7 +35,7 @@ builder.prismaObject('WebhookEvent', {
     externalId: t.string({ resolve: (e) => e.externalId }),
     type: t.string({ resolve: (e) => e.type }),
     status: t.field({ type: WebhookEventStatusEnum, resolve: (e) => e.status }),
-    attemptCount: t.int({ resolve: (e) => e.attempts }),
+    attempts: t.int({ description: 'Attempts made so far.', resolve: (e) => e.attempts }),
     receivedAt: t.field({ type: 'DateTime', resolve: (e) => e.receivedAt }),
     payload: t.expose('payload', { type: 'JSON' }),
     headers: t.expose('headers', { type: 'JSON' }),
@@ -43,17 +45,22 @@ builder.prismaObject('WebhookEvent', {
     ignoredReason: t.exposeString('ignoredReason', { nullable: true }),
     tenantId: t.exposeID('tenantId', { nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    attempts: t.relation('attemptsLog', { query: { orderBy: [{ number: 'asc' }] } }),
+    attemptsLog: t.relation('attemptsLog', { description: 'Every attempt, newest first.', query: { orderBy: [{ number: 'desc' }] } }),
+    tenant: t.relation('tenant', { nullable: true, description: 'The tenant the event turned out to concern, once a handler knows.' }),
   }),
 });
 
-const SecretSourceEnum = builder.enumType('WebhookSecretSource', { values: ['ENV', 'SETTINGS'] as const });
+const SecretSourceEnum = builder.enumType('WebhookSecretSource', {
+  description: 'Where the signing secret in use comes from: the console (encrypted), the environment, or nowhere.',
+  values: ['SETTINGS', 'ENV', 'NONE'] as const,
+});
 const WebhookSecretStatusRef = builder.objectRef<SecretStatus>('WebhookSecretStatus').implement({
   description: 'Whether a provider has a signing secret, and where it comes from. The secret itself is never returned.',
   fields: (t) => ({
     provider: t.field({ type: WebhookProviderEnum, resolve: (s) => s.provider }),
     configured: t.exposeBoolean('configured'),
-    source: t.field({ type: SecretSourceEnum, nullable: true, resolve: (s) => s.source }),
+    source: t.field({ type: SecretSourceEnum, resolve: (s) => s.source }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the console secret was last set.', resolve: (s) => s.updatedAt }),
   }),
 });
 
@@ -65,7 +72,7 @@ const WebhookRejectionCountRef = builder.objectRef<RejectionCount>('WebhookRejec
   }),
 });
 
-const filterArg = { description: 'A WebhookEventFilter, as the webhookEvents list takes it.' };
+const filterArg = { type: listFilterRef(webhookEventsList), required: false, description: 'The webhookEvents list filter.' } as const;
 
 builder.queryFields((t) => ({
   webhookEvent: t.prismaField({
@@ -90,14 +97,10 @@ builder.queryFields((t) => ({
   webhookEventsRetryCount: t.int({
     authScopes: { permission: 'READ' },
     description: 'How many FAILED or DEAD events `retryWebhookEvents` with this filter would run again.',
-    args: { filter: t.arg({ type: 'JSON', required: false, ...filterArg }) },
+    args: { filter: t.arg(filterArg) },
     resolve: (_root, { filter }, ctx) => retryableCount(adminScope(ctx), filter ?? {}),
   }),
 }));
-
-const RetryCountRef = builder.objectRef<{ count: number }>('WebhookBulkRetryResult').implement({
-  fields: (t) => ({ count: t.exposeInt('count') }),
-});
 
 builder.mutationFields((t) => ({
   retryWebhookEvent: t.prismaField({
@@ -114,12 +117,11 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id() },
     resolve: (_q, _root, { id }, ctx) => replayWebhookEvent(adminScope(ctx), id),
   }),
-  retryWebhookEvents: t.field({
-    type: RetryCountRef,
+  retryWebhookEvents: t.int({
     ...adminMutation('WEBHOOKS_WRITE', 'webhookEvent.retryMany', [InputError]),
-    description: 'Retries every FAILED or DEAD event matching the filter (see webhookEventsRetryCount).',
-    args: { filter: t.arg({ type: 'JSON', required: false, ...filterArg }) },
-    resolve: async (_root, { filter }, ctx) => ({ count: await retryWebhookEvents(adminScope(ctx), filter ?? {}) }),
+    description: 'Retries every FAILED or DEAD event matching the filter (count them first with webhookEventsRetryCount); returns how many.',
+    args: { filter: t.arg(filterArg) },
+    resolve: (_root, { filter }, ctx) => retryWebhookEvents(adminScope(ctx), filter ?? {}),
   }),
   setWebhookSecret: t.field({
     type: WebhookSecretStatusRef,

@@ -7,36 +7,37 @@ import { runAudited } from '../audit/service.ts';
 import type { Provider } from './verify.ts';
 import { env } from '../../env.ts';
 
-export type SecretSource = 'ENV' | 'SETTINGS';
+export type SecretSource = 'ENV' | 'SETTINGS' | 'NONE';
 export interface SecretStatus {
   provider: Provider;
   configured: boolean;
-  source: SecretSource | null;
+  source: SecretSource;
+  updatedAt: Date | null;
 }
 
 const CACHE_MS = 5_000;
-const cache = new Map<Provider, { value: string | null; source: SecretSource | null; at: number }>();
+const cache = new Map<Provider, { value: string | null; source: SecretSource; at: number }>();
 const context = (provider: Provider) => `webhook-secret:${provider}`;
 const fromEnv = (provider: Provider) => (provider === 'STRIPE' ? env.STRIPE_WEBHOOK_SECRET : env.RESEND_WEBHOOK_SECRET) || null;
 
 /** The secret requests of `provider` are verified with, or null when none is configured (cached briefly). */
-export async function signingSecret(scope: SystemScope | AdminScope, provider: Provider): Promise<{ value: string | null; source: SecretSource | null }> {
+export async function signingSecret(scope: SystemScope | AdminScope, provider: Provider): Promise<{ value: string | null; source: SecretSource }> {
   const hit = cache.get(provider);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit;
   const row = await scope.db.webhookSecret.findUnique({ where: { provider } });
   const stored = row ? secrets().decrypt(row.secretEncrypted, context(provider)) : null;
   const envValue = fromEnv(provider);
-  const entry = { value: stored ?? envValue, source: stored ? ('SETTINGS' as const) : envValue ? ('ENV' as const) : null, at: Date.now() };
+  const entry = { value: stored ?? envValue, source: stored ? ('SETTINGS' as const) : envValue ? ('ENV' as const) : ('NONE' as const), at: Date.now() };
   cache.set(provider, entry);
   return entry;
 }
 
 export async function secretStatuses(scope: AdminScope): Promise<SecretStatus[]> {
-  const rows = await scope.db.webhookSecret.findMany({ select: { provider: true } });
+  const rows = await scope.db.webhookSecret.findMany({ select: { provider: true, updatedAt: true } });
   return (['STRIPE', 'RESEND'] as const).map((provider) => {
-    const stored = rows.some((r) => r.provider === provider);
-    const source = stored ? 'SETTINGS' : fromEnv(provider) ? 'ENV' : null;
-    return { provider, configured: source !== null, source };
+    const stored = rows.find((r) => r.provider === provider);
+    const source: SecretSource = stored ? 'SETTINGS' : fromEnv(provider) ? 'ENV' : 'NONE';
+    return { provider, configured: source !== 'NONE', source, updatedAt: stored?.updatedAt ?? null };
   });
 }
 
