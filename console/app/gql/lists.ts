@@ -18,7 +18,7 @@ export const WebhookAttemptOutcomeValues = ["FAILED","IGNORED","RUNNING","SUCCEE
 export const WebhookEventSortValues = ["RECEIVED_AT_ASC","RECEIVED_AT_DESC"] as const;
 export const WebhookEventStatusValues = ["DEAD","FAILED","IGNORED","PENDING","PROCESSED"] as const;
 export const WebhookProviderValues = ["RESEND","STRIPE"] as const;
-export const WebhookSecretSourceValues = ["ENV","SETTINGS"] as const;
+export const WebhookSecretSourceValues = ["ENV","NONE","SETTINGS"] as const;
 
 /** The `admins` list's filter, field by field. */
 export const AdminFilterFields = {
