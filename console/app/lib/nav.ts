@@ -10,6 +10,7 @@ export const NAV: NavItem[] = [
   { to: '/', label: 'Dashboard', permission: 'READ' },
   { to: '/tenants', label: 'Tenants', permission: 'READ' },
   { to: '/plans', label: 'Plans', permission: 'READ' },
+  { to: '/webhooks', label: 'Webhooks', permission: 'READ' },
   { to: '/audit', label: 'Audit log', permission: 'READ' },
   { to: '/jobs', label: 'Jobs', permission: 'READ' },
   { to: '/admins', label: 'Admins', permission: 'ADMINS_MANAGE' },
