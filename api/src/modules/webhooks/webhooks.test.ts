@@ -338,6 +338,11 @@ describe('admin graph', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(edges.every((e) => ['PROCESSED', 'IGNORED'].includes(e.node.status))).toBe(true);
 
+    const tenantEvent = await p.app.prisma.webhookEvent.findFirstOrThrow({ where: { tenantId: { not: null } } });
+    const byTenant = await p.gql(`query($t: ID!) { webhookEvents(first: 50, filter: { tenantId: $t }) { totalCount edges { node { id tenant { id } } } } }`, { t: tenantEvent.tenantId }, owner);
+    expect(byTenant.errors).toBeUndefined();
+    expect(byTenant.data!.webhookEvents.edges.map((e: any) => e.node)).toEqual([{ id: tenantEvent.id, tenant: { id: tenantEvent.tenantId } }]);
+
     const bad = await p.gql(`{ webhookEvents(first: 5, filter: { receivedFrom: "2030-01-01T00:00:00Z", receivedTo: "2020-01-01T00:00:00Z" }) { totalCount } }`, {}, owner);
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
