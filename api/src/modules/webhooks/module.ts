@@ -2,6 +2,7 @@ import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
 import { webhookEventsList } from './lists.ts';
 import { webhookRoutes } from './routes.ts';
+import { seedWebhooks } from './seed.ts';
 import { webhookProcess } from './tasks.ts';
 
 const permissions = {
@@ -43,4 +44,5 @@ export default defineModule({
     'webhookSecret.set': 'WebhookSecret',
     'webhookSecret.clear': 'WebhookSecret',
   },
+  seed: seedWebhooks,
 });
