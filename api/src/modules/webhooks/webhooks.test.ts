@@ -185,6 +185,28 @@ describe('storing', () => {
     expect(await p.app.prisma.webhookEvent.count({ where: { externalId: event.id } })).toBe(1);
   });
 
+  it('announces every attempt as it starts and as it ends (webhookAttemptRecorded)', async () => {
+    const seen: { eventId: string; attemptId: string; number: number; outcome: string; status: string }[] = [];
+    const iterator = p.app.pubsub.subscribe('webhookAttemptRecorded');
+    void (async () => {
+      for await (const e of { [Symbol.asyncIterator]: () => iterator }) seen.push(e as never);
+    })();
+    await p.untilListening('webhookAttemptRecorded', 1);
+    try {
+      const event = stripeEvent(OK_TYPE);
+      expect((await postWebhook(p.url, 'stripe', signStripe(event))).status).toBe(200);
+      const stored = await until(() => eventByExternalId(event.id), finished, 'processed');
+      const mine = await until(async () => seen.filter((e) => e.eventId === stored!.id), (list) => list.length >= 2, 'two announcements');
+      const attemptId = stored!.attemptsLog[0]!.id;
+      expect(mine).toEqual([
+        { eventId: stored!.id, attemptId, number: 1, outcome: 'RUNNING', status: 'PENDING' },
+        { eventId: stored!.id, attemptId, number: 1, outcome: 'SUCCEEDED', status: 'PROCESSED' },
+      ]);
+    } finally {
+      await iterator.return?.();
+    }
+  });
+
   it('marks an event no handler wants IGNORED with the reason', async () => {
     const event = stripeEvent('test.webhooks.nobody_handles_this');
     expect((await postWebhook(p.url, 'stripe', signStripe(event))).status).toBe(200);
