@@ -200,6 +200,8 @@ export type WebhookEventFilter = {
   receivedFrom?: string | null | undefined;
   receivedTo?: string | null | undefined;
   status?: Array<WebhookEventStatus> | null | undefined;
+  /** The tenant a handler found the event to concern. */
+  tenantId?: string | number | null | undefined;
   /** Exact event type, or a prefix ending in * (invoice.*). */
   type?: string | null | undefined;
 };

@@ -79,6 +79,7 @@ export const WebhookEventFilterFields = {
   receivedFrom: { kind: 'date' },
   receivedTo: { kind: 'date' },
   status: { kind: 'enum', list: true, values: WebhookEventStatusValues },
+  tenantId: { kind: 'id' },
   type: { kind: 'string' },
 } as const;
 /** The `webhookEvents` list's sorts; the first page uses "RECEIVED_AT_DESC" unless told. */

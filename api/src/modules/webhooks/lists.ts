@@ -10,6 +10,7 @@ export const webhookEventsList = defineList({
     provider: filters.enumList('WebhookProvider'),
     status: filters.enumList('WebhookEventStatus'),
     type: filters.text({ description: 'Exact event type, or a prefix ending in * (invoice.*).' }),
+    tenantId: filters.id('The tenant a handler found the event to concern.'),
     receivedFrom: filters.date(),
     receivedTo: filters.date(),
   },
@@ -17,6 +18,7 @@ export const webhookEventsList = defineList({
   where: (f) => ({
     provider: f.provider?.length ? { in: f.provider } : undefined,
     status: f.status?.length ? { in: f.status } : undefined,
+    tenantId: f.tenantId,
     type: f.type ? (f.type.endsWith('*') ? { startsWith: f.type.slice(0, -1) } : f.type) : undefined,
     receivedAt: f.receivedFrom || f.receivedTo ? { gte: f.receivedFrom, lte: f.receivedTo } : undefined,
   }),
