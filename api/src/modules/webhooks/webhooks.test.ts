@@ -71,6 +71,12 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
   }
 }
 
+/**
+ * The statements a GraphQL read sent: the in-process worker shares the client, so anything it still writes
+ * (job runs, attempt bookkeeping) while the request runs is left out.
+ */
+const reads = (sql: string[]) => sql.filter((q) => /^\s*(WITH|SELECT)\b/i.test(q) && !/"JobRun"|graphile_worker|"WorkerHeartbeat"/.test(q));
+
 const finished = (e: Awaited<ReturnType<typeof eventByExternalId>>) => !!e && ['PROCESSED', 'IGNORED', 'DEAD'].includes(e.status);
 
 beforeAll(async () => {
@@ -336,7 +342,7 @@ describe('admin graph', () => {
       expect(res.errors).toBeUndefined();
       data = res.data!.webhookEvent;
     });
-    expect(sql.length).toBeLessThanOrEqual(2);
+    expect(reads(sql).length, sql.join('\n')).toBeLessThanOrEqual(2);
     expect(data).toMatchObject({ id: stored!.id, provider: 'STRIPE', externalId: event.id, status: 'PROCESSED', attempts: 2, tenant: { id: tenantId, name: 'Webhook Tenant' } });
     expect(data.attemptsLog.map((a: { number: number }) => a.number)).toEqual([2, 1]);
     expect(data.payload).toEqual(event);
@@ -355,7 +361,7 @@ describe('admin graph', () => {
       edges = res.data!.webhookEvents.edges;
     });
     expect(edges.length).toBeGreaterThan(3);
-    expect(sql).toHaveLength(1);
+    expect(reads(sql), sql.join('\n')).toHaveLength(1);
     const times = edges.map((e) => Date.parse(e.node.receivedAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(edges.every((e) => ['PROCESSED', 'IGNORED'].includes(e.node.status))).toBe(true);
