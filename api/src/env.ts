@@ -91,6 +91,8 @@ const schema = z.object({
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(512_000),
   /** Attempts of an event's processing before it is DEAD. */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(10),
+  /** First retry's delay ceiling in ms; it doubles with every attempt (full jitter below it). */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -71,9 +71,21 @@ const delegateOf = (db: PrismaClient, model: Prisma.ModelName) => (db as unknown
  * The list's connection field in the admin graph: `<name>(first, after, last, before, filter, sort)`
  * with `totalCount`, nested selections planned into the same SQL statement by the Prisma plugin.
  */
+const filterRefs = new Map<string, ReturnType<typeof builder.inputRef<Record<string, unknown>>>>();
+
+/**
+ * A list's filter input type, for a module's own fields that act on a list's rows (a bulk action by the
+ * current filter): usable before `registerList` implements it. Parse the value with `list.whereFor`.
+ */
+export function listFilterRef(list: Pick<ListDefinition, 'filterType'>) {
+  let ref = filterRefs.get(list.filterType);
+  if (!ref) filterRefs.set(list.filterType, (ref = builder.inputRef<Record<string, unknown>>(list.filterType)));
+  return ref;
+}
+
 export function registerList<F extends FilterFields>(list: ListDefinition<Prisma.ModelName, F, string>, options: { permission?: Permission } = {}) {
-  const FilterInput = builder.inputType(list.filterType, {
-    fields: (t) => Object.fromEntries(Object.entries(list.filter).map(([key, field]) => [key, inputField(t, field)])),
+  const FilterInput = listFilterRef(list).implement({
+    fields: (t) => Object.fromEntries(Object.entries(list.filter).map(([key, field]) => [key, inputField(t, field)])) as never,
   });
   const SortEnum = builder.enumType(list.sortType, { values: Object.keys(list.sorts) as [string, ...string[]] });
   const args = (raw: { filter?: unknown; sort?: string | null }) => ({

@@ -14,6 +14,7 @@ export const NAV: NavItem[] = [
   { to: '/operations', label: 'Operations', permission: 'READ' },
   { to: '/emails', label: 'Emails', permission: 'READ' },
   { to: '/emails/templates', label: 'Email templates', permission: 'READ' },
+  { to: '/webhooks', label: 'Webhooks', permission: 'READ' },
   { to: '/audit', label: 'Audit log', permission: 'READ' },
   { to: '/jobs', label: 'Jobs', permission: 'READ' },
   { to: '/admins', label: 'Admins', permission: 'ADMINS_MANAGE' },

@@ -27,6 +27,15 @@ async function failedEmail(key: string): Promise<string> {
   return email.id;
 }
 
+let webhookEvents = 0;
+/** A stored provider event in `status`, for the webhook mutations' scenarios. */
+function webhookEvent(status: 'FAILED' | 'DEAD' | 'PROCESSED') {
+  webhookEvents += 1;
+  return p.app.prisma.webhookEvent.create({
+    data: { provider: 'STRIPE', externalId: `evt_audit_${webhookEvents}`, type: 'audit.coverage', payload: {}, status, attempts: 1 },
+  });
+}
+
 /** One real call per admin mutation; the coverage test fails for a mutation missing here. */
 const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; planId: string } }) => Promise<unknown>> = {
   login: async () => p.login('VIEWER'),
@@ -97,6 +106,18 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
   unblockUser: async ({ token, t }) => {
     const user = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: `cov-unblock-${Date.now()}`, blockedAt: new Date(), blockedReason: 'coverage' } });
     return p.gql(`mutation($id: ID!) { unblockUser(id: $id) { __typename } }`, { id: user.id }, token);
+  },
+  // Webhooks: events stored directly in the state each mutation starts from.
+  retryWebhookEvent: async ({ token }) => p.gql(`mutation($id: ID!) { retryWebhookEvent(id: $id) { __typename } }`, { id: (await webhookEvent('FAILED')).id }, token),
+  replayWebhookEvent: async ({ token }) => p.gql(`mutation($id: ID!) { replayWebhookEvent(id: $id) { __typename } }`, { id: (await webhookEvent('PROCESSED')).id }, token),
+  retryWebhookEvents: async ({ token }) => {
+    await webhookEvent('DEAD');
+    return p.gql(`mutation { retryWebhookEvents(filter: { status: [DEAD] }) { __typename } }`, {}, token);
+  },
+  setWebhookSecret: ({ token }) => p.gql(`mutation { setWebhookSecret(provider: STRIPE, secret: "whsec_coverage_secret_123") { __typename } }`, {}, token),
+  clearWebhookSecret: async ({ token }) => {
+    await p.gql(`mutation { setWebhookSecret(provider: RESEND, secret: "whsec_Y292ZXJhZ2Ugc2VjcmV0") { __typename } }`, {}, token);
+    return p.gql(`mutation { clearWebhookSecret(provider: RESEND) { __typename } }`, {}, token);
   },
 };
 
