@@ -28,12 +28,12 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 }
 
 /** The stored event of a provider id, once its processing has finished. */
-const processed = (externalId: string) =>
-  until(
+const processed = async (externalId: string) =>
+  (await until(
     () => p.app.prisma.webhookEvent.findFirst({ where: { externalId }, include: { attemptsLog: true } }),
     (e) => !!e && ['PROCESSED', 'IGNORED', 'DEAD'].includes(e.status) && e.attemptsLog.every((a) => a.finishedAt),
     `event ${externalId} processed`,
-  );
+  ))!;
 
 beforeAll(async () => {
   fake = await startResendFake();
