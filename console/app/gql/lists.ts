@@ -6,14 +6,19 @@ export const ActorTypeValues = ["ADMIN","SYSTEM","TENANT"] as const;
 export const AdminRoleValues = ["ADMIN","BILLING","OWNER","SUPPORT","VIEWER"] as const;
 export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DESC"] as const;
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
+export const EmailSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC"] as const;
+export const EmailStatusValues = ["BOUNCED","CLICKED","COMPLAINED","DELAYED","DELIVERED","FAILED","OPENED","QUEUED","SENT"] as const;
+export const InvoiceSortValues = ["AMOUNT_DUE_DESC","CREATED_AT_ASC","CREATED_AT_DESC"] as const;
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
-export const TenantChangeKindValues = ["activated","created","deleted","onboarded","planChanged","suspended","updated"] as const;
+export const TenantChangeKindValues = ["activated","created","deleted","onboarded","pastDue","paymentRecovered","planChanged","suspended","updated"] as const;
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
+export const UserSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","EMAIL_ASC","LAST_SEEN_AT_DESC","NAME_ASC"] as const;
+export const UserTimelineKindValues = ["AUDIT","EMAIL"] as const;
 export const WebhookAttemptOutcomeValues = ["FAILED","IGNORED","RUNNING","SUCCEEDED"] as const;
 export const WebhookEventSortValues = ["RECEIVED_AT_ASC","RECEIVED_AT_DESC"] as const;
 export const WebhookEventStatusValues = ["DEAD","FAILED","IGNORED","PENDING","PROCESSED"] as const;
@@ -41,6 +46,31 @@ export const AuditEventFilterFields = {
 } as const;
 /** The `auditEvents` list's sorts; the first page uses "OCCURRED_AT_DESC" unless told. */
 export const auditEventsList = { filter: AuditEventFilterFields, sorts: AuditEventSortValues, defaultSort: "OCCURRED_AT_DESC" } as const;
+
+/** The `emails` list's filter, field by field. */
+export const EmailFilterFields = {
+  createdFrom: { kind: 'date' },
+  createdTo: { kind: 'date' },
+  recipient: { kind: 'string' },
+  status: { kind: 'enum', list: true, values: EmailStatusValues },
+  templateId: { kind: 'id' },
+  templateKey: { kind: 'string' },
+  tenantId: { kind: 'id' },
+  transport: { kind: 'string' },
+  userId: { kind: 'id' },
+} as const;
+/** The `emails` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
+export const emailsList = { filter: EmailFilterFields, sorts: EmailSortValues, defaultSort: "CREATED_AT_DESC" } as const;
+
+/** The `invoices` list's filter, field by field. */
+export const InvoiceFilterFields = {
+  createdFrom: { kind: 'date' },
+  createdTo: { kind: 'date' },
+  status: { kind: 'string' },
+  tenantId: { kind: 'id' },
+} as const;
+/** The `invoices` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
+export const invoicesList = { filter: InvoiceFilterFields, sorts: InvoiceSortValues, defaultSort: "CREATED_AT_DESC" } as const;
 
 /** The `jobRuns` list's filter, field by field. */
 export const JobRunFilterFields = {
@@ -72,6 +102,17 @@ export const TenantFilterFields = {
 } as const;
 /** The `tenants` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
 export const tenantsList = { filter: TenantFilterFields, sorts: TenantSortValues, defaultSort: "CREATED_AT_DESC" } as const;
+
+/** The `users` list's filter, field by field. */
+export const UserFilterFields = {
+  blocked: { kind: 'boolean' },
+  lastSeenFrom: { kind: 'date' },
+  lastSeenTo: { kind: 'date' },
+  search: { kind: 'string' },
+  tenantId: { kind: 'id' },
+} as const;
+/** The `users` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
+export const usersList = { filter: UserFilterFields, sorts: UserSortValues, defaultSort: "CREATED_AT_DESC" } as const;
 
 /** The `webhookEvents` list's filter, field by field. */
 export const WebhookEventFilterFields = {
