@@ -96,13 +96,18 @@ export default function WebhookEvents() {
         totalCount={webhookEvents.totalCount}
         exportHref={exportHref}
         actions={
-          canWrite && webhookEventsRetryCount > 0 ? (
-            <IntentDialog intent="retryMany" label="Retry failed…" title="Retry failed events" submitLabel={`Retry ${webhookEventsRetryCount}`} busyLabel="Retrying…">
-              <p data-testid="retry-many-count">
-                Run {webhookEventsRetryCount} FAILED or DEAD event{webhookEventsRetryCount === 1 ? '' : 's'} matching the current filter again now?
-              </p>
-            </IntentDialog>
-          ) : null
+          <>
+            <Link to="/webhooks/settings" className="button">
+              Settings
+            </Link>
+            {canWrite && webhookEventsRetryCount > 0 ? (
+              <IntentDialog intent="retryMany" label="Retry failed…" title="Retry failed events" submitLabel={`Retry ${webhookEventsRetryCount}`} busyLabel="Retrying…">
+                <p data-testid="retry-many-count">
+                  Run {webhookEventsRetryCount} FAILED or DEAD event{webhookEventsRetryCount === 1 ? '' : 's'} matching the current filter again now?
+                </p>
+              </IntentDialog>
+            ) : null}
+          </>
         }
       />
       <FilterForm>
