@@ -49,6 +49,8 @@ type Documents = {
     "\n  query JobsOverview($from: DateTime!, $to: DateTime!, $task: String, $first: Int, $after: String, $last: Int, $before: String, $filter: JobRunFilter) {\n    jobStats(from: $from, to: $to) {\n      task\n      runs\n      successes\n      failures\n      successRate\n      p50DurationMs\n      p95DurationMs\n      lastFailureAt\n      lastFailureMessage\n    }\n    jobRunsPerHour(from: $from, to: $to, task: $task) {\n      ...HourlyRuns\n    }\n    jobRuns(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo {\n        ...PageLinks\n      }\n      edges {\n        node {\n          id\n          task\n          jobId\n          attempt\n          outcome\n          queuedAt\n          startedAt\n          durationMs\n          errorMessage\n          workerId\n        }\n      }\n    }\n  }\n": typeof types.JobsOverviewDocument,
     "\n  subscription JobsRunsRecorded($task: String) {\n    jobRunsRecorded(task: $task) {\n      task\n      outcome\n      count\n    }\n  }\n": typeof types.JobsRunsRecordedDocument,
     "\n  query Operations($hours: Int!) {\n    operationsOverview(hours: $hours) {\n      ...OperationsCards\n    }\n  }\n": typeof types.OperationsDocument,
+    "\n  subscription OperationsWebhookAttempts {\n    webhookAttemptRecorded {\n      eventId\n      status\n    }\n  }\n": typeof types.OperationsWebhookAttemptsDocument,
+    "\n  subscription OperationsJobRuns {\n    jobRunsRecorded {\n      task\n      count\n    }\n  }\n": typeof types.OperationsJobRunsDocument,
     "\n  mutation UpdatePlan($id: ID!, $input: UpdatePlanInput!) {\n    updatePlan(id: $id, input: $input) {\n      __typename\n      ... on MutationUpdatePlanSuccess {\n        data {\n          id\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": typeof types.UpdatePlanDocument,
     "\n  mutation ArchivePlan($id: ID!) {\n    archivePlan(id: $id) {\n      __typename\n      ... on MutationArchivePlanSuccess {\n        data {\n          id\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": typeof types.ArchivePlanDocument,
     "\n  mutation UnarchivePlan($id: ID!) {\n    unarchivePlan(id: $id) {\n      __typename\n      ... on MutationUnarchivePlanSuccess {\n        data {\n          id\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": typeof types.UnarchivePlanDocument,
@@ -125,6 +127,8 @@ const documents: Documents = {
     "\n  query JobsOverview($from: DateTime!, $to: DateTime!, $task: String, $first: Int, $after: String, $last: Int, $before: String, $filter: JobRunFilter) {\n    jobStats(from: $from, to: $to) {\n      task\n      runs\n      successes\n      failures\n      successRate\n      p50DurationMs\n      p95DurationMs\n      lastFailureAt\n      lastFailureMessage\n    }\n    jobRunsPerHour(from: $from, to: $to, task: $task) {\n      ...HourlyRuns\n    }\n    jobRuns(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      totalCount\n      pageInfo {\n        ...PageLinks\n      }\n      edges {\n        node {\n          id\n          task\n          jobId\n          attempt\n          outcome\n          queuedAt\n          startedAt\n          durationMs\n          errorMessage\n          workerId\n        }\n      }\n    }\n  }\n": types.JobsOverviewDocument,
     "\n  subscription JobsRunsRecorded($task: String) {\n    jobRunsRecorded(task: $task) {\n      task\n      outcome\n      count\n    }\n  }\n": types.JobsRunsRecordedDocument,
     "\n  query Operations($hours: Int!) {\n    operationsOverview(hours: $hours) {\n      ...OperationsCards\n    }\n  }\n": types.OperationsDocument,
+    "\n  subscription OperationsWebhookAttempts {\n    webhookAttemptRecorded {\n      eventId\n      status\n    }\n  }\n": types.OperationsWebhookAttemptsDocument,
+    "\n  subscription OperationsJobRuns {\n    jobRunsRecorded {\n      task\n      count\n    }\n  }\n": types.OperationsJobRunsDocument,
     "\n  mutation UpdatePlan($id: ID!, $input: UpdatePlanInput!) {\n    updatePlan(id: $id, input: $input) {\n      __typename\n      ... on MutationUpdatePlanSuccess {\n        data {\n          id\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": types.UpdatePlanDocument,
     "\n  mutation ArchivePlan($id: ID!) {\n    archivePlan(id: $id) {\n      __typename\n      ... on MutationArchivePlanSuccess {\n        data {\n          id\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": types.ArchivePlanDocument,
     "\n  mutation UnarchivePlan($id: ID!) {\n    unarchivePlan(id: $id) {\n      __typename\n      ... on MutationUnarchivePlanSuccess {\n        data {\n          id\n        }\n      }\n      ... on Error {\n        ...MutationError\n      }\n    }\n  }\n": types.UnarchivePlanDocument,
@@ -320,6 +324,14 @@ export function graphql(source: "\n  subscription JobsRunsRecorded($task: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Operations($hours: Int!) {\n    operationsOverview(hours: $hours) {\n      ...OperationsCards\n    }\n  }\n"): (typeof documents)["\n  query Operations($hours: Int!) {\n    operationsOverview(hours: $hours) {\n      ...OperationsCards\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OperationsWebhookAttempts {\n    webhookAttemptRecorded {\n      eventId\n      status\n    }\n  }\n"): (typeof documents)["\n  subscription OperationsWebhookAttempts {\n    webhookAttemptRecorded {\n      eventId\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OperationsJobRuns {\n    jobRunsRecorded {\n      task\n      count\n    }\n  }\n"): (typeof documents)["\n  subscription OperationsJobRuns {\n    jobRunsRecorded {\n      task\n      count\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
