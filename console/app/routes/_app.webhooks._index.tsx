@@ -2,14 +2,14 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useSubscription } from 'urql';
 import { IntentDialog } from '../components/dialog.tsx';
-import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
+import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge, WindowFilter } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import { WebhookEventFilterFields, webhookEventsList, WebhookEventStatusValues, WebhookProviderValues } from '../gql/lists.ts';
 import { gql } from '../graphql.server.ts';
 import { formatDateTime, humanize } from '../lib/format.ts';
 import type { IntentResult } from '../lib/intent.ts';
 import { countEvents } from '../lib/live.ts';
-import { exportHref, pageVariables, readFilter, readSort } from '../lib/list.ts';
+import { exportHref, isInstant, pageVariables, readFilter, readSort } from '../lib/list.ts';
 import { outcome } from '../lib/mutation.ts';
 import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 import { useCan } from './_app.tsx';
@@ -140,12 +140,13 @@ export default function WebhookEvents() {
         </label>
         <label>
           Received from
-          <input type="date" name="receivedFrom" defaultValue={params.get('receivedFrom') ?? ''} />
+          <input type="date" name="receivedFrom" defaultValue={params.get('receivedFrom') ?? ''} disabled={isInstant(params.get('receivedFrom'))} />
         </label>
         <label>
           to
-          <input type="date" name="receivedTo" defaultValue={params.get('receivedTo') ?? ''} />
+          <input type="date" name="receivedTo" defaultValue={params.get('receivedTo') ?? ''} disabled={isInstant(params.get('receivedTo'))} />
         </label>
+        <WindowFilter label="Received" from="receivedFrom" to="receivedTo" />
       </FilterForm>
       <DataTable
         colSpan={6}

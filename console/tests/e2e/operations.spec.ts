@@ -47,8 +47,15 @@ async function followCard(page: Page, testId: string, list: '/emails' | '/webhoo
   expect(Date.parse(params.get(from)!)).toBeGreaterThan(Date.now() - 25 * 3_600_000);
   await link.click();
   await expect(page).toHaveURL((url) => url.pathname === list && url.search === new URL(href, 'http://console').search);
-  await expect(page.getByTestId('total-count')).toHaveText(new RegExp(`^${value} rows?$`));
-  await page.goBack();
+  const total = page.getByTestId('total-count');
+  await expect(total).toHaveText(new RegExp(`^${value} rows?$`));
+  // The window is said in words and kept, as are the statuses, when the filter form is applied again.
+  await expect(page.getByTestId('window-filter')).toContainText(/from .* to /);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.has('size'));
+  await expect(total).toHaveText(new RegExp(`^${value} rows?$`));
+  await expect(page.getByTestId('window-filter')).toBeVisible();
+  await page.goto('/operations');
 }
 
 async function sendSignedStripeEvent(type: string) {
