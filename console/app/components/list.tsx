@@ -1,8 +1,8 @@
 import { Form, Link, useLocation, useNavigation, useRevalidator, useSubmit } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import type { PageLinksFragment } from '../gql/graphql.ts';
-import { formatCount, humanize } from '../lib/format.ts';
-import { DEFAULT_PAGE_SIZE, exportCapNotice, PAGE_SIZES, pageHref, withParams } from '../lib/list.ts';
+import { formatCount, formatDateTime, humanize } from '../lib/format.ts';
+import { DEFAULT_PAGE_SIZE, exportCapNotice, isInstant, PAGE_SIZES, pageHref, withParams } from '../lib/list.ts';
 
 /** Labels for lists shown newest first. */
 export const NEWEST_FIRST = { previous: '← Newer', next: 'Older →' };
@@ -142,6 +142,25 @@ export function StatusBadge({ status }: { status: string }) {
  * stays short and shareable); submitting goes back to the first page. It ends with the page size, Apply,
  * and Clear (to `clearTo`, the list without filters).
  */
+/**
+ * Inside a FilterForm: a time window the URL gives as exact instants (from an Operations card), said in
+ * words, kept when the form is applied, and removable. Nothing when the bounds are dates or absent.
+ */
+export function WindowFilter({ label, from, to }: { label: string; from: string; to: string }) {
+  const { search } = useLocation();
+  const params = new URLSearchParams(search);
+  const [start, end] = [params.get(from), params.get(to)];
+  if (!isInstant(start) && !isInstant(end)) return null;
+  return (
+    <p className="muted small" data-testid="window-filter">
+      {label} {isInstant(start) ? `from ${formatDateTime(start, { seconds: true })}` : ''} {isInstant(end) ? `to ${formatDateTime(end, { seconds: true })}` : ''}{' '}
+      <Link to={withParams(search, { [from]: null, [to]: null })}>any time</Link>
+      {isInstant(start) ? <input type="hidden" name={from} value={start} /> : null}
+      {isInstant(end) ? <input type="hidden" name={to} value={end} /> : null}
+    </p>
+  );
+}
+
 export function FilterForm({ children, clearTo = '?' }: { children: ReactNode; clearTo?: string }) {
   const submit = useSubmit();
   const { search } = useLocation();

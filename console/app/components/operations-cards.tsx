@@ -32,7 +32,7 @@ type Group = { name: string; testId: string; counts: { label: string; value: num
 
 /** Email and webhook cards for a window, each number a link to the list it counts, filtered. */
 export function OperationsCards({ overview, hours }: { overview: OperationsCardsFragment; hours: number }) {
-  const links = operationsLinks(overview.since);
+  const links = operationsLinks(overview.since, overview.until);
   const groups: Group[] = [
     {
       name: 'Emails',

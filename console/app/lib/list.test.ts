@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdminFilterFields, TenantFilterFields, tenantsList } from '../gql/lists.ts';
 import type { TenantFilter } from '../gql/graphql.ts';
-import { exportCapNotice, exportHref, isoDate, pageHref, pageVariables, readFilter, readSort, withParams } from './list.ts';
+import { exportCapNotice, exportHref, isInstant, isoDate, pageHref, pageVariables, readFilter, readSort, withParams } from './list.ts';
 
 describe('paging from the URL', () => {
   it('reads forward and backward cursors and a page size from the allowed sizes', () => {
@@ -84,5 +84,16 @@ describe('isoDate', () => {
     expect(isoDate('yesterday')).toBeNull();
     expect(isoDate('2026-13-45')).toBeNull();
     expect(isoDate('12')).toBeNull();
+  });
+});
+
+describe('isInstant', () => {
+  it('tells an exact instant from the dates and times a field can show', () => {
+    expect(isInstant('2026-12-06T11:00:00.123Z')).toBe(true);
+    expect(isInstant('2026-12-06T11:00:00+01:00')).toBe(true);
+    expect(isInstant('2026-12-06')).toBe(false);
+    expect(isInstant('2026-12-06T11:00')).toBe(false);
+    expect(isInstant('soon')).toBe(false);
+    expect(isInstant(null)).toBe(false);
   });
 });

@@ -27,6 +27,12 @@ export function param(params: URLSearchParams, name: string): string | undefined
 }
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A bound given as an exact instant (the Operations links give them), which a date field cannot show. */
+export function isInstant(value: string | null | undefined): value is string {
+  const text = value?.trim() ?? '';
+  return text !== '' && !BARE_DATE.test(text) && !LOCAL_DATE_TIME.test(text) && isoDate(text) !== null;
+}
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 
 /**

@@ -13,16 +13,19 @@ export interface OperationsLinks {
   webhooksDead: string;
 }
 
-/** `since` is the window's start (ISO); every link filters its list from there. */
-export function operationsLinks(since: string): OperationsLinks {
+/**
+ * `since` and `until` are the window's bounds (ISO instants, as the overview answers them): every link
+ * filters its list to the same window, so the list's total is the card's number even while new rows arrive.
+ */
+export function operationsLinks(since: string, until: string): OperationsLinks {
   const q = (path: string, params: Record<string, string | string[]>) =>
     `${path}?${new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => [k, one]))).toString()}`;
   return {
-    emailsSent: q('/emails', { status: [...SENT_STATUSES], createdFrom: since }),
-    emailsFailed: q('/emails', { status: 'FAILED', createdFrom: since }),
-    emailsBounced: q('/emails', { status: 'BOUNCED', createdFrom: since }),
-    webhooksReceived: q('/webhooks', { receivedFrom: since }),
-    webhooksFailed: q('/webhooks', { status: 'FAILED', receivedFrom: since }),
-    webhooksDead: q('/webhooks', { status: 'DEAD', receivedFrom: since }),
+    emailsSent: q('/emails', { status: [...SENT_STATUSES], createdFrom: since, createdTo: until }),
+    emailsFailed: q('/emails', { status: 'FAILED', createdFrom: since, createdTo: until }),
+    emailsBounced: q('/emails', { status: 'BOUNCED', createdFrom: since, createdTo: until }),
+    webhooksReceived: q('/webhooks', { receivedFrom: since, receivedTo: until }),
+    webhooksFailed: q('/webhooks', { status: 'FAILED', receivedFrom: since, receivedTo: until }),
+    webhooksDead: q('/webhooks', { status: 'DEAD', receivedFrom: since, receivedTo: until }),
   };
 }

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { BarChart, CHART_COLORS } from '../components/charts.tsx';
-import { DataTable, FilterForm, ListHeader, Pagination, StatusBadge } from '../components/list.tsx';
+import { DataTable, FilterForm, ListHeader, Pagination, StatusBadge, WindowFilter } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import { EmailFilterFields, emailsList, EmailStatusValues } from '../gql/lists.ts';
 import { gql } from '../graphql.server.ts';
@@ -85,6 +85,8 @@ export default function Emails() {
   const { emails, retryableEmailCount, emailStats, exportHref } = useLoaderData<typeof loader>();
   const retried = useActionData<typeof action>();
   const [params] = useSearchParams();
+  // Several statuses (the Operations "sent" link) are one option, kept as a comma list when the form is applied.
+  const statuses = params.getAll('status').flatMap((v) => v.split(',')).filter(Boolean);
   const canWrite = useCan('EMAILS_WRITE');
   const outbox = params.get('transport') === 'outbox';
 
@@ -130,8 +132,9 @@ export default function Emails() {
         </label>
         <label>
           Status
-          <select name="status" defaultValue={params.get('status') ?? ''}>
+          <select name="status" defaultValue={statuses.length > 1 ? statuses.join(',') : (statuses[0] ?? '')}>
             <option value="">Any</option>
+            {statuses.length > 1 ? <option value={statuses.join(',')}>{statuses.map((st) => st.toLowerCase()).join(', ')}</option> : null}
             {EmailStatusValues.map((s) => (
               <option key={s} value={s}>
                 {s.toLowerCase()}
@@ -140,6 +143,7 @@ export default function Emails() {
           </select>
         </label>
         {outbox ? <input type="hidden" name="transport" value="outbox" /> : null}
+        <WindowFilter label="Created" from="createdFrom" to="createdTo" />
       </FilterForm>
       {canWrite && retryableEmailCount > 0 ? (
         <Form method="post" className="bulk-retry" onSubmit={(e) => {

@@ -1,10 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
+import { useSubscription } from 'urql';
 import { OperationsCards } from '../components/operations-cards.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import { formatTime } from '../lib/format.ts';
+import { countEvents } from '../lib/live.ts';
+import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Operations · Opsgraph' }];
 
@@ -18,6 +21,25 @@ const OperationsQuery = graphql(`
   }
 `);
 
+// Webhook attempts change the webhook numbers; email deliveries run as jobs, so their runs change the email ones.
+const OperationsWebhookAttempts = graphql(`
+  subscription OperationsWebhookAttempts {
+    webhookAttemptRecorded {
+      eventId
+      status
+    }
+  }
+`);
+
+const OperationsJobRuns = graphql(`
+  subscription OperationsJobRuns {
+    jobRunsRecorded {
+      task
+      count
+    }
+  }
+`);
+
 export async function loader(args: LoaderFunctionArgs) {
   const data = await gql(args, OperationsQuery, { hours: HOURS });
   return { overview: data.operationsOverview };
@@ -25,6 +47,9 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export default function Operations() {
   const { overview } = useLoaderData<typeof loader>();
+  const [attempts] = useSubscription({ query: OperationsWebhookAttempts }, countEvents);
+  const [jobRuns] = useSubscription({ query: OperationsJobRuns }, countEvents);
+  useRevalidateOnEvents((attempts.data ?? 0) + (jobRuns.data ?? 0));
   return (
     <>
       <PageHeader

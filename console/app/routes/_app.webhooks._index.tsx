@@ -2,14 +2,14 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useSubscription } from 'urql';
 import { IntentDialog } from '../components/dialog.tsx';
-import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge } from '../components/list.tsx';
+import { DataTable, FilterForm, ListHeader, Pagination, SortHeader, StatusBadge, WindowFilter } from '../components/list.tsx';
 import { graphql } from '../gql/index.ts';
 import { WebhookEventFilterFields, webhookEventsList, WebhookEventStatusValues, WebhookProviderValues } from '../gql/lists.ts';
 import { gql } from '../graphql.server.ts';
 import { formatDateTime, humanize } from '../lib/format.ts';
 import type { IntentResult } from '../lib/intent.ts';
 import { countEvents } from '../lib/live.ts';
-import { exportHref, pageVariables, readFilter, readSort } from '../lib/list.ts';
+import { exportHref, isInstant, pageVariables, readFilter, readSort } from '../lib/list.ts';
 import { outcome } from '../lib/mutation.ts';
 import { useRevalidateOnEvents } from '../lib/revalidate.ts';
 import { useCan } from './_app.tsx';
@@ -96,13 +96,18 @@ export default function WebhookEvents() {
         totalCount={webhookEvents.totalCount}
         exportHref={exportHref}
         actions={
-          canWrite && webhookEventsRetryCount > 0 ? (
-            <IntentDialog intent="retryMany" label="Retry failed…" title="Retry failed events" submitLabel={`Retry ${webhookEventsRetryCount}`} busyLabel="Retrying…">
-              <p data-testid="retry-many-count">
-                Run {webhookEventsRetryCount} FAILED or DEAD event{webhookEventsRetryCount === 1 ? '' : 's'} matching the current filter again now?
-              </p>
-            </IntentDialog>
-          ) : null
+          <>
+            <Link to="/webhooks/settings" className="button">
+              Settings
+            </Link>
+            {canWrite && webhookEventsRetryCount > 0 ? (
+              <IntentDialog intent="retryMany" label="Retry failed…" title="Retry failed events" submitLabel={`Retry ${webhookEventsRetryCount}`} busyLabel="Retrying…">
+                <p data-testid="retry-many-count">
+                  Run {webhookEventsRetryCount} FAILED or DEAD event{webhookEventsRetryCount === 1 ? '' : 's'} matching the current filter again now?
+                </p>
+              </IntentDialog>
+            ) : null}
+          </>
         }
       />
       <FilterForm>
@@ -135,12 +140,13 @@ export default function WebhookEvents() {
         </label>
         <label>
           Received from
-          <input type="date" name="receivedFrom" defaultValue={params.get('receivedFrom') ?? ''} />
+          <input type="date" name="receivedFrom" defaultValue={params.get('receivedFrom') ?? ''} disabled={isInstant(params.get('receivedFrom'))} />
         </label>
         <label>
           to
-          <input type="date" name="receivedTo" defaultValue={params.get('receivedTo') ?? ''} />
+          <input type="date" name="receivedTo" defaultValue={params.get('receivedTo') ?? ''} disabled={isInstant(params.get('receivedTo'))} />
         </label>
+        <WindowFilter label="Received" from="receivedFrom" to="receivedTo" />
       </FilterForm>
       <DataTable
         colSpan={6}
