@@ -83,6 +83,32 @@ export async function applyMigrations(databaseUrl: string, opts: MigrateOptions 
     log('no pending migrations');
     return { applied: [] };
   }
+  // Instances deploying at once take turns: the engine locks only while applying, so another one's
+  // diagnosis would otherwise read a migration still running (started, not finished) as a failed one.
+  return withDeployLock(databaseUrl, async () => {
+    if (await allApplied(databaseUrl, migrationsList)) {
+      log('no pending migrations (applied meanwhile)');
+      return { applied: [] };
+    }
+    return deploy(databaseUrl, migrationsList, log);
+  });
+}
+
+/** Our own session-level advisory lock (not the engine's key), held for the whole diagnose-and-apply. */
+const DEPLOY_LOCK_KEY = 4_207_316_611;
+
+async function withDeployLock<T>(databaseUrl: string, fn: () => Promise<T>): Promise<T> {
+  return withClient(databaseUrl, async (client) => {
+    await client.query('SELECT pg_advisory_lock($1)', [DEPLOY_LOCK_KEY]);
+    try {
+      return await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [DEPLOY_LOCK_KEY]);
+    }
+  });
+}
+
+async function deploy(databaseUrl: string, migrationsList: MigrationList, log: (line: string) => void): Promise<{ applied: string[] }> {
   return withEngine(databaseUrl, async (engine, factory) => {
     const diagnosis = await engine.diagnoseMigrationHistory({
       migrationsList,
