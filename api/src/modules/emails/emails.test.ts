@@ -207,6 +207,21 @@ describe('quota and blocked users', () => {
   });
 });
 
+describe('two admins saving one template at once', () => {
+  it('both saves land as consecutive versions, each audited', async () => {
+    const template = await createTemplate(p.system, { key: 'race-save', name: 'Race', subject: 'v1', html: '<p>v1</p>', text: 'v1' });
+    const other = (await p.login('ADMIN')).token;
+    const SAVE = `mutation($id: ID!, $s: String!) { updateEmailTemplate(id: $id, input: { subject: $s, html: "<p>x</p>", text: "x" }) { __typename } }`;
+    const results = await Promise.all([p.gql(SAVE, { id: template.id, s: 'from owner' }, owner), p.gql(SAVE, { id: template.id, s: 'from admin' }, other)]);
+    expect(results.map((r) => r.data!.updateEmailTemplate.__typename)).toEqual(['MutationUpdateEmailTemplateSuccess', 'MutationUpdateEmailTemplateSuccess']);
+    const versions = await p.app.prisma.emailTemplateVersion.findMany({ where: { templateId: template.id }, orderBy: { version: 'asc' } });
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(versions.slice(1).map((v) => v.subject).sort()).toEqual(['from admin', 'from owner']);
+    expect((await p.app.prisma.emailTemplate.findUniqueOrThrow({ where: { id: template.id } })).latestVersion).toBe(3);
+    expect(await p.app.prisma.auditEvent.count({ where: { action: 'template.update', targetId: template.id } })).toBe(2);
+  });
+});
+
 describe('tracking through Resend webhooks', () => {
   const handler = () => webhookHandlerFor('RESEND', 'email.delivered')!;
   const deliver = (type: string, emailId: string, createdAt: string, extra: Record<string, unknown> = {}) => {

@@ -403,3 +403,16 @@ describe('admin graph', () => {
     expect(restored.errors).toBeUndefined();
   });
 });
+
+describe('two admins at once', () => {
+  it('retrying the same DEAD event: one retry, one typed refusal, one audit entry', async () => {
+    const event = await p.app.prisma.webhookEvent.create({
+      data: { provider: 'STRIPE', externalId: `evt_race_${Date.now()}`, type: 'race.nobody.handles', payload: {}, status: 'DEAD', attempts: 3 },
+    });
+    const other = (await p.login('ADMIN')).token;
+    const RETRY = `mutation($id: ID!) { retryWebhookEvent(id: $id) { __typename } }`;
+    const results = await Promise.all([p.gql(RETRY, { id: event.id }, owner), p.gql(RETRY, { id: event.id }, other)]);
+    expect(results.map((r) => r.data!.retryWebhookEvent.__typename).sort()).toEqual(['InvalidTransitionError', 'MutationRetryWebhookEventSuccess']);
+    expect(await p.app.prisma.auditEvent.count({ where: { action: 'webhookEvent.retry', targetId: event.id } })).toBe(1);
+  });
+});
