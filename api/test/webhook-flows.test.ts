@@ -10,22 +10,13 @@ import { activateTenant } from '../src/modules/tenants/service.ts';
 import type { WorkerHandle } from '../src/worker/runner.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 import { postWebhook, resendEvent, signResend, signStripe, TEST_RESEND_SECRET, TEST_STRIPE_SECRET } from './webhook-signing.ts';
+import { until } from './until.ts';
 
 let p: TestPlatform;
 let worker: WorkerHandle;
 let fake: ResendFake;
 let owner: string;
 const saved = { emailTransport: env.emailTransport, RESEND_API_KEY: env.RESEND_API_KEY, RESEND_BASE_URL: env.RESEND_BASE_URL };
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The stored event of a provider id, once its processing has finished. */
 const processed = async (externalId: string) =>

@@ -14,6 +14,7 @@ import {
   assertValidTemplate, renderTemplate, sampleValues, templateVariableSchema, type TemplateBodies, type TemplateVariable,
 } from './templates.ts';
 import { sendThroughResend } from './transport.ts';
+import { retryDelayMs } from '../../lib/backoff.ts';
 
 // ─── errors ──────────────────────────────────────────────────────────────────
 
@@ -274,11 +275,8 @@ export async function sendTemplateEmail(
 
 // ─── delivery (the emailDeliver job) ─────────────────────────────────────────
 
-/** Exponential backoff with jitter: half to all of base × 2^(attempt-1), at most an hour. */
-export function retryDelayMs(attempt: number, baseMs = env.EMAIL_RETRY_BASE_MS): number {
-  const ceiling = Math.min(3_600_000, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
+/** Longest wait between two send attempts. */
+const MAX_SEND_RETRY_DELAY_MS = 3_600_000;
 
 type Outcome = 'sent' | 'retry' | 'failed' | 'skipped';
 
@@ -320,7 +318,7 @@ export async function deliverEmail(scope: SystemScope, emailId: string): Promise
   const detail = { attempt, statusCode: result.statusCode, reason: result.message };
   if (!result.transient) return fail(scope, emailId, result.message, detail);
   if (attempt >= env.EMAIL_MAX_ATTEMPTS) return fail(scope, emailId, `${result.message} (after ${attempt} attempts)`, detail);
-  const runAt = new Date(now.getTime() + retryDelayMs(attempt));
+  const runAt = new Date(now.getTime() + retryDelayMs(attempt, env.EMAIL_RETRY_BASE_MS, Math.random, MAX_SEND_RETRY_DELAY_MS));
   await runAudited(scope, async (tx) => {
     await tx.db.email.update({ where: { id: emailId }, data: { error: result.message } });
     await tx.db.emailEvent.create({ data: { emailId, type: 'retry_scheduled', occurredAt: now, detail: { ...detail, runAt: runAt.toISOString() } } });

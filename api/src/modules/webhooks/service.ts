@@ -8,7 +8,7 @@ import { webhookHandlerFor } from '../../webhook-handlers.ts';
 import type { InboundWebhookEvent, WebhookOutcome } from '../manifest.ts';
 import { runAudited } from '../audit/service.ts';
 import { InputError, InvalidTransitionError } from '../../lib/errors.ts';
-import { retryDelayMs } from './backoff.ts';
+import { retryDelayMs } from '../../lib/backoff.ts';
 import { webhookEventsList } from './lists.ts';
 
 export type Trigger = InboundWebhookEvent['trigger'];

@@ -8,6 +8,7 @@ import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import {
   postWebhook, resendEvent, signResend, signStripe, stripeEvent, TEST_RESEND_SECRET, TEST_STRIPE_SECRET,
 } from '../../../test/webhook-signing.ts';
+import { until } from '../../../test/until.ts';
 
 // Test-only event types nobody else handles.
 const OK_TYPE = 'test.webhooks.ok';
@@ -59,16 +60,6 @@ const EVENT_FIELDS = `id provider externalId type status attempts nextAttemptAt 
 
 async function eventByExternalId(externalId: string) {
   return p.app.prisma.webhookEvent.findFirst({ where: { externalId }, include: { attemptsLog: { orderBy: { number: 'asc' } } } });
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /**

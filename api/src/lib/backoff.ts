@@ -1,4 +1,4 @@
-// When a failed webhook event runs again: exponential backoff with full jitter, capped.
+// When failed work runs again (webhook processing, email sends): exponential backoff with full jitter, capped.
 
 /** Longest wait between two attempts. */
 export const MAX_RETRY_DELAY_MS = 6 * 60 * 60 * 1000;
