@@ -13,8 +13,7 @@ export const SendEmailTemplatesDocument = graphql(`
     key
     name
     transactionalRequired
-    latestVersion
-    versions {
+    versions(first: 1) {
       version
       variables {
         name
@@ -35,7 +34,7 @@ export function SendEmailButton({ templates, recipient }: { templates: SendEmail
   const [key, setKey] = useState(templates[0]?.key ?? '');
   const { result } = useIntent<SendEmailResult>('sendEmail');
   const template = templates.find((t) => t.key === key);
-  const variables = template?.versions.find((v) => v.version === template.latestVersion)?.variables ?? [];
+  const variables = template?.versions[0]?.variables ?? [];
   return (
     <>
       <IntentDialog intent="sendEmail" label="Send email" title={`Send an email to ${recipient}`} submitLabel="Send" busyLabel="Sending…" canSubmit={Boolean(template)}>

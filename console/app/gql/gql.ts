@@ -15,7 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  fragment OperationsCards on OperationsOverview {\n    since\n    until\n    emailsSent\n    emailsFailed\n    emailsBounced\n    webhookEventsReceived\n    webhookEventsFailed\n    webhookEventsDead\n  }\n": typeof types.OperationsCardsFragmentDoc,
-    "\n  fragment SendEmailTemplates on EmailTemplate {\n    key\n    name\n    transactionalRequired\n    latestVersion\n    versions {\n      version\n      variables {\n        name\n        sample\n        description\n      }\n    }\n  }\n": typeof types.SendEmailTemplatesFragmentDoc,
+    "\n  fragment SendEmailTemplates on EmailTemplate {\n    key\n    name\n    transactionalRequired\n    versions(first: 1) {\n      version\n      variables {\n        name\n        sample\n        description\n      }\n    }\n  }\n": typeof types.SendEmailTemplatesFragmentDoc,
     "\n  query AdminAccess {\n    me {\n      id\n      permissions\n    }\n  }\n": typeof types.AdminAccessDocument,
     "\n  fragment MutationError on Error {\n    __typename\n    message\n    ... on ValidationError {\n      fieldErrors {\n        field\n        message\n      }\n    }\n    ... on ConflictError {\n      field\n    }\n  }\n": typeof types.MutationErrorFragmentDoc,
     "\n  fragment PageLinks on PageInfo {\n    hasNextPage\n    hasPreviousPage\n    startCursor\n    endCursor\n  }\n": typeof types.PageLinksFragmentDoc,
@@ -93,7 +93,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  fragment OperationsCards on OperationsOverview {\n    since\n    until\n    emailsSent\n    emailsFailed\n    emailsBounced\n    webhookEventsReceived\n    webhookEventsFailed\n    webhookEventsDead\n  }\n": types.OperationsCardsFragmentDoc,
-    "\n  fragment SendEmailTemplates on EmailTemplate {\n    key\n    name\n    transactionalRequired\n    latestVersion\n    versions {\n      version\n      variables {\n        name\n        sample\n        description\n      }\n    }\n  }\n": types.SendEmailTemplatesFragmentDoc,
+    "\n  fragment SendEmailTemplates on EmailTemplate {\n    key\n    name\n    transactionalRequired\n    versions(first: 1) {\n      version\n      variables {\n        name\n        sample\n        description\n      }\n    }\n  }\n": types.SendEmailTemplatesFragmentDoc,
     "\n  query AdminAccess {\n    me {\n      id\n      permissions\n    }\n  }\n": types.AdminAccessDocument,
     "\n  fragment MutationError on Error {\n    __typename\n    message\n    ... on ValidationError {\n      fieldErrors {\n        field\n        message\n      }\n    }\n    ... on ConflictError {\n      field\n    }\n  }\n": types.MutationErrorFragmentDoc,
     "\n  fragment PageLinks on PageInfo {\n    hasNextPage\n    hasPreviousPage\n    startCursor\n    endCursor\n  }\n": types.PageLinksFragmentDoc,
@@ -191,7 +191,7 @@ export function graphql(source: "\n  fragment OperationsCards on OperationsOverv
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SendEmailTemplates on EmailTemplate {\n    key\n    name\n    transactionalRequired\n    latestVersion\n    versions {\n      version\n      variables {\n        name\n        sample\n        description\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment SendEmailTemplates on EmailTemplate {\n    key\n    name\n    transactionalRequired\n    latestVersion\n    versions {\n      version\n      variables {\n        name\n        sample\n        description\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment SendEmailTemplates on EmailTemplate {\n    key\n    name\n    transactionalRequired\n    versions(first: 1) {\n      version\n      variables {\n        name\n        sample\n        description\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment SendEmailTemplates on EmailTemplate {\n    key\n    name\n    transactionalRequired\n    versions(first: 1) {\n      version\n      variables {\n        name\n        sample\n        description\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -5,7 +5,7 @@ import { env } from '../../env.ts';
 import { webhookHandlerFor } from '../../webhook-handlers.ts';
 import type { WorkerHandle } from '../../worker/runner.ts';
 import { startResendFake, type ResendFake } from './resend-fake.test-helper.ts';
-import { createTemplate, emailStats, sendEmail } from './service.ts';
+import { createTemplate, emailStats, sendEmail, updateTemplate } from './service.ts';
 import { TemplateError } from './templates.ts';
 
 let p: TestPlatform;
@@ -204,6 +204,23 @@ describe('quota and blocked users', () => {
     expect(receipt.data!.sendTemplateEmail.__typename).toBe('MutationSendTemplateEmailSuccess');
     const sent = await p.app.prisma.email.findFirstOrThrow({ where: { userId: user.id } });
     expect((await settled(sent.id)).status).toBe('SENT');
+  });
+});
+
+describe('template versions', () => {
+  it('reads the newest `first` versions, bounded, and names a bad `first`', async () => {
+    const template = await createTemplate(p.system, { key: 'bounded-versions', name: 'B', subject: 'v1', html: '<p>1</p>', text: '1' });
+    await updateTemplate(p.system, template.id, { subject: 'v2', html: '<p>2</p>', text: '2' });
+    const read = (first: number | null) =>
+      p.gql(`query($first: Int) { emailTemplates { key versions(first: $first) { version subject } } }`, { first }, owner);
+    const mine = (res: Awaited<ReturnType<typeof read>>) => res.data!.emailTemplates.find((t: { key: string }) => t.key === 'bounded-versions');
+    expect(mine(await read(1)).versions).toEqual([{ version: 2, subject: 'v2' }]);
+    expect(mine(await read(null)).versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    for (const first of [0, 101]) {
+      const bad = await read(first);
+      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(JSON.stringify(bad.errors)).toContain('first');
+    }
   });
 });
 

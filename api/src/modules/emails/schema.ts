@@ -3,7 +3,7 @@ import { builder } from '../../graphql/builder.ts';
 import { ErrorInterface } from '../../graphql/errors.ts';
 import { prismaEnum } from '../../graphql/enums.ts';
 import { adminMutation, adminScope, withoutNulls } from '../../graphql/helpers.ts';
-import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
+import { ConflictError, InputError, InvalidTransitionError, NotFoundError, parseInput } from '../../lib/errors.ts';
 import {
   createTemplate, EmailQuotaExceededError, emailStats, findTemplate, previewDraft, previewTemplate, readVariables, RecipientBlockedError,
   renderedEmail, retryableEmailCount, retryEmail, retryEmails, sendTemplateEmail, updateTemplate, type EmailDayStats,
@@ -78,6 +78,10 @@ builder.prismaObject('EmailTemplateVersion', {
   }),
 });
 
+/** Versions one read returns at most: a template's history stays a bounded read. */
+const MAX_VERSIONS = 100;
+const versionsArgs = z.object({ first: z.number().int('a whole number').min(1, 'at least 1').max(MAX_VERSIONS, `at most ${MAX_VERSIONS}`) });
+
 builder.prismaObject('EmailTemplate', {
   select: { id: true, key: true, name: true, latestVersion: true, transactionalRequired: true },
   fields: (t) => ({
@@ -87,7 +91,11 @@ builder.prismaObject('EmailTemplate', {
     description: t.exposeString('description'),
     transactionalRequired: t.boolean({ description: 'Sent even to blocked users.', resolve: (r) => r.transactionalRequired }),
     latestVersion: t.int({ resolve: (r) => r.latestVersion }),
-    versions: t.relation('versions', { description: 'Newest first.', query: { orderBy: { version: 'desc' } } }),
+    versions: t.relation('versions', {
+      description: `The newest \`first\` versions (1 to ${MAX_VERSIONS}, default ${MAX_VERSIONS}), newest first.`,
+      args: { first: t.arg.int({ required: false }) },
+      query: (args) => ({ orderBy: { version: 'desc' }, take: parseInput(versionsArgs, { first: args.first ?? MAX_VERSIONS }, []).first }),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
