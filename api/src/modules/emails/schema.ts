@@ -78,6 +78,9 @@ builder.prismaObject('EmailTemplateVersion', {
   }),
 });
 
+/** Bounds of the reads without pagination: a template's history, an email's timeline, the template list. */
+const MAX_TIMELINE_EVENTS = 500;
+const MAX_TEMPLATES = 1000;
 /** Versions one read returns at most: a template's history stays a bounded read. */
 const MAX_VERSIONS = 100;
 const versionsArgs = z.object({ first: z.number().int('a whole number').min(1, 'at least 1').max(MAX_VERSIONS, `at most ${MAX_VERSIONS}`) });
@@ -149,7 +152,10 @@ builder.prismaObject('Email', {
     clickedAt: t.expose('clickedAt', { type: 'DateTime', nullable: true }),
     bouncedAt: t.expose('bouncedAt', { type: 'DateTime', nullable: true }),
     failedAt: t.expose('failedAt', { type: 'DateTime', nullable: true }),
-    events: t.relation('events', { description: 'The timeline, in the order things happened.', query: { orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }] } }),
+    events: t.relation('events', {
+      description: `The timeline, in the order things happened (its first ${MAX_TIMELINE_EVENTS} events).`,
+      query: { orderBy: [{ occurredAt: 'asc' }, { createdAt: 'asc' }], take: MAX_TIMELINE_EVENTS },
+    }),
   }),
 });
 
@@ -188,8 +194,8 @@ builder.queryFields((t) => ({
   emailTemplates: t.prismaField({
     type: ['EmailTemplate'],
     authScopes: { permission: 'READ' },
-    description: 'Every template, by key.',
-    resolve: (query, _root, _args, ctx) => adminScope(ctx).db.emailTemplate.findMany({ ...query, orderBy: { key: 'asc' } }),
+    description: `Every template, by key (at most ${MAX_TEMPLATES}).`,
+    resolve: (query, _root, _args, ctx) => adminScope(ctx).db.emailTemplate.findMany({ ...query, orderBy: { key: 'asc' }, take: MAX_TEMPLATES }),
   }),
   emailTemplate: t.prismaField({
     type: 'EmailTemplate',

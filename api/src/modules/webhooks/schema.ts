@@ -27,6 +27,9 @@ builder.prismaObject('WebhookAttempt', {
   }),
 });
 
+/** Attempts one read of an event returns at most. */
+const MAX_ATTEMPTS_SHOWN = 200;
+
 builder.prismaObject('WebhookEvent', {
   select: { id: true, provider: true, externalId: true, type: true, status: true, attempts: true, receivedAt: true },
   fields: (t) => ({
@@ -45,7 +48,10 @@ builder.prismaObject('WebhookEvent', {
     ignoredReason: t.exposeString('ignoredReason', { nullable: true }),
     tenantId: t.exposeID('tenantId', { nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    attemptsLog: t.relation('attemptsLog', { description: 'Every attempt, newest first.', query: { orderBy: [{ number: 'desc' }] } }),
+    attemptsLog: t.relation('attemptsLog', {
+      description: `The attempts, newest first (the latest ${MAX_ATTEMPTS_SHOWN}: replays can add any number).`,
+      query: { orderBy: [{ number: 'desc' }], take: MAX_ATTEMPTS_SHOWN },
+    }),
     tenant: t.relation('tenant', { nullable: true, description: 'The tenant the event turned out to concern, once a handler knows.' }),
   }),
 });
