@@ -542,7 +542,7 @@ describe('every core', () => {
 
       await Promise.all(sockets.map((s) => s.dispose()));
       process.kill(-b.child.pid!, 'SIGINT');
-      expect(await b.waitForExit(10_000)).toEqual({ code: 0, signal: null });
+      expect(await b.waitForExit(10_000), `stderr:\n${b.stderr()}`).toEqual({ code: 0, signal: null });
       expect(await apiChildren(b.child.pid!)).toEqual([]);
       for (const pid of replaced) expect(existsSync(`/proc/${pid}`)).toBe(false);
       expect(await postgresGone(dataDir, pgPort, 3_000)).toEqual({ processes: [], listening: false });
