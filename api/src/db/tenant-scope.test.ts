@@ -41,6 +41,22 @@ describe('scopeArgs', () => {
     });
   });
 
+  it('hides rows outside a model\'s visible values, in reads, nested reads, counts and writes', () => {
+    expect(scopeArgs('TicketComment', 'findMany', { where: { ticketId: 'x' } }, T)).toEqual({
+      where: { AND: [{ ticketId: 'x' }, { tenantId: T, internal: false }] },
+    });
+    expect(scopeArgs('Ticket', 'findMany', { select: { comments: true, _count: { select: { comments: true } } } }, T)).toEqual({
+      where: { tenantId: T },
+      select: { comments: { where: { tenantId: T, internal: false } }, _count: { select: { comments: { where: { tenantId: T, internal: false } } } } },
+    });
+    expect(scopeArgs('TicketComment', 'create', { data: { body: 'b', internal: true, tenantId: 'other' } }, T)).toEqual({
+      data: { body: 'b', internal: false, tenantId: T },
+    });
+    expect(scopeArgs('TicketComment', 'updateMany', { where: {}, data: { internal: true } }, T)).toEqual({
+      where: { tenantId: T, internal: false }, data: { internal: false, tenantId: T },
+    });
+  });
+
   it('refuses models and operations a tenant may never use', () => {
     expect(() => scopeArgs('AdminUser', 'findMany', {}, T)).toThrow(TenantScopeError);
     expect(() => scopeArgs('AuditEvent', 'count', {}, T)).toThrow(TenantScopeError);

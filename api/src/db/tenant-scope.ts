@@ -18,7 +18,17 @@ import type { Prisma, PrismaClient } from './client.ts';
  * - `append`: the tenant may add rows (forced onto itself) but not read them (the audit log).
  */
 export type TenantAccess = 'owned' | 'read' | 'append';
-export type TenantModelSpec = { access: 'owned' | 'append'; column: string } | { access: 'read' };
+export type TenantModelSpec =
+  | {
+      access: 'owned' | 'append';
+      column: string;
+      /**
+       * Only rows matching these scalar values exist for a tenant key (`{ internal: false }`): reads,
+       * nested reads and counts never see the others, and writes are forced onto these values.
+       */
+      visible?: Readonly<Record<string, string | number | boolean>>;
+    }
+  | { access: 'read' };
 export type TenantModelSpecs = Partial<Record<Prisma.ModelName, TenantModelSpec>>;
 export type TenantModelAccess<T extends TenantModelSpecs> = { [K in keyof T]: T[K] extends { access: infer A } ? A : never };
 
@@ -91,6 +101,12 @@ export function createTenantScoping(specs: TenantModelSpecs): TenantScoping {
   }
   const specOf = (model: string) => specs[model as Prisma.ModelName];
 
+  /** The rows of `model` that exist for the tenant: its own, and only the visible ones. */
+  const ownFilter = (spec: { column: string; visible?: Readonly<Record<string, unknown>> }, tenantId: string): Args => ({
+    [spec.column]: tenantId,
+    ...spec.visible,
+  });
+
   const refuse = (message: string): never => {
     throw new TenantScopeError(message);
   };
@@ -113,7 +129,7 @@ export function createTenantScoping(specs: TenantModelSpecs): TenantScoping {
       assertReadable(relation.model);
       const nested: Args = value === true ? {} : { ...(value as Args) };
       const spec = specOf(relation.model);
-      if (relation.isList && spec?.access === 'owned') nested.where = andWhere(nested.where, { [spec.column]: tenantId });
+      if (relation.isList && spec?.access === 'owned') nested.where = andWhere(nested.where, ownFilter(spec, tenantId));
       if (nested.include) nested.include = scopeNested(relation.model, nested.include, tenantId);
       if (nested.select) nested.select = scopeNested(relation.model, nested.select, tenantId);
       out[key] = value === true && !relation.isList ? true : nested;
@@ -138,16 +154,17 @@ export function createTenantScoping(specs: TenantModelSpecs): TenantScoping {
       // Shared catalogue rows are global; tenant-owned rows are filtered.
       if (spec.access === 'owned') {
         scoped.where = operation.startsWith('findUnique')
-          ? uniqueWhere(scoped.where, { [spec.column]: tenantId })
-          : andWhere(scoped.where, { [spec.column]: tenantId });
+          ? uniqueWhere(scoped.where, ownFilter(spec, tenantId))
+          : andWhere(scoped.where, ownFilter(spec, tenantId));
       }
       return scoped;
     }
     if (spec.access === 'read') return refuse(`${model} is read-only for tenant keys`);
     const { column } = spec;
+    const own = ownFilter(spec, tenantId);
     if ((CREATE_OPERATIONS as readonly string[]).includes(operation)) {
       if (column === 'id') refuse(`tenant keys cannot create ${model} rows`);
-      const force = (row: unknown) => ({ ...(row as Args), [column]: tenantId });
+      const force = (row: unknown) => ({ ...(row as Args), ...own });
       scoped.data = Array.isArray(scoped.data) ? scoped.data.map(force) : force(scoped.data);
       return scoped;
     }
@@ -155,13 +172,13 @@ export function createTenantScoping(specs: TenantModelSpecs): TenantScoping {
     if ((FILTERED_WRITES as readonly string[]).includes(operation)) {
       scoped.where =
         operation === 'update' || operation === 'delete' || operation === 'upsert'
-          ? uniqueWhere(scoped.where, { [column]: tenantId })
-          : andWhere(scoped.where, { [column]: tenantId });
+          ? uniqueWhere(scoped.where, own)
+          : andWhere(scoped.where, own);
       if (operation === 'upsert') {
-        scoped.create = { ...(scoped.create as Args), [column]: tenantId };
-        if (column !== 'id') scoped.update = { ...(scoped.update as Args), [column]: tenantId };
+        scoped.create = { ...(scoped.create as Args), ...own };
+        if (column !== 'id') scoped.update = { ...(scoped.update as Args), ...own };
       }
-      if ('data' in scoped && column !== 'id') scoped.data = { ...(scoped.data as Args), [column]: tenantId };
+      if ('data' in scoped && column !== 'id') scoped.data = { ...(scoped.data as Args), ...own };
       return scoped;
     }
     return refuse(`${operation} on ${model} is not available to tenant keys`);

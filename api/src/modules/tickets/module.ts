@@ -1,0 +1,38 @@
+import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
+import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
+import { defineModule } from '../manifest.ts';
+
+const permissions = {
+  TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
+  SUPPORT_MANAGE: {
+    description: 'Edit SLA policies, business-hours calendars, auto-assignment and agent availability.',
+    roles: ['OWNER', 'ADMIN'],
+  },
+} as const satisfies PermissionSpecs;
+
+/**
+ * A tenant key works its own tickets. Internal notes and the history entries about them do not exist for
+ * it: the scoped client only ever sees rows with `internal = false`, in reads, nested reads and counts.
+ */
+const tenantModels = {
+  Ticket: { access: 'owned', column: 'tenantId' },
+  TicketComment: { access: 'owned', column: 'tenantId', visible: { internal: false } },
+  TicketEvent: { access: 'owned', column: 'tenantId', visible: { internal: false } },
+  TicketAttachment: { access: 'owned', column: 'tenantId' },
+  TicketSlaClock: { access: 'owned', column: 'tenantId' },
+} as const satisfies TenantModelSpecs;
+
+declare module '../../permissions.ts' {
+  interface PermissionRegistry extends PermissionNames<typeof permissions> {}
+}
+declare module '../../db/tenant-scope.ts' {
+  interface TenantModels extends TenantModelAccess<typeof tenantModels> {}
+}
+
+/** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
+export default defineModule({
+  name: 'tickets',
+  auditActions: {},
+  permissions,
+  tenantModels,
+});
