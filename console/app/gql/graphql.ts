@@ -161,10 +161,14 @@ export type Permission =
   | 'PLANS_WRITE'
   /** Read everything in the admin graph. */
   | 'READ'
+  /** Edit SLA policies, business-hours calendars, auto-assignment and agent availability. */
+  | 'SUPPORT_MANAGE'
   /** Change a tenant's plan. */
   | 'TENANTS_PLAN'
   /** Create, edit, suspend, activate and delete tenants. */
   | 'TENANTS_WRITE'
+  /** Create, reply to, assign, resolve and close support tickets. */
+  | 'TICKETS_WRITE'
   /** Block and unblock a tenant's users. */
   | 'USERS_WRITE'
   /** Retry and replay inbound webhook events. */
@@ -356,7 +360,11 @@ type MutationError_NotFoundError_Fragment = { __typename: 'NotFoundError', messa
 
 type MutationError_RecipientBlockedError_Fragment = { __typename: 'RecipientBlockedError', message: string };
 
+type MutationError_RequesterBlockedError_Fragment = { __typename: 'RequesterBlockedError', message: string };
+
 type MutationError_TemplateError_Fragment = { __typename: 'TemplateError', message: string };
+
+type MutationError_TicketClosedError_Fragment = { __typename: 'TicketClosedError', message: string };
 
 type MutationError_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> };
 
@@ -368,7 +376,9 @@ export type MutationErrorFragment =
   | MutationError_LoginThrottledError_Fragment
   | MutationError_NotFoundError_Fragment
   | MutationError_RecipientBlockedError_Fragment
+  | MutationError_RequesterBlockedError_Fragment
   | MutationError_TemplateError_Fragment
+  | MutationError_TicketClosedError_Fragment
   | MutationError_ValidationError_Fragment
 ;
 

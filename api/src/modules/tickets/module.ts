@@ -2,6 +2,7 @@ import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
+import { ticketsList } from './lists.ts';
 import { ticketNotify } from './tasks.ts';
 
 const permissions = {
@@ -42,8 +43,21 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
+  graphql: () => Promise.all([import('./schema.ts'), import('./tenant-schema.ts')]),
+  lists: [ticketsList],
   tasks: [ticketNotify],
-  auditActions: {},
+  auditActions: {
+    'ticket.create': 'Ticket',
+    'ticket.update': 'Ticket',
+    'ticket.assign': 'Ticket',
+    'ticket.comment': 'Ticket',
+    'ticket.reply': 'Ticket',
+    'ticket.setStatus': 'Ticket',
+    'ticket.resolve': 'Ticket',
+    'ticket.close': 'Ticket',
+    'ticket.reopen': 'Ticket',
+    'ticket.bulkUpdate': 'Ticket',
+  },
   permissions,
   tenantModels,
 });

@@ -13,6 +13,7 @@ import { changedFields } from '../audit/diff.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
 import { recordTicketEvent, ticketChange, type TenantTx, type TicketActor, type TicketChangeKind, type Tx } from './history.ts';
 import { actionFor, ticketLifecycle, type TicketAction } from './lifecycle.ts';
+import { ticketsList } from './lists.ts';
 import { notifyTicket } from './notifications.ts';
 
 export const TICKET_STATUSES = enumValues('TicketStatus');
@@ -405,4 +406,30 @@ export async function closeTenantTicket(scope: TenantScope, id: string): Promise
     await publish(tx, after, 'statusChanged');
     return after;
   });
+}
+
+// ─── reads ───────────────────────────────────────────────────────────────────
+
+export type TicketCounts = Record<TicketStatus | 'total', number>;
+
+type StatusRows = { status: TicketStatus; _count: { _all: number } }[];
+
+function countsOf(rows: StatusRows): TicketCounts {
+  const counts = Object.fromEntries([...TICKET_STATUSES, 'total'].map((s) => [s, 0])) as TicketCounts;
+  for (const row of rows) {
+    counts[row.status] = row._count._all;
+    counts.total += row._count._all;
+  }
+  return counts;
+}
+
+/** Tickets per status matching a `tickets` list filter. */
+export async function ticketCounts(scope: PlatformScope, filter: unknown): Promise<TicketCounts> {
+  const where = await ticketsList.queryWhere(scope, filter);
+  return countsOf((await scope.db.ticket.groupBy({ by: ['status'], where, _count: { _all: true } } as never)) as StatusRows);
+}
+
+/** The key's own tickets per status (the scoped client counts its own tenant's rows only). */
+export async function tenantTicketCounts(scope: TenantScope, where: Prisma.TicketWhereInput): Promise<TicketCounts> {
+  return countsOf((await scope.db.ticket.groupBy({ by: ['status'], where, _count: { _all: true } } as never)) as StatusRows);
 }
