@@ -3,6 +3,7 @@ import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
+import { seedTickets } from './seed.ts';
 import { ticketNotify } from './tasks.ts';
 
 const permissions = {
@@ -60,4 +61,5 @@ export default defineModule({
   },
   permissions,
   tenantModels,
+  seed: seedTickets,
 });
