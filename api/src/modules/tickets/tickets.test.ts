@@ -218,7 +218,7 @@ describe('admin tickets', () => {
       id reference subject status priority slaState slaDueAt firstResponseDueAt resolutionDueAt
       tenant { name plan { name } } assignee { name } lastPublicComment { body createdAt } } } } }`;
     await p.gql('{ me { id } }', {}, owner.token);
-    let res: Awaited<ReturnType<typeof p.gql>> | undefined;
+    let res: { data?: Record<string, any>; errors?: unknown[] } | undefined;
     const sql = await p.recordQueries(async () => {
       res = await p.gql(QUEUE, { f: { tenantId: t.tenantId } }, owner.token);
     });
