@@ -1,6 +1,8 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import type { TicketChanged, TicketSlaChanged } from './history.ts';
+import { ticketNotify } from './tasks.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -28,10 +30,19 @@ declare module '../../permissions.ts' {
 declare module '../../db/tenant-scope.ts' {
   interface TenantModels extends TenantModelAccess<typeof tenantModels> {}
 }
+declare module '../../events.ts' {
+  interface EventMap {
+    /** A ticket was created or changed (`kind` says how); never carries comment text. */
+    ticketChanged: TicketChanged;
+    /** One of a ticket's SLA clocks changed state. */
+    ticketSlaChanged: TicketSlaChanged;
+  }
+}
 
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
+  tasks: [ticketNotify],
   auditActions: {},
   permissions,
   tenantModels,
