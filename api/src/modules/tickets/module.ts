@@ -1,6 +1,7 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketNotify } from './tasks.ts';
 
@@ -42,8 +43,13 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  tasks: [ticketNotify],
-  auditActions: {},
+  graphql: () => Promise.all([import('./assignment-schema.ts')]),
+  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent],
+  auditActions: {
+    'ticketSettings.update': 'TicketSettings',
+    'agentProfile.update': 'AgentProfile',
+  },
+  onAdminChanged,
   permissions,
   tenantModels,
 });
