@@ -1,10 +1,11 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
-import { ticketNotify } from './tasks.ts';
+import { ticketNotify, ticketSync } from './tasks.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -44,9 +45,9 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  graphql: () => Promise.all([import('./schema.ts'), import('./tenant-schema.ts')]),
+  graphql: () => Promise.all([import('./schema.ts'), import('./tenant-schema.ts'), import('./assignment-schema.ts')]),
   lists: [ticketsList],
-  tasks: [ticketNotify],
+  tasks: [ticketNotify, ticketSync, ticketsAssignWaiting, ticketsReleaseAgent],
   auditActions: {
     'ticket.create': 'Ticket',
     'ticket.update': 'Ticket',
@@ -58,7 +59,10 @@ export default defineModule({
     'ticket.close': 'Ticket',
     'ticket.reopen': 'Ticket',
     'ticket.bulkUpdate': 'Ticket',
+    'ticketSettings.update': 'TicketSettings',
+    'agentProfile.update': 'AgentProfile',
   },
+  onAdminChanged,
   permissions,
   tenantModels,
   seed: seedTickets,

@@ -8,9 +8,10 @@ import { DomainError, InputError, InvalidTransitionError, parseInput } from '../
 import { enumValues } from '../../lib/list.ts';
 import { findOrNotFound } from '../../lib/records.ts';
 import { email, id as idSchema, name, text } from '../../lib/strings.ts';
-import type { PlatformScope, TenantScope } from '../../scope.ts';
+import { transaction, type PlatformScope, type SystemScope, type TenantScope } from '../../scope.ts';
 import { changedFields } from '../audit/diff.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
+import { autoAssign, queueWaitingAssignment } from './assignment.ts';
 import { recordTicketEvent, ticketChange, type TenantTx, type TicketActor, type TicketChangeKind, type Tx } from './history.ts';
 import { actionFor, ticketLifecycle, type TicketAction } from './lifecycle.ts';
 import { ticketsList } from './lists.ts';
@@ -160,6 +161,27 @@ async function publish(tx: AnyTx, ticket: Ticket, kind: TicketChangeKind, intern
   await tx.publish('ticketChanged', ticketChange(ticket, kind, internal));
 }
 
+/**
+ * Auto-assignment for a new or reopened ticket (it records its own history entry); when it gave the
+ * ticket to an agent, the agent is emailed and the change announced.
+ */
+async function assignAutomatically(tx: Tx, id: string, reason: 'created' | 'reopened'): Promise<Ticket> {
+  await autoAssign(tx, id, reason);
+  const after = await tx.db.ticket.findUniqueOrThrow({ where: { id } });
+  return after;
+}
+
+async function announceAssignment(tx: Tx, before: Pick<Ticket, 'assigneeId'>, after: Ticket): Promise<void> {
+  if (before.assigneeId || !after.assigneeId) return;
+  await notifyTicket(tx, 'assigned', after.id, { moment: `${after.assigneeId}@${after.assignedAt?.toISOString() ?? ''}` });
+  await publish(tx, after, 'assigned');
+}
+
+/** Capacity frees when an assigned ticket is resolved, closed or taken from its agent: waiting tickets move up. */
+async function capacityFreed(tx: AnyTx, before: Pick<Ticket, 'assigneeId'>): Promise<void> {
+  if (before.assigneeId) await queueWaitingAssignment(tx);
+}
+
 // ─── admin: create and edit ──────────────────────────────────────────────────
 
 /** The requester by id (in the tenant), or found by email in the tenant, or created from name and email. */
@@ -201,7 +223,9 @@ export async function createTicket(scope: PlatformScope, input: CreateTicketInpu
     await tx.audit({ action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id, tenantId: ticket.tenantId, after: ticket });
     await notifyTicket(tx, 'received', ticket.id, { moment: 'created' });
     await publish(tx, ticket, 'created');
-    return ticket;
+    const assigned = await assignAutomatically(tx, ticket.id, 'created');
+    await announceAssignment(tx, ticket, assigned);
+    return assigned;
   });
 }
 
@@ -255,6 +279,7 @@ async function applyAssign(tx: AuditedTransaction<PlatformScope>, id: string, as
   const actor = tx.scope.principal.kind === 'admin' ? tx.scope.principal.userId : null;
   if (assigneeId && assigneeId !== actor) await notifyTicket(tx, 'assigned', id, { moment: `${assigneeId}@${now.toISOString()}` });
   await tx.audit({ action, targetType: 'Ticket', targetId: id, tenantId: after.tenantId, before, after });
+  await capacityFreed(tx, before);
   await publish(tx, after, 'assigned');
   return after;
 }
@@ -309,7 +334,11 @@ async function applyTransition(tx: AuditedTransaction<PlatformScope>, id: string
   const { before, after } = await moveStatus(tx, id, action);
   await tx.audit({ action: auditAction, targetType: 'Ticket', targetId: id, tenantId: after.tenantId, before, after });
   await publish(tx, after, 'statusChanged');
-  return after;
+  if (after.status === 'RESOLVED' || after.status === 'CLOSED') await capacityFreed(tx, before);
+  if (action !== 'reopen') return after;
+  const assigned = await assignAutomatically(tx, id, 'reopened');
+  await announceAssignment(tx, after, assigned);
+  return assigned;
 }
 
 /** The action that leads from the ticket's status (as read now) to `to`; the lifecycle re-checks it under the lock. */
@@ -351,6 +380,26 @@ async function tenantRequester(tx: TenantTx, requester: z.output<typeof tenantTi
   return findOrCreateByEmail(db, tenantId, requester.name, requester.email!);
 }
 
+export const TICKET_SYNC_REASONS = ['created', 'status', 'requesterReply', 'reopened'] as const;
+export type TicketSyncReason = (typeof TICKET_SYNC_REASONS)[number];
+
+/**
+ * A tenant key cannot read policies or agents: its change queues the follow-up (auto-assignment of a new
+ * or reopened ticket) that runs right after in a system transaction (`syncTicket`).
+ */
+async function queueSync(tx: TenantTx, ticketId: string, why: TicketSyncReason): Promise<void> {
+  await tx.enqueue('ticketSync', { ticketId, why }, { jobKey: `ticket-sync:${ticketId}` });
+}
+
+/** The follow-up of a tenant-side change (the `ticketSync` job); running it twice changes nothing more. */
+export async function syncTicket(scope: SystemScope, ticketId: string, why: TicketSyncReason): Promise<void> {
+  await transaction(scope, async (tx) => {
+    if (!(await tx.lock('Ticket', ticketId))) return;
+    const before = await tx.db.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+    if (why === 'created' || why === 'reopened') await announceAssignment(tx, before, await assignAutomatically(tx, ticketId, why));
+  });
+}
+
 /** The tenant app opens a ticket for one of its users. */
 export async function openTenantTicket(scope: TenantScope, input: TenantTicketInput): Promise<Ticket> {
   const data = parseInput(tenantTicketSchema, input);
@@ -367,6 +416,7 @@ export async function openTenantTicket(scope: TenantScope, input: TenantTicketIn
     await recordTicketEvent(tx, { ticketId: ticket.id, tenantId: ticket.tenantId, kind: 'CREATED', to: { status: ticket.status, priority: ticket.priority }, actor });
     await tx.audit({ action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id, tenantId: ticket.tenantId, after: ticket });
     await notifyTicket(tx, 'received', ticket.id, { moment: 'created' });
+    await queueSync(tx, ticket.id, 'created');
     await publish(tx, ticket, 'created');
     return ticket;
   });
@@ -392,6 +442,7 @@ export async function replyToTicket(scope: TenantScope, id: string, input: Reply
     const after = await db.ticket.update({ where: { id }, data: { lastActivityAt: now, awaitingReplySince: ticket.awaitingReplySince ?? now } });
     await recordTicketEvent(tx, { ticketId: id, tenantId: ticket.tenantId, kind: 'COMMENTED', to: { commentId: comment.id }, actor });
     await tx.audit({ action: 'ticket.reply', targetType: 'Ticket', targetId: id, tenantId: ticket.tenantId, after: { commentId: comment.id, reopened } });
+    await queueSync(tx, id, reopened ? 'reopened' : 'requesterReply');
     await publish(tx, after, reopened ? 'statusChanged' : 'commented');
     return comment;
   });
@@ -403,6 +454,8 @@ export async function closeTenantTicket(scope: TenantScope, id: string): Promise
     const current = await findOrNotFound('Ticket', id, (id) => dbOf(tx).ticket.findUnique({ where: { id }, select: { requesterId: true } }));
     const { before, after } = await moveStatus(tx, id, 'close', { actor: { type: 'REQUESTER', userId: current.requesterId }, message: 'closed by the tenant' });
     await tx.audit({ action: 'ticket.close', targetType: 'Ticket', targetId: id, tenantId: after.tenantId, before, after });
+    await capacityFreed(tx, before);
+    await queueSync(tx, id, 'status');
     await publish(tx, after, 'statusChanged');
     return after;
   });
