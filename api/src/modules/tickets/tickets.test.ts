@@ -198,6 +198,43 @@ describe('admin tickets', () => {
     expect(lines).toHaveLength(3);
   });
 
+  it('links uploaded attachments of the same ticket to a comment, once', async () => {
+    const ticket = await adminTicket(a);
+    const other = await adminTicket(a);
+    const upload = (ticketId: string) => p.app.prisma.ticketAttachment.create({
+      data: { tenantId: a.tenantId, ticketId, filename: 'trace.txt', contentType: 'text/plain', size: 5, sha256: 'x', storage: 'postgres', storageKey: `k-${Math.random()}`, uploadedByType: 'ADMIN' },
+    });
+    const [mine, foreign] = [await upload(ticket.id), await upload(other.id)];
+    const WITH = `mutation($id: ID!, $i: TicketCommentInput!) { commentOnTicket(id: $id, input: $i) {
+      __typename ... on MutationCommentOnTicketSuccess { data { attachments { id filename } } } ... on ValidationError { fieldErrors { field } } } }`;
+    const wrong = await p.gql(WITH, { id: ticket.id, i: { body: 'see file', attachmentIds: [foreign.id] } }, owner.token);
+    expect(wrong.data!.commentOnTicket).toEqual({ __typename: 'ValidationError', fieldErrors: [{ field: 'input.attachmentIds' }] });
+    const res = await p.gql(WITH, { id: ticket.id, i: { body: 'see file', attachmentIds: [mine.id] } }, owner.token);
+    expect(res.data!.commentOnTicket.data.attachments).toEqual([{ id: mine.id, filename: 'trace.txt' }]);
+    const again = await p.gql(WITH, { id: ticket.id, i: { body: 'again', attachmentIds: [mine.id] } }, owner.token);
+    expect(again.data!.commentOnTicket.__typename).toBe('ValidationError');
+    // The refused comments left nothing behind.
+    expect(await p.app.prisma.ticketComment.count({ where: { ticketId: ticket.id } })).toBe(1);
+  });
+
+  it('announces every change to admins, internal notes included, without comment text', async () => {
+    const ticket = await adminTicket(b);
+    const socket = openSocket(p.url, owner.token);
+    const heard = socket.subscribe(`subscription($id: ID) { ticketChanged(id: $id) { ticketId tenantId kind status assigneeId ticket { id reference } } }`, { id: ticket.id });
+    try {
+      await within(socket.connected, 5000, 'connection');
+      await p.untilListening('ticketChanged', 1);
+      await comment(ticket.id, 'private words', true);
+      await p.gql(`mutation($id: ID!, $a: ID) { assignTicket(id: $id, assigneeId: $a) { __typename } }`, { id: ticket.id, a: owner.userId }, owner.token);
+      await expect.poll(() => heard.results.length, { timeout: 5000 }).toBe(2);
+      expect(heard.results.map((r) => r.data.ticketChanged.kind)).toEqual(['noted', 'assigned']);
+      expect(heard.results[1]!.data.ticketChanged).toMatchObject({ tenantId: b.tenantId, status: 'OPEN', assigneeId: owner.userId, ticket: { reference: ticket.reference } });
+      expect(JSON.stringify(heard.results)).not.toContain('private words');
+    } finally {
+      await socket.dispose();
+    }
+  });
+
   it('plans the queue query into a constant number of statements (50 rows with tenant, plan, assignee, last public comment)', async () => {
     const t = await p.makeTenant({ name: 'Queue' });
     const requester = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: 'queue-req', email: 'q@queue.example' } });
