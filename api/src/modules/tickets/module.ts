@@ -1,6 +1,7 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -32,7 +33,16 @@ declare module '../../db/tenant-scope.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  auditActions: {},
+  graphql: () => Promise.all([import('./sla-schema.ts')]),
+  tasks: [ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
+  auditActions: {
+    'slaCalendar.create': 'SlaCalendar',
+    'slaCalendar.update': 'SlaCalendar',
+    'slaCalendar.delete': 'SlaCalendar',
+    'slaPolicy.create': 'SlaPolicy',
+    'slaPolicy.update': 'SlaPolicy',
+    'slaPolicy.delete': 'SlaPolicy',
+  },
   permissions,
   tenantModels,
 });
