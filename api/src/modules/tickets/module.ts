@@ -1,7 +1,9 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
+import { ticketNotify } from './tasks.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -29,12 +31,20 @@ declare module '../../permissions.ts' {
 declare module '../../db/tenant-scope.ts' {
   interface TenantModels extends TenantModelAccess<typeof tenantModels> {}
 }
+declare module '../../events.ts' {
+  interface EventMap {
+    /** A ticket was created or changed (`kind` says how); never carries comment text. */
+    ticketChanged: TicketChanged;
+    /** One of a ticket's SLA clocks changed state. */
+    ticketSlaChanged: TicketSlaChanged;
+  }
+}
 
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
   graphql: () => Promise.all([import('./sla-schema.ts')]),
-  tasks: [ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
+  tasks: [ticketNotify, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
   auditActions: {
     'slaCalendar.create': 'SlaCalendar',
     'slaCalendar.update': 'SlaCalendar',

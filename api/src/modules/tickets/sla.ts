@@ -127,7 +127,8 @@ function desiredClocks(t: TicketFacts, existing: Map<SlaTarget, TicketSlaClock>,
   return wanted;
 }
 
-type ClockData = Omit<Prisma.TicketSlaClockUncheckedCreateInput, 'ticketId' | 'target' | 'tenantId'>;
+/** The columns of a clock that the engine computes. */
+type ClockData = Omit<TicketSlaClock, 'ticketId' | 'target' | 'tenantId' | 'updatedAt'>;
 
 /** The next state of one clock. Only the deadline jobs raise a clock to AT_RISK or BREACHED (they notify). */
 function nextClock(
