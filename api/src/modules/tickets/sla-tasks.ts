@@ -1,13 +1,13 @@
 // The SLA deadline jobs: scheduled by syncTicketSla at a clock's at-risk and breach instants, keyed per
 // ticket, target and kind. A job whose clock moved on (met, paused, rescheduled) finds nothing to change.
 import { z } from 'zod';
-import type { SlaTarget, TicketPriority } from '../../generated/prisma/client.ts';
+import type { TicketPriority } from '../../generated/prisma/client.ts';
 import { transaction, type SystemScope } from '../../scope.ts';
 import { defineTask } from '../../worker/task.ts';
 import { recordTicketEvent, ticketChange } from './history.ts';
 import { notifyTicket } from './notifications.ts';
 import { resyncPlanTickets } from './sla-service.ts';
-import { SLA_TARGETS, syncTicketSla, type DeadlineKind } from './sla.ts';
+import { deadlineJobKey, SLA_TARGETS, syncTicketSla, TARGET_WORDS, type DeadlineKind } from './sla.ts';
 
 export const slaDeadlinePayload = z.object({
   ticketId: z.uuid(),
@@ -34,7 +34,6 @@ declare global {
 }
 
 const PRIORITY_ORDER: readonly TicketPriority[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
-const TARGET_WORDS: Record<SlaTarget, string> = { FIRST_RESPONSE: 'first response', NEXT_RESPONSE: 'next response', RESOLUTION: 'resolution' };
 
 /**
  * Moves one clock to AT_RISK or BREACHED if it is still the clock the job was scheduled for (atomic:
@@ -59,7 +58,7 @@ export async function fireSlaDeadline(scope: SystemScope, kind: DeadlineKind, pa
     if (moved.count === 0) return false;
     if (kind === 'breach') {
       // The breach overtakes a pending at-risk job.
-      await tx.db.$executeRaw`SELECT graphile_worker.remove_job(${`ticket-sla:${ticketId}:${target}:risk`})`;
+      await tx.db.$executeRaw`SELECT graphile_worker.remove_job(${deadlineJobKey(ticketId, target, 'risk')})`;
     }
     const ticket = await tx.db.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { tenantId: true, assigneeId: true, priority: true, slaPolicy: { select: { escalateTo: true } } } });
     if (kind === 'breach') await tx.db.ticketSlaClock.update({ where: { ticketId_target: { ticketId, target } }, data: { assigneeId: ticket.assigneeId } });

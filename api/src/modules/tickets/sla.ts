@@ -5,6 +5,7 @@
 import type { Prisma } from '../../db/client.ts';
 import type { SlaCalendar, SlaPolicy, SlaState, SlaTarget, TicketPriority, TicketSlaClock, TicketStatus } from '../../generated/prisma/client.ts';
 import type { PlatformScope, TransactionScope } from '../../scope.ts';
+import { recordTicketEvent } from './history.ts';
 import { addBusinessSeconds, businessSecondsBetween, DEFAULT_CALENDAR, readCalendar, type BusinessCalendar } from './business-hours.ts';
 
 type Tx = TransactionScope<PlatformScope>;
@@ -13,6 +14,7 @@ type Tx = TransactionScope<PlatformScope>;
 export type SlaChange = 'created' | 'status' | 'priority' | 'plan' | 'adminReply' | 'requesterReply' | 'reopened' | 'policy' | 'deadline';
 
 export const SLA_TARGETS = ['FIRST_RESPONSE', 'NEXT_RESPONSE', 'RESOLUTION'] as const satisfies readonly SlaTarget[];
+export const TARGET_WORDS: Record<SlaTarget, string> = { FIRST_RESPONSE: 'first response', NEXT_RESPONSE: 'next response', RESOLUTION: 'resolution' };
 
 /** The share of a target after which a clock is at risk. */
 export const AT_RISK_SHARE = 0.8;
@@ -164,7 +166,7 @@ function nextClock(
     const consumed = base.consumedSeconds + (runningSince ? Math.floor(businessSecondsBetween(cal, runningSince, now)) : 0);
     return {
       targetMinutes: minutes, consumedSeconds: consumed, runningSince: null, atRiskAt: null, dueAt: null,
-      state: base.breachedAt ? 'BREACHED' : 'PAUSED', metAt: null, breachedAt: base.breachedAt, assigneeId: null, startedAt: want.startedAt,
+      state: base.breachedAt ? 'BREACHED' : 'PAUSED', metAt: null, breachedAt: base.breachedAt, assigneeId: base.assigneeId, startedAt: want.startedAt,
     };
   }
 
@@ -180,7 +182,7 @@ function nextClock(
   } else state = 'OK';
   return {
     targetMinutes: minutes, consumedSeconds: base.consumedSeconds, runningSince: since, atRiskAt, dueAt,
-    state, metAt: null, breachedAt: base.breachedAt, assigneeId: null, startedAt: want.startedAt,
+    state, metAt: null, breachedAt: base.breachedAt, assigneeId: base.assigneeId, startedAt: want.startedAt,
   };
 }
 
@@ -265,6 +267,14 @@ export async function syncTicketSla(tx: Tx, ticketId: string, why: SlaChange): P
         update: next,
       });
       await scheduleDeadlines(tx, ticketId, target, prev, next);
+      if (prev?.state === next.state) continue;
+      if (next.state === 'MET') {
+        await recordTicketEvent(tx, {
+          ticketId, tenantId: ticket.tenantId, kind: 'SLA_MET', to: { target, breached: next.breachedAt != null },
+          message: `${TARGET_WORDS[target]} target met${next.breachedAt ? ' (after its breach)' : ''}`,
+        });
+      }
+      if (prev || next.state !== 'OK') await tx.publish('ticketSlaChanged', { ticketId, tenantId: ticket.tenantId, target, state: next.state });
     }
   }
 
