@@ -104,7 +104,7 @@ describe('SLA clocks', () => {
     expect(after.run_at).toEqual(fr.dueAt);
     expect(after.run_at.getTime()).toBeLessThan(before.run_at.getTime());
     expect(after.payload.at).toBe(fr.dueAt!.toISOString());
-    const [{ count }] = await p.app.prisma.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM graphile_worker._private_jobs WHERE key LIKE ${`ticket-sla:${ticket.id}:%`}`;
+    const [{ count }] = await p.app.prisma.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM graphile_worker._private_jobs WHERE key LIKE ${`ticket-sla:${ticket.id}:%`}`;
     expect(count).toBe(4); // risk + breach for first response and resolution, no duplicates
     const row = await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(row.firstResponseDueAt).toEqual(fr.dueAt);
