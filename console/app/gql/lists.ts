@@ -18,6 +18,7 @@ export const TenantChangeKindValues = ["activated","created","deleted","onboarde
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
 export const TicketPriorityValues = ["HIGH","LOW","NORMAL","URGENT"] as const;
+export const TicketStatsBucketValues = ["DAY","WEEK"] as const;
 export const UserSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","EMAIL_ASC","LAST_SEEN_AT_DESC","NAME_ASC"] as const;
 export const UserTimelineKindValues = ["AUDIT","EMAIL"] as const;
 export const WebhookAttemptOutcomeValues = ["FAILED","IGNORED","RUNNING","SUCCEEDED"] as const;

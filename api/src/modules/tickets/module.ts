@@ -43,7 +43,7 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  graphql: () => Promise.all([import('./sla-schema.ts')]),
+  graphql: () => import('./sla-schema.ts').then(() => import('./stats-schema.ts')),
   tasks: [ticketNotify, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
   auditActions: {
     'slaCalendar.create': 'SlaCalendar',
