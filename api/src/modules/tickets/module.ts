@@ -1,6 +1,7 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
 import { ticketNotify } from './tasks.ts';
@@ -43,9 +44,12 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  graphql: () => import('./sla-schema.ts').then(() => import('./stats-schema.ts')),
-  tasks: [ticketNotify, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
+  // In order: a later file reuses the enums an earlier one registered.
+  graphql: () => import('./assignment-schema.ts').then(() => import('./sla-schema.ts')).then(() => import('./stats-schema.ts')),
+  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
   auditActions: {
+    'ticketSettings.update': 'TicketSettings',
+    'agentProfile.update': 'AgentProfile',
     'slaCalendar.create': 'SlaCalendar',
     'slaCalendar.update': 'SlaCalendar',
     'slaCalendar.delete': 'SlaCalendar',
@@ -53,6 +57,7 @@ export default defineModule({
     'slaPolicy.update': 'SlaPolicy',
     'slaPolicy.delete': 'SlaPolicy',
   },
+  onAdminChanged,
   permissions,
   tenantModels,
 });
