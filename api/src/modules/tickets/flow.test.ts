@@ -25,9 +25,12 @@ const notifyKeys = async (ticketId: string) =>
 describe('tickets with auto-assignment', () => {
   it('assigns an admin-created ticket in the same transaction and emails the agent', async () => {
     const res = await p.gql(`mutation($t: ID!) { createTicket(input: { tenantId: $t, requester: { name: "Flo", email: "flo@flow.example" }, subject: "S", description: "D" }) {
-      ... on MutationCreateTicketSuccess { data { id assignee { id } history { kind actorType message } } } } }`, { t: tenant.tenantId }, owner.token);
+      ... on MutationCreateTicketSuccess { data { id assignee { id } slaState firstResponseDueAt slaDueAt history { kind actorType message } } } } }`, { t: tenant.tenantId }, owner.token);
     const ticket = res.data!.createTicket.data;
     expect(ticket.assignee.id).toBe(agentId);
+    // The clocks started in the same transaction (default policies of the plan).
+    expect(ticket).toMatchObject({ slaState: 'OK', firstResponseDueAt: expect.any(String) });
+    expect(ticket.slaDueAt).toBe(ticket.firstResponseDueAt);
     expect(ticket.history).toContainEqual({ kind: 'ASSIGNED', actorType: 'SYSTEM', message: 'assigned by round-robin' });
     const keys = await notifyKeys(ticket.id);
     expect(keys.some((k) => k.startsWith(`ticket-notify:${ticket.id}:assigned:${agentId}@`))).toBe(true);
@@ -42,10 +45,14 @@ describe('tickets with auto-assignment', () => {
     expect(jobs.map((j) => j.key)).toContain(`ticket-sync:${id}`);
     const worker = await p.startWorker();
     try {
-      await expect.poll(async () => (await p.app.prisma.ticket.findUniqueOrThrow({ where: { id } })).assigneeId, { timeout: 10_000 }).toBe(agentId);
+      // Assignment and clocks commit together in the job's transaction.
+      await expect.poll(async () => (await p.app.prisma.ticket.findUniqueOrThrow({ where: { id } })).firstResponseDueAt, { timeout: 10_000 }).not.toBeNull();
     } finally {
       await worker.stop();
     }
+    const synced = await p.app.prisma.ticket.findUniqueOrThrow({ where: { id }, include: { slaClocks: true } });
+    expect(synced.assigneeId).toBe(agentId);
+    expect(synced.slaClocks.map((c) => c.target).sort()).toEqual(['FIRST_RESPONSE', 'RESOLUTION']);
     const events = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     expect(events.map((e) => [e.kind, e.actorType])).toEqual([['CREATED', 'REQUESTER'], ['ASSIGNED', 'SYSTEM']]);
   });

@@ -5,6 +5,7 @@ import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './ass
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
+import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
 import { ticketNotify, ticketSync } from './tasks.ts';
 
 const permissions = {
@@ -45,9 +46,12 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  graphql: () => Promise.all([import('./schema.ts'), import('./tenant-schema.ts'), import('./assignment-schema.ts')]),
+  // In order: a later file reuses the types and enums an earlier one registered.
+  graphql: async () => {
+    for (const load of [() => import('./schema.ts'), () => import('./tenant-schema.ts'), () => import('./assignment-schema.ts'), () => import('./sla-schema.ts'), () => import('./stats-schema.ts')]) await load();
+  },
   lists: [ticketsList],
-  tasks: [ticketNotify, ticketSync, ticketsAssignWaiting, ticketsReleaseAgent],
+  tasks: [ticketNotify, ticketSync, ticketsAssignWaiting, ticketsReleaseAgent, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
   auditActions: {
     'ticket.create': 'Ticket',
     'ticket.update': 'Ticket',
@@ -61,6 +65,12 @@ export default defineModule({
     'ticket.bulkUpdate': 'Ticket',
     'ticketSettings.update': 'TicketSettings',
     'agentProfile.update': 'AgentProfile',
+    'slaCalendar.create': 'SlaCalendar',
+    'slaCalendar.update': 'SlaCalendar',
+    'slaCalendar.delete': 'SlaCalendar',
+    'slaPolicy.create': 'SlaPolicy',
+    'slaPolicy.update': 'SlaPolicy',
+    'slaPolicy.delete': 'SlaPolicy',
   },
   onAdminChanged,
   permissions,

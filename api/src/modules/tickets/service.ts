@@ -16,6 +16,7 @@ import { recordTicketEvent, ticketChange, type TenantTx, type TicketActor, type 
 import { actionFor, ticketLifecycle, type TicketAction } from './lifecycle.ts';
 import { ticketsList } from './lists.ts';
 import { notifyTicket } from './notifications.ts';
+import { syncTicketSla, type SlaChange } from './sla.ts';
 
 export const TICKET_STATUSES = enumValues('TicketStatus');
 export const TICKET_PRIORITIES = enumValues('TicketPriority');
@@ -161,16 +162,13 @@ async function publish(tx: AnyTx, ticket: Ticket, kind: TicketChangeKind, intern
   await tx.publish('ticketChanged', ticketChange(ticket, kind, internal));
 }
 
-/**
- * Auto-assignment for a new or reopened ticket (it records its own history entry); when it gave the
- * ticket to an agent, the agent is emailed and the change announced.
- */
-async function assignAutomatically(tx: Tx, id: string, reason: 'created' | 'reopened'): Promise<Ticket> {
-  await autoAssign(tx, id, reason);
-  const after = await tx.db.ticket.findUniqueOrThrow({ where: { id } });
-  return after;
+/** Recomputes the SLA clocks after a change, in its transaction; returns the ticket as it is now. */
+async function syncSla(tx: Tx, id: string, why: SlaChange): Promise<Ticket> {
+  await syncTicketSla(tx, id, why);
+  return tx.db.ticket.findUniqueOrThrow({ where: { id } });
 }
 
+/** When auto-assignment gave the ticket to an agent: the agent is emailed and the change announced. */
 async function announceAssignment(tx: Tx, before: Pick<Ticket, 'assigneeId'>, after: Ticket): Promise<void> {
   if (before.assigneeId || !after.assigneeId) return;
   await notifyTicket(tx, 'assigned', after.id, { moment: `${after.assigneeId}@${after.assignedAt?.toISOString() ?? ''}` });
@@ -222,10 +220,11 @@ export async function createTicket(scope: PlatformScope, input: CreateTicketInpu
     await recordTicketEvent(tx, { ticketId: ticket.id, tenantId: ticket.tenantId, kind: 'CREATED', to: { status: ticket.status, priority: ticket.priority } });
     await tx.audit({ action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id, tenantId: ticket.tenantId, after: ticket });
     await notifyTicket(tx, 'received', ticket.id, { moment: 'created' });
-    await publish(tx, ticket, 'created');
-    const assigned = await assignAutomatically(tx, ticket.id, 'created');
-    await announceAssignment(tx, ticket, assigned);
-    return assigned;
+    await autoAssign(tx, ticket.id, 'created');
+    const after = await syncSla(tx, ticket.id, 'created');
+    await publish(tx, after, 'created');
+    await announceAssignment(tx, ticket, after);
+    return after;
   });
 }
 
@@ -243,7 +242,8 @@ async function applyUpdate(tx: AuditedTransaction<PlatformScope>, id: string, da
   const changed = changedFields(before, data) as (keyof typeof FIELD_EVENTS)[];
   if (changed.length === 0) return tx.unchanged(before);
   const patch = Object.fromEntries(changed.map((field) => [field, data[field] ?? null]));
-  const after = await tx.db.ticket.update({ where: { id }, data: { ...patch, lastActivityAt: new Date() } });
+  const updated = await tx.db.ticket.update({ where: { id }, data: { ...patch, lastActivityAt: new Date() } });
+  const after = changed.includes('priority') ? await syncSla(tx, id, 'priority') : updated;
   for (const field of changed) {
     await recordTicketEvent(tx, {
       ticketId: id, tenantId: after.tenantId, kind: FIELD_EVENTS[field], from: { [field]: before[field] }, to: { [field]: after[field] },
@@ -303,8 +303,9 @@ export async function commentOnTicket(scope: PlatformScope, id: string, input: C
       },
     });
     await linkAttachments(tx, id, comment.id, data.attachmentIds);
-    if (ticket.status === 'NEW') await moveStatus(tx, id, 'open', { message: 'opened by the first admin action' });
-    const after = await tx.db.ticket.update({
+    const opened = ticket.status === 'NEW';
+    if (opened) await moveStatus(tx, id, 'open', { message: 'opened by the first admin action' });
+    const updated = await tx.db.ticket.update({
       where: { id },
       data: data.internal
         ? { lastActivityAt: now }
@@ -313,6 +314,8 @@ export async function commentOnTicket(scope: PlatformScope, id: string, input: C
     await recordTicketEvent(tx, {
       ticketId: id, tenantId: ticket.tenantId, kind: data.internal ? 'INTERNAL_NOTE' : 'COMMENTED', internal: data.internal, to: { commentId: comment.id },
     });
+    // A public reply is a response (first or next); an internal note only moves the clocks by opening the ticket.
+    const after = !data.internal ? await syncSla(tx, id, 'adminReply') : opened ? await syncSla(tx, id, 'status') : updated;
     if (!data.internal) await notifyTicket(tx, 'reply', id, { commentId: comment.id });
     await tx.audit({
       action: 'ticket.comment', targetType: 'Ticket', targetId: id, tenantId: ticket.tenantId,
@@ -331,14 +334,14 @@ const STATUS_AUDIT: Record<TicketAction, string> = {
 };
 
 async function applyTransition(tx: AuditedTransaction<PlatformScope>, id: string, action: TicketAction, auditAction = STATUS_AUDIT[action]): Promise<Ticket> {
-  const { before, after } = await moveStatus(tx, id, action);
-  await tx.audit({ action: auditAction, targetType: 'Ticket', targetId: id, tenantId: after.tenantId, before, after });
+  const { before, after: moved } = await moveStatus(tx, id, action);
+  await tx.audit({ action: auditAction, targetType: 'Ticket', targetId: id, tenantId: moved.tenantId, before, after: moved });
+  if (moved.status === 'RESOLVED' || moved.status === 'CLOSED') await capacityFreed(tx, before);
+  if (action === 'reopen') await autoAssign(tx, id, 'reopened');
+  const after = await syncSla(tx, id, action === 'reopen' ? 'reopened' : 'status');
   await publish(tx, after, 'statusChanged');
-  if (after.status === 'RESOLVED' || after.status === 'CLOSED') await capacityFreed(tx, before);
-  if (action !== 'reopen') return after;
-  const assigned = await assignAutomatically(tx, id, 'reopened');
-  await announceAssignment(tx, after, assigned);
-  return assigned;
+  await announceAssignment(tx, moved, after);
+  return after;
 }
 
 /** The action that leads from the ticket's status (as read now) to `to`; the lifecycle re-checks it under the lock. */
@@ -384,8 +387,8 @@ export const TICKET_SYNC_REASONS = ['created', 'status', 'requesterReply', 'reop
 export type TicketSyncReason = (typeof TICKET_SYNC_REASONS)[number];
 
 /**
- * A tenant key cannot read policies or agents: its change queues the follow-up (auto-assignment of a new
- * or reopened ticket) that runs right after in a system transaction (`syncTicket`).
+ * A tenant key cannot read policies or agents: its change queues the follow-up (the SLA clocks, and
+ * auto-assignment of a new or reopened ticket) that runs right after in a system transaction (`syncTicket`).
  */
 async function queueSync(tx: TenantTx, ticketId: string, why: TicketSyncReason): Promise<void> {
   await tx.enqueue('ticketSync', { ticketId, why }, { jobKey: `ticket-sync:${ticketId}` });
@@ -396,7 +399,13 @@ export async function syncTicket(scope: SystemScope, ticketId: string, why: Tick
   await transaction(scope, async (tx) => {
     if (!(await tx.lock('Ticket', ticketId))) return;
     const before = await tx.db.ticket.findUniqueOrThrow({ where: { id: ticketId } });
-    if (why === 'created' || why === 'reopened') await announceAssignment(tx, before, await assignAutomatically(tx, ticketId, why));
+    if (why === 'created' || why === 'reopened') await autoAssign(tx, ticketId, why);
+    const after = await syncSla(tx, ticketId, why);
+    await announceAssignment(tx, before, after);
+    // The queue shows the deadlines: announce them when they moved (the tenant graph's event has no SLA fields).
+    if (!before.assigneeId === !after.assigneeId && (before.slaState !== after.slaState || before.slaDueAt?.getTime() !== after.slaDueAt?.getTime())) {
+      await publish(tx, after, 'sla');
+    }
   });
 }
 

@@ -106,7 +106,7 @@ describe('admin tickets', () => {
     expect(t.firstRespondedAt).not.toBeNull();
     expect(t.comments.map((c: { internal: boolean }) => c.internal)).toEqual([true, false]);
     expect(t.comments[0].authorAdmin.id).toBe(owner.userId);
-    expect(t.history.map((h: { kind: string }) => h.kind)).toEqual(['CREATED', 'STATUS_CHANGED', 'INTERNAL_NOTE', 'COMMENTED']);
+    expect(t.history.map((h: { kind: string }) => h.kind)).toEqual(['CREATED', 'STATUS_CHANGED', 'INTERNAL_NOTE', 'COMMENTED', 'SLA_MET']);
     expect(t.history.find((h: { kind: string }) => h.kind === 'INTERNAL_NOTE').internal).toBe(true);
     const audit = await p.app.prisma.auditEvent.findMany({ where: { targetId: ticket.id }, orderBy: { occurredAt: 'asc' } });
     expect(audit.map((e) => e.action)).toEqual(['ticket.create', 'ticket.comment', 'ticket.comment']);
