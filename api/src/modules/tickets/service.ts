@@ -448,11 +448,13 @@ export async function replyToTicket(scope: TenantScope, id: string, input: Reply
     await linkAttachments(tx, id, comment.id, data.attachmentIds);
     const reopened = ticket.status === 'RESOLVED';
     if (reopened) await moveStatus(tx, id, 'reopen', { actor, message: "reopened by the requester's reply" });
+    // PENDING waits on the requester: their reply puts the ticket back in the queue (ON_HOLD waits on someone else).
+    if (ticket.status === 'PENDING') await moveStatus(tx, id, 'resume', { actor, message: 'the requester replied' });
     const after = await db.ticket.update({ where: { id }, data: { lastActivityAt: now, awaitingReplySince: ticket.awaitingReplySince ?? now } });
     await recordTicketEvent(tx, { ticketId: id, tenantId: ticket.tenantId, kind: 'COMMENTED', to: { commentId: comment.id }, actor });
     await tx.audit({ action: 'ticket.reply', targetType: 'Ticket', targetId: id, tenantId: ticket.tenantId, after: { commentId: comment.id, reopened } });
     await queueSync(tx, id, reopened ? 'reopened' : 'requesterReply');
-    await publish(tx, after, reopened ? 'statusChanged' : 'commented');
+    await publish(tx, after, after.status !== ticket.status ? 'statusChanged' : 'commented');
     return comment;
   });
 }

@@ -198,6 +198,24 @@ describe('admin tickets', () => {
     expect(lines).toHaveLength(3);
   });
 
+  it('loads a ticket page (thread with authors and files, history with actors) in one statement', async () => {
+    const ticket = await adminTicket(a);
+    await comment(ticket.id, 'note', true);
+    await comment(ticket.id, 'reply');
+    await p.gql(REPLY, { id: ticket.id, i: { body: 'thanks' } }, a.apiKey);
+    const PAGE = `query($id: ID!) { ticket(id: $id) { id reference subject descriptionHtml status priority tags slaState slaDueAt
+      tenant { name plan { name } } requester { name email } assignee { name }
+      comments { id bodyHtml internal authorType authorAdmin { name } authorUser { name } attachments { id filename } }
+      history { kind actorType actorAdmin { name } actorUser { name } message createdAt } } }`;
+    let res: { data?: Record<string, any>; errors?: unknown[] } | undefined;
+    const sql = await p.recordQueries(async () => {
+      res = await p.gql(PAGE, { id: ticket.id }, owner.token);
+    });
+    expect(res!.errors).toBeUndefined();
+    expect(res!.data!.ticket.comments).toHaveLength(3);
+    expect(sql).toHaveLength(1);
+  });
+
   it('links uploaded attachments of the same ticket to a comment, once', async () => {
     const ticket = await adminTicket(a);
     const other = await adminTicket(a);
@@ -289,6 +307,10 @@ describe('tenant graph', () => {
     // A public admin answer clears the wait.
     await comment(ticket.id, 'Looking again.');
     expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).awaitingReplySince).toBeNull();
+    // Waiting on the requester (PENDING): their reply puts it back in the queue.
+    await p.gql(`mutation($id: ID!) { setTicketStatus(id: $id, status: PENDING) { __typename } }`, { id: ticket.id }, owner.token);
+    await p.gql(REPLY, { id: ticket.id, i: { body: 'Here are the logs' } }, a.apiKey);
+    expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe('OPEN');
   });
 
   it('never shows internal notes to a tenant: not in the thread, search, counts or subscriptions', async () => {
