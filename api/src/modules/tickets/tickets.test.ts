@@ -133,6 +133,27 @@ describe('admin tickets', () => {
     expect(await p.app.prisma.ticketEvent.count({ where: { ticketId: ticket.id, kind: 'STATUS_CHANGED' } })).toBe(1);
   });
 
+  it('edits fields with one history entry each, and pauses the SLA while PENDING', async () => {
+    const ticket = await adminTicket(a);
+    const UPDATE = `mutation($id: ID!, $i: UpdateTicketInput!) { updateTicket(id: $id, input: $i) {
+      __typename ... on MutationUpdateTicketSuccess { data { subject category tags priority slaState } } } }`;
+    const res = await p.gql(UPDATE, { id: ticket.id, i: { subject: 'Renamed', category: 'api', tags: ['b', 'a'], priority: 'URGENT' } }, owner.token);
+    expect(res.data!.updateTicket.data).toMatchObject({ subject: 'Renamed', category: 'api', tags: ['b', 'a'], priority: 'URGENT' });
+    const same = await p.gql(UPDATE, { id: ticket.id, i: { subject: 'Renamed' } }, owner.token);
+    expect(same.data!.updateTicket.__typename).toBe('MutationUpdateTicketSuccess');
+    const cleared = await p.gql(UPDATE, { id: ticket.id, i: { clearCategory: true } }, owner.token);
+    expect(cleared.data!.updateTicket.data.category).toBeNull();
+    const kinds = (await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })).map((e) => e.kind);
+    expect(kinds).toEqual(['CREATED', 'SUBJECT_CHANGED', 'CATEGORY_CHANGED', 'TAGS_CHANGED', 'PRIORITY_CHANGED', 'CATEGORY_CHANGED']);
+    expect(await p.app.prisma.auditEvent.count({ where: { targetId: ticket.id, action: 'ticket.update' } })).toBe(2);
+    await comment(ticket.id, 'Can you send the logs?');
+    const STATUS = `mutation($id: ID!, $s: TicketStatus!) { setTicketStatus(id: $id, status: $s) {
+      __typename ... on MutationSetTicketStatusSuccess { data { status slaState } } ... on InvalidTransitionError { currentStatus } } }`;
+    expect((await p.gql(STATUS, { id: ticket.id, s: 'PENDING' }, owner.token)).data!.setTicketStatus.data).toEqual({ status: 'PENDING', slaState: 'PAUSED' });
+    expect((await p.gql(STATUS, { id: ticket.id, s: 'ON_HOLD' }, owner.token)).data!.setTicketStatus).toEqual({ __typename: 'InvalidTransitionError', currentStatus: 'PENDING' });
+    expect((await p.gql(STATUS, { id: ticket.id, s: 'OPEN' }, owner.token)).data!.setTicketStatus.data.status).toBe('OPEN');
+  });
+
   it('keeps CLOSED final', async () => {
     const ticket = await adminTicket(a);
     const closed = await p.gql(`mutation($id: ID!) { closeTicket(id: $id) { __typename } }`, { id: ticket.id }, owner.token);
