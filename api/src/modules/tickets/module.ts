@@ -2,6 +2,8 @@ import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
 import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
+import { attachmentsCrontab, ticketsAttachmentsPrune } from './attachments.ts';
+import { attachmentRoutes } from './attachments-routes.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -34,7 +36,9 @@ declare module '../../db/tenant-scope.ts' {
 export default defineModule({
   name: 'tickets',
   graphql: () => Promise.all([import('./assignment-schema.ts')]),
-  tasks: [ticketsAssignWaiting, ticketsReleaseAgent],
+  tasks: [ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune],
+  crontab: attachmentsCrontab,
+  routes: attachmentRoutes,
   auditActions: {
     'ticketSettings.update': 'TicketSettings',
     'agentProfile.update': 'AgentProfile',
