@@ -63,6 +63,10 @@ describe('auto-assignment', () => {
     const last = await p.app.prisma.ticket.findFirstOrThrow({ where: { assigneeId: order[5] }, orderBy: { createdAt: 'desc' }, include: { events: true } });
     expect(last.assignedAt).not.toBeNull();
     expect(last.events).toContainEqual(expect.objectContaining({ kind: 'ASSIGNED', actorType: 'SYSTEM', message: 'assigned by round-robin' }));
+    // The agent is told by email (the ticketNotify job, sent once the change commits).
+    const jobs = await p.app.prisma.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key LIKE ${`ticket-notify:${last.id}:assigned:%`}`;
+    expect(jobs[0]!.n).toBe(1);
   });
 
   it('hands tickets least-loaded to the agent with the fewest open tickets', async () => {

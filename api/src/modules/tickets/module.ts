@@ -4,6 +4,8 @@ import { defineModule } from '../manifest.ts';
 import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
 import { attachmentsCrontab, ticketsAttachmentsPrune } from './attachments.ts';
 import { attachmentRoutes } from './attachments-routes.ts';
+import type { TicketChanged, TicketSlaChanged } from './history.ts';
+import { ticketNotify } from './tasks.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -31,12 +33,20 @@ declare module '../../permissions.ts' {
 declare module '../../db/tenant-scope.ts' {
   interface TenantModels extends TenantModelAccess<typeof tenantModels> {}
 }
+declare module '../../events.ts' {
+  interface EventMap {
+    /** A ticket was created or changed (`kind` says how); never carries comment text. */
+    ticketChanged: TicketChanged;
+    /** One of a ticket's SLA clocks changed state. */
+    ticketSlaChanged: TicketSlaChanged;
+  }
+}
 
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
   graphql: () => Promise.all([import('./assignment-schema.ts')]),
-  tasks: [ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune],
+  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune],
   crontab: attachmentsCrontab,
   routes: attachmentRoutes,
   auditActions: {
