@@ -45,7 +45,7 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  graphql: () => Promise.all([import('./assignment-schema.ts')]),
+  graphql: () => Promise.all([import('./assignment-schema.ts'), import('./attachments-schema.ts')]),
   tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune],
   crontab: attachmentsCrontab,
   routes: attachmentRoutes,
