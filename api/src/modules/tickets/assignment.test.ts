@@ -201,6 +201,26 @@ describe('agents and settings in the admin graph', () => {
     }
   });
 
+  it('releases the tickets of an admin whose new role cannot work them, and gives waiting ones to a reactivated agent', async () => {
+    await strategy('ROUND_ROBIN');
+    const owner = await p.login('OWNER');
+    const demoted = await p.login('SUPPORT');
+    await p.app.prisma.agentProfile.create({ data: { adminUserId: demoted.userId, available: true, capacity: 10 } });
+    const held = await newTicket({ assigneeId: demoted.userId });
+    const returning = await agent();
+    await p.app.prisma.adminUser.update({ where: { id: returning }, data: { active: false } });
+    const worker = await p.startWorker();
+    try {
+      await p.gql(`mutation($id: ID!) { changeAdminRole(id: $id, role: VIEWER) { __typename } }`, { id: demoted.userId }, owner.token);
+      await until(() => p.app.prisma.ticket.findUniqueOrThrow({ where: { id: held.id } }), (t) => t.assigneeId === null, 'the demoted admin\'s ticket released');
+      const reactivated = await p.gql(`mutation($id: ID!) { reactivateAdmin(id: $id) { __typename } }`, { id: returning }, owner.token);
+      expect(reactivated.data!.reactivateAdmin.__typename).toBe('MutationReactivateAdminSuccess');
+      await until(() => p.app.prisma.ticket.findUniqueOrThrow({ where: { id: held.id } }), (t) => t.assigneeId === returning, 'the waiting ticket given to the reactivated agent');
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('reads and updates the settings, with bounds naming the field', async () => {
     const manager = await p.login('OWNER');
     const UPDATE = `mutation($input: TicketSettingsInput!) { updateTicketSettings(input: $input) {
