@@ -6,33 +6,74 @@ import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { applyMigrations } from '@opsgraph/prisma/migrate';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { freePort } from '../src/lib/process.ts';
 
+export interface BenchDatabases {
+  /** The first database's URL. */
+  url: string;
+  /** One URL per requested database name, in order. */
+  urls: string[];
+  stop(): Promise<void>;
+}
+
 /**
- * A migrated database: BENCH_DATABASE_URL if set (it will be written to), else a fresh embedded server
- * with pg_stat_statements loaded (so statements per request can be counted).
+ * Migrated databases on one server: BENCH_DATABASE_URL's server if set (written to; the first database is
+ * that URL's, the others are created beside it), else a fresh embedded server with pg_stat_statements loaded
+ * (so statements per request can be counted). `settings` adds server settings (bulk loads want more memory).
  */
-export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function benchDatabase(options: { databases?: string[]; settings?: Record<string, string> } = {}): Promise<BenchDatabases> {
+  const names = options.databases ?? ['bench'];
   if (process.env.BENCH_DATABASE_URL) {
-    await applyMigrations(process.env.BENCH_DATABASE_URL);
-    return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} };
+    const first = process.env.BENCH_DATABASE_URL;
+    const urls = [first, ...names.slice(1).map((name) => withDatabase(first, name))];
+    for (const url of urls.slice(1)) await createDatabase(first, new URL(url).pathname.slice(1));
+    for (const url of urls) await applyMigrations(url);
+    return { url: first, urls, stop: async () => {} };
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'opsgraph-bench-'));
   await chmod(dir, 0o755); // the postgres OS user must traverse it
-  const settings = { fsync: 'off', synchronous_commit: 'off', shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_utility': 'on' };
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), settings });
-  await pg.ensureDatabase('bench');
-  const url = pg.databaseUrl('bench');
-  await applyMigrations(url);
+  const settings = {
+    fsync: 'off',
+    synchronous_commit: 'off',
+    shared_preload_libraries: 'pg_stat_statements',
+    'pg_stat_statements.track_utility': 'on',
+    ...options.settings,
+  };
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), settings });
+  const urls: string[] = [];
+  for (const name of names) {
+    await server.ensureDatabase(name);
+    urls.push(server.databaseUrl(name));
+    await applyMigrations(urls.at(-1)!);
+  }
   return {
-    url,
+    url: urls[0]!,
+    urls,
     async stop() {
-      await pg.stop();
+      await server.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${parsed.pathname.slice(1)}_${name}`;
+  return parsed.toString();
+}
+
+async function createDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
