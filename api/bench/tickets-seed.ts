@@ -2,6 +2,7 @@
 // tenants with plans, five requesters per tenant, twenty support agents, SLA policies per plan and priority,
 // tickets with a realistic status, priority and SLA mix, and their threads (public replies and internal notes).
 // Every value is derived from the ticket's ordinal through hashes, so two runs seed the same shape.
+import os from 'node:os';
 import pg from 'pg';
 import { seedBench, type BenchSeed } from './seed.ts';
 
@@ -10,6 +11,8 @@ export interface TicketSeedOptions {
   tenants: number;
   /** Fill Ticket.searchPublic / searchInternal in one UPDATE after the load (slow at 1M); default: left null. */
   searchVectors?: boolean;
+  /** Connections loading at once; default: one per core. */
+  parallel?: number;
 }
 
 export interface TicketSeed extends BenchSeed {
@@ -63,6 +66,7 @@ export async function seedTickets(databaseUrl: string, options: TicketSeedOption
     last = now;
   };
 
+  const parallel = Math.max(1, options.parallel ?? os.cpus().length);
   const base = await seedBench(databaseUrl, { tenants: options.tenants });
   step('tenants');
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -76,19 +80,22 @@ export async function seedTickets(databaseUrl: string, options: TicketSeedOption
     await client.query(`ALTER TABLE "Ticket" DISABLE TRIGGER "ticket_search_refresh"`);
     await client.query(`ALTER TABLE "TicketComment" DISABLE TRIGGER "ticket_comment_search_append"`);
     const indexes = await dropSecondaryIndexes(client, ['Ticket', 'TicketComment']);
-    await insertTickets(client, options.tickets, options.tenants);
+    // One connection per core, each loading a range of ticket ordinals.
+    const ranges = chunks(options.tickets, parallel);
+    await inParallel(databaseUrl, ranges.map(([from, to]) => (c) => insertTickets(c, from, to, options.tenants)));
     step('tickets');
-    await insertComments(client);
+    await inParallel(databaseUrl, ranges.map(([from, to]) => (c) => insertComments(c, from, to)));
     step('comments');
     if (options.searchVectors) {
       await fillSearchVectors(client);
       step('search_vectors');
     }
-    for (const definition of indexes) await client.query(definition);
+    await inParallel(databaseUrl, indexes.map((definition) => (c) => c.query(definition)));
     step('indexes');
     await client.query(`ALTER TABLE "Ticket" ENABLE TRIGGER "ticket_search_refresh"`);
     await client.query(`ALTER TABLE "TicketComment" ENABLE TRIGGER "ticket_comment_search_append"`);
     await client.query(`SELECT setval('"Ticket_number_seq"', (SELECT max(number) FROM "Ticket"))`);
+    await client.query('DROP TABLE bench_requester, bench_agent, bench_policy');
     await client.query('VACUUM ANALYZE "Ticket"');
     await client.query('VACUUM ANALYZE "TicketComment"');
     await client.query('ANALYZE');
@@ -112,7 +119,7 @@ export async function seedTickets(databaseUrl: string, options: TicketSeedOption
 /** Requesters (tenant users) and support agents, with ordinals the ticket insert joins on. */
 async function people(client: pg.Client, tenants: number): Promise<void> {
   await client.query(`
-    CREATE TEMP TABLE bench_requester AS
+    CREATE UNLOGGED TABLE bench_requester AS
       SELECT t.n, k, gen_random_uuid() AS id, t.id AS tenant_id, t."planId" AS plan_id
       FROM (SELECT row_number() OVER (ORDER BY "createdAt" DESC, id) AS n, id, "planId" FROM "Tenant") t,
         generate_series(0, ${REQUESTERS_PER_TENANT - 1}) k`);
@@ -122,7 +129,7 @@ async function people(client: pg.Client, tenants: number): Promise<void> {
     FROM bench_requester`);
   await client.query(`CREATE INDEX ON bench_requester (n, k)`);
   await client.query(`
-    CREATE TEMP TABLE bench_agent AS SELECT n, gen_random_uuid() AS id FROM generate_series(0, ${AGENTS - 1}) n;
+    CREATE UNLOGGED TABLE bench_agent AS SELECT n, gen_random_uuid() AS id FROM generate_series(0, ${AGENTS - 1}) n;
     INSERT INTO "AdminUser" (id, email, name, role, "passwordHash", "updatedAt")
     SELECT a.id, 'agent' || a.n || '@opsgraph.dev', 'Agent ' || a.n, 'SUPPORT', b."passwordHash", now()
     FROM bench_agent a, (SELECT "passwordHash" FROM "AdminUser" WHERE email = 'bench@opsgraph.dev') b;
@@ -139,7 +146,7 @@ async function policies(client: pg.Client): Promise<void> {
     INSERT INTO "SlaCalendar" (id, name, "timeZone", "weeklyHours", "updatedAt")
     VALUES (gen_random_uuid(), 'Bench business hours', 'Europe/Paris',
       (SELECT jsonb_agg(jsonb_build_object('day', d, 'start', '09:00', 'end', '18:00')) FROM generate_series(1, 5) d), now());
-    CREATE TEMP TABLE bench_policy AS
+    CREATE UNLOGGED TABLE bench_policy AS
       SELECT gen_random_uuid() AS id, p.id AS plan_id, x.priority::"TicketPriority" AS priority,
         (x.first_response / f.factor)::int AS first_response, (x.next_response / f.factor)::int AS next_response,
         (x.resolution / f.factor)::int AS resolution
@@ -165,7 +172,33 @@ async function dropSecondaryIndexes(client: pg.Client, tables: string[]): Promis
   return rows.map((r) => r.definition);
 }
 
-async function insertTickets(client: pg.Client, tickets: number, tenants: number): Promise<void> {
+/** [from, to] ordinal ranges (inclusive) splitting 1..total into `parts`. */
+function chunks(total: number, parts: number): [number, number][] {
+  const size = Math.ceil(total / parts);
+  const ranges: [number, number][] = [];
+  for (let from = 1; from <= total; from += size) ranges.push([from, Math.min(total, from + size - 1)]);
+  return ranges;
+}
+
+/** Runs the jobs over up to `jobs.length` connections, each with the bulk-load session settings. */
+async function inParallel(databaseUrl: string, jobs: ((client: pg.Client) => Promise<unknown>)[]): Promise<void> {
+  const queue = [...jobs];
+  const parallel = Math.min(queue.length, Math.max(1, os.cpus().length));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        await client.query(`SET maintenance_work_mem = '512MB'; SET work_mem = '64MB'; SET max_parallel_maintenance_workers = 0`);
+        for (let job = queue.shift(); job; job = queue.shift()) await job(client);
+      } finally {
+        await client.end();
+      }
+    }),
+  );
+}
+
+async function insertTickets(client: pg.Client, from: number, to: number, tenants: number): Promise<void> {
   await client.query(
     `
     INSERT INTO "Ticket" (id, number, "tenantId", "requesterId", subject, description, category, tags, priority, status, source,
@@ -198,7 +231,7 @@ async function insertTickets(client: pg.Client, tickets: number, tenants: number
             -- Open tickets are from the last week, done ones from the year before.
             CASE WHEN roll.status < 50 THEN now() - roll.age % (7 * 86400) * interval '1 second'
               ELSE now() - interval '7 days' - roll.age % (358 * 86400) * interval '1 second' END AS created
-          FROM generate_series(1, $1::int) i,
+          FROM generate_series($1::int, $3::int) i,
             LATERAL (SELECT abs(hashint4extended(i, 1)) % 100 AS status, abs(hashint4extended(i, 2)) % 100 AS priority,
                             abs(hashint4extended(i, 3)) % 1000 AS misc, abs(hashint4extended(i, 4)) AS age) roll
         ) s1
@@ -213,7 +246,7 @@ async function insertTickets(client: pg.Client, tickets: number, tenants: number
         CASE WHEN s.status IN ('NEW', 'OPEN') THEN s.created + p.resolution * interval '1 minute' END AS resolution
     ) d
     CROSS JOIN LATERAL (SELECT d.first_response, d.next_response, d.resolution, least(d.first_response, d.next_response, d.resolution) AS sla) due`,
-    [tickets, tenants],
+    [from, tenants, to],
   );
 }
 
@@ -221,7 +254,7 @@ async function insertTickets(client: pg.Client, tickets: number, tenants: number
  * 0 to 6 comments per ticket (3 on average), alternating requester and agent. Agents' comments before the
  * first response are internal notes, and so is every fourth one after it.
  */
-async function insertComments(client: pg.Client): Promise<void> {
+async function insertComments(client: pg.Client, from: number, to: number): Promise<void> {
   await client.query(`
     INSERT INTO "TicketComment" (id, "ticketId", "tenantId", "authorType", "authorAdminId", "authorUserId", body, internal, "createdAt")
     SELECT gen_random_uuid(), t.id, t."tenantId",
@@ -231,7 +264,8 @@ async function insertComments(client: pg.Client): Promise<void> {
       (${sqlText(BODIES)})[1 + (t.number + k) % ${BODIES.length}],
       k % 2 = 0 AND (t."firstRespondedAt" IS NULL OR k % 4 = 0),
       least(now(), t."createdAt" + k * interval '37 minutes')
-    FROM "Ticket" t, generate_series(1, (abs(hashint4extended(t.number, 7)) % 7)::int) k`);
+    FROM "Ticket" t, generate_series(1, (abs(hashint4extended(t.number, 7)) % 7)::int) k
+    WHERE t.number BETWEEN 1000 + $1::int AND 1000 + $2::int`, [from, to]);
 }
 
 /** What the search triggers would have written, in one pass over the comments. */
