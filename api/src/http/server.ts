@@ -12,9 +12,9 @@ import type { Context } from '../graphql/context.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
 import { httpRoutes } from '../modules/index.ts';
-import { systemScope } from '../scope.ts';
+import { createScope, systemScope, type AdminScope, type AnonymousScope, type TenantScope } from '../scope.ts';
 import { readJsonBody } from './body.ts';
-import { buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
+import { authenticate, buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
 import { formatError, httpFailure, maskingPlugin } from './errors.ts';
 import { csvExportHandler } from './exports.ts';
 import { readiness } from './health.ts';
@@ -149,8 +149,10 @@ export async function startServer(
       const match = moduleRoute.path.exec(path);
       if (!match) continue;
       if (method !== moduleRoute.method) return notAllowed(res, moduleRoute.method);
-      const scope = systemScope(app, `http ${path}`, { requestId, ip: proxyAddr(req, trust), userAgent: req.headers['user-agent'] ?? null });
-      return moduleRoute.handle(req, res, { scope, params: match.slice(1), requestId, env });
+      const meta = metaFrom(req, requestId, proxyAddr(req, trust));
+      const scope = systemScope(app, `http ${path}`, meta);
+      const caller = async () => createScope(app, await authenticate(app, meta, tokenFrom(req.headers)), meta) as AdminScope | TenantScope | AnonymousScope;
+      return moduleRoute.handle(req, res, { scope, params: match.slice(1), requestId, env, authenticate: caller });
     }
     send(res, 404, JSON_TYPE, JSON.stringify({ errors: [{ message: `Nothing at ${method} ${path}`, extensions: { code: 'NOT_FOUND', requestId } }] }));
   }

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminChangeHook } from '../admin-hooks.ts';
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
 import type { Env } from '../env.ts';
 import type { ListDefinition } from '../lib/list.ts';
 import type { PermissionSpecs } from '../permissions.ts';
-import type { SystemScope } from '../scope.ts';
+import type { AdminScope, AnonymousScope, SystemScope, TenantScope } from '../scope.ts';
 import type { TaskDefinition } from '../worker/task.ts';
 
 export interface SeedOptions {
@@ -23,6 +24,11 @@ export interface RouteContext {
   params: string[];
   requestId: string;
   env: Env;
+  /**
+   * The caller's own scope from its credentials (an admin session cookie or bearer token, or a tenant
+   * API key), the way GraphQL authenticates them; anonymous without valid ones.
+   */
+  authenticate(): Promise<AdminScope | TenantScope | AnonymousScope>;
 }
 
 /** An HTTP endpoint outside GraphQL (inbound webhooks), served on the API's port. */
@@ -78,6 +84,8 @@ export interface ModuleManifest {
   permissions?: PermissionSpecs;
   /** HTTP endpoints outside GraphQL. */
   routes?: readonly HttpRoute[];
+  /** Runs inside the transaction that deactivates, reactivates or changes the role of an admin. */
+  onAdminChanged?: AdminChangeHook;
   /** The provider events it acts on (the webhooks module stores, verifies and retries them). */
   webhookHandlers?: readonly WebhookHandler[];
   /** Demo data for an empty development database; returns lines to print (one-time secrets). */

@@ -161,10 +161,14 @@ export type Permission =
   | 'PLANS_WRITE'
   /** Read everything in the admin graph. */
   | 'READ'
+  /** Edit SLA policies, business-hours calendars, auto-assignment and agent availability. */
+  | 'SUPPORT_MANAGE'
   /** Change a tenant's plan. */
   | 'TENANTS_PLAN'
   /** Create, edit, suspend, activate and delete tenants. */
   | 'TENANTS_WRITE'
+  /** Create, reply to, assign, resolve and close support tickets. */
+  | 'TICKETS_WRITE'
   /** Block and unblock a tenant's users. */
   | 'USERS_WRITE'
   /** Retry and replay inbound webhook events. */

@@ -5,13 +5,14 @@
 export const ActorTypeValues = ["ADMIN","SYSTEM","TENANT"] as const;
 export const AdminRoleValues = ["ADMIN","BILLING","OWNER","SUPPORT","VIEWER"] as const;
 export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DESC"] as const;
+export const AssignmentStrategyValues = ["LEAST_LOADED","OFF","ROUND_ROBIN"] as const;
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
 export const EmailSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC"] as const;
 export const EmailStatusValues = ["BOUNCED","CLICKED","COMPLAINED","DELAYED","DELIVERED","FAILED","OPENED","QUEUED","SENT"] as const;
 export const InvoiceSortValues = ["AMOUNT_DUE_DESC","CREATED_AT_ASC","CREATED_AT_DESC"] as const;
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","PLANS_WRITE","READ","TENANTS_PLAN","TENANTS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","PLANS_WRITE","READ","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const TenantChangeKindValues = ["activated","created","deleted","onboarded","pastDue","paymentRecovered","planChanged","suspended","updated"] as const;

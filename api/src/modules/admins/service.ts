@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminChanged } from '../../admin-hooks.ts';
 import { env } from '../../env.ts';
 import type { AdminRole } from '../../generated/prisma/enums.ts';
 import type { AdminUser } from '../../generated/prisma/client.ts';
@@ -186,6 +187,7 @@ export async function changeAdminRole(scope: PlatformScope, id: string, role: Ad
     if (next !== 'OWNER') await assertNotLastOwner(tx, before);
     const after = await tx.db.adminUser.update({ where: { id }, data: { role: next } });
     await tx.audit({ action: 'admin.changeRole', targetType: 'AdminUser', targetId: id, before: publicAdmin(before), after: publicAdmin(after) });
+    await adminChanged(tx, { adminId: id, kind: 'roleChanged', role: after.role, active: after.active });
     // Open connections were authorised under the old role: they reconnect with the new one.
     await tx.publish('accessRevoked', { kind: 'admin', adminId: id });
     return after;
@@ -209,6 +211,7 @@ export async function setAdminActive(scope: PlatformScope, id: string, active: b
       await tx.publish('accessRevoked', { kind: 'admin', adminId: id });
     }
     await tx.audit({ action: `admin.${action}`, targetType: 'AdminUser', targetId: id, before: publicAdmin(before), after: publicAdmin(after) });
+    await adminChanged(tx, { adminId: id, kind: active ? 'reactivated' : 'deactivated', role: after.role, active: after.active });
     return after;
   });
 }

@@ -115,6 +115,8 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     return p.gql(`mutation { retryWebhookEvents(filter: { status: [DEAD] }) { __typename } }`, {}, token);
   },
   setWebhookSecret: ({ token }) => p.gql(`mutation { setWebhookSecret(provider: STRIPE, secret: "whsec_coverage_secret_123") { __typename } }`, {}, token),
+  updateTicketSettings: ({ token }) => p.gql(`mutation { updateTicketSettings(input: { attachmentMaxBytes: 5000000 }) { __typename } }`, {}, token),
+  updateAgentProfile: async ({ token }) => p.gql(`mutation($id: ID!) { updateAgentProfile(adminId: $id, available: true, capacity: 5) { __typename } }`, { id: (await p.login('SUPPORT')).userId }, token),
   clearWebhookSecret: async ({ token }) => {
     await p.gql(`mutation { setWebhookSecret(provider: RESEND, secret: "whsec_Y292ZXJhZ2Ugc2VjcmV0") { __typename } }`, {}, token);
     return p.gql(`mutation { clearWebhookSecret(provider: RESEND) { __typename } }`, {}, token);

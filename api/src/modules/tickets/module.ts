@@ -1,6 +1,9 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
+import type { TicketChanged, TicketSlaChanged } from './history.ts';
+import { ticketNotify } from './tasks.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -28,11 +31,25 @@ declare module '../../permissions.ts' {
 declare module '../../db/tenant-scope.ts' {
   interface TenantModels extends TenantModelAccess<typeof tenantModels> {}
 }
+declare module '../../events.ts' {
+  interface EventMap {
+    /** A ticket was created or changed (`kind` says how); never carries comment text. */
+    ticketChanged: TicketChanged;
+    /** One of a ticket's SLA clocks changed state. */
+    ticketSlaChanged: TicketSlaChanged;
+  }
+}
 
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  auditActions: {},
+  graphql: () => Promise.all([import('./assignment-schema.ts')]),
+  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent],
+  auditActions: {
+    'ticketSettings.update': 'TicketSettings',
+    'agentProfile.update': 'AgentProfile',
+  },
+  onAdminChanged,
   permissions,
   tenantModels,
 });
