@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import { updateTicketSettings } from './assignment.ts';
+import { syncTicket } from './service.ts';
 
 let p: TestPlatform;
 let owner: { token: string; userId: string };
@@ -55,6 +56,15 @@ describe('tickets with auto-assignment', () => {
     expect(synced.slaClocks.map((c) => c.target).sort()).toEqual(['FIRST_RESPONSE', 'RESOLUTION']);
     const events = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     expect(events.map((e) => [e.kind, e.actorType])).toEqual([['CREATED', 'REQUESTER'], ['ASSIGNED', 'SYSTEM']]);
+  });
+
+  it('still assigns a tenant ticket when a reply replaced its pending sync job', async () => {
+    const res = await p.gql(`mutation { createViewerTicket(input: { requester: { externalId: "flow-2", email: "f2@flow.example" }, subject: "Quick", description: "D" }) {
+      ... on MutationCreateViewerTicketSuccess { data { id } } } }`, {}, tenant.apiKey);
+    const id = res.data!.createViewerTicket.data.id as string;
+    await p.gql(`mutation($id: ID!) { replyToTicket(id: $id, input: { body: "more details" }) { __typename } }`, { id }, tenant.apiKey);
+    await syncTicket(p.system, id, 'requesterReply');
+    expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id } })).assigneeId).toBe(agentId);
   });
 
   it('frees the agent when a ticket is resolved, and assigns again when it is reopened unassigned', async () => {

@@ -399,7 +399,9 @@ export async function syncTicket(scope: SystemScope, ticketId: string, why: Tick
   await transaction(scope, async (tx) => {
     if (!(await tx.lock('Ticket', ticketId))) return;
     const before = await tx.db.ticket.findUniqueOrThrow({ where: { id: ticketId } });
-    if (why === 'created' || why === 'reopened') await autoAssign(tx, ticketId, why);
+    // The job key keeps one pending run per ticket with the latest reason: a reply right after the ticket was
+    // opened must not lose its assignment, so any open ticket still unassigned is offered (as waiting ones are).
+    if (!before.assigneeId) await autoAssign(tx, ticketId, why === 'reopened' ? 'reopened' : 'created');
     const after = await syncSla(tx, ticketId, why);
     await announceAssignment(tx, before, after);
     // The queue shows the deadlines: announce them when they moved (the tenant graph's event has no SLA fields).
