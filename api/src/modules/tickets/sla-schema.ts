@@ -13,6 +13,7 @@ import {
   updateSlaCalendar,
   updateSlaPolicy,
 } from './sla-service.ts';
+import { ensureDefaultPoliciesForAllPlans } from './sla.ts';
 
 export const TicketPriorityEnum = prismaEnum('TicketPriority');
 
@@ -127,18 +128,21 @@ builder.queryFields((t) => ({
   slaPolicies: t.prismaField({
     type: ['SlaPolicy'],
     authScopes: { permission: 'READ' },
-    description: `SLA policies by plan and priority (at most ${MAX_POLICIES}); every plan without one gets the defaults when its first ticket needs them.`,
+    description: `SLA policies by plan and priority (at most ${MAX_POLICIES}). A plan without any policy gets the defaults (on the "Business hours" calendar) when it is first listed or first needs one.`,
     args: {
       planId: t.arg.id({ required: false, validate: z.uuid('not a valid id').nullish() }),
       calendarId: t.arg.id({ required: false, validate: z.uuid('not a valid id').nullish() }),
     },
-    resolve: (query, _root, { planId, calendarId }, ctx) =>
-      adminScope(ctx).db.slaPolicy.findMany({
+    resolve: async (query, _root, { planId, calendarId }, ctx) => {
+      const scope = adminScope(ctx);
+      await ensureDefaultPoliciesForAllPlans(scope.db);
+      return scope.db.slaPolicy.findMany({
         ...query,
         where: { planId: planId ?? undefined, calendarId: calendarId ?? undefined },
         orderBy: [{ planId: 'asc' }, { priority: 'asc' }],
         take: MAX_POLICIES,
-      }),
+      });
+    },
   }),
 }));
 

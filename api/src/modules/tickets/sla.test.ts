@@ -235,6 +235,17 @@ describe('SLA settings in the admin graph', () => {
     expect((await p.gql(CREATE_CALENDAR, { input: paris }, manager)).data!.createSlaCalendar).toMatchObject({ __typename: 'ConflictError', field: 'name' });
   });
 
+  it('lists the default policies of a plan created since, on the default calendar', async () => {
+    const { planId } = await p.makeTenant();
+    const res = await p.gql(`query($plan: ID) { slaPolicies(planId: $plan) { priority firstResponseMinutes nextResponseMinutes resolutionMinutes escalateTo calendar { name timeZone weeklyHours { day start end } } } }`, { plan: planId }, manager);
+    const policies = res.data!.slaPolicies;
+    expect(policies.map((x: { priority: string }) => x.priority)).toEqual(['LOW', 'NORMAL', 'HIGH', 'URGENT']);
+    expect(policies[3]).toMatchObject({ firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480, escalateTo: null });
+    expect(policies[0].calendar).toEqual({
+      name: 'Business hours', timeZone: 'UTC', weeklyHours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })),
+    });
+  });
+
   it('refuses calendar and policy changes without SUPPORT_MANAGE', async () => {
     const support = (await p.login('SUPPORT')).token;
     const res = await p.gql(CREATE_CALENDAR, { input: { ...paris, name: 'Support try' } }, support);

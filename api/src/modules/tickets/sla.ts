@@ -70,6 +70,24 @@ export async function ensureDefaultPolicies(db: Db, planId: string): Promise<voi
   });
 }
 
+/**
+ * Gives every plan that has no policy at all the defaults, in one statement: what an admin listing the
+ * policies sees for a plan created since (plans are created without the tickets module knowing).
+ */
+export async function ensureDefaultPoliciesForAllPlans(db: Db): Promise<void> {
+  const missing = await db.plan.count({ where: { slaPolicies: { none: {} } } });
+  if (missing === 0) return;
+  const calendar = await ensureDefaultCalendar(db);
+  const defaults = (Object.keys(DEFAULT_TARGETS) as TicketPriority[]).map((priority) => ({ priority, ...DEFAULT_TARGETS[priority] }));
+  await db.$executeRaw`
+    INSERT INTO "SlaPolicy" (id, "planId", priority, "calendarId", "firstResponseMinutes", "nextResponseMinutes", "resolutionMinutes", "updatedAt")
+    SELECT gen_random_uuid(), p.id, d.priority::"TicketPriority", ${calendar.id}::uuid, d."firstResponseMinutes", d."nextResponseMinutes", d."resolutionMinutes", now()
+    FROM "Plan" p CROSS JOIN jsonb_to_recordset(${JSON.stringify(defaults)}::jsonb)
+      AS d(priority text, "firstResponseMinutes" int, "nextResponseMinutes" int, "resolutionMinutes" int)
+    WHERE NOT EXISTS (SELECT 1 FROM "SlaPolicy" s WHERE s."planId" = p.id)
+    ON CONFLICT ("planId", priority) DO NOTHING`;
+}
+
 /** The policy (with its calendar) that applies to a plan and priority, or null when none does. */
 export async function policyFor(db: Db, planId: string, priority: TicketPriority): Promise<(SlaPolicy & { calendar: SlaCalendar }) | null> {
   await ensureDefaultPolicies(db, planId);
