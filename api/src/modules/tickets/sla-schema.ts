@@ -1,10 +1,10 @@
 // Admin graph: business-hours calendars and SLA policies (SUPPORT_MANAGE to change, READ to see).
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
-import { prismaEnum } from '../../graphql/enums.ts';
 import { adminMutation, adminScope, withoutNulls } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, NotFoundError } from '../../lib/errors.ts';
 import type { Holiday, WeeklyRange } from './business-hours.ts';
+import { TicketPriorityEnum } from './schema.ts';
 import {
   createSlaCalendar,
   createSlaPolicy,
@@ -15,7 +15,6 @@ import {
 } from './sla-service.ts';
 import { ensureDefaultPoliciesForAllPlans } from './sla.ts';
 
-export const TicketPriorityEnum = prismaEnum('TicketPriority');
 
 const WeeklyRangeRef = builder.objectRef<WeeklyRange>('SlaWeeklyRange').implement({
   description: 'Business hours on one weekday, in the calendar\'s local wall-clock time.',
