@@ -16,7 +16,7 @@ let worker: WorkerHandle | null = null;
 let allDayCalendarId: string;
 
 beforeAll(async () => {
-  p = await startPlatform();
+  p = await startPlatform({ recordQueries: true });
   owner = await p.login('OWNER');
   manager = (await p.login('ADMIN')).token;
   const allDay = await createSlaCalendar(p.system, {
@@ -36,8 +36,11 @@ let tickets = 0;
  * A ticket as the core service leaves it (created `ageSeconds` ago), with its clocks synced as core does
  * right after creating it.
  */
-async function makeTicket(planId: string | null, opts: { ageSeconds?: number; priority?: TicketPriority; assigneeId?: string } = {}) {
-  const tenant = planId ? await p.makeTenant({ planCode: (await p.app.prisma.plan.findUniqueOrThrow({ where: { id: planId } })).code }) : await p.makeTenant();
+async function makeTicket(
+  planId: string | null,
+  opts: { ageSeconds?: number; priority?: TicketPriority; assigneeId?: string; tenant?: { tenantId: string; planId: string } } = {},
+) {
+  const tenant = opts.tenant ?? (planId ? await p.makeTenant({ planCode: (await p.app.prisma.plan.findUniqueOrThrow({ where: { id: planId } })).code }) : await p.makeTenant());
   tickets += 1;
   const requester = await p.app.prisma.user.create({ data: { tenantId: tenant.tenantId, externalId: `req-${tickets}`, email: `req${tickets}@t.example`, name: 'Req' } });
   const createdAt = new Date(Date.now() - (opts.ageSeconds ?? 0) * 1000);
@@ -278,5 +281,47 @@ describe('SLA settings in the admin graph', () => {
     const cal = calendarOf(await p.app.prisma.slaCalendar.findUniqueOrThrow({ where: { id: allDayCalendarId } }));
     expect(fr!.dueAt).toEqual(addBusinessSeconds(cal, ticket.createdAt, 120 * 60));
     expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).firstResponseDueAt).toEqual(fr!.dueAt);
+  });
+});
+
+describe('SLA fields of a ticket in the admin graph', () => {
+  const SLA_FIELDS = `slaState remainingBusinessSeconds slaPolicy { priority calendar { name } }
+    slaClocks { target state targetMinutes dueAt atRiskAt running consumedSeconds remainingBusinessSeconds metAt breachedAt }`;
+
+  it('shows the clocks and the business time left, paused included', async () => {
+    const planId = await planWithFirstResponse(60);
+    const ticket = await makeTicket(planId, { ageSeconds: 600 });
+    await change(ticket.id, { status: 'PENDING' }, 'status');
+    const res = await p.gql(`query($id: ID!) { ticket(id: $id) { ${SLA_FIELDS} } }`, { id: ticket.id }, manager);
+    expect(res.errors).toBeUndefined();
+    const t = res.data!.ticket;
+    const consumed = (await clock(ticket.id, 'FIRST_RESPONSE'))!.consumedSeconds;
+    expect(t).toMatchObject({ slaState: 'PAUSED', slaPolicy: { priority: 'NORMAL', calendar: { name: 'Around the clock' } }, remainingBusinessSeconds: 3600 - consumed });
+    expect(t.slaClocks.map((c: { target: string }) => c.target)).toEqual(['FIRST_RESPONSE', 'RESOLUTION']);
+    expect(t.slaClocks[0]).toEqual({
+      target: 'FIRST_RESPONSE', state: 'PAUSED', targetMinutes: 60, dueAt: null, atRiskAt: null, running: false,
+      consumedSeconds: consumed, remainingBusinessSeconds: 3600 - consumed, metAt: null, breachedAt: null,
+    });
+  });
+
+  it('loads 50 tickets with their clocks, policy and remaining time in the same statements as the page', async () => {
+    const tenant = await p.makeTenant();
+    for (let i = 0; i < 50; i++) await makeTicket(null, { tenant, priority: i % 2 ? 'HIGH' : 'LOW' });
+    const QUEUE = `query($f: TicketFilter) { tickets(first: 50, filter: $f) { edges { node { id remainingBusinessSeconds slaPolicy { priority } slaClocks { target state dueAt targetMinutes remainingBusinessSeconds } } } } }`;
+    let res: { data?: Record<string, any>; errors?: unknown[] } | undefined;
+    await p.gql('{ me { id } }', {}, manager);
+    const sql = await p.recordQueries(async () => {
+      res = await p.gql(QUEUE, { f: { tenantId: tenant.tenantId } }, manager);
+    });
+    expect(res!.errors).toBeUndefined();
+    const nodes = res!.data!.tickets.edges.map((e: { node: any }) => e.node);
+    expect(nodes).toHaveLength(50);
+    for (const node of nodes) {
+      expect(node.slaClocks).toHaveLength(2);
+      expect(node.remainingBusinessSeconds).toBeGreaterThan(0);
+      expect(node.slaClocks[0].remainingBusinessSeconds).toBeLessThanOrEqual(node.slaClocks[0].targetMinutes * 60);
+    }
+    // The page, clocks, policy and calendar in one statement: nothing per row.
+    expect(sql).toHaveLength(1);
   });
 });

@@ -94,11 +94,15 @@ export async function policyFor(db: Db, planId: string, priority: TicketPriority
   return db.slaPolicy.findUnique({ where: { planId_priority: { planId, priority } }, include: { calendar: true } });
 }
 
-const calendars = new WeakMap<SlaCalendar, BusinessCalendar>();
-/** A stored calendar as the arithmetic reads it. */
+const calendars = new Map<string, BusinessCalendar>();
+/** A stored calendar as the arithmetic reads it (parsed once per version: rows of a list share it). */
 export function calendarOf(row: SlaCalendar): BusinessCalendar {
-  let cal = calendars.get(row);
-  if (!cal) calendars.set(row, (cal = readCalendar(row)));
+  const key = `${row.id}:${row.updatedAt.getTime()}`;
+  let cal = calendars.get(key);
+  if (!cal) {
+    if (calendars.size >= 200) calendars.delete(calendars.keys().next().value!);
+    calendars.set(key, (cal = readCalendar(row)));
+  }
   return cal;
 }
 
