@@ -5,7 +5,7 @@ import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './ass
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
-import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
+import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync, ticketSlaTenantResync } from './sla-tasks.ts';
 import { ticketNotify } from './tasks.ts';
 
 const permissions = {
@@ -51,7 +51,7 @@ export default defineModule({
     for (const load of [() => import('./schema.ts'), () => import('./tenant-schema.ts'), () => import('./assignment-schema.ts'), () => import('./sla-schema.ts'), () => import('./stats-schema.ts')]) await load();
   },
   lists: [ticketsList],
-  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
+  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync, ticketSlaTenantResync],
   auditActions: {
     'ticket.create': 'Ticket',
     'ticket.update': 'Ticket',

@@ -5,7 +5,7 @@ import type { SlaTarget, TicketPriority, TicketStatus } from '../../generated/pr
 import { transaction } from '../../scope.ts';
 import { startWorker, type WorkerHandle } from '../../worker/runner.ts';
 import { addBusinessSeconds } from './business-hours.ts';
-import { createSlaCalendar, updateSlaPolicy } from './sla-service.ts';
+import { createSlaCalendar, queueTenantSlaResync, updateSlaPolicy } from './sla-service.ts';
 import { fireSlaDeadline } from './sla-tasks.ts';
 import { calendarOf, deadlineJobKey, ensureDefaultPolicies, syncTicketSla, type SlaChange } from './sla.ts';
 
@@ -281,6 +281,23 @@ describe('SLA settings in the admin graph', () => {
     const cal = calendarOf(await p.app.prisma.slaCalendar.findUniqueOrThrow({ where: { id: allDayCalendarId } }));
     expect(fr!.dueAt).toEqual(addBusinessSeconds(cal, ticket.createdAt, 120 * 60));
     expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).firstResponseDueAt).toEqual(fr!.dueAt);
+  });
+});
+
+describe('a tenant moving to another plan', () => {
+  it('resyncs its open tickets onto the new plan\'s policy through a keyed job', async () => {
+    const ticket = await makeTicket(null);
+    const fastPlan = await planWithFirstResponse(15);
+    await transaction(p.system, async (tx) => {
+      await tx.db.tenant.update({ where: { id: ticket.tenantId }, data: { planId: fastPlan } });
+      await queueTenantSlaResync(tx, ticket.tenantId);
+    });
+    worker ??= await p.startWorker();
+    const fr = await until(() => clock(ticket.id, 'FIRST_RESPONSE'), (c) => c?.targetMinutes === 15, 'the tenant resync');
+    const policy = await p.app.prisma.slaPolicy.findUniqueOrThrow({ where: { planId_priority: { planId: fastPlan, priority: 'NORMAL' } } });
+    const row = await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(row.slaPolicyId).toBe(policy.id);
+    expect(row.firstResponseDueAt).toEqual(fr!.dueAt);
   });
 });
 
