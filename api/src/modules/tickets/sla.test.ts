@@ -203,8 +203,11 @@ describe('SLA deadlines on the worker', () => {
     expect(row.slaState).toBe('BREACHED');
     expect(row.priority).toBe('HIGH');
     const history = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: 'asc' } });
-    expect(history.map((h) => h.kind)).toEqual(['SLA_AT_RISK', 'SLA_BREACHED', 'ESCALATED']);
-    expect(history[2]).toMatchObject({ actorType: 'SYSTEM', from: { priority: 'NORMAL' }, to: { priority: 'HIGH' } });
+    // The breach, the escalation and the new policy share one transaction (one timestamp).
+    expect(history.slice(0, 2).map((h) => h.kind)).toEqual(['SLA_POLICY_APPLIED', 'SLA_AT_RISK']);
+    expect(history.slice(2).map((h) => h.kind).sort()).toEqual(['ESCALATED', 'SLA_BREACHED', 'SLA_POLICY_APPLIED']);
+    expect(history[0]!.message).toBe('SLA targets for NORMAL: first response 1 min, next response 960 min, resolution 2400 min (Around the clock)');
+    expect(history.find((h) => h.kind === 'ESCALATED')).toMatchObject({ actorType: 'SYSTEM', from: { priority: 'NORMAL' }, to: { priority: 'HIGH' } });
     // The HIGH policy (default targets) now runs the resolution clock; the breach stays on record.
     expect((await clock(ticket.id, 'RESOLUTION'))!.targetMinutes).toBe(1440);
     expect((await clock(ticket.id, 'FIRST_RESPONSE'))!.state).toBe('BREACHED');

@@ -313,6 +313,16 @@ export async function syncTicketSla(tx: Tx, ticketId: string, why: SlaChange): P
     slaState: ticketSlaState([...written.values()]),
   };
   await tx.db.ticket.update({ where: { id: ticketId }, data: fields });
+  if (fields.slaPolicyId !== ticket.slaPolicyId) {
+    await recordTicketEvent(tx, {
+      ticketId, tenantId: ticket.tenantId, kind: 'SLA_POLICY_APPLIED',
+      from: ticket.slaPolicyId ? { policyId: ticket.slaPolicyId } : null,
+      to: policy ? { policyId: policy.id, priority: policy.priority } : null,
+      message: policy
+        ? `SLA targets for ${policy.priority}: first response ${policy.firstResponseMinutes} min, next response ${policy.nextResponseMinutes} min, resolution ${policy.resolutionMinutes} min (${policy.calendar.name})`
+        : 'no SLA policy applies',
+    });
+  }
   tx.scope.logger.debug({ ticketId, why, slaState: fields.slaState, slaDueAt: fields.slaDueAt }, 'ticket SLA synced');
 }
 
