@@ -221,6 +221,27 @@ describe('SLA deadlines on the worker', () => {
   });
 });
 
+describe('an unassigned ticket at risk', () => {
+  it('emails the support team, once, and records the history entry', async () => {
+    worker ??= await p.startWorker();
+    await p.app.prisma.ticketSettings.upsert({ where: { id: 1 }, create: { id: 1, supportTeamEmail: 'support-team@sla.example' }, update: { supportTeamEmail: 'support-team@sla.example' } });
+    const planId = await planWithFirstResponse(1);
+    // 50 s into a one-minute target: past the at-risk instant (48 s), not yet due.
+    const ticket = await makeTicket(planId, { ageSeconds: 50 });
+    await until(() => clock(ticket.id, 'FIRST_RESPONSE'), (c) => c?.state !== 'OK', 'the at-risk job');
+    await change(ticket.id, { firstRespondedAt: new Date() }, 'adminReply');
+    const email = await until(
+      () => p.app.prisma.email.findMany({ where: { toAddress: 'support-team@sla.example' }, select: { subject: true } }),
+      (list) => list.length > 0,
+      'the at-risk email to the support team',
+    );
+    expect(email).toHaveLength(1);
+    expect(email[0]!.subject).toContain('SLA at risk');
+    expect(await p.app.prisma.ticketEvent.count({ where: { ticketId: ticket.id, kind: 'SLA_AT_RISK' } })).toBe(1);
+    expect((await clock(ticket.id, 'FIRST_RESPONSE'))!).toMatchObject({ state: 'MET', breachedAt: null });
+  });
+});
+
 describe('SLA settings in the admin graph', () => {
   const CREATE_CALENDAR = `mutation($input: SlaCalendarInput!) { createSlaCalendar(input: $input) {
     __typename ... on MutationCreateSlaCalendarSuccess { data { id name timeZone weeklyHours { day start end } holidays { date name } } }
