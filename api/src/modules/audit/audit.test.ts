@@ -27,6 +27,20 @@ async function failedEmail(key: string): Promise<string> {
   return email.id;
 }
 
+let tickets = 0;
+/** A new ticket of the coverage tenant, in `status` (set directly: each scenario starts where its mutation may). */
+async function ticketIn(t: { tenantId: string }, status: 'NEW' | 'OPEN' | 'RESOLVED' = 'NEW') {
+  tickets += 1;
+  const requester = await p.app.prisma.user.upsert({
+    where: { tenantId_externalId: { tenantId: t.tenantId, externalId: 'cov-requester' } },
+    create: { tenantId: t.tenantId, externalId: 'cov-requester', email: 'cov-req@example.com' },
+    update: {},
+  });
+  return p.app.prisma.ticket.create({
+    data: { tenantId: t.tenantId, requesterId: requester.id, subject: `Coverage ${tickets}`, description: 'd', source: 'ADMIN', status, tags: ['cov-bulk'] },
+  });
+}
+
 let webhookEvents = 0;
 /** A stored provider event in `status`, for the webhook mutations' scenarios. */
 function webhookEvent(status: 'FAILED' | 'DEAD' | 'PROCESSED') {
@@ -106,6 +120,21 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
   unblockUser: async ({ token, t }) => {
     const user = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: `cov-unblock-${Date.now()}`, blockedAt: new Date(), blockedReason: 'coverage' } });
     return p.gql(`mutation($id: ID!) { unblockUser(id: $id) { __typename } }`, { id: user.id }, token);
+  },
+  createTicket: ({ token, t }) => p.gql(`mutation($id: ID!) { createTicket(input: { tenantId: $id, requester: { name: "Cov", email: "cov@t.example" }, subject: "S", description: "D" }) { __typename } }`, { id: t.tenantId }, token),
+  updateTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { updateTicket(id: $id, input: { priority: HIGH }) { __typename } }`, { id: (await ticketIn(t)).id }, token),
+  assignTicket: async ({ token, t }) => {
+    const { userId } = await p.login('SUPPORT');
+    return p.gql(`mutation($id: ID!, $a: ID) { assignTicket(id: $id, assigneeId: $a) { __typename } }`, { id: (await ticketIn(t)).id, a: userId }, token);
+  },
+  commentOnTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { commentOnTicket(id: $id, input: { body: "Hi", internal: true }) { __typename } }`, { id: (await ticketIn(t)).id }, token),
+  setTicketStatus: async ({ token, t }) => p.gql(`mutation($id: ID!) { setTicketStatus(id: $id, status: PENDING) { __typename } }`, { id: (await ticketIn(t, 'OPEN')).id }, token),
+  resolveTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { resolveTicket(id: $id) { __typename } }`, { id: (await ticketIn(t, 'OPEN')).id }, token),
+  closeTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { closeTicket(id: $id) { __typename } }`, { id: (await ticketIn(t, 'RESOLVED')).id }, token),
+  reopenTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { reopenTicket(id: $id) { __typename } }`, { id: (await ticketIn(t, 'RESOLVED')).id }, token),
+  bulkUpdateTickets: async ({ token, t }) => {
+    const ticket = await ticketIn(t);
+    return p.gql(`mutation($ids: [ID!]) { bulkUpdateTickets(selection: { ids: $ids }, changes: { addTag: "cov-tagged" }) { __typename } }`, { ids: [ticket.id] }, token);
   },
   // Webhooks: events stored directly in the state each mutation starts from.
   retryWebhookEvent: async ({ token }) => p.gql(`mutation($id: ID!) { retryWebhookEvent(id: $id) { __typename } }`, { id: (await webhookEvent('FAILED')).id }, token),

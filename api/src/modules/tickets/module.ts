@@ -5,6 +5,8 @@ import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './ass
 import { attachmentsCrontab, ticketsAttachmentsPrune } from './attachments.ts';
 import { attachmentRoutes } from './attachments-routes.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
+import { ticketsList } from './lists.ts';
+import { seedTickets } from './seed.ts';
 import { ticketNotify } from './tasks.ts';
 
 const permissions = {
@@ -45,15 +47,27 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  graphql: () => Promise.all([import('./assignment-schema.ts'), import('./attachments-schema.ts')]),
+  graphql: () => Promise.all([import('./schema.ts'), import('./tenant-schema.ts'), import('./assignment-schema.ts'), import('./attachments-schema.ts')]),
+  lists: [ticketsList],
   tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune],
   crontab: attachmentsCrontab,
   routes: attachmentRoutes,
   auditActions: {
+    'ticket.create': 'Ticket',
+    'ticket.update': 'Ticket',
+    'ticket.assign': 'Ticket',
+    'ticket.comment': 'Ticket',
+    'ticket.reply': 'Ticket',
+    'ticket.setStatus': 'Ticket',
+    'ticket.resolve': 'Ticket',
+    'ticket.close': 'Ticket',
+    'ticket.reopen': 'Ticket',
+    'ticket.bulkUpdate': 'Ticket',
     'ticketSettings.update': 'TicketSettings',
     'agentProfile.update': 'AgentProfile',
   },
   onAdminChanged,
   permissions,
   tenantModels,
+  seed: seedTickets,
 });
