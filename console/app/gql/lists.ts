@@ -26,6 +26,7 @@ export const TicketEventKindValues = ["ASSIGNED","CATEGORY_CHANGED","COMMENTED",
 export const TicketPriorityValues = ["HIGH","LOW","NORMAL","URGENT"] as const;
 export const TicketSortValues = ["CREATED_AT_DESC","PRIORITY_DESC","SLA_DUE_ASC","UPDATED_AT_DESC"] as const;
 export const TicketSourceValues = ["ADMIN","ALERT","EMAIL","TENANT_API"] as const;
+export const TicketStatsBucketValues = ["DAY","WEEK"] as const;
 export const TicketStatusValues = ["CLOSED","NEW","ON_HOLD","OPEN","PENDING","RESOLVED"] as const;
 export const UserSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","EMAIL_ASC","LAST_SEEN_AT_DESC","NAME_ASC"] as const;
 export const UserTimelineKindValues = ["AUDIT","EMAIL"] as const;

@@ -150,6 +150,36 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     await p.gql(`mutation { setWebhookSecret(provider: RESEND, secret: "whsec_Y292ZXJhZ2Ugc2VjcmV0") { __typename } }`, {}, token);
     return p.gql(`mutation { clearWebhookSecret(provider: RESEND) { __typename } }`, {}, token);
   },
+  createSlaCalendar: ({ token }) => p.gql(`mutation { createSlaCalendar(input: { name: "Cov hours", timeZone: "UTC", weeklyHours: [{ day: 1, start: "09:00", end: "17:00" }] }) { __typename } }`, {}, token),
+  updateSlaCalendar: async ({ token }) => {
+    const { createSlaCalendar } = await import('../tickets/sla-service.ts');
+    const calendar = await createSlaCalendar(p.system, { name: 'Cov update', timeZone: 'UTC', weeklyHours: [{ day: 1, start: '09:00', end: '17:00' }] });
+    return p.gql(`mutation($id: ID!) { updateSlaCalendar(id: $id, input: { name: "Cov updated", timeZone: "Europe/Paris", weeklyHours: [{ day: 2, start: "08:00", end: "12:00" }] }) { __typename } }`, { id: calendar.id }, token);
+  },
+  deleteSlaCalendar: async ({ token }) => {
+    const { createSlaCalendar } = await import('../tickets/sla-service.ts');
+    const calendar = await createSlaCalendar(p.system, { name: 'Cov delete', timeZone: 'UTC', weeklyHours: [{ day: 1, start: '09:00', end: '17:00' }] });
+    return p.gql(`mutation($id: ID!) { deleteSlaCalendar(id: $id) { __typename } }`, { id: calendar.id }, token);
+  },
+  createSlaPolicy: async ({ token }) => {
+    const { ensureDefaultCalendar } = await import('../tickets/sla.ts');
+    const calendar = await ensureDefaultCalendar(p.app.prisma);
+    return p.gql(`mutation($plan: ID!, $cal: ID!) { createSlaPolicy(input: { planId: $plan, priority: HIGH, calendarId: $cal, firstResponseMinutes: 30, nextResponseMinutes: 60, resolutionMinutes: 240 }) { __typename } }`, { plan: (await p.makeTenant()).planId, cal: calendar.id }, token);
+  },
+  updateSlaPolicy: async ({ token }) => {
+    const { ensureDefaultPolicies } = await import('../tickets/sla.ts');
+    const { planId } = await p.makeTenant();
+    await ensureDefaultPolicies(p.app.prisma, planId);
+    const policy = await p.app.prisma.slaPolicy.findFirstOrThrow({ where: { planId, priority: 'LOW' } });
+    return p.gql(`mutation($id: ID!) { updateSlaPolicy(id: $id, input: { firstResponseMinutes: 45, escalateTo: HIGH }) { __typename } }`, { id: policy.id }, token);
+  },
+  deleteSlaPolicy: async ({ token }) => {
+    const { ensureDefaultPolicies } = await import('../tickets/sla.ts');
+    const { planId } = await p.makeTenant();
+    await ensureDefaultPolicies(p.app.prisma, planId);
+    const policy = await p.app.prisma.slaPolicy.findFirstOrThrow({ where: { planId, priority: 'LOW' } });
+    return p.gql(`mutation($id: ID!) { deleteSlaPolicy(id: $id) { __typename } }`, { id: policy.id }, token);
+  },
 };
 
 describe('audit log', () => {

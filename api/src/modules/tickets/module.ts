@@ -7,6 +7,7 @@ import { attachmentRoutes } from './attachments-routes.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
+import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
 import { ticketNotify } from './tasks.ts';
 
 const permissions = {
@@ -47,9 +48,16 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  graphql: () => Promise.all([import('./schema.ts'), import('./tenant-schema.ts'), import('./assignment-schema.ts'), import('./attachments-schema.ts')]),
+  // In order: a later file reuses the types and enums an earlier one registered.
+  graphql: async () => {
+    const files = [
+      () => import('./schema.ts'), () => import('./tenant-schema.ts'), () => import('./assignment-schema.ts'),
+      () => import('./sla-schema.ts'), () => import('./stats-schema.ts'),
+    ];
+    for (const load of files) await load();
+  },
   lists: [ticketsList],
-  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune],
+  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
   crontab: attachmentsCrontab,
   routes: attachmentRoutes,
   auditActions: {
@@ -65,6 +73,12 @@ export default defineModule({
     'ticket.bulkUpdate': 'Ticket',
     'ticketSettings.update': 'TicketSettings',
     'agentProfile.update': 'AgentProfile',
+    'slaCalendar.create': 'SlaCalendar',
+    'slaCalendar.update': 'SlaCalendar',
+    'slaCalendar.delete': 'SlaCalendar',
+    'slaPolicy.create': 'SlaPolicy',
+    'slaPolicy.update': 'SlaPolicy',
+    'slaPolicy.delete': 'SlaPolicy',
   },
   onAdminChanged,
   permissions,
