@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeHistory, describeValue, formatBytes } from './ticket-text.ts';
+import { describeHistory, describeValue, formatBytes, readTags } from './ticket-text.ts';
 
 const ADA = '7b0c6a9e-3d1f-4c55-9a63-1f2e3d4c5b6a';
 const names = new Map([[ADA, 'Ada Agent']]);
@@ -46,5 +46,12 @@ describe('describeHistory', () => {
 
   it('names the SLA target of SLA entries', () => {
     expect(describeHistory({ kind: 'SLA_BREACHED', actorType: 'SYSTEM', to: { target: 'FIRST_RESPONSE' } })).toBe('Opsgraph recorded an SLA breach: first response');
+  });
+});
+
+describe('readTags', () => {
+  it('splits on commas and spaces, drops hashes and repeats', () => {
+    expect(readTags('billing, #vip  login,billing')).toEqual(['billing', 'vip', 'login']);
+    expect(readTags('  ')).toEqual([]);
   });
 });

@@ -70,3 +70,8 @@ export function describeHistory(entry: HistoryEntry, names: ReadonlyMap<string, 
   else if (entry.kind.startsWith('SLA_') && entry.to) detail = `: ${describeValue(entry.to, names)}`;
   return `${who} ${verb}${detail}${entry.message ? ` (${entry.message})` : ''}`;
 }
+
+/** Tags typed as "billing, VIP  login": each once, in the order given (the API lower-cases them). */
+export function readTags(text: string): string[] {
+  return [...new Set(text.split(/[,\s]+/).map((t) => t.trim().replace(/^#/, '')).filter(Boolean))];
+}
