@@ -177,6 +177,7 @@ export function systemScope(app: App, name: string, meta: Partial<RequestMeta> =
  */
 export const ELEVATIONS = {
   login: 'signing in reads the admin and opens a session before the request has a principal',
+  ticketSearch: "a tenant's full-text ticket search needs raw SQL (tsvector), confined to its own tenant and public text",
 } as const;
 
 export function asSystem(scope: Scope, purpose: keyof typeof ELEVATIONS): SystemScope {

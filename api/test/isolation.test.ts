@@ -191,6 +191,172 @@ const scenarios: Record<string, Scenario> = {
       }
     },
   },
+  viewerTickets: {
+    document: `query($text: String, $id: ID!) { viewer {
+      tickets(first: 2, status: [NEW, OPEN], text: $text) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node {
+        id number reference subject description descriptionHtml category priority status source createdAt updatedAt firstRespondedAt resolvedAt closedAt
+        requester { id externalId }
+        comments(first: 5) { id body bodyHtml authorType createdAt authorUser { id } attachments { id filename contentType size createdAt } }
+        lastPublicComment { id body } } } }
+      ticket(id: $id) { id subject comments { body } }
+      ticketCounts(text: $text) { NEW OPEN PENDING ON_HOLD RESOLVED CLOSED total } } }`,
+    async run(document) {
+      const seeded = await Promise.all([a, b].map(async (t, i) => {
+        const opened = await p.gql(`mutation($i: ViewerTicketInput!) { createViewerTicket(input: $i) { ... on MutationCreateViewerTicketSuccess { data { id } } } }`,
+          { i: { requester: { externalId: 'iso-requester', name: `Req ${i}`, email: `req${i}@iso.example` }, subject: `Isolation walrus ${i}`, description: 'Shared words' } }, t.apiKey);
+        const id = opened.data!.createViewerTicket.data.id as string;
+        await p.gql(`mutation($id: ID!) { commentOnTicket(id: $id, input: { body: "internal walrus secret ${i}", internal: true }) { __typename } }`, { id }, owner);
+        await p.gql(`mutation($id: ID!) { commentOnTicket(id: $id, input: { body: "public answer ${i}" }) { __typename } }`, { id }, owner);
+        const reply = await p.gql(`mutation($id: ID!) { replyToTicket(id: $id, input: { body: "thanks ${i}" }) { ... on MutationReplyToTicketSuccess { data { id } } } }`, { id }, t.apiKey);
+        const upload = await p.app.prisma.ticketAttachment.create({
+          data: { tenantId: t.tenantId, ticketId: id, commentId: reply.data!.replyToTicket.data.id, filename: `log-${i}.txt`, contentType: 'text/plain', size: 3, sha256: 'x', storage: 'postgres', storageKey: `iso-${id}`, uploadedByType: 'REQUESTER' },
+        });
+        return { id, attachmentId: upload.id };
+      }));
+      const [ra, rb] = await Promise.all([
+        p.gql(document, { text: 'walrus', id: seeded[0]!.id }, a.apiKey),
+        p.gql(document, { text: 'walrus', id: seeded[0]!.id }, b.apiKey),
+      ]);
+      expect(ra.errors).toBeUndefined();
+      const va = ra.data!.viewer;
+      const vb = rb.data!.viewer;
+      expect(va.tickets.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([seeded[0]!.id]);
+      expect(vb.tickets.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([seeded[1]!.id]);
+      expect(va.tickets.totalCount).toBe(1);
+      expect(va.ticketCounts).toMatchObject({ OPEN: 1, total: 1 });
+      expect(vb.ticketCounts).toMatchObject({ OPEN: 1, total: 1 });
+      const thread = va.tickets.edges[0].node;
+      expect(thread.comments.map((c: { body: string }) => c.body)).toEqual(['public answer 0', 'thanks 0']);
+      expect(thread.comments[1].attachments).toEqual([expect.objectContaining({ id: seeded[0]!.attachmentId, filename: 'log-0.txt' })]);
+      expect(thread.lastPublicComment.body).toBe('thanks 0');
+      expect(va.ticket.id).toBe(seeded[0]!.id);
+      // B asks for A's ticket by id: not found.
+      expect(vb.ticket).toBeNull();
+      for (const text of [JSON.stringify(ra.data), JSON.stringify(rb.data)]) expect(text).not.toContain('internal walrus');
+      expect(JSON.stringify(ra.data)).not.toContain(seeded[1]!.id);
+      expect(JSON.stringify(rb.data)).not.toContain(seeded[0]!.id);
+      // The word only an internal note holds finds nothing for a tenant, even its own ticket.
+      const secret = await p.gql(document, { text: 'secret', id: seeded[0]!.id }, a.apiKey);
+      expect(secret.data!.viewer.tickets.totalCount).toBe(0);
+      expect(secret.data!.viewer.ticketCounts.total).toBe(0);
+    },
+  },
+  createViewerTicket: {
+    document: `mutation($i: ViewerTicketInput!) { createViewerTicket(input: $i) {
+      ... on MutationCreateViewerTicketSuccess { data { id reference requester { id externalId email } } }
+      ... on RequesterBlockedError { message userId }
+      ... on ValidationError { message fieldErrors { path field message } } } }`,
+    async run(document) {
+      const input = (who: string) => ({ requester: { externalId: 'iso-create', name: who, email: `${who}@iso-create.example` }, subject: `From ${who}`, description: 'd' });
+      const [ra, rb] = await Promise.all([p.gql(document, { i: input('a') }, a.apiKey), p.gql(document, { i: input('b') }, b.apiKey)]);
+      const ta = ra.data!.createViewerTicket.data;
+      const tb = rb.data!.createViewerTicket.data;
+      expect(ta.requester.id).not.toBe(tb.requester.id);
+      const rows = await p.app.prisma.ticket.findMany({ where: { id: { in: [ta.id, tb.id] } }, include: { requester: true } });
+      expect(rows.find((r) => r.id === ta.id)).toMatchObject({ tenantId: a.tenantId, requester: { tenantId: a.tenantId, email: 'a@iso-create.example' } });
+      expect(rows.find((r) => r.id === tb.id)).toMatchObject({ tenantId: b.tenantId, requester: { tenantId: b.tenantId } });
+      // A blocked user of B cannot open a ticket; the same external id in A still can.
+      await p.app.prisma.user.update({ where: { id: tb.requester.id }, data: { blockedAt: new Date() } });
+      const blocked = await p.gql(document, { i: input('b') }, b.apiKey);
+      expect(blocked.data!.createViewerTicket).toMatchObject({ userId: tb.requester.id });
+      const fine = await p.gql(document, { i: input('a') }, a.apiKey);
+      expect(fine.data!.createViewerTicket.data.requester.id).toBe(ta.requester.id);
+      const bad = await p.gql(document, { i: { requester: {}, subject: '', description: 'd' } }, a.apiKey);
+      expect(bad.data!.createViewerTicket.fieldErrors.map((f: { field: string }) => f.field).sort()).toEqual(['input.requester.externalId', 'input.subject']);
+      await p.app.prisma.user.update({ where: { id: tb.requester.id }, data: { blockedAt: null } });
+    },
+  },
+  replyToTicket: {
+    document: `mutation($id: ID!, $body: String!) { replyToTicket(id: $id, input: { body: $body }) {
+      ... on MutationReplyToTicketSuccess { data { id body } }
+      ... on NotFoundError { message resourceType resourceId }
+      ... on TicketClosedError { message ticketId }
+      ... on RequesterBlockedError { message userId }
+      ... on InvalidTransitionError { message resourceType currentStatus requestedStatus }
+      ... on ValidationError { message fieldErrors { path field message } } } }`,
+    async run(document) {
+      const own = await Promise.all([a, b].map(async (t) => {
+        const res = await p.gql(`mutation { createViewerTicket(input: { requester: { externalId: "iso-reply", email: "r@iso-reply.example" }, subject: "Reply", description: "d" }) { ... on MutationCreateViewerTicketSuccess { data { id } } } }`, {}, t.apiKey);
+        return res.data!.createViewerTicket.data.id as string;
+      }));
+      const [ra, rb] = await Promise.all([p.gql(document, { id: own[0], body: 'from a' }, a.apiKey), p.gql(document, { id: own[1], body: 'from b' }, b.apiKey)]);
+      expect(ra.data!.replyToTicket.data.body).toBe('from a');
+      expect(rb.data!.replyToTicket.data.body).toBe('from b');
+      // Across tenants: not found, nothing written.
+      const cross = await p.gql(document, { id: own[1], body: 'a into b' }, a.apiKey);
+      expect(cross.data!.replyToTicket).toMatchObject({ resourceType: 'Ticket', resourceId: own[1] });
+      expect(await p.app.prisma.ticketComment.count({ where: { ticketId: own[1], body: 'a into b' } })).toBe(0);
+      // A closed ticket takes no reply.
+      await p.gql(`mutation($id: ID!) { closeViewerTicket(id: $id) { __typename } }`, { id: own[0] }, a.apiKey);
+      expect((await p.gql(document, { id: own[0], body: 'late' }, a.apiKey)).data!.replyToTicket).toMatchObject({ ticketId: own[0] });
+    },
+  },
+  closeViewerTicket: {
+    document: `mutation($id: ID!) { closeViewerTicket(id: $id) {
+      ... on MutationCloseViewerTicketSuccess { data { id status closedAt } }
+      ... on NotFoundError { message resourceType resourceId }
+      ... on InvalidTransitionError { message resourceType currentStatus requestedStatus }
+      ... on ValidationError { message fieldErrors { path field message } } } }`,
+    async run(document) {
+      const own = await Promise.all([a, b].map(async (t) => {
+        const res = await p.gql(`mutation { createViewerTicket(input: { requester: { externalId: "iso-close", email: "c@iso-close.example" }, subject: "Close", description: "d" }) { ... on MutationCreateViewerTicketSuccess { data { id } } } }`, {}, t.apiKey);
+        return res.data!.createViewerTicket.data.id as string;
+      }));
+      const cross = await p.gql(document, { id: own[1] }, a.apiKey);
+      expect(cross.data!.closeViewerTicket).toMatchObject({ resourceType: 'Ticket', resourceId: own[1] });
+      expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: own[1] } })).status).toBe('NEW');
+      const [ra, rb] = await Promise.all([p.gql(document, { id: own[0] }, a.apiKey), p.gql(document, { id: own[1] }, b.apiKey)]);
+      expect(ra.data!.closeViewerTicket.data).toMatchObject({ id: own[0], status: 'CLOSED' });
+      expect(rb.data!.closeViewerTicket.data).toMatchObject({ id: own[1], status: 'CLOSED' });
+      expect((await p.gql(document, { id: own[0] }, a.apiKey)).data!.closeViewerTicket).toMatchObject({ currentStatus: 'CLOSED', requestedStatus: 'CLOSED' });
+    },
+  },
+  viewerTicketChanged: {
+    document: `subscription { viewerTicketChanged { ticketId number reference kind status priority ticket { id subject comments { body } } } }`,
+    async run(document) {
+      const newKey = async (t: TestTenant) => {
+        const res = await p.gql(
+          `mutation($i: CreateTenantApiKeyInput!) { createTenantApiKey(input: $i) { ... on MutationCreateTenantApiKeySuccess { data { secret apiKey { id } } } } }`,
+          { i: { tenantId: t.tenantId, name: 'iso-tickets' } }, owner,
+        );
+        return res.data!.createTenantApiKey.data as { secret: string; apiKey: { id: string } };
+      };
+      const [keyA, keyB] = await Promise.all([newKey(a), newKey(b)]);
+      const open = async (t: TestTenant) => {
+        const res = await p.gql(`mutation { createViewerTicket(input: { requester: { externalId: "iso-live", email: "l@iso-live.example" }, subject: "Live", description: "d" }) { ... on MutationCreateViewerTicketSuccess { data { id } } } }`, {}, t.apiKey);
+        return res.data!.createViewerTicket.data.id as string;
+      };
+      const [ticketA, ticketB] = await Promise.all([open(a), open(b)]);
+      const comment = (id: string, body: string, internal = false) =>
+        p.gql(`mutation($id: ID!, $i: TicketCommentInput!) { commentOnTicket(id: $id, input: $i) { __typename } }`, { id, i: { body, internal } }, owner);
+      const sa = openSocket(p.url, keyA.secret);
+      const sb = openSocket(p.url, keyB.secret);
+      const heardByA = sa.subscribe(document);
+      const heardByB = sb.subscribe(document);
+      try {
+        await within(Promise.all([sa.connected, sb.connected]), 5000, 'connections');
+        await p.untilListening('ticketChanged', 2);
+        // An internal note is announced to nobody in the tenant graph.
+        await comment(ticketA, 'internal live secret', true);
+        await comment(ticketA, 'public live answer');
+        await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(1);
+        expect(heardByA.results[0]!.data.viewerTicketChanged).toMatchObject({ ticketId: ticketA, kind: 'commented', status: 'OPEN', ticket: { id: ticketA, comments: [{ body: 'public live answer' }] } });
+        expect(JSON.stringify(heardByA.results)).not.toContain('secret');
+        await sleep(300);
+        expect(heardByB.results).toEqual([]);
+        // A subscription opened before its key is revoked ends with the key and hears nothing more.
+        await p.gql(`mutation($id: ID!) { revokeTenantApiKey(id: $id) { __typename } }`, { id: keyA.apiKey.id }, owner);
+        await within(sa.closed, 3000, "close of the revoked key's socket");
+        await comment(ticketA, 'after revocation');
+        await comment(ticketB, 'for b');
+        await expect.poll(() => heardByB.results.length, { timeout: 5000 }).toBe(1);
+        expect(heardByB.results[0]!.data.viewerTicketChanged.ticketId).toBe(ticketB);
+        expect(heardByA.results).toHaveLength(1);
+      } finally {
+        await Promise.all([sa.dispose(), sb.dispose()]);
+      }
+    },
+  },
 };
 
 describe('tenant graph isolation (two tenants)', () => {
@@ -219,6 +385,11 @@ describe('tenant graph isolation (two tenants)', () => {
       `{ viewer { user(externalId: "shared-user") { tenant { id } timeline { entries { id } } } } }`,
       `{ users(first: 5) { edges { node { id } } } }`,
       `mutation { blockUser(id: "${b.tenantId}", reason: "x") { __typename } }`,
+      `{ tickets(first: 5) { edges { node { id } } } }`,
+      `{ viewer { tickets(first: 5) { edges { node { assignee { id } tags slaState history { id } } } } } }`,
+      `{ viewer { tickets(first: 5) { edges { node { comments { internal authorAdmin { id } } } } } } }`,
+      `mutation { commentOnTicket(id: "${b.tenantId}", input: { body: "x", internal: true }) { __typename } }`,
+      `subscription { ticketChanged { ticketId } }`,
     ]) {
       const res = await p.gql(query, {}, a.apiKey);
       expect(res.data ?? null, query).toBeNull();

@@ -88,8 +88,8 @@ export function registerList<F extends FilterFields>(list: ListDefinition<Prisma
     fields: (t) => Object.fromEntries(Object.entries(list.filter).map(([key, field]) => [key, inputField(t, field)])) as never,
   });
   const SortEnum = builder.enumType(list.sortType, { values: Object.keys(list.sorts) as [string, ...string[]] });
-  const args = (raw: { filter?: unknown; sort?: string | null }) => ({
-    where: list.whereFor(raw.filter),
+  const args = async (ctx: Context, raw: { filter?: unknown; sort?: string | null }) => ({
+    where: await list.queryWhere(adminScope(ctx), raw.filter),
     orderBy: list.sorts[raw.sort ?? list.defaultSort] as object[],
   });
   builder.queryField(list.name, (t) =>
@@ -103,9 +103,10 @@ export function registerList<F extends FilterFields>(list: ListDefinition<Prisma
         sort: t.arg({ type: SortEnum, required: false, defaultValue: list.defaultSort }),
       },
       validate: connectionArgs,
-      resolve: (query: object, _root: unknown, raw: { filter?: unknown; sort?: string | null }, ctx: Context) =>
-        delegateOf(adminScope(ctx).db, list.model).findMany({ ...query, ...args(raw) }) as never,
-      totalCount: (_root: unknown, raw: { filter?: unknown }, ctx: Context) => delegateOf(adminScope(ctx).db, list.model).count({ where: list.whereFor(raw.filter) }),
+      resolve: async (query: object, _root: unknown, raw: { filter?: unknown; sort?: string | null }, ctx: Context) =>
+        delegateOf(adminScope(ctx).db, list.model).findMany({ ...query, ...(await args(ctx, raw)) }) as never,
+      totalCount: async (_root: unknown, raw: { filter?: unknown }, ctx: Context) =>
+        delegateOf(adminScope(ctx).db, list.model).count({ where: await list.queryWhere(adminScope(ctx), raw.filter) }),
     } as never),
   );
 }

@@ -35,15 +35,16 @@ export function listExport(list: ListDefinition): ListExport {
   const delegate = (scope: PlatformScope) => (scope.db as unknown as PrismaClient & Record<string, Delegate>)[lowerFirst(list.model)] as Delegate;
   return {
     list,
-    count: (scope, filter) => delegate(scope).count({ where: list.where(filter as never) }),
+    count: async (scope, filter) => delegate(scope).count({ where: await list.preparedWhere(scope, filter as never) }),
     async *rows(scope, { filter, sort }, limit) {
+      const where = await list.preparedWhere(scope, filter as never);
       let after: string | null = null;
       let sent = 0;
       while (sent < limit) {
         const size = Math.min(500, limit - sent);
         const records: Record<string, unknown>[] = await delegate(scope).findMany({
           ...list.csv.query,
-          where: list.where(filter as never),
+          where,
           orderBy: list.sorts[sort],
           take: size + 1,
           ...(after ? { cursor: { id: after }, skip: 1 } : {}),

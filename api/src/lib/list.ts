@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../db/client.ts';
 import * as prismaEnums from '../generated/prisma/enums.ts';
+import type { PlatformScope } from '../scope.ts';
 import { InputError } from './errors.ts';
 import { id, text } from './strings.ts';
 
@@ -113,6 +114,11 @@ export interface ListSpec<M extends Prisma.ModelName, F extends FilterFields, S 
   filter: F;
   checks?: FilterCheck<F>[];
   where(filter: FilterOf<F>): WhereOf<M>;
+  /**
+   * Conditions the where-builder cannot say in Prisma terms (a full-text search over a tsvector column),
+   * worked out with the scope's client before the query runs (an id set, say) and ANDed to `where`.
+   */
+  prepare?(filter: FilterOf<F>, scope: PlatformScope): Promise<WhereOf<M> | undefined>;
   /** Each sort ends on the id, so every order is total and cursors are stable. */
   sorts: Record<S, readonly OrderByOf<M>[]>;
   defaultSort: NoInfer<S>;
@@ -131,8 +137,12 @@ export interface ListDefinition<M extends Prisma.ModelName = Prisma.ModelName, F
   extends ListSpec<M, F, S> {
   /** Validates a filter (GraphQL input or CSV parameters) and names each offending field under `prefix`. */
   parseFilter(input: unknown, prefix?: string[]): FilterOf<F>;
-  /** The Prisma `where` for raw filter input, validated first. */
+  /** The Prisma `where` for raw filter input, validated first (lists with a `prepare` step use `queryWhere`). */
   whereFor(input: unknown, prefix?: string[]): WhereOf<M>;
+  /** The `where` of a parsed filter, with the list's prepared conditions. */
+  preparedWhere(scope: PlatformScope, filter: FilterOf<F>): Promise<WhereOf<M>>;
+  /** The Prisma `where` for raw filter input: validated, with the list's prepared conditions. */
+  queryWhere(scope: PlatformScope, input: unknown, prefix?: string[]): Promise<WhereOf<M>>;
   /** The filter schema (zod), for GraphQL argument validation. */
   filterSchema: z.ZodType<FilterOf<F>>;
   /** Filter and sort from a CSV export's query string; unknown parameters are refused. */
@@ -159,11 +169,22 @@ export function defineList<M extends Prisma.ModelName, F extends FilterFields, S
     return result.data;
   }
 
+  async function preparedWhere(scope: PlatformScope, filter: FilterOf<F>): Promise<WhereOf<M>> {
+    const where = spec.where(filter);
+    const extra = spec.prepare ? await spec.prepare(filter, scope) : undefined;
+    return extra ? ({ AND: [where, extra] } as WhereOf<M>) : where;
+  }
+
   return {
     ...spec,
     filterSchema,
     parseFilter,
-    whereFor: (input, prefix) => spec.where(parseFilter(input, prefix)),
+    whereFor(input, prefix) {
+      if (spec.prepare) throw new Error(`list ${spec.name} prepares conditions: use queryWhere`);
+      return spec.where(parseFilter(input, prefix));
+    },
+    preparedWhere,
+    queryWhere: (scope, input, prefix) => preparedWhere(scope, parseFilter(input, prefix)),
     fromSearchParams(params) {
       const raw: Record<string, unknown> = {};
       let sort: S = spec.defaultSort;

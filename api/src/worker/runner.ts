@@ -50,7 +50,10 @@ export interface StartWorkerOptions {
    * worker on the database, or a live but quiet worker's jobs are released and run twice.
    */
   recoverLocksAfterMs?: number;
-  /** How often to look for jobs that became due without a notification (retries, `runAt`). Default 2000. */
+  /**
+   * How often to look for jobs that became due without a notification (retries, `runAt`). Default 1000:
+   * graphile-worker has no timer for future jobs, so this bounds how late a deadline (an SLA breach) fires.
+   */
   pollIntervalMs?: number;
 }
 
@@ -113,7 +116,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       taskList,
       crontab: collectCrontab(),
       noHandleSignals: true,
-      pollInterval: opts.pollIntervalMs ?? 2_000,
+      pollInterval: opts.pollIntervalMs ?? 1_000,
       events,
       logger: graphileLogger,
     });

@@ -373,7 +373,11 @@ type MutationError_NotFoundError_Fragment = { __typename: 'NotFoundError', messa
 
 type MutationError_RecipientBlockedError_Fragment = { __typename: 'RecipientBlockedError', message: string };
 
+type MutationError_RequesterBlockedError_Fragment = { __typename: 'RequesterBlockedError', message: string };
+
 type MutationError_TemplateError_Fragment = { __typename: 'TemplateError', message: string };
+
+type MutationError_TicketClosedError_Fragment = { __typename: 'TicketClosedError', message: string };
 
 type MutationError_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ field: string, message: string }> };
 
@@ -385,7 +389,9 @@ export type MutationErrorFragment =
   | MutationError_LoginThrottledError_Fragment
   | MutationError_NotFoundError_Fragment
   | MutationError_RecipientBlockedError_Fragment
+  | MutationError_RequesterBlockedError_Fragment
   | MutationError_TemplateError_Fragment
+  | MutationError_TicketClosedError_Fragment
   | MutationError_ValidationError_Fragment
 ;
 

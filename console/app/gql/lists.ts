@@ -15,9 +15,19 @@ export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
 export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","PLANS_WRITE","READ","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
+export const SlaStateValues = ["AT_RISK","BREACHED","MET","OK","PAUSED"] as const;
+export const SlaTargetValues = ["FIRST_RESPONSE","NEXT_RESPONSE","RESOLUTION"] as const;
 export const TenantChangeKindValues = ["activated","created","deleted","onboarded","pastDue","paymentRecovered","planChanged","suspended","updated"] as const;
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
+export const TicketActorTypeValues = ["ADMIN","REQUESTER","SYSTEM"] as const;
+export const TicketChangeKindValues = ["assigned","commented","created","noted","sla","statusChanged","updated"] as const;
+export const TicketEventKindValues = ["ASSIGNED","CATEGORY_CHANGED","COMMENTED","CREATED","ESCALATED","INTERNAL_NOTE","PRIORITY_CHANGED","SLA_AT_RISK","SLA_BREACHED","SLA_MET","SLA_POLICY_APPLIED","STATUS_CHANGED","SUBJECT_CHANGED","TAGS_CHANGED","UNASSIGNED"] as const;
+export const TicketPriorityValues = ["HIGH","LOW","NORMAL","URGENT"] as const;
+export const TicketSortValues = ["CREATED_AT_DESC","PRIORITY_DESC","SLA_DUE_ASC","UPDATED_AT_DESC"] as const;
+export const TicketSourceValues = ["ADMIN","ALERT","EMAIL","TENANT_API"] as const;
+export const TicketStatsBucketValues = ["DAY","WEEK"] as const;
+export const TicketStatusValues = ["CLOSED","NEW","ON_HOLD","OPEN","PENDING","RESOLVED"] as const;
 export const UserSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","EMAIL_ASC","LAST_SEEN_AT_DESC","NAME_ASC"] as const;
 export const UserTimelineKindValues = ["AUDIT","EMAIL"] as const;
 export const WebhookAttemptOutcomeValues = ["FAILED","IGNORED","RUNNING","SUCCEEDED"] as const;
@@ -103,6 +113,22 @@ export const TenantFilterFields = {
 } as const;
 /** The `tenants` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
 export const tenantsList = { filter: TenantFilterFields, sorts: TenantSortValues, defaultSort: "CREATED_AT_DESC" } as const;
+
+/** The `tickets` list's filter, field by field. */
+export const TicketFilterFields = {
+  assigneeId: { kind: 'id' },
+  category: { kind: 'string' },
+  priority: { kind: 'enum', list: true, values: TicketPriorityValues },
+  requesterId: { kind: 'id' },
+  slaState: { kind: 'enum', list: true, values: SlaStateValues },
+  status: { kind: 'enum', list: true, values: TicketStatusValues },
+  tag: { kind: 'string' },
+  tenantId: { kind: 'id' },
+  text: { kind: 'string' },
+  unassigned: { kind: 'boolean' },
+} as const;
+/** The `tickets` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
+export const ticketsList = { filter: TicketFilterFields, sorts: TicketSortValues, defaultSort: "CREATED_AT_DESC" } as const;
 
 /** The `users` list's filter, field by field. */
 export const UserFilterFields = {

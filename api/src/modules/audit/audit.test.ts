@@ -27,6 +27,20 @@ async function failedEmail(key: string): Promise<string> {
   return email.id;
 }
 
+let tickets = 0;
+/** A new ticket of the coverage tenant, in `status` (set directly: each scenario starts where its mutation may). */
+async function ticketIn(t: { tenantId: string }, status: 'NEW' | 'OPEN' | 'RESOLVED' = 'NEW') {
+  tickets += 1;
+  const requester = await p.app.prisma.user.upsert({
+    where: { tenantId_externalId: { tenantId: t.tenantId, externalId: 'cov-requester' } },
+    create: { tenantId: t.tenantId, externalId: 'cov-requester', email: 'cov-req@example.com' },
+    update: {},
+  });
+  return p.app.prisma.ticket.create({
+    data: { tenantId: t.tenantId, requesterId: requester.id, subject: `Coverage ${tickets}`, description: 'd', source: 'ADMIN', status, tags: ['cov-bulk'] },
+  });
+}
+
 let webhookEvents = 0;
 /** A stored provider event in `status`, for the webhook mutations' scenarios. */
 function webhookEvent(status: 'FAILED' | 'DEAD' | 'PROCESSED') {
@@ -107,6 +121,21 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     const user = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: `cov-unblock-${Date.now()}`, blockedAt: new Date(), blockedReason: 'coverage' } });
     return p.gql(`mutation($id: ID!) { unblockUser(id: $id) { __typename } }`, { id: user.id }, token);
   },
+  createTicket: ({ token, t }) => p.gql(`mutation($id: ID!) { createTicket(input: { tenantId: $id, requester: { name: "Cov", email: "cov@t.example" }, subject: "S", description: "D" }) { __typename } }`, { id: t.tenantId }, token),
+  updateTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { updateTicket(id: $id, input: { priority: HIGH }) { __typename } }`, { id: (await ticketIn(t)).id }, token),
+  assignTicket: async ({ token, t }) => {
+    const { userId } = await p.login('SUPPORT');
+    return p.gql(`mutation($id: ID!, $a: ID) { assignTicket(id: $id, assigneeId: $a) { __typename } }`, { id: (await ticketIn(t)).id, a: userId }, token);
+  },
+  commentOnTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { commentOnTicket(id: $id, input: { body: "Hi", internal: true }) { __typename } }`, { id: (await ticketIn(t)).id }, token),
+  setTicketStatus: async ({ token, t }) => p.gql(`mutation($id: ID!) { setTicketStatus(id: $id, status: PENDING) { __typename } }`, { id: (await ticketIn(t, 'OPEN')).id }, token),
+  resolveTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { resolveTicket(id: $id) { __typename } }`, { id: (await ticketIn(t, 'OPEN')).id }, token),
+  closeTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { closeTicket(id: $id) { __typename } }`, { id: (await ticketIn(t, 'RESOLVED')).id }, token),
+  reopenTicket: async ({ token, t }) => p.gql(`mutation($id: ID!) { reopenTicket(id: $id) { __typename } }`, { id: (await ticketIn(t, 'RESOLVED')).id }, token),
+  bulkUpdateTickets: async ({ token, t }) => {
+    const ticket = await ticketIn(t);
+    return p.gql(`mutation($ids: [ID!]) { bulkUpdateTickets(selection: { ids: $ids }, changes: { addTag: "cov-tagged" }) { __typename } }`, { ids: [ticket.id] }, token);
+  },
   // Webhooks: events stored directly in the state each mutation starts from.
   retryWebhookEvent: async ({ token }) => p.gql(`mutation($id: ID!) { retryWebhookEvent(id: $id) { __typename } }`, { id: (await webhookEvent('FAILED')).id }, token),
   replayWebhookEvent: async ({ token }) => p.gql(`mutation($id: ID!) { replayWebhookEvent(id: $id) { __typename } }`, { id: (await webhookEvent('PROCESSED')).id }, token),
@@ -120,6 +149,36 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
   clearWebhookSecret: async ({ token }) => {
     await p.gql(`mutation { setWebhookSecret(provider: RESEND, secret: "whsec_Y292ZXJhZ2Ugc2VjcmV0") { __typename } }`, {}, token);
     return p.gql(`mutation { clearWebhookSecret(provider: RESEND) { __typename } }`, {}, token);
+  },
+  createSlaCalendar: ({ token }) => p.gql(`mutation { createSlaCalendar(input: { name: "Cov hours", timeZone: "UTC", weeklyHours: [{ day: 1, start: "09:00", end: "17:00" }] }) { __typename } }`, {}, token),
+  updateSlaCalendar: async ({ token }) => {
+    const { createSlaCalendar } = await import('../tickets/sla-service.ts');
+    const calendar = await createSlaCalendar(p.system, { name: 'Cov update', timeZone: 'UTC', weeklyHours: [{ day: 1, start: '09:00', end: '17:00' }] });
+    return p.gql(`mutation($id: ID!) { updateSlaCalendar(id: $id, input: { name: "Cov updated", timeZone: "Europe/Paris", weeklyHours: [{ day: 2, start: "08:00", end: "12:00" }] }) { __typename } }`, { id: calendar.id }, token);
+  },
+  deleteSlaCalendar: async ({ token }) => {
+    const { createSlaCalendar } = await import('../tickets/sla-service.ts');
+    const calendar = await createSlaCalendar(p.system, { name: 'Cov delete', timeZone: 'UTC', weeklyHours: [{ day: 1, start: '09:00', end: '17:00' }] });
+    return p.gql(`mutation($id: ID!) { deleteSlaCalendar(id: $id) { __typename } }`, { id: calendar.id }, token);
+  },
+  createSlaPolicy: async ({ token }) => {
+    const { ensureDefaultCalendar } = await import('../tickets/sla.ts');
+    const calendar = await ensureDefaultCalendar(p.app.prisma);
+    return p.gql(`mutation($plan: ID!, $cal: ID!) { createSlaPolicy(input: { planId: $plan, priority: HIGH, calendarId: $cal, firstResponseMinutes: 30, nextResponseMinutes: 60, resolutionMinutes: 240 }) { __typename } }`, { plan: (await p.makeTenant()).planId, cal: calendar.id }, token);
+  },
+  updateSlaPolicy: async ({ token }) => {
+    const { ensureDefaultPolicies } = await import('../tickets/sla.ts');
+    const { planId } = await p.makeTenant();
+    await ensureDefaultPolicies(p.app.prisma, planId);
+    const policy = await p.app.prisma.slaPolicy.findFirstOrThrow({ where: { planId, priority: 'LOW' } });
+    return p.gql(`mutation($id: ID!) { updateSlaPolicy(id: $id, input: { firstResponseMinutes: 45, escalateTo: HIGH }) { __typename } }`, { id: policy.id }, token);
+  },
+  deleteSlaPolicy: async ({ token }) => {
+    const { ensureDefaultPolicies } = await import('../tickets/sla.ts');
+    const { planId } = await p.makeTenant();
+    await ensureDefaultPolicies(p.app.prisma, planId);
+    const policy = await p.app.prisma.slaPolicy.findFirstOrThrow({ where: { planId, priority: 'LOW' } });
+    return p.gql(`mutation($id: ID!) { deleteSlaPolicy(id: $id) { __typename } }`, { id: policy.id }, token);
   },
 };
 

@@ -3,6 +3,9 @@ import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
 import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
+import { ticketsList } from './lists.ts';
+import { seedTickets } from './seed.ts';
+import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
 import { ticketNotify } from './tasks.ts';
 
 const permissions = {
@@ -43,13 +46,34 @@ declare module '../../events.ts' {
 /** Support tickets: the queue, threads, attachments, the SLA engine and auto-assignment. */
 export default defineModule({
   name: 'tickets',
-  graphql: () => Promise.all([import('./assignment-schema.ts')]),
-  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent],
+  // In order: a later file reuses the types and enums an earlier one registered.
+  graphql: async () => {
+    for (const load of [() => import('./schema.ts'), () => import('./tenant-schema.ts'), () => import('./assignment-schema.ts'), () => import('./sla-schema.ts'), () => import('./stats-schema.ts')]) await load();
+  },
+  lists: [ticketsList],
+  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
   auditActions: {
+    'ticket.create': 'Ticket',
+    'ticket.update': 'Ticket',
+    'ticket.assign': 'Ticket',
+    'ticket.comment': 'Ticket',
+    'ticket.reply': 'Ticket',
+    'ticket.setStatus': 'Ticket',
+    'ticket.resolve': 'Ticket',
+    'ticket.close': 'Ticket',
+    'ticket.reopen': 'Ticket',
+    'ticket.bulkUpdate': 'Ticket',
     'ticketSettings.update': 'TicketSettings',
     'agentProfile.update': 'AgentProfile',
+    'slaCalendar.create': 'SlaCalendar',
+    'slaCalendar.update': 'SlaCalendar',
+    'slaCalendar.delete': 'SlaCalendar',
+    'slaPolicy.create': 'SlaPolicy',
+    'slaPolicy.update': 'SlaPolicy',
+    'slaPolicy.delete': 'SlaPolicy',
   },
   onAdminChanged,
   permissions,
   tenantModels,
+  seed: seedTickets,
 });
