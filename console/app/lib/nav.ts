@@ -12,6 +12,8 @@ export const NAV: NavItem[] = [
   { to: '/users', label: 'Users', permission: 'READ' },
   { to: '/plans', label: 'Plans', permission: 'READ' },
   { to: '/operations', label: 'Operations', permission: 'READ' },
+  { to: '/tickets', label: 'Tickets', permission: 'READ' },
+  { to: '/tickets/stats', label: 'Ticket stats', permission: 'READ' },
   { to: '/tickets/settings', label: 'Ticket settings', permission: 'READ' },
   { to: '/emails', label: 'Emails', permission: 'READ' },
   { to: '/emails/templates', label: 'Email templates', permission: 'READ' },

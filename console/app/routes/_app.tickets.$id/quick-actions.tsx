@@ -1,0 +1,109 @@
+import { Form } from '@remix-run/react';
+import { FormError } from '../../components/form.tsx';
+import { TicketPriorityValues, TicketStatusValues } from '../../gql/lists.ts';
+import { humanize } from '../../lib/format.ts';
+import { useIntent } from '../../lib/intent.ts';
+import type { AgentData, TicketData } from './route.tsx';
+
+const INTENTS = ['assign', 'status', 'priority', 'tags', 'resolve', 'close', 'reopen'] as const;
+
+/** Small forms at the top of the ticket: assignee, status, priority, tags, and resolve / close / reopen. */
+export function QuickActions({ ticket, agents }: { ticket: TicketData; agents: AgentData[] }) {
+  const states = Object.fromEntries(INTENTS.map((i) => [i, useIntent(i)])) as Record<(typeof INTENTS)[number], ReturnType<typeof useIntent>>;
+  const error = INTENTS.map((i) => states[i].result).find((r) => r && !r.ok);
+  const closed = ticket.status === 'CLOSED';
+  const finished = ticket.status === 'RESOLVED' || closed;
+  return (
+    <section className="card ticket-actions" aria-label="Quick actions" data-testid="quick-actions">
+      <FormError message={error ? (error.formError ?? Object.values(error.fieldErrors ?? {}).join(' ')) : null} />
+      <div className="toolbar">
+        <Form method="post" className="toolbar" key={`assign-${ticket.assignee?.id ?? ''}`}>
+          <input type="hidden" name="intent" value="assign" />
+          <label>
+            Assignee
+            <select name="assigneeId" defaultValue={ticket.assignee?.id ?? ''} disabled={closed}>
+              <option value="">Nobody</option>
+              {agents.map((a) => (
+                <option key={a.admin.id} value={a.admin.id}>
+                  {a.admin.name} ({a.openTickets}/{a.capacity}
+                  {a.available ? '' : ', away'})
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={closed || states.assign.busy}>
+            Assign
+          </button>
+        </Form>
+        <Form method="post" className="toolbar" key={`status-${ticket.status}`}>
+          <input type="hidden" name="intent" value="status" />
+          <label>
+            Status
+            <select name="status" defaultValue={ticket.status} disabled={closed}>
+              {TicketStatusValues.map((s) => (
+                <option key={s} value={s}>
+                  {humanize(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={closed || states.status.busy}>
+            Set
+          </button>
+        </Form>
+        <Form method="post" className="toolbar" key={`priority-${ticket.priority}`}>
+          <input type="hidden" name="intent" value="priority" />
+          <label>
+            Priority
+            <select name="priority" defaultValue={ticket.priority} disabled={closed}>
+              {TicketPriorityValues.map((p) => (
+                <option key={p} value={p}>
+                  {humanize(p)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={closed || states.priority.busy}>
+            Set
+          </button>
+        </Form>
+        <Form method="post" className="toolbar" key={`tags-${ticket.tags.join(',')}`}>
+          <input type="hidden" name="intent" value="tags" />
+          <label>
+            Tags
+            <input name="tags" defaultValue={ticket.tags.join(', ')} placeholder="billing, vip" disabled={closed} />
+          </label>
+          <button type="submit" disabled={closed || states.tags.busy}>
+            Save tags
+          </button>
+        </Form>
+      </div>
+      <div className="toolbar">
+        {!finished ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="resolve" />
+            <button type="submit" className="primary" disabled={states.resolve.busy}>
+              {states.resolve.busy ? 'Resolving…' : 'Resolve'}
+            </button>
+          </Form>
+        ) : null}
+        {!closed ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="close" />
+            <button type="submit" disabled={states.close.busy}>
+              {states.close.busy ? 'Closing…' : 'Close'}
+            </button>
+          </Form>
+        ) : null}
+        {ticket.status === 'RESOLVED' ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="reopen" />
+            <button type="submit" disabled={states.reopen.busy}>
+              {states.reopen.busy ? 'Reopening…' : 'Reopen'}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+    </section>
+  );
+}
