@@ -1,7 +1,7 @@
 import { Form } from '@remix-run/react';
 import { FormError } from '../../components/form.tsx';
+import { EnumSelect } from '../../components/ticket-enum-select.tsx';
 import { TicketPriorityValues, TicketStatusValues } from '../../gql/lists.ts';
-import { humanize } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
 import type { AgentData, TicketData } from './route.tsx';
 
@@ -37,32 +37,14 @@ export function QuickActions({ ticket, agents }: { ticket: TicketData; agents: A
         </Form>
         <Form method="post" className="toolbar" key={`status-${ticket.status}`}>
           <input type="hidden" name="intent" value="status" />
-          <label>
-            Status
-            <select name="status" defaultValue={ticket.status} disabled={closed}>
-              {TicketStatusValues.map((s) => (
-                <option key={s} value={s}>
-                  {humanize(s)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <EnumSelect label="Status" name="status" values={TicketStatusValues} defaultValue={ticket.status} disabled={closed} />
           <button type="submit" disabled={closed || states.status.busy}>
             Set
           </button>
         </Form>
         <Form method="post" className="toolbar" key={`priority-${ticket.priority}`}>
           <input type="hidden" name="intent" value="priority" />
-          <label>
-            Priority
-            <select name="priority" defaultValue={ticket.priority} disabled={closed}>
-              {TicketPriorityValues.map((p) => (
-                <option key={p} value={p}>
-                  {humanize(p)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <EnumSelect label="Priority" name="priority" values={TicketPriorityValues} defaultValue={ticket.priority} disabled={closed} />
           <button type="submit" disabled={closed || states.priority.busy}>
             Set
           </button>

@@ -2,8 +2,9 @@ import { Form } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { DialogButton } from '../../components/dialog.tsx';
 import { FormError } from '../../components/form.tsx';
+import { EnumSelect } from '../../components/ticket-enum-select.tsx';
 import { TicketPriorityValues, TicketStatusValues } from '../../gql/lists.ts';
-import { formatCount, humanize } from '../../lib/format.ts';
+import { formatCount } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
 import type { BulkResult } from './actions.server.ts';
 import { UNASSIGN } from './bulk-form.ts';
@@ -50,28 +51,8 @@ export function BulkBar({
           ))}
         </select>
       </label>
-      <label>
-        Status
-        <select name="status" defaultValue="">
-          <option value="">(keep)</option>
-          {TicketStatusValues.map((s) => (
-            <option key={s} value={s}>
-              {humanize(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Priority
-        <select name="priority" defaultValue="">
-          <option value="">(keep)</option>
-          {TicketPriorityValues.map((p) => (
-            <option key={p} value={p}>
-              {humanize(p)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <EnumSelect label="Status" name="status" values={TicketStatusValues} blank="(keep)" />
+      <EnumSelect label="Priority" name="priority" values={TicketPriorityValues} blank="(keep)" />
       <label>
         Add tag
         <input type="text" name="addTag" size={10} />

@@ -4,10 +4,11 @@ import { useState } from 'react';
 import { useSubscription } from 'urql';
 import { DataTable, FilterForm, ListHeader, Pagination, SortHeader } from '../../components/list.tsx';
 import { PriorityBadge, SlaCountdown, TicketStatusBadge } from '../../components/ticket-badges.tsx';
+import { EnumSelect } from '../../components/ticket-enum-select.tsx';
 import { graphql } from '../../gql/index.ts';
 import { SlaStateValues, TicketFilterFields, TicketPriorityValues, ticketsList, TicketStatusValues } from '../../gql/lists.ts';
 import { gql } from '../../graphql.server.ts';
-import { formatCount, formatRelative, humanize } from '../../lib/format.ts';
+import { formatCount, formatRelative } from '../../lib/format.ts';
 import { countEvents } from '../../lib/live.ts';
 import { exportHref, pageVariables, readFilter, readSort, withParams } from '../../lib/list.ts';
 import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
@@ -15,6 +16,9 @@ import { useCan } from '../_app.tsx';
 import { BulkBar } from './bulk-bar.tsx';
 
 export { action } from './actions.server.ts';
+
+/** The statuses still being worked, as one filter value. */
+const OPEN_STATUSES = 'NEW,OPEN,PENDING,ON_HOLD';
 
 export const meta: MetaFunction = () => [{ title: 'Tickets · Opsgraph' }];
 
@@ -166,40 +170,11 @@ export default function TicketsQueue() {
           Search
           <input type="search" name="text" defaultValue={params.get('text') ?? ''} placeholder='words, "a phrase", -not' />
         </label>
-        <label>
-          Status
-          <select name="status" defaultValue={params.get('status') ?? ''}>
-            <option value="">Any</option>
-            <option value="NEW,OPEN,PENDING,ON_HOLD">Open (not resolved)</option>
-            {TicketStatusValues.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Priority
-          <select name="priority" defaultValue={params.get('priority') ?? ''}>
-            <option value="">Any</option>
-            {TicketPriorityValues.map((p) => (
-              <option key={p} value={p}>
-                {humanize(p)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          SLA
-          <select name="slaState" defaultValue={params.get('slaState') ?? ''}>
-            <option value="">Any</option>
-            {SlaStateValues.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EnumSelect label="Status" name="status" values={TicketStatusValues} defaultValue={params.get('status')} blank="Any">
+          <option value={OPEN_STATUSES}>Open (not resolved)</option>
+        </EnumSelect>
+        <EnumSelect label="Priority" name="priority" values={TicketPriorityValues} defaultValue={params.get('priority')} blank="Any" />
+        <EnumSelect label="SLA" name="slaState" values={SlaStateValues} defaultValue={params.get('slaState')} blank="Any" />
         <label>
           Assignee
           <select name="assigneeId" defaultValue={params.get('assigneeId') ?? ''}>
