@@ -63,6 +63,10 @@ describe('auto-assignment', () => {
     const last = await p.app.prisma.ticket.findFirstOrThrow({ where: { assigneeId: order[5] }, orderBy: { createdAt: 'desc' }, include: { events: true } });
     expect(last.assignedAt).not.toBeNull();
     expect(last.events).toContainEqual(expect.objectContaining({ kind: 'ASSIGNED', actorType: 'SYSTEM', message: 'assigned by round-robin' }));
+    // The agent is told by email (the ticketNotify job, sent once the change commits).
+    const jobs = await p.app.prisma.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key LIKE ${`ticket-notify:${last.id}:assigned:%`}`;
+    expect(jobs[0]!.n).toBe(1);
   });
 
   it('hands tickets least-loaded to the agent with the fewest open tickets', async () => {
@@ -192,6 +196,26 @@ describe('agents and settings in the admin graph', () => {
       const held = await newTicket({ assigneeId: self.userId });
       await p.gql(AGENT, { id: self.userId, available: false }, self.token);
       await until(() => p.app.prisma.ticket.findUniqueOrThrow({ where: { id: held.id } }), (t) => t.assigneeId === null, 'ticket released by unavailability');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('releases the tickets of an admin whose new role cannot work them, and gives waiting ones to a reactivated agent', async () => {
+    await strategy('ROUND_ROBIN');
+    const owner = await p.login('OWNER');
+    const demoted = await p.login('SUPPORT');
+    await p.app.prisma.agentProfile.create({ data: { adminUserId: demoted.userId, available: true, capacity: 10 } });
+    const held = await newTicket({ assigneeId: demoted.userId });
+    const returning = await agent();
+    await p.app.prisma.adminUser.update({ where: { id: returning }, data: { active: false } });
+    const worker = await p.startWorker();
+    try {
+      await p.gql(`mutation($id: ID!) { changeAdminRole(id: $id, role: VIEWER) { __typename } }`, { id: demoted.userId }, owner.token);
+      await until(() => p.app.prisma.ticket.findUniqueOrThrow({ where: { id: held.id } }), (t) => t.assigneeId === null, 'the demoted admin\'s ticket released');
+      const reactivated = await p.gql(`mutation($id: ID!) { reactivateAdmin(id: $id) { __typename } }`, { id: returning }, owner.token);
+      expect(reactivated.data!.reactivateAdmin.__typename).toBe('MutationReactivateAdminSuccess');
+      await until(() => p.app.prisma.ticket.findUniqueOrThrow({ where: { id: held.id } }), (t) => t.assigneeId === returning, 'the waiting ticket given to the reactivated agent');
     } finally {
       await worker.stop();
     }

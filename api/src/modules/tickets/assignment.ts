@@ -16,6 +16,8 @@ import { transaction, type AdminScope, type PlatformScope, type SystemScope, typ
 import { defineTask } from '../../worker/task.ts';
 import { runAudited } from '../audit/service.ts';
 import { changedFields } from '../audit/diff.ts';
+import { recordTicketEvent, ticketChange } from './history.ts';
+import { notifyTicket } from './notifications.ts';
 
 type Tx = TransactionScope<PlatformScope>;
 type Db = Tx['db'] | PlatformScope['db'];
@@ -100,9 +102,11 @@ async function nextAgent(db: Tx['db'], strategy: Exclude<AssignmentStrategy, 'OF
 
 type Outcome = 'assigned' | 'waiting' | 'skipped';
 
+const TICKET_FIELDS = { id: true, tenantId: true, number: true, status: true, priority: true, assigneeId: true, slaState: true } as const;
+
 /** Assigns one ticket if it is open and unassigned; 'waiting' when no agent can take it. */
 async function assignOne(tx: Tx, strategy: Exclude<AssignmentStrategy, 'OFF'>, ticketId: string, reason: AssignReason | 'waiting'): Promise<Outcome> {
-  const ticket = await tx.db.ticket.findUnique({ where: { id: ticketId }, select: { id: true, tenantId: true, status: true, assigneeId: true } });
+  const ticket = await tx.db.ticket.findUnique({ where: { id: ticketId }, select: TICKET_FIELDS });
   if (!ticket || ticket.assigneeId || !OPEN_STATUSES.includes(ticket.status)) return 'skipped';
   const agentId = await nextAgent(tx.db, strategy);
   if (!agentId) return 'waiting';
@@ -116,12 +120,12 @@ async function assignOne(tx: Tx, strategy: Exclude<AssignmentStrategy, 'OFF'>, t
     UPDATE "AgentProfile" SET "updatedAt" = now(),
       "lastAssignedAt" = GREATEST(clock_timestamp(), (SELECT max("lastAssignedAt") + interval '1 millisecond' FROM "AgentProfile"))
     WHERE "adminUserId" = ${agentId}::uuid`;
-  await tx.db.ticketEvent.create({
-    data: {
-      ticketId, tenantId: ticket.tenantId, kind: 'ASSIGNED', actorType: 'SYSTEM',
-      from: { assigneeId: null }, to: { assigneeId: agentId, reason }, message: `assigned by ${STRATEGY_WORDS[strategy]}`,
-    },
+  await recordTicketEvent(tx, {
+    ticketId, tenantId: ticket.tenantId, kind: 'ASSIGNED', actor: { type: 'SYSTEM' },
+    from: { assigneeId: null }, to: { assigneeId: agentId, reason }, message: `assigned by ${STRATEGY_WORDS[strategy]}`,
   });
+  await notifyTicket(tx, 'assigned', ticketId);
+  await tx.publish('ticketChanged', ticketChange({ ...ticket, assigneeId: agentId }, 'assigned'));
   return 'assigned';
 }
 
@@ -205,17 +209,16 @@ export async function releaseAgentTickets(scope: SystemScope, adminId: string): 
         where: { assigneeId: adminId, status: { in: [...OPEN_STATUSES] } },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take: BATCH,
-        select: { id: true, tenantId: true },
+        select: TICKET_FIELDS,
       });
       const { assignmentStrategy: strategy } = await ticketSettings(tx.db);
       for (const ticket of tickets) {
         await tx.db.ticket.update({ where: { id: ticket.id }, data: { assigneeId: null, assignedAt: null } });
-        await tx.db.ticketEvent.create({
-          data: {
-            ticketId: ticket.id, tenantId: ticket.tenantId, kind: 'UNASSIGNED', actorType: 'SYSTEM',
-            from: { assigneeId: adminId }, to: { assigneeId: null }, message: `released: assignee ${why}`,
-          },
+        await recordTicketEvent(tx, {
+          ticketId: ticket.id, tenantId: ticket.tenantId, kind: 'UNASSIGNED', actor: { type: 'SYSTEM' },
+          from: { assigneeId: adminId }, to: { assigneeId: null }, message: `released: assignee ${why}`,
         });
+        await tx.publish('ticketChanged', ticketChange({ ...ticket, assigneeId: null }, 'assigned'));
         if (strategy !== 'OFF') await assignOne(tx, strategy, ticket.id, 'released');
       }
       return { count: tickets.length, done: tickets.length < BATCH };

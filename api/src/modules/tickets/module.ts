@@ -2,6 +2,8 @@ import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
 import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
+import { attachmentsCrontab, ticketsAttachmentsPrune } from './attachments.ts';
+import { attachmentRoutes } from './attachments-routes.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
@@ -48,10 +50,16 @@ export default defineModule({
   name: 'tickets',
   // In order: a later file reuses the types and enums an earlier one registered.
   graphql: async () => {
-    for (const load of [() => import('./schema.ts'), () => import('./tenant-schema.ts'), () => import('./assignment-schema.ts'), () => import('./sla-schema.ts'), () => import('./stats-schema.ts')]) await load();
+    const files = [
+      () => import('./schema.ts'), () => import('./tenant-schema.ts'), () => import('./assignment-schema.ts'),
+      () => import('./sla-schema.ts'), () => import('./stats-schema.ts'),
+    ];
+    for (const load of files) await load();
   },
   lists: [ticketsList],
-  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
+  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
+  crontab: attachmentsCrontab,
+  routes: attachmentRoutes,
   auditActions: {
     'ticket.create': 'Ticket',
     'ticket.update': 'Ticket',

@@ -8,6 +8,7 @@ import { ErrorInterface } from '../../graphql/errors.ts';
 import { adminMutation, adminScope, principalScope, withoutNulls } from '../../graphql/helpers.ts';
 import { listFilterRef } from '../../graphql/list.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
+import { downloadUrl } from './attachments.ts';
 import { bulkUpdateTickets, MAX_BULK_TICKETS, type BulkResult } from './bulk.ts';
 import { TICKET_CHANGE_KINDS, type TicketChanged, type TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
@@ -62,6 +63,11 @@ builder.prismaObject('TicketAttachment', {
     contentType: t.string({ ...both, resolve: (a) => a.contentType }),
     size: t.int({ ...both, description: 'Bytes.', resolve: (a) => a.size }),
     createdAt: t.field({ ...both, type: 'DateTime', resolve: (a) => a.createdAt }),
+    downloadUrl: t.string({
+      ...both,
+      description: "GET it with the admin session, or the owning tenant's key for public comments; served as a download.",
+      resolve: (a) => downloadUrl(a.id),
+    }),
   }),
 });
 
