@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { expect, graphqlRequest, test, unique, type AdminApi } from './fixtures.ts';
 
 // Support tickets: a tenant opens them through the tenant graph (from the test, with a tenant key); an
@@ -84,10 +85,21 @@ test("an admin's reply is recorded as the first response; an internal note stays
 
   const reply = unique('Thanks, we are looking into it');
   await page.getByRole('textbox', { name: /^Reply/ }).fill(`${reply} with *care*`);
+  // A file the API refuses (an executable) is named, and nothing is sent.
+  await page.getByLabel('Attachments').setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1') });
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByTestId('reply-box').getByRole('alert')).toContainText('tool.exe');
+  await expect(page.getByTestId('comment').filter({ hasText: reply })).toHaveCount(0);
+  await page.getByLabel('Attachments').setInputFiles({ name: 'steps.txt', mimeType: 'text/plain', buffer: Buffer.from('1. Open settings\n2. Click export\n') });
   await page.getByRole('button', { name: 'Send reply' }).click();
   const replyCard = page.getByTestId('comment').filter({ hasText: reply });
   await expect(replyCard).toHaveAttribute('data-internal', 'false');
   await expect(replyCard.locator('em')).toHaveText('care');
+  // The file went up through the console's server and comes back down through it.
+  const download = page.waitForEvent('download');
+  await replyCard.getByTestId('attachment-link').filter({ hasText: 'steps.txt' }).click();
+  const file = await (await download).path();
+  expect(await fs.readFile(file, 'utf8')).toBe('1. Open settings\n2. Click export\n');
   await expect(page.getByTestId('sla-first-response')).toContainText('met');
   await expect(page.getByTestId('first-responded-at')).toBeVisible();
   await expect(page.getByTestId('history-entry').filter({ hasText: 'added an internal note' })).toHaveCount(1);
