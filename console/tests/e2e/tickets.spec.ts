@@ -43,6 +43,8 @@ test('a ticket the tenant opens appears in an open queue without a reload, with 
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await expect(page).toHaveURL(/status=NEW/);
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+  // graphql-ws does not acknowledge a subscription: give the subscribe message a moment to reach the API.
+  await page.waitForTimeout(500);
   const before = Number((await page.getByTestId('status-total-NEW').textContent())?.replace(/\D/g, ''));
 
   const subject = unique('Export button broken');
@@ -175,4 +177,69 @@ test('the SLA countdown ticks in the browser without a reload', async ({ page, l
   const later = await countdown.textContent();
   await expect(countdown).not.toHaveText(later ?? '');
   expect(requests).toEqual([]);
+});
+
+test('an admin sets auto-assignment, an agent\'s capacity, a business-hours calendar and an SLA policy', async ({ page, loginAs, adminApi, shot }) => {
+  const owner = await adminApi('OWNER');
+  const code = unique('sla').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const planName = `Plan ${code}`;
+  await owner.gql(`mutation ($input: CreatePlanInput!) { createPlan(input: $input) { __typename } }`, {
+    input: { code, name: planName, currency: 'USD', monthlyPrice: 1500, yearlyPrice: 15000, trialDays: 14, emailsPerMonth: 10, smsPerMonth: 1, seats: 1, apiCallsPerMonth: 100, entitlements: [] },
+  });
+  await loginAs('ADMIN');
+  await page.getByRole('link', { name: 'Ticket settings' }).click();
+
+  const assignment = page.getByRole('form', { name: 'Assignment' });
+  await assignment.getByLabel('Strategy').selectOption('ROUND_ROBIN');
+  await assignment.getByRole('button', { name: 'Save settings' }).click();
+  await expect(assignment.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await expect(page.getByRole('form', { name: 'Assignment' }).getByLabel('Strategy')).toHaveValue('ROUND_ROBIN');
+
+  const agent = page.getByTestId('agent-row').filter({ hasText: 'support@opsgraph.dev' });
+  await agent.getByLabel('Capacity').fill('7');
+  await agent.getByRole('button', { name: 'Save' }).click();
+  await expect(agent.getByTestId('agent-open')).toContainText('/ 7');
+
+  await page.getByRole('link', { name: 'Business hours' }).click();
+  const calendarName = unique('Paris office');
+  const form = page.getByRole('region', { name: 'New calendar' });
+  await form.getByLabel('Name', { exact: true }).fill(calendarName);
+  await form.getByLabel('Time zone').fill('Mars/Olympus');
+  await form.getByLabel('Friday').fill('09:00-12:00, 13:00-16:00');
+  await form.getByLabel('Holidays').fill('2026-12-25 Christmas Day');
+  await form.getByRole('button', { name: 'Create calendar' }).click();
+  // The API knows no such time zone, and says so beside the field.
+  await expect(form.locator('[data-field="timeZone"] .field-error')).toBeVisible();
+  await form.getByLabel('Time zone').fill('Europe/Paris');
+  await form.getByRole('button', { name: 'Create calendar' }).click();
+  const calendar = page.getByRole('region', { name: `Calendar ${calendarName}` });
+  await expect(calendar).toContainText('Europe/Paris');
+  await expect(calendar.getByLabel('Friday')).toHaveValue('09:00-12:00, 13:00-16:00');
+  await expect(calendar.getByLabel('Holidays')).toHaveValue('2026-12-25 Christmas Day');
+
+  await page.getByRole('link', { name: 'SLA policies' }).click();
+  const policy = page.getByRole('form', { name: 'New policy' });
+  await policy.getByLabel('Plan').selectOption({ label: planName });
+  await policy.getByLabel('Priority').selectOption('HIGH');
+  await policy.getByLabel('Calendar').selectOption({ label: `${calendarName} (Europe/Paris)` });
+  await policy.getByLabel(/^First response/).fill('60');
+  await policy.getByLabel(/^Next response/).fill('240');
+  await policy.getByLabel(/^Resolution/).fill('2880');
+  await policy.getByLabel('On breach raise to').selectOption('URGENT');
+  await policy.getByRole('button', { name: 'Create policy' }).click();
+  const row = page.getByRole('region', { name: `SLA of ${planName}` }).getByTestId('policy-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('high');
+  await expect(row).toContainText('2 d');
+  await row.getByLabel('First response').fill('90');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row).toContainText('1 h 30 min');
+  await shot('ticket-sla-policies');
+
+  // Put the desk back as the other tests expect it.
+  await page.goto('/tickets/settings');
+  await page.getByRole('form', { name: 'Assignment' }).getByLabel('Strategy').selectOption('OFF');
+  await page.getByRole('form', { name: 'Assignment' }).getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('form', { name: 'Assignment' }).getByRole('status')).toHaveText('Saved.');
 });
