@@ -1,5 +1,9 @@
 import type { ReactNode } from 'react';
+import type { TicketStatus } from '../gql/graphql.ts';
 import { humanize } from '../lib/format.ts';
+
+/** Ticket statuses in the order a ticket goes through them (the generated list is alphabetical). */
+export const TICKET_STATUSES = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD', 'RESOLVED', 'CLOSED'] as const satisfies readonly TicketStatus[];
 
 /**
  * A labelled select over an enum's values, written in words. `blank` is the label of an empty first option

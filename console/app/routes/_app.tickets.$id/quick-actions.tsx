@@ -1,7 +1,7 @@
 import { Form } from '@remix-run/react';
 import { FormError } from '../../components/form.tsx';
-import { EnumSelect } from '../../components/ticket-enum-select.tsx';
-import { TicketPriorityValues, TicketStatusValues } from '../../gql/lists.ts';
+import { EnumSelect, TICKET_STATUSES } from '../../components/ticket-enum-select.tsx';
+import { TicketPriorityValues } from '../../gql/lists.ts';
 import { useIntent } from '../../lib/intent.ts';
 import type { AgentData, TicketData } from './route.tsx';
 
@@ -37,7 +37,7 @@ export function QuickActions({ ticket, agents }: { ticket: TicketData; agents: A
         </Form>
         <Form method="post" className="toolbar" key={`status-${ticket.status}`}>
           <input type="hidden" name="intent" value="status" />
-          <EnumSelect label="Status" name="status" values={TicketStatusValues} defaultValue={ticket.status} disabled={closed} />
+          <EnumSelect label="Status" name="status" values={TICKET_STATUSES} defaultValue={ticket.status} disabled={closed} />
           <button type="submit" disabled={closed || states.status.busy}>
             Set
           </button>

@@ -2,8 +2,8 @@ import { Form } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { DialogButton } from '../../components/dialog.tsx';
 import { FormError } from '../../components/form.tsx';
-import { EnumSelect } from '../../components/ticket-enum-select.tsx';
-import { TicketPriorityValues, TicketStatusValues } from '../../gql/lists.ts';
+import { EnumSelect, TICKET_STATUSES } from '../../components/ticket-enum-select.tsx';
+import { TicketPriorityValues } from '../../gql/lists.ts';
 import { formatCount } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
 import type { BulkResult } from './actions.server.ts';
@@ -51,7 +51,7 @@ export function BulkBar({
           ))}
         </select>
       </label>
-      <EnumSelect label="Status" name="status" values={TicketStatusValues} blank="(keep)" />
+      <EnumSelect label="Status" name="status" values={TICKET_STATUSES} blank="(keep)" />
       <EnumSelect label="Priority" name="priority" values={TicketPriorityValues} blank="(keep)" />
       <label>
         Add tag

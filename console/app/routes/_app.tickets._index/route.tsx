@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useSubscription } from 'urql';
 import { DataTable, FilterForm, ListHeader, Pagination, SortHeader } from '../../components/list.tsx';
 import { PriorityBadge, SlaCountdown, TicketStatusBadge } from '../../components/ticket-badges.tsx';
-import { EnumSelect } from '../../components/ticket-enum-select.tsx';
+import { EnumSelect, TICKET_STATUSES } from '../../components/ticket-enum-select.tsx';
 import { graphql } from '../../gql/index.ts';
-import { SlaStateValues, TicketFilterFields, TicketPriorityValues, ticketsList, TicketStatusValues } from '../../gql/lists.ts';
+import { SlaStateValues, TicketFilterFields, TicketPriorityValues, ticketsList } from '../../gql/lists.ts';
 import { gql } from '../../graphql.server.ts';
 import { formatCount, formatRelative } from '../../lib/format.ts';
 import { countEvents } from '../../lib/live.ts';
@@ -154,7 +154,7 @@ export default function TicketsQueue() {
             All <strong>{formatCount(ticketCounts.total)}</strong>
           </Link>
         </li>
-        {TicketStatusValues.map((s) => (
+        {TICKET_STATUSES.map((s) => (
           <li key={s} data-testid={`status-total-${s}`}>
             <Link to={withParams(search, { status: s })} aria-current={currentStatus.length === 1 && currentStatus[0] === s ? 'page' : undefined}>
               <TicketStatusBadge status={s} /> <strong>{formatCount(ticketCounts[s])}</strong>
@@ -170,7 +170,7 @@ export default function TicketsQueue() {
           Search
           <input type="search" name="text" defaultValue={params.get('text') ?? ''} placeholder='words, "a phrase", -not' />
         </label>
-        <EnumSelect label="Status" name="status" values={TicketStatusValues} defaultValue={params.get('status')} blank="Any">
+        <EnumSelect label="Status" name="status" values={TICKET_STATUSES} defaultValue={params.get('status')} blank="Any">
           <option value={OPEN_STATUSES}>Open (not resolved)</option>
         </EnumSelect>
         <EnumSelect label="Priority" name="priority" values={TicketPriorityValues} defaultValue={params.get('priority')} blank="Any" />

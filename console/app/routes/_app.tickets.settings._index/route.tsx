@@ -146,7 +146,7 @@ function AgentRow({ agent, canEdit, canEditCapacity }: { agent: AgentRowData; ca
       <td>
         <Form method="post" id={formId} className="toolbar" aria-label={`Agent ${agent.admin.name}`}>
           <input type="hidden" name="intent" value={intent} />
-          <input name="capacity" type="number" min={0} max={1000} defaultValue={agent.capacity} key={agent.capacity} disabled={!canEditCapacity} aria-label="Capacity" style={{ width: '6em' }} />
+          <input name="capacity" type="number" min={0} max={1000} defaultValue={agent.capacity} key={agent.capacity} disabled={!canEditCapacity} aria-label="Capacity" className="agent-capacity" />
           {canEdit ? (
             <button type="submit" disabled={busy}>
               {busy ? 'Saving…' : 'Save'}

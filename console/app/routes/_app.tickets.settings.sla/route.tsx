@@ -140,7 +140,7 @@ function PolicyRow({ policy, calendars, canManage }: { policy: Policy; calendars
   const key = JSON.stringify(policy);
   const message = result && !result.ok ? (result.formError ?? Object.values(result.fieldErrors ?? {}).join(' ')) : null;
   return (
-    <tr data-testid="policy-row" key={key}>
+    <tr data-testid="policy-row" key={key} className="policy-row">
       <td>
         <PriorityBadge priority={policy.priority} />
       </td>
@@ -148,7 +148,7 @@ function PolicyRow({ policy, calendars, canManage }: { policy: Policy; calendars
       {TARGETS.map((t) => (
         <td key={t.name}>
           {canManage ? (
-            <input form={formId} name={t.name} type="number" min={1} defaultValue={policy[t.name]} aria-label={t.label} style={{ width: '7em' }} />
+            <input form={formId} name={t.name} type="number" min={1} defaultValue={policy[t.name]} aria-label={t.label} className="minutes" />
           ) : null}
           <div className="muted small">{formatMinutes(policy[t.name])}</div>
         </td>
@@ -156,8 +156,8 @@ function PolicyRow({ policy, calendars, canManage }: { policy: Policy; calendars
       <td>{canManage ? <EscalationSelect value={policy.escalateTo} form={formId} /> : policy.escalateTo ? humanize(policy.escalateTo) : '—'}</td>
       <td className="nowrap">
         {canManage ? (
-          <>
-            <Form method="post" id={formId} className="toolbar">
+          <div className="policy-actions">
+            <Form method="post" id={formId}>
               <input type="hidden" name="intent" value={intent} />
               <button type="submit" disabled={busy}>
                 {busy ? 'Saving…' : 'Save'}
@@ -166,12 +166,12 @@ function PolicyRow({ policy, calendars, canManage }: { policy: Policy; calendars
             <IntentDialog intent={`delete-${policy.id}`} label="Delete" title={`Delete the ${humanize(policy.priority).toLowerCase()} policy of ${policy.plan.name}`} submitLabel="Delete policy" busyLabel="Deleting…" danger>
               <p>Its tickets have no SLA from then on.</p>
             </IntentDialog>
-            {message ? (
-              <span className="field-error" role="alert">
-                {message}
-              </span>
-            ) : null}
-          </>
+          </div>
+        ) : null}
+        {message ? (
+          <span className="field-error" role="alert">
+            {message}
+          </span>
         ) : null}
       </td>
     </tr>
