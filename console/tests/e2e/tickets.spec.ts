@@ -243,3 +243,47 @@ test('an admin sets auto-assignment, an agent\'s capacity, a business-hours cale
   await page.getByRole('form', { name: 'Assignment' }).getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('form', { name: 'Assignment' }).getByRole('status')).toHaveText('Saved.');
 });
+
+test('bulk changes: ticked rows, or every ticket the filter matches after confirming the count', async ({ page, loginAs, adminApi, shot }) => {
+  const tenant = await tenantWithKey(await adminApi('ADMIN'));
+  const word = unique('bulkword').split(' ')[1]!;
+  const first = await openTicket(tenant, `Printer jam ${word} one`, 'NORMAL');
+  await openTicket(tenant, `Printer jam ${word} two`, 'NORMAL');
+  await loginAs('SUPPORT');
+  await page.goto(`/tickets?text=${word}`);
+  await expect(page.getByTestId('ticket-row')).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Apply to all 2 matching…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Change every ticket matching the filter' });
+  await expect(dialog.getByTestId('bulk-count')).toContainText('Choose above what to change on all 2 tickets');
+  // The changes are the bulk form's fields, above the dialog; choose them first.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  const bar = page.getByTestId('bulk-bar');
+  await bar.getByLabel('Priority').selectOption('LOW');
+  await page.getByRole('button', { name: 'Apply to all 2 matching…' }).click();
+  await expect(dialog.getByTestId('bulk-count')).toHaveText('Set the priority to low on all 2 tickets matching the current filter (every page)?');
+  await dialog.getByRole('button', { name: 'Change 2 tickets' }).click();
+  await expect(page.getByTestId('bulk-summary')).toHaveText('Changed 2 of 2 tickets.');
+  await expect(page.getByTestId('ticket-row').locator('.priority-low')).toHaveCount(2);
+
+  await page.getByRole('checkbox', { name: `Select ${first.reference}` }).check();
+  await bar.getByLabel('Add tag').fill('hardware');
+  await bar.getByRole('button', { name: 'Apply to 1 selected' }).click();
+  await expect(page.getByTestId('bulk-summary')).toHaveText('Changed 1 of 1 ticket.');
+  await expect(page.getByTestId('ticket-row').filter({ hasText: first.reference })).toContainText('#hardware');
+  await page.goto(`/tickets?text=${word}&tag=hardware`);
+  await expect(page.getByTestId('ticket-row')).toHaveCount(1);
+  await shot('ticket-bulk');
+});
+
+test('the stats screen shows the desk in cards and charts', async ({ page, loginAs }) => {
+  await loginAs('VIEWER');
+  await page.getByRole('link', { name: 'Ticket stats' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ticket stats');
+  await expect(page.getByTestId('stat-open').getByTestId('value')).toHaveText(/^\d[\d,]*$/);
+  await expect(page.getByTestId('stat-breached').getByTestId('value')).toHaveText(/^\d[\d,]*$/);
+  for (const chart of ['chart-flow', 'chart-first-response', 'chart-agents']) await expect(page.getByTestId(chart).locator('canvas')).toBeVisible();
+  await page.getByRole('link', { name: 'Last 7 days' }).click();
+  await expect(page).toHaveURL(/range=7d/);
+  await expect(page.getByRole('link', { name: 'Last 7 days' })).toHaveAttribute('aria-current', 'page');
+});

@@ -7,7 +7,7 @@ import { TicketPriorityValues } from '../../gql/lists.ts';
 import { formatCount } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
 import type { BulkResult } from './actions.server.ts';
-import { UNASSIGN } from './bulk-form.ts';
+import { describeBulkChanges, UNASSIGN } from './bulk-form.ts';
 
 /**
  * The queue's bulk form: the changes, then "apply to the ticked rows" or "apply to every ticket matching
@@ -26,6 +26,7 @@ export function BulkBar({
 }) {
   const { busy, result, done } = useIntent<BulkResult>('bulk');
   const form = useRef<HTMLFormElement>(null);
+  const agentNames = new Map(agents.map((a) => [a.admin.id, a.admin.name]));
   const after = useRef(onDone);
   after.current = onDone;
   useEffect(() => {
@@ -62,23 +63,29 @@ export function BulkBar({
       </button>
       {matching > 0 ? (
         <DialogButton label={`Apply to all ${formatCount(matching)} matching…`} title="Change every ticket matching the filter" done={done}>
-          {(close) => (
-            <>
-              <input type="hidden" name="expected" value={matching} form="bulk" />
-              <p data-testid="bulk-count">
-                Apply these changes to all {formatCount(matching)} ticket{matching === 1 ? '' : 's'} matching the current filter (every page)?
-              </p>
-              <FormError message={result?.matching !== undefined ? result.formError : null} />
-              <div className="form-actions">
-                <button type="submit" form="bulk" name="scope" value="filter" className="primary" disabled={busy}>
-                  {busy ? 'Applying…' : `Change ${formatCount(matching)} tickets`}
-                </button>
-                <button type="button" onClick={close}>
-                  Cancel
-                </button>
-              </div>
-            </>
-          )}
+          {(close) => {
+            // Read when the dialog opens: the bulk form's fields above say what is to change.
+            const changes = form.current ? describeBulkChanges(new FormData(form.current), agentNames) : null;
+            return (
+              <>
+                <input type="hidden" name="expected" value={matching} form="bulk" />
+                <p data-testid="bulk-count">
+                  {changes
+                    ? `${changes[0]!.toUpperCase()}${changes.slice(1)} on all ${formatCount(matching)} ticket${matching === 1 ? '' : 's'} matching the current filter (every page)?`
+                    : `Choose above what to change on all ${formatCount(matching)} ticket${matching === 1 ? '' : 's'} matching the filter first.`}
+                </p>
+                <FormError message={result?.matching !== undefined ? result.formError : null} />
+                <div className="form-actions">
+                  <button type="submit" form="bulk" name="scope" value="filter" className="primary" disabled={busy || !changes}>
+                    {busy ? 'Applying…' : `Change ${formatCount(matching)} tickets`}
+                  </button>
+                  <button type="button" onClick={close}>
+                    Cancel
+                  </button>
+                </div>
+              </>
+            );
+          }}
         </DialogButton>
       ) : null}
       {result && !result.ok && result.matching === undefined ? <FormError message={result.formError ?? Object.values(result.fieldErrors ?? {}).join(' ')} /> : null}

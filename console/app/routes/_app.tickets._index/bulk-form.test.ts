@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bulkSummary, readBulkForm, UNASSIGN } from './bulk-form.ts';
+import { bulkSummary, describeBulkChanges, readBulkForm, UNASSIGN } from './bulk-form.ts';
 
 const values = { statuses: ['NEW', 'OPEN', 'PENDING', 'ON_HOLD', 'RESOLVED', 'CLOSED'], priorities: ['LOW', 'NORMAL', 'HIGH', 'URGENT'] } as const;
 const A = '7b0c6a9e-3d1f-4c55-9a63-1f2e3d4c5b6a';
@@ -51,5 +51,19 @@ describe('bulkSummary', () => {
     [{ matched: 4, changed: 2, unchanged: 1, failures: [{ ticketId: A, message: 'closed' }] }, 'Changed 2 of 4 tickets; 1 already as asked; 1 could not change.'],
   ])('%j reads %j', (outcome, text) => {
     expect(bulkSummary(outcome)).toBe(text);
+  });
+});
+
+describe('describeBulkChanges', () => {
+  const names = new Map([[B, 'Ada Agent']]);
+  it('says what the form will change', () => {
+    expect(describeBulkChanges(form([['assigneeId', B], ['status', 'ON_HOLD'], ['priority', 'LOW'], ['addTag', ' vip ']]), names)).toBe(
+      'assign to Ada Agent, set the status to on hold, set the priority to low, add the tag “vip”',
+    );
+    expect(describeBulkChanges(form([['assigneeId', UNASSIGN]]), names)).toBe('unassign');
+  });
+
+  it('is null when nothing is chosen', () => {
+    expect(describeBulkChanges(form([['status', ''], ['addTag', ' ']]), names)).toBeNull();
   });
 });

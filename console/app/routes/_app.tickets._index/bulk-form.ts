@@ -59,3 +59,19 @@ export function bulkSummary({ matched, changed, unchanged, failures }: BulkOutco
   if (failures.length) parts.push(`${failures.length} could not change`);
   return `${parts.join('; ')}.`;
 }
+
+/** What the bulk form will do, in words ("assign to Ada, set the priority to low"), or null for nothing. */
+export function describeBulkChanges(form: FormData, agentNames: ReadonlyMap<string, string>): string | null {
+  const parts: string[] = [];
+  const assignee = String(form.get('assigneeId') ?? '');
+  if (assignee === UNASSIGN) parts.push('unassign');
+  else if (assignee) parts.push(`assign to ${agentNames.get(assignee) ?? 'the agent chosen'}`);
+  const words = (value: string) => value.toLowerCase().replace(/_/g, ' ');
+  const status = String(form.get('status') ?? '');
+  if (status) parts.push(`set the status to ${words(status)}`);
+  const priority = String(form.get('priority') ?? '');
+  if (priority) parts.push(`set the priority to ${words(priority)}`);
+  const tag = String(form.get('addTag') ?? '').trim();
+  if (tag) parts.push(`add the tag “${tag}”`);
+  return parts.length ? parts.join(', ') : null;
+}
