@@ -6,33 +6,74 @@ import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { applyMigrations } from '@opsgraph/prisma/migrate';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { freePort } from '../src/lib/process.ts';
 
+export interface BenchDatabases {
+  /** The first database's URL. */
+  url: string;
+  /** One URL per requested database name, in order. */
+  urls: string[];
+  stop(): Promise<void>;
+}
+
 /**
- * A migrated database: BENCH_DATABASE_URL if set (it will be written to), else a fresh embedded server
- * with pg_stat_statements loaded (so statements per request can be counted).
+ * Migrated databases on one server: BENCH_DATABASE_URL's server if set (written to; the first database is
+ * that URL's, the others are created beside it), else a fresh embedded server with pg_stat_statements loaded
+ * (so statements per request can be counted). `settings` adds server settings (bulk loads want more memory).
  */
-export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function benchDatabase(options: { databases?: string[]; settings?: Record<string, string> } = {}): Promise<BenchDatabases> {
+  const names = options.databases ?? ['bench'];
   if (process.env.BENCH_DATABASE_URL) {
-    await applyMigrations(process.env.BENCH_DATABASE_URL);
-    return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} };
+    const first = process.env.BENCH_DATABASE_URL;
+    const urls = [first, ...names.slice(1).map((name) => withDatabase(first, name))];
+    for (const url of urls.slice(1)) await createDatabase(first, new URL(url).pathname.slice(1));
+    for (const url of urls) await applyMigrations(url);
+    return { url: first, urls, stop: async () => {} };
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'opsgraph-bench-'));
   await chmod(dir, 0o755); // the postgres OS user must traverse it
-  const settings = { fsync: 'off', synchronous_commit: 'off', shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_utility': 'on' };
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), settings });
-  await pg.ensureDatabase('bench');
-  const url = pg.databaseUrl('bench');
-  await applyMigrations(url);
+  const settings = {
+    fsync: 'off',
+    synchronous_commit: 'off',
+    shared_preload_libraries: 'pg_stat_statements',
+    'pg_stat_statements.track_utility': 'on',
+    ...options.settings,
+  };
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), settings });
+  const urls: string[] = [];
+  for (const name of names) {
+    await server.ensureDatabase(name);
+    urls.push(server.databaseUrl(name));
+    await applyMigrations(urls.at(-1)!);
+  }
   return {
-    url,
+    url: urls[0]!,
+    urls,
     async stop() {
-      await pg.stop();
+      await server.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${parsed.pathname.slice(1)}_${name}`;
+  return parsed.toString();
+}
+
+async function createDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -147,6 +188,151 @@ export async function load(options: { url: string; body: string; headers?: Recor
     p95_ms: percentile(latencies, 95),
     p99_ms: percentile(latencies, 99),
   };
+}
+
+export interface BenchRequest {
+  url: string;
+  /** Empty for a bare route that needs no body. */
+  body: string;
+  headers: Record<string, string>;
+}
+
+export async function send(request: BenchRequest): Promise<{ status: number; text: string }> {
+  const res = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body || undefined });
+  // Apollo ends its JSON with a newline; the rest must be the same bytes.
+  return { status: res.status, text: (await res.text()).trimEnd() };
+}
+
+/**
+ * Every server must answer the same JSON for one scenario, or the comparison means nothing. `normalise`
+ * maps each answer before comparing (e.g. timestamps written differently); by default the bytes must match.
+ */
+export async function sameAnswers(
+  scenario: string,
+  requests: Record<string, BenchRequest>,
+  options: { normalise?: (text: string) => string; mustInclude?: string } = {},
+): Promise<void> {
+  const answers = await Promise.all(Object.entries(requests).map(async ([name, request]) => [name, await send(request)] as const));
+  for (const [name, answer] of answers) {
+    if (answer.status !== 200) throw new Error(`${scenario}: ${name} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+  }
+  const normalise = options.normalise ?? ((text: string) => text);
+  const [first, ...rest] = answers.map(([name, answer]) => [name, normalise(answer.text)] as const);
+  for (const [name, text] of rest) {
+    if (text !== first![1]) {
+      const length = Math.min(text.length, first![1].length);
+      let at = 0;
+      while (at < length && text[at] === first![1][at]) at += 1;
+      throw new Error(`${scenario}: ${first![0]} and ${name} disagree from character ${at}:\n${JSON.stringify(first![1].slice(at - 100, at + 300))}\n${JSON.stringify(text.slice(at - 100, at + 300))}`);
+    }
+  }
+  if (!first![1].includes(options.mustInclude ?? '"name"')) throw new Error(`${scenario}: empty answer ${first![1]}`);
+}
+
+/**
+ * SQL statements per request for each server alone: pg_stat_statements over `n` sequential requests
+ * (null when the extension is not loaded).
+ */
+export async function statementsPerRequest(url: string, plan: Record<string, Record<string, BenchRequest>>, n = 100) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const available = await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').then(() => true, () => false);
+    if (!available) return null;
+    const counts: Record<string, Record<string, number>> = {};
+    for (const [name, requests] of Object.entries(plan)) {
+      counts[name] = {};
+      for (const [scenario, request] of Object.entries(requests)) {
+        await client.query('SELECT pg_stat_statements_reset()');
+        for (let i = 0; i < n; i += 1) await send(request);
+        const { rows } = await client.query<{ calls: string }>(
+          `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements
+           WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'`,
+        );
+        counts[name]![scenario] = Math.round((Number(rows[0]!.calls) / n) * 100) / 100;
+      }
+    }
+    return counts;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface LoadShape {
+  connections: number;
+  durationS: number;
+}
+
+export interface Measured extends LoadResult {
+  cpu_ms_per_request: number;
+}
+
+/** One load of `request` on `server`, with the CPU its processes spent per request; failed requests throw. */
+export async function measure(server: BenchServer, request: BenchRequest, shape: LoadShape): Promise<Measured> {
+  const before = await cpuMs(server.pid);
+  const result = await load({ url: request.url, body: request.body, headers: request.headers, ...shape });
+  const cpu = (await cpuMs(server.pid)) - before;
+  if (result.errors) throw new Error(`${request.url}: ${result.errors} failed requests`);
+  return { ...result, cpu_ms_per_request: Math.round((cpu / Math.max(1, result.requests)) * 1000) / 1000 };
+}
+
+export type Medians = Measured & { runs_ops_per_s: number[] };
+
+/**
+ * Warms every server up (3 s per scenario), then runs each scenario on each server `rounds` times, rotating
+ * the order each round so no server always runs first or last; returns each server's medians per scenario.
+ */
+export async function interleaved<N extends string, S extends string>(
+  servers: Record<N, BenchServer>,
+  plan: Record<N, Record<S, BenchRequest>>,
+  scenarios: S[],
+  options: LoadShape & { rounds: number },
+): Promise<Record<N, Record<S, Medians>>> {
+  const names = Object.keys(servers) as N[];
+  for (const name of names) for (const scenario of scenarios) await measure(servers[name], plan[name][scenario], { ...options, durationS: 3 });
+  const runs = new Map<string, Measured[]>();
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const scenario of scenarios) {
+      const order = names.map((_, i) => names[(i + round) % names.length]!);
+      for (const name of order) {
+        const key = `${name}.${scenario}`;
+        runs.set(key, [...(runs.get(key) ?? []), await measure(servers[name], plan[name][scenario], options)]);
+      }
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => [name, Object.fromEntries(scenarios.map((scenario) => [scenario, medians(runs.get(`${name}.${scenario}`)!)]))]),
+  ) as never;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : Math.round(((sorted[mid - 1]! + sorted[mid]!) / 2) * 1000) / 1000;
+}
+
+export function medians(runs: Measured[]): Medians {
+  const of = (key: keyof Measured) => median(runs.map((r) => r[key]));
+  return {
+    requests: of('requests'), errors: of('errors'), ops_per_s: of('ops_per_s'), p50_ms: of('p50_ms'), p95_ms: of('p95_ms'),
+    p99_ms: of('p99_ms'), cpu_ms_per_request: of('cpu_ms_per_request'), runs_ops_per_s: runs.map((r) => r.ops_per_s),
+  };
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Ours against the anchor (PostGraphile) and the bare baseline. */
+export function ratios(ours: Measured, anchor: Measured, baseline: Measured) {
+  return {
+    ops_vs_anchor: round3(ours.ops_per_s / anchor.ops_per_s),
+    p95_vs_anchor: round3(ours.p95_ms / anchor.p95_ms),
+    ops_vs_baseline: round3(ours.ops_per_s / baseline.ops_per_s),
+  };
+}
+
+/** The headline numbers of a result. */
+export function pick(result: Measured) {
+  return { ops_per_s: result.ops_per_s, p50_ms: result.p50_ms, p95_ms: result.p95_ms, p99_ms: result.p99_ms };
 }
 
 /** A process and its descendants (cluster workers, helper processes). */

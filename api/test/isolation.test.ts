@@ -196,7 +196,7 @@ const scenarios: Record<string, Scenario> = {
       tickets(first: 2, status: [NEW, OPEN], text: $text) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node {
         id number reference subject description descriptionHtml category priority status source createdAt updatedAt firstRespondedAt resolvedAt closedAt
         requester { id externalId }
-        comments(first: 5) { id body bodyHtml authorType createdAt authorUser { id } attachments { id filename contentType size createdAt } }
+        comments(first: 5) { id body bodyHtml authorType createdAt authorUser { id } attachments { id filename contentType size createdAt downloadUrl } }
         lastPublicComment { id body } } } }
       ticket(id: $id) { id subject comments { body } }
       ticketCounts(text: $text) { NEW OPEN PENDING ON_HOLD RESOLVED CLOSED total } } }`,
@@ -227,7 +227,7 @@ const scenarios: Record<string, Scenario> = {
       expect(vb.ticketCounts).toMatchObject({ OPEN: 1, total: 1 });
       const thread = va.tickets.edges[0].node;
       expect(thread.comments.map((c: { body: string }) => c.body)).toEqual(['public answer 0', 'thanks 0']);
-      expect(thread.comments[1].attachments).toEqual([expect.objectContaining({ id: seeded[0]!.attachmentId, filename: 'log-0.txt' })]);
+      expect(thread.comments[1].attachments).toEqual([expect.objectContaining({ id: seeded[0]!.attachmentId, filename: 'log-0.txt', downloadUrl: expect.stringMatching(new RegExp(`/tickets/attachments/${seeded[0]!.attachmentId}$`)) })]);
       expect(thread.lastPublicComment.body).toBe('thanks 0');
       expect(va.ticket.id).toBe(seeded[0]!.id);
       // B asks for A's ticket by id: not found.
