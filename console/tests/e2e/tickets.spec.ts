@@ -287,3 +287,42 @@ test('the stats screen shows the desk in cards and charts', async ({ page, login
   await expect(page).toHaveURL(/range=7d/);
   await expect(page.getByRole('link', { name: 'Last 7 days' })).toHaveAttribute('aria-current', 'page');
 });
+
+test('quick actions on the ticket page: assign, priority, tags, resolve, reopen and close', async ({ page, loginAs, adminApi }) => {
+  const api = await adminApi('ADMIN');
+  const tenant = await tenantWithKey(api);
+  const { id } = await openTicket(tenant, unique('Quick actions'), 'NORMAL');
+  const { agents } = await api.gql(`{ agents { admin { id email } } }`);
+  const support = agents.find((a: { admin: { email: string } }) => a.admin.email === 'support@opsgraph.dev').admin.id;
+  await loginAs('ADMIN');
+  await page.goto(`/tickets/${id}`);
+  const actions = page.getByTestId('quick-actions');
+  const summary = page.getByTestId('ticket-summary');
+
+  await actions.getByLabel('Assignee').selectOption(support);
+  await actions.getByRole('button', { name: 'Assign' }).click();
+  await expect(summary).toContainText('assigned to Demo support');
+  await actions.getByLabel('Priority').selectOption('URGENT');
+  await actions.getByRole('button', { name: 'Set' }).nth(1).click();
+  await expect(summary.locator('.priority-urgent')).toBeVisible();
+  await actions.getByLabel('Tags').fill('Billing, #vip');
+  await actions.getByRole('button', { name: 'Save tags' }).click();
+  await expect(summary.getByRole('link', { name: '#billing' })).toBeVisible();
+  await expect(summary.getByRole('link', { name: '#vip' })).toBeVisible();
+
+  await actions.getByRole('button', { name: 'Resolve' }).click();
+  await expect(summary.locator('.ticket-status-resolved')).toBeVisible();
+  await expect(page.getByTestId('sla-resolution')).toContainText('resolved');
+  await actions.getByRole('button', { name: 'Reopen' }).click();
+  await expect(summary.locator('.ticket-status-open')).toBeVisible();
+  await actions.getByRole('button', { name: 'Close' }).click();
+  await expect(summary.locator('.ticket-status-closed')).toBeVisible();
+  await expect(page.getByTestId('reply-box')).toHaveCount(0);
+  await expect(actions.getByRole('button', { name: 'Reopen' })).toHaveCount(0);
+
+  const history = page.getByTestId('history-entry');
+  await expect(history.filter({ hasText: 'assigned the ticket: nobody → Demo support' })).toHaveCount(1);
+  await expect(history.filter({ hasText: 'changed the priority: normal → urgent' })).toHaveCount(1);
+  await expect(history.filter({ hasText: 'changed the tags: none → billing, vip' })).toHaveCount(1);
+  await expect(history.filter({ hasText: 'changed the status: open → closed' })).toHaveCount(1);
+});

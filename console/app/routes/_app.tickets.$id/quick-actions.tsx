@@ -5,12 +5,20 @@ import { TicketPriorityValues } from '../../gql/lists.ts';
 import { useIntent } from '../../lib/intent.ts';
 import type { AgentData, TicketData } from './route.tsx';
 
-const INTENTS = ['assign', 'status', 'priority', 'tags', 'resolve', 'close', 'reopen'] as const;
 
 /** Small forms at the top of the ticket: assignee, status, priority, tags, and resolve / close / reopen. */
 export function QuickActions({ ticket, agents }: { ticket: TicketData; agents: AgentData[] }) {
-  const states = Object.fromEntries(INTENTS.map((i) => [i, useIntent(i)])) as Record<(typeof INTENTS)[number], ReturnType<typeof useIntent>>;
-  const error = INTENTS.map((i) => states[i].result).find((r) => r && !r.ok);
+  const states = {
+    assign: useIntent('assign'),
+    status: useIntent('status'),
+    priority: useIntent('priority'),
+    tags: useIntent('tags'),
+    resolve: useIntent('resolve'),
+    close: useIntent('close'),
+    reopen: useIntent('reopen'),
+  };
+  // One action answers at a time: its error, if it failed.
+  const error = Object.values(states).find((s) => s.result && !s.result.ok)?.result;
   const closed = ticket.status === 'CLOSED';
   const finished = ticket.status === 'RESOLVED' || closed;
   return (
