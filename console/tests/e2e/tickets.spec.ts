@@ -59,6 +59,10 @@ test('a ticket the tenant opens appears in an open queue without a reload, with 
   await expect(row.getByTestId('sla-countdown')).toBeVisible();
   await expect(page.getByTestId('status-total-NEW')).toContainText(String(before + 1));
   await expect(page.getByTestId('export-csv')).toHaveAttribute('href', /\/exports\/tickets\.csv\?.*status=NEW/);
+  // The export goes through the console with the session, and holds the same rows.
+  const csv = await page.request.get((await page.getByTestId('export-csv').getAttribute('href'))!);
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain(subject);
   await shot('ticket-queue-live');
 });
 
@@ -325,4 +329,24 @@ test('quick actions on the ticket page: assign, priority, tags, resolve, reopen 
   await expect(history.filter({ hasText: 'changed the priority: normal → urgent' })).toHaveCount(1);
   await expect(history.filter({ hasText: 'changed the tags: none → billing, vip' })).toHaveCount(1);
   await expect(history.filter({ hasText: 'changed the status: open → closed' })).toHaveCount(1);
+});
+
+test("the requester's reply appears on an open ticket page without a reload", async ({ page, loginAs, adminApi }) => {
+  const tenant = await tenantWithKey(await adminApi('ADMIN'));
+  const { id } = await openTicket(tenant, unique('Live thread'));
+  await loginAs('SUPPORT');
+  await page.goto(`/tickets/${id}`);
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+  // graphql-ws does not acknowledge a subscription: give the subscribe message a moment to reach the API.
+  await page.waitForTimeout(500);
+
+  const text = unique('It happens on every browser');
+  const answer = await graphqlRequest<any>(
+    `mutation ($id: ID!, $input: TicketReplyInput!) { replyToTicket(id: $id, input: $input) { __typename ... on Error { message } } }`,
+    { id, input: { body: text } },
+    tenant.key,
+  );
+  expect(answer.replyToTicket.__typename).toBe('MutationReplyToTicketSuccess');
+  await expect(page.getByTestId('comment').filter({ hasText: text })).toContainText('Rita Requester');
+  await expect(page.getByTestId('history-entry').filter({ hasText: 'Rita Requester replied' })).toHaveCount(1);
 });
