@@ -7,6 +7,7 @@ import { attachmentRoutes } from './attachments-routes.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
+import { queueTenantSlaResync } from './sla-service.ts';
 import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync, ticketSlaTenantResync } from './sla-tasks.ts';
 import { ticketNotify, ticketSync } from './tasks.ts';
 
@@ -84,6 +85,10 @@ export default defineModule({
     'slaPolicy.delete': 'SlaPolicy',
   },
   onAdminChanged,
+  // A plan change moves the tenant's open tickets onto the new plan's SLA policies.
+  onTenantChanged: async (tx, change) => {
+    if (change.kind === 'planChanged') await queueTenantSlaResync(tx, change.tenantId);
+  },
   permissions,
   tenantModels,
   seed: seedTickets,

@@ -5,7 +5,7 @@ import type { SlaTarget, TicketPriority, TicketStatus } from '../../generated/pr
 import { transaction } from '../../scope.ts';
 import { startWorker, type WorkerHandle } from '../../worker/runner.ts';
 import { addBusinessSeconds } from './business-hours.ts';
-import { createSlaCalendar, queueTenantSlaResync, updateSlaPolicy } from './sla-service.ts';
+import { createSlaCalendar, updateSlaPolicy } from './sla-service.ts';
 import { fireSlaDeadline } from './sla-tasks.ts';
 import { calendarOf, deadlineJobKey, ensureDefaultPolicies, syncTicketSla, type SlaChange } from './sla.ts';
 
@@ -312,10 +312,9 @@ describe('a tenant moving to another plan', () => {
   it('resyncs its open tickets onto the new plan\'s policy through a keyed job', async () => {
     const ticket = await makeTicket(null);
     const fastPlan = await planWithFirstResponse(15);
-    await transaction(p.system, async (tx) => {
-      await tx.db.tenant.update({ where: { id: ticket.tenantId }, data: { planId: fastPlan } });
-      await queueTenantSlaResync(tx, ticket.tenantId);
-    });
+    // Through the tenants module's own mutation: its change hook queues the resync.
+    const moved = await p.gql(`mutation($id: ID!, $planId: ID!) { changeTenantPlan(id: $id, planId: $planId) { __typename } }`, { id: ticket.tenantId, planId: fastPlan }, manager);
+    expect(moved.data!.changeTenantPlan.__typename).toBe('MutationChangeTenantPlanSuccess');
     worker ??= await p.startWorker();
     const fr = await until(() => clock(ticket.id, 'FIRST_RESPONSE'), (c) => c?.targetMinutes === 15, 'the tenant resync');
     const policy = await p.app.prisma.slaPolicy.findUniqueOrThrow({ where: { planId_priority: { planId: fastPlan, priority: 'NORMAL' } } });
