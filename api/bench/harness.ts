@@ -362,14 +362,18 @@ async function processTree(pid: number): Promise<number[]> {
   return tree;
 }
 
-/** CPU time (user + system, ms) used so far by a process and its descendants. */
+/**
+ * CPU time (user + system, ms) used so far by a process and its descendants, including descendants that
+ * have exited (their parent's reaped-children time), so it never goes down when, say, PostgreSQL's backend
+ * of a closed connection exits.
+ */
 export async function cpuMs(pid: number): Promise<number> {
   let total = 0;
   for (const p of await processTree(pid)) {
     const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => null);
     if (!stat) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += Number(fields[11]) + Number(fields[12]);
+    total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   }
   return total * 10; // clock ticks: USER_HZ is 100 on Linux
 }
