@@ -15,7 +15,8 @@ import {
   rssMb,
   sameAnswers,
   spawnServer,
-  statementsPerRequest,
+  sqlPerRequest,
+  type SqlPerRequest,
   type BenchRequest,
   type BenchServer,
   type Medians,
@@ -58,7 +59,7 @@ const QUERIES = {
 const seedStarted = performance.now();
 const db = await benchDatabase({
   databases: ['bench', 'bench_small'],
-  settings: { shared_buffers: '1GB', max_wal_size: '8GB', maintenance_work_mem: '512MB', checkpoint_timeout: '30min' },
+  settings: { 'pg_stat_statements.track_planning': 'on', shared_buffers: '1GB', max_wal_size: '8GB', maintenance_work_mem: '512MB', checkpoint_timeout: '30min' },
 });
 const [largeUrl, smallUrl] = db.urls as [string, string];
 const small = await seedTickets(smallUrl, { tickets: SMALL_TICKETS, tenants: Math.max(1, Math.round((TENANTS * SMALL_TICKETS) / TICKETS)), searchVectors: SEARCH_VECTORS });
@@ -76,7 +77,8 @@ try {
   // machine's load during the run affects 1M and 10k alike.
   const large_ = await startServers(largeUrl, large);
   const small_ = await startServers(smallUrl, small);
-  const statements = await statementsPerRequest(largeUrl, large_.plan);
+  const sql = await sqlPerRequest(largeUrl, large_.plan);
+  const sql10k = await sqlPerRequest(smallUrl, small_.plan);
   const servers = { ...large_.servers, ...rename(small_.servers) };
   const plan = { ...large_.plan, ...rename(small_.plan) };
   const results = (await interleaved(servers, plan, ['queue'], shape)) as Record<string, { queue: Medians }>;
@@ -108,7 +110,8 @@ try {
     anchor: anchor ? { name: 'postgraphile 5.1.5 (Amber preset, grafserv on node http)', ...anchor } : null,
     baseline: bare ? { name: 'node http + pg, one hand-written SQL statement (authentication included)', ...bare } : null,
     ratios: queueRatios,
-    statements_per_request: statements,
+    statements_per_request: sql && Object.fromEntries(Object.entries(sql).map(([name, r]) => [name, r.queue!.statements])),
+    sql_ms_per_request: sql && { '1m': byServer(sql), '10k': sql10k && byServer(sql10k) },
     at_10k: Object.fromEntries(SERVERS.map((name) => [name, results[`${name}_10k`]?.queue ?? null])),
     p95_1m_vs_10k: p95Growth,
     rss_mb_after_load: rss,
@@ -142,6 +145,11 @@ async function startServers(url: string, seed: TicketSeed) {
   const plan = Object.fromEntries(SERVERS.map((name) => [name, { queue: request(name, servers[name], seed.token) }])) as Record<ServerName, { queue: BenchRequest }>;
   await sameAnswers('queue', Object.fromEntries(SERVERS.map((name) => [name, plan[name].queue])), { normalise: instants, mustInclude: '"lastPublicComment"' });
   return { servers, plan };
+}
+
+/** Planning and execution time per request (all statements), by server. */
+function byServer(stats: Record<string, Record<string, SqlPerRequest>>) {
+  return Object.fromEntries(Object.entries(stats).map(([name, r]) => [name, { plan: r.queue!.plan_ms, exec: r.queue!.exec_ms }]));
 }
 
 /** The small database's servers, as `<name>_10k`. */
