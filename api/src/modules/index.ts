@@ -2,7 +2,7 @@
 // scope, permissions, demo data) is built from it; adding a domain means adding one line here.
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
 import { listExport, type ListExport } from '../lib/csv-export.ts';
-import { registerAdminHook } from '../admin-hooks.ts';
+import { registerChangeHooks } from '../change-hooks.ts';
 import { registerAuditActions } from '../audit-actions.ts';
 import { registerPermissions } from '../permissions.ts';
 import { registerWebhookHandlers } from '../webhook-handlers.ts';
@@ -26,7 +26,7 @@ for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});
   registerAuditActions(module.name, module.auditActions ?? {});
   registerWebhookHandlers(module.name, module.webhookHandlers ?? []);
-  registerAdminHook(module.name, module.onAdminChanged);
+  registerChangeHooks(module);
 }
 
 /** Every module's HTTP endpoints outside GraphQL, in module order. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminChangeHook } from '../admin-hooks.ts';
+import type { AdminChangeHook, TenantChangeHook } from '../change-hooks.ts';
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
 import type { Env } from '../env.ts';
 import type { ListDefinition } from '../lib/list.ts';
@@ -86,6 +86,8 @@ export interface ModuleManifest {
   routes?: readonly HttpRoute[];
   /** Runs inside the transaction that deactivates, reactivates or changes the role of an admin. */
   onAdminChanged?: AdminChangeHook;
+  /** Runs inside the transaction of every tenant change (created, plan changed, suspended, …). */
+  onTenantChanged?: TenantChangeHook;
   /** The provider events it acts on (the webhooks module stores, verifies and retries them). */
   webhookHandlers?: readonly WebhookHandler[];
   /** Demo data for an empty development database; returns lines to print (one-time secrets). */

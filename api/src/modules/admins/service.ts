@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adminChanged } from '../../admin-hooks.ts';
+import { adminChanged } from '../../change-hooks.ts';
 import { env } from '../../env.ts';
 import type { AdminRole } from '../../generated/prisma/enums.ts';
 import type { AdminUser } from '../../generated/prisma/client.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenantChanged } from '../../change-hooks.ts';
 import type { Prisma } from '../../db/client.ts';
 import type { TenantStatus } from '../../generated/prisma/enums.ts';
 import type { Tenant } from '../../generated/prisma/client.ts';
@@ -104,6 +105,7 @@ async function publishChange(tx: Tx, tenant: Tenant, kind: TenantChangeKind): Pr
   // the order sent: the revocation first closes the tenant's sockets before the change could reach them.
   if (tenant.status === 'SUSPENDED' || tenant.status === 'DELETED') await tx.publish('accessRevoked', { kind: 'tenant', tenantId: tenant.id });
   await tx.publish('tenantChanged', { tenantId: tenant.id, kind, status: tenant.status });
+  await tenantChanged(tx, { tenantId: tenant.id, kind, status: tenant.status, planId: tenant.planId });
 }
 
 export async function createTenant(scope: PlatformScope, input: CreateTenantInput): Promise<Tenant> {

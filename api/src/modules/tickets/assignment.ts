@@ -3,7 +3,7 @@
 // when capacity frees. Every assignment takes one named lock before it counts open tickets, so tickets
 // assigned at the same moment never overfill an agent.
 import { z } from 'zod';
-import type { AdminChange } from '../../admin-hooks.ts';
+import type { AdminChange } from '../../change-hooks.ts';
 import { Prisma } from '../../db/client.ts';
 import type { AdminUser, AgentProfile, TicketSettings } from '../../generated/prisma/client.ts';
 import type { AdminRole, AssignmentStrategy, TicketStatus } from '../../generated/prisma/enums.ts';

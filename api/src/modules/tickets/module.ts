@@ -7,8 +7,9 @@ import { attachmentRoutes } from './attachments-routes.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
-import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
-import { ticketNotify } from './tasks.ts';
+import { queueTenantSlaResync } from './sla-service.ts';
+import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync, ticketSlaTenantResync } from './sla-tasks.ts';
+import { ticketNotify, ticketSync } from './tasks.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -57,7 +58,10 @@ export default defineModule({
     for (const load of files) await load();
   },
   lists: [ticketsList],
-  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
+  tasks: [
+    ticketNotify, ticketSync, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune,
+    ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync, ticketSlaTenantResync,
+  ],
   crontab: attachmentsCrontab,
   routes: attachmentRoutes,
   auditActions: {
@@ -81,6 +85,10 @@ export default defineModule({
     'slaPolicy.delete': 'SlaPolicy',
   },
   onAdminChanged,
+  // A plan change moves the tenant's open tickets onto the new plan's SLA policies.
+  onTenantChanged: async (tx, change) => {
+    if (change.kind === 'planChanged') await queueTenantSlaResync(tx, change.tenantId);
+  },
   permissions,
   tenantModels,
   seed: seedTickets,
