@@ -237,25 +237,41 @@ export async function sameAnswers(
  * (null when the extension is not loaded).
  */
 export async function statementsPerRequest(url: string, plan: Record<string, Record<string, BenchRequest>>, n = 100) {
+  const stats = await sqlPerRequest(url, plan, n);
+  if (!stats) return null;
+  return Object.fromEntries(Object.entries(stats).map(([name, byScenario]) => [name, Object.fromEntries(Object.entries(byScenario).map(([s, v]) => [s, v.statements]))]));
+}
+
+export interface SqlPerRequest {
+  statements: number;
+  /** Planning time per request (0 unless pg_stat_statements.track_planning is on). */
+  plan_ms: number;
+  exec_ms: number;
+}
+
+/** Statements, planning and execution time per request for each server alone, over `n` sequential requests. */
+export async function sqlPerRequest(url: string, plan: Record<string, Record<string, BenchRequest>>, n = 100) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const available = await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').then(() => true, () => false);
     if (!available) return null;
-    const counts: Record<string, Record<string, number>> = {};
+    const stats: Record<string, Record<string, SqlPerRequest>> = {};
+    const perRequest = (value: string, digits: number) => Math.round((Number(value) / n) * 10 ** digits) / 10 ** digits;
     for (const [name, requests] of Object.entries(plan)) {
-      counts[name] = {};
+      stats[name] = {};
       for (const [scenario, request] of Object.entries(requests)) {
         await client.query('SELECT pg_stat_statements_reset()');
         for (let i = 0; i < n; i += 1) await send(request);
-        const { rows } = await client.query<{ calls: string }>(
-          `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements
+        const { rows } = await client.query<{ calls: string; plan: string; exec: string }>(
+          `SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(total_plan_time), 0) AS plan, coalesce(sum(total_exec_time), 0) AS exec
+           FROM pg_stat_statements
            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'`,
         );
-        counts[name]![scenario] = Math.round((Number(rows[0]!.calls) / n) * 100) / 100;
+        stats[name]![scenario] = { statements: perRequest(rows[0]!.calls, 2), plan_ms: perRequest(rows[0]!.plan, 3), exec_ms: perRequest(rows[0]!.exec, 3) };
       }
     }
-    return counts;
+    return stats;
   } finally {
     await client.end();
   }
@@ -362,14 +378,18 @@ async function processTree(pid: number): Promise<number[]> {
   return tree;
 }
 
-/** CPU time (user + system, ms) used so far by a process and its descendants. */
+/**
+ * CPU time (user + system, ms) used so far by a process and its descendants, including descendants that
+ * have exited (their parent's reaped-children time), so it never goes down when, say, PostgreSQL's backend
+ * of a closed connection exits.
+ */
 export async function cpuMs(pid: number): Promise<number> {
   let total = 0;
   for (const p of await processTree(pid)) {
     const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => null);
     if (!stat) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += Number(fields[11]) + Number(fields[12]);
+    total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   }
   return total * 10; // clock ticks: USER_HZ is 100 on Linux
 }

@@ -15,7 +15,8 @@ import {
   rssMb,
   sameAnswers,
   spawnServer,
-  statementsPerRequest,
+  sqlPerRequest,
+  type SqlPerRequest,
   type BenchRequest,
   type BenchServer,
   type Medians,
@@ -58,7 +59,7 @@ const QUERIES = {
 const seedStarted = performance.now();
 const db = await benchDatabase({
   databases: ['bench', 'bench_small'],
-  settings: { shared_buffers: '1GB', max_wal_size: '8GB', maintenance_work_mem: '512MB', checkpoint_timeout: '30min' },
+  settings: { 'pg_stat_statements.track_planning': 'on', shared_buffers: '1GB', max_wal_size: '8GB', maintenance_work_mem: '512MB', checkpoint_timeout: '30min' },
 });
 const [largeUrl, smallUrl] = db.urls as [string, string];
 const small = await seedTickets(smallUrl, { tickets: SMALL_TICKETS, tenants: Math.max(1, Math.round((TENANTS * SMALL_TICKETS) / TICKETS)), searchVectors: SEARCH_VECTORS });
@@ -72,13 +73,22 @@ const loadBefore = os.loadavg()[0]!;
 const shape = { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, dbPid: db.pid };
 
 try {
-  const at10k = await run(smallUrl, small, { statements: false });
-  const at1m = await run(largeUrl, large, { statements: true });
-  const ours = at1m.results.opsgraph?.queue;
-  const anchor = at1m.results.postgraphile?.queue;
-  const bare = at1m.results.bare?.queue;
+  // Both sizes' servers run side by side and are measured in the same rotating rounds, so a change in the
+  // machine's load during the run affects 1M and 10k alike.
+  const large_ = await startServers(largeUrl, large);
+  const small_ = await startServers(smallUrl, small);
+  const sql = await sqlPerRequest(largeUrl, large_.plan);
+  const sql10k = await sqlPerRequest(smallUrl, small_.plan);
+  const servers = { ...large_.servers, ...rename(small_.servers) };
+  const plan = { ...large_.plan, ...rename(small_.plan) };
+  const results = (await interleaved(servers, plan, ['queue'], shape)) as Record<string, { queue: Medians }>;
+  const rss = Object.fromEntries(await Promise.all(Object.entries(servers).map(async ([name, s]) => [name, await rssMb(s.pid)])));
+  const ours = results.opsgraph?.queue;
+  const anchor = results.postgraphile?.queue;
+  const bare = results.bare?.queue;
+  const ours10k = results.opsgraph_10k?.queue;
   const queueRatios = ours && anchor && bare ? ratios(ours, anchor, bare) : null;
-  const p95Growth = ours && at10k.results.opsgraph ? round3(ours.p95_ms / at10k.results.opsgraph.queue.p95_ms) : null;
+  const p95Growth = ours && ours10k ? round3(ours.p95_ms / ours10k.p95_ms) : null;
   report({
     bench: 'tickets',
     ...(ours ? pick(ours) : {}),
@@ -96,14 +106,15 @@ try {
     db_pool: POOL,
     api_max_cost: Number(API_MAX_COST),
     query: QUERIES.opsgraph.replace(/\s+/g, ' '),
-    opsgraph: at1m.results.opsgraph?.queue ?? null,
+    opsgraph: ours ?? null,
     anchor: anchor ? { name: 'postgraphile 5.1.5 (Amber preset, grafserv on node http)', ...anchor } : null,
     baseline: bare ? { name: 'node http + pg, one hand-written SQL statement (authentication included)', ...bare } : null,
     ratios: queueRatios,
-    statements_per_request: at1m.statements,
-    at_10k: Object.fromEntries(Object.entries(at10k.results).map(([name, r]) => [name, pick(r.queue)])),
+    statements_per_request: sql && Object.fromEntries(Object.entries(sql).map(([name, r]) => [name, r.queue!.statements])),
+    sql_ms_per_request: sql && { '1m': byServer(sql), '10k': sql10k && byServer(sql10k) },
+    at_10k: Object.fromEntries(SERVERS.map((name) => [name, results[`${name}_10k`]?.queue ?? null])),
     p95_1m_vs_10k: p95Growth,
-    rss_mb_after_load: at1m.rss,
+    rss_mb_after_load: rss,
     load_avg_1m: { before: round3(loadBefore), after: round3(os.loadavg()[0]!) },
     targets: { ops_vs_anchor: '>= 1', ops_vs_baseline: '>= 0.5', p95_1m_vs_10k: '<= 1.3' },
     targets_met: queueRatios && p95Growth !== null
@@ -117,8 +128,8 @@ try {
 
 // ─── pieces ──────────────────────────────────────────────────────────────────
 
-/** Starts the servers on one database, checks they agree, counts statements, measures, stops them. */
-async function run(url: string, seed: TicketSeed, options: { statements: boolean }) {
+/** Starts the servers on one database and checks they answer the same rows and fields. */
+async function startServers(url: string, seed: TicketSeed) {
   const env = { DATABASE_URL: url, DATABASE_POOL_MAX: String(POOL) };
   const launch: Record<ServerName, () => Promise<BenchServer>> = {
     // The API as production starts it: the built JavaScript on plain node (`pnpm bench:tickets` builds it first).
@@ -133,14 +144,17 @@ async function run(url: string, seed: TicketSeed, options: { statements: boolean
   }
   const plan = Object.fromEntries(SERVERS.map((name) => [name, { queue: request(name, servers[name], seed.token) }])) as Record<ServerName, { queue: BenchRequest }>;
   await sameAnswers('queue', Object.fromEntries(SERVERS.map((name) => [name, plan[name].queue])), { normalise: instants, mustInclude: '"lastPublicComment"' });
-  const statements = options.statements ? await statementsPerRequest(url, plan) : null;
-  const results = await interleaved(servers, plan, ['queue'], shape);
-  const rss = Object.fromEntries(await Promise.all(SERVERS.map(async (name) => [name, await rssMb(servers[name].pid)]))) as Record<ServerName, number>;
-  for (const name of SERVERS) {
-    await servers[name].stop();
-    started.splice(started.indexOf(servers[name]), 1);
-  }
-  return { results: results as Partial<Record<ServerName, { queue: Medians }>>, statements, rss };
+  return { servers, plan };
+}
+
+/** Planning and execution time per request (all statements), by server. */
+function byServer(stats: Record<string, Record<string, SqlPerRequest>>) {
+  return Object.fromEntries(Object.entries(stats).map(([name, r]) => [name, { plan: r.queue!.plan_ms, exec: r.queue!.exec_ms }]));
+}
+
+/** The small database's servers, as `<name>_10k`. */
+function rename<T>(byServer: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(byServer).map(([name, value]) => [`${name}_10k`, value]));
 }
 
 function request(name: ServerName, server: BenchServer, token: string): BenchRequest {
