@@ -16,6 +16,8 @@ export interface BenchDatabases {
   url: string;
   /** One URL per requested database name, in order. */
   urls: string[];
+  /** The embedded server's postmaster (its backends are its children); null for BENCH_DATABASE_URL. */
+  pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -31,7 +33,7 @@ export async function benchDatabase(options: { databases?: string[]; settings?: 
     const urls = [first, ...names.slice(1).map((name) => withDatabase(first, name))];
     for (const url of urls.slice(1)) await createDatabase(first, new URL(url).pathname.slice(1));
     for (const url of urls) await applyMigrations(url);
-    return { url: first, urls, stop: async () => {} };
+    return { url: first, urls, pid: null, stop: async () => {} };
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'opsgraph-bench-'));
   await chmod(dir, 0o755); // the postgres OS user must traverse it
@@ -52,6 +54,7 @@ export async function benchDatabase(options: { databases?: string[]; settings?: 
   return {
     url: urls[0]!,
     urls,
+    pid: Number((await readFile(path.join(server.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]),
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
@@ -261,19 +264,26 @@ export async function statementsPerRequest(url: string, plan: Record<string, Rec
 export interface LoadShape {
   connections: number;
   durationS: number;
+  /** The database server's pid: also report the CPU PostgreSQL spent per request (one server loads it at a time). */
+  dbPid?: number | null;
 }
 
 export interface Measured extends LoadResult {
   cpu_ms_per_request: number;
+  db_cpu_ms_per_request?: number;
 }
 
 /** One load of `request` on `server`, with the CPU its processes spent per request; failed requests throw. */
 export async function measure(server: BenchServer, request: BenchRequest, shape: LoadShape): Promise<Measured> {
+  const { dbPid, ...loadShape } = shape;
   const before = await cpuMs(server.pid);
-  const result = await load({ url: request.url, body: request.body, headers: request.headers, ...shape });
+  const dbBefore = dbPid ? await cpuMs(dbPid) : 0;
+  const result = await load({ url: request.url, body: request.body, headers: request.headers, ...loadShape });
   const cpu = (await cpuMs(server.pid)) - before;
+  const dbCpu = dbPid ? (await cpuMs(dbPid)) - dbBefore : 0;
   if (result.errors) throw new Error(`${request.url}: ${result.errors} failed requests`);
-  return { ...result, cpu_ms_per_request: Math.round((cpu / Math.max(1, result.requests)) * 1000) / 1000 };
+  const perRequest = (ms: number) => Math.round((ms / Math.max(1, result.requests)) * 1000) / 1000;
+  return { ...result, cpu_ms_per_request: perRequest(cpu), ...(dbPid ? { db_cpu_ms_per_request: perRequest(dbCpu) } : {}) };
 }
 
 export type Medians = Measured & { runs_ops_per_s: number[] };
@@ -312,10 +322,12 @@ function median(values: number[]): number {
 }
 
 export function medians(runs: Measured[]): Medians {
-  const of = (key: keyof Measured) => median(runs.map((r) => r[key]));
+  const of = (key: keyof Measured) => median(runs.map((r) => r[key] ?? 0));
   return {
     requests: of('requests'), errors: of('errors'), ops_per_s: of('ops_per_s'), p50_ms: of('p50_ms'), p95_ms: of('p95_ms'),
-    p99_ms: of('p99_ms'), cpu_ms_per_request: of('cpu_ms_per_request'), runs_ops_per_s: runs.map((r) => r.ops_per_s),
+    p99_ms: of('p99_ms'), cpu_ms_per_request: of('cpu_ms_per_request'),
+    ...(runs[0]?.db_cpu_ms_per_request !== undefined ? { db_cpu_ms_per_request: of('db_cpu_ms_per_request') } : {}),
+    runs_ops_per_s: runs.map((r) => r.ops_per_s),
   };
 }
 

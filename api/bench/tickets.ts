@@ -69,7 +69,7 @@ const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
 const started: BenchServer[] = [];
 // The machine may be shared: the 1-minute load average before and after measuring says how much.
 const loadBefore = os.loadavg()[0]!;
-const shape = { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS };
+const shape = { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, dbPid: db.pid };
 
 try {
   const at10k = await run(smallUrl, small, { statements: false });

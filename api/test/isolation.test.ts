@@ -357,6 +357,29 @@ const scenarios: Record<string, Scenario> = {
       }
     },
   },
+  ticketAttachmentDownload: {
+    document: `query($id: ID!) { viewer { ticket(id: $id) { comments { attachments { id downloadUrl } } } } }`,
+    async run(document) {
+      // Each tenant uploads a file through the attachments endpoint and replies with it.
+      const seeded = await Promise.all([a, b].map(async (t, i) => {
+        const opened = await p.gql(`mutation($i: ViewerTicketInput!) { createViewerTicket(input: $i) { ... on MutationCreateViewerTicketSuccess { data { id } } } }`,
+          { i: { requester: { externalId: 'iso-files', name: `Files ${i}`, email: `files${i}@iso.example` }, subject: `Files ${i}`, description: 'With a file' } }, t.apiKey);
+        const id = opened.data!.createViewerTicket.data.id as string;
+        const res = await fetch(`${p.url}/tickets/${id}/attachments?filename=file-${i}.txt`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}` }, body: `file of tenant ${i}` });
+        const attachmentId = ((await res.json()) as { id: string }).id;
+        await p.gql(`mutation($id: ID!, $f: [ID!]) { replyToTicket(id: $id, input: { body: "file attached", attachmentIds: $f }) { __typename } }`, { id, f: [attachmentId] }, t.apiKey);
+        return { id, attachmentId };
+      }));
+      const [ra, rb] = await Promise.all([p.gql(document, { id: seeded[0]!.id }, a.apiKey), p.gql(document, { id: seeded[0]!.id }, b.apiKey)]);
+      expect(ra.errors).toBeUndefined();
+      const url = ra.data!.viewer.ticket.comments[0].attachments[0].downloadUrl as string;
+      expect(url).toBe(`/tickets/attachments/${seeded[0]!.attachmentId}`);
+      expect(rb.data!.viewer.ticket).toBeNull();
+      const get = (key: string) => fetch(`${p.url}${url}`, { headers: { authorization: `Bearer ${key}` } });
+      expect(await (await get(a.apiKey)).text()).toBe('file of tenant 0');
+      expect((await get(b.apiKey)).status).toBe(404);
+    },
+  },
 };
 
 describe('tenant graph isolation (two tenants)', () => {

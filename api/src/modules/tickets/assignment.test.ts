@@ -11,7 +11,7 @@ let requesterId: string;
 let n = 0;
 
 beforeAll(async () => {
-  p = await startPlatform();
+  p = await startPlatform({ recordQueries: true });
   ({ tenantId } = await p.makeTenant());
   requesterId = (await p.app.prisma.user.create({ data: { tenantId, externalId: 'requester', email: 'req@t.example', name: 'Req' } })).id;
 });
@@ -219,6 +219,17 @@ describe('agents and settings in the admin graph', () => {
     } finally {
       await worker.stop();
     }
+  });
+
+  it('lists agents in a constant number of statements', async () => {
+    const manager = await p.login('OWNER');
+    const Q = `{ agents { admin { id name email } available capacity openTickets lastAssignedAt } }`;
+    await p.gql(Q, {}, manager.token);
+    const few = await p.recordQueries(() => p.gql(Q, {}, manager.token));
+    for (let i = 0; i < 5; i += 1) await newTicket({ assigneeId: await agent() });
+    const many = await p.recordQueries(() => p.gql(Q, {}, manager.token));
+    expect(many.length).toBe(few.length);
+    expect(many.length).toBeLessThanOrEqual(3);
   });
 
   it('reads and updates the settings, with bounds naming the field', async () => {

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../lib/errors.ts';
-import { createScope, transaction, type TenantScope } from '../../scope.ts';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import { updateTicketSettings } from './assignment.ts';
-import { linkAttachments, pruneUnlinkedAttachments, sniffContentType } from './attachments.ts';
+import { pruneUnlinkedAttachments, sniffContentType } from './attachments.ts';
 
 let p: TestPlatform;
 let a: { tenantId: string; apiKey: string; ticketId: string };
@@ -55,15 +53,14 @@ function download(token: string | null, id: string) {
   return fetch(`${p.url}/tickets/attachments/${id}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 }
 
-/** A comment on the ticket with the uploads linked to it, as the comment mutations do. */
-async function comment(ticket: { tenantId: string; ticketId: string }, internal: boolean, attachmentIds: string[]) {
-  return transaction(p.system, async (tx) => {
-    const row = await tx.db.ticketComment.create({
-      data: { ticketId: ticket.ticketId, tenantId: ticket.tenantId, authorType: 'ADMIN', authorAdminId: admin.userId, body: 'See attached', internal },
-    });
-    await linkAttachments(tx, { ticketId: ticket.ticketId, commentId: row.id, attachmentIds });
-    return row;
-  });
+const COMMENT = `mutation($id: ID!, $input: TicketCommentInput!) { commentOnTicket(id: $id, input: $input) {
+  __typename ... on ValidationError { fieldErrors { field } } } }`;
+
+/** An admin's comment on the ticket with the uploads linked to it; returns the result's type name. */
+async function comment(ticket: { ticketId: string }, internal: boolean, attachmentIds: string[]) {
+  const res = await p.gql(COMMENT, { id: ticket.ticketId, input: { body: 'See attached', internal, attachmentIds } }, admin.token);
+  if (!res.data) throw new Error(JSON.stringify(res.errors));
+  return res.data.commentOnTicket as { __typename: string; fieldErrors?: { field: string }[] };
 }
 
 describe('attachment uploads', () => {
@@ -135,12 +132,9 @@ describe('attachment downloads', () => {
     const onInternal = (await upload(admin.token, a.ticketId, 'internal.txt', 'internal notes')).body.id as string;
     const unlinked = (await upload(a.apiKey, a.ticketId, 'draft.txt', 'draft')).body.id as string;
     const ofB = (await upload(b.apiKey, b.ticketId, 'b.txt', 'tenant b')).body.id as string;
-    // A requester's upload goes on a public comment here by an admin's hand: link it as the tenant would.
-    await p.app.prisma.ticketAttachment.update({ where: { id: onPublic }, data: { uploadedByType: 'ADMIN' } });
-    await comment(a, false, [onPublic]);
-    await comment(a, true, [onInternal]);
-    await p.app.prisma.ticketAttachment.update({ where: { id: ofB }, data: { uploadedByType: 'ADMIN' } });
-    await comment(b, false, [ofB]);
+    expect((await comment(a, false, [onPublic])).__typename).toBe('MutationCommentOnTicketSuccess');
+    expect((await comment(a, true, [onInternal])).__typename).toBe('MutationCommentOnTicketSuccess');
+    expect((await comment(b, false, [ofB])).__typename).toBe('MutationCommentOnTicketSuccess');
 
     const own = await download(a.apiKey, onPublic);
     expect(own.status).toBe(200);
@@ -167,30 +161,33 @@ describe('linking and cleanup', () => {
   it('links only unlinked uploads of the same ticket, naming the field otherwise', async () => {
     const mine = (await upload(admin.token, a.ticketId, 'one.txt', 'one')).body.id as string;
     const elsewhere = (await upload(admin.token, b.ticketId, 'two.txt', 'two')).body.id as string;
-    await expect(comment(a, false, [mine, elsewhere])).rejects.toMatchObject({ issues: [{ path: ['input', 'attachmentIds'] }] });
-    await comment(a, false, [mine]);
-    await expect(comment(a, false, [mine])).rejects.toMatchObject({ issues: [{ path: ['input', 'attachmentIds'] }] });
-    await expect(comment(a, false, ['x'])).rejects.toMatchObject({ issues: [{ path: ['input', 'attachmentIds', '0'] }] });
-    // A tenant's comment links its own uploads, never an admin's.
-    const byAdmin = (await upload(admin.token, a.ticketId, 'three.txt', 'three')).body.id as string;
-    const byTenant = (await upload(a.apiKey, a.ticketId, 'four.txt', 'four')).body.id as string;
-    const key = await p.app.prisma.tenantApiKey.findFirstOrThrow({ where: { tenantId: a.tenantId } });
-    const tenant = createScope(p.app, { kind: 'tenant', tenantId: a.tenantId, apiKeyId: key.id, keyExpiresAt: null }) as TenantScope;
-    const reply = (ids: string[]) =>
-      transaction(tenant, async (tx) => {
-        const row = await tx.db.ticketComment.create({ data: { ticketId: a.ticketId, authorType: 'REQUESTER', body: 'Mine' } as never });
-        await linkAttachments(tx, { ticketId: a.ticketId, commentId: row.id, attachmentIds: ids });
-      });
-    await expect(reply([byAdmin])).rejects.toBeInstanceOf(InputError);
-    await reply([byTenant]);
-    expect((await p.app.prisma.ticketAttachment.findUniqueOrThrow({ where: { id: byTenant } })).commentId).not.toBeNull();
+    expect(await comment(a, false, [mine, elsewhere])).toEqual({ __typename: 'ValidationError', fieldErrors: [{ field: 'input.attachmentIds' }] });
+    expect((await comment(a, false, [mine])).__typename).toBe('MutationCommentOnTicketSuccess');
+    expect((await comment(a, false, [mine])).__typename).toBe('ValidationError');
+  });
+
+  it("a tenant's reply carries its upload, which the tenant graph lists with a URL the tenant's key downloads", async () => {
+    const uploaded = (await upload(a.apiKey, a.ticketId, 'log.txt', 'the log')).body.id as string;
+    const reply = await p.gql(
+      `mutation($id: ID!, $input: TicketReplyInput!) { replyToTicket(id: $id, input: $input) { __typename } }`,
+      { id: a.ticketId, input: { body: 'Log attached', attachmentIds: [uploaded] } },
+      a.apiKey,
+    );
+    expect(reply.data!.replyToTicket.__typename).toBe('MutationReplyToTicketSuccess');
+    const read = await p.gql(`query($id: ID!) { viewer { ticket(id: $id) { comments { attachments { id filename contentType size downloadUrl } } } } }`, { id: a.ticketId }, a.apiKey);
+    const files = read.data!.viewer.ticket.comments.flatMap((c: { attachments: unknown[] }) => c.attachments);
+    const file = files.find((f: { id: string }) => f.id === uploaded);
+    expect(file).toEqual({ id: uploaded, filename: 'log.txt', contentType: 'text/plain', size: 7, downloadUrl: `/tickets/attachments/${uploaded}` });
+    const res = await fetch(`${p.url}${file.downloadUrl}`, { headers: { authorization: `Bearer ${a.apiKey}` } });
+    expect(await res.text()).toBe('the log');
+    expect((await fetch(`${p.url}${file.downloadUrl}`, { headers: { authorization: `Bearer ${b.apiKey}` } })).status).toBe(404);
   });
 
   it('removes uploads never linked after a day, with their bytes, and keeps linked ones', async () => {
     const stale = (await upload(admin.token, a.ticketId, 'stale.txt', 'stale')).body.id as string;
     const linked = (await upload(admin.token, a.ticketId, 'kept.txt', 'kept')).body.id as string;
     const fresh = (await upload(admin.token, a.ticketId, 'fresh.txt', 'fresh')).body.id as string;
-    await comment(a, false, [linked]);
+    expect((await comment(a, false, [linked])).__typename).toBe('MutationCommentOnTicketSuccess');
     const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
     await p.app.prisma.ticketAttachment.updateMany({ where: { id: { in: [stale, linked] } }, data: { createdAt: dayAgo } });
     const removed = await pruneUnlinkedAttachments(p.system);

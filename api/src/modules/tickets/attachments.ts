@@ -5,12 +5,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import { z } from 'zod';
 import { env } from '../../env.ts';
-import type { Prisma } from '../../db/client.ts';
 import type { TicketAttachment } from '../../generated/prisma/client.ts';
 import type { TicketActorType } from '../../generated/prisma/enums.ts';
 import { DomainError, InputError, parseInput } from '../../lib/errors.ts';
 import { id, text } from '../../lib/strings.ts';
-import { transaction, type AdminScope, type PlatformScope, type SystemScope, type TenantScope, type TransactionScope } from '../../scope.ts';
+import { transaction, type AdminScope, type SystemScope, type TenantScope } from '../../scope.ts';
 import { defineTask } from '../../worker/task.ts';
 import { ticketSettings } from './assignment.ts';
 import { attachmentStorage, DEFAULT_STORAGE } from './storage.ts';
@@ -132,34 +131,6 @@ export async function attachmentForDownload(scope: SystemScope, caller: Uploader
 /** Where an attachment is downloaded (an admin session or the owning tenant's key). */
 export function downloadUrl(attachmentId: string): string {
   return `${env.PUBLIC_URL?.replace(/\/$/, '') ?? ''}/tickets/attachments/${attachmentId}`;
-}
-
-type AttachmentDb = Pick<Prisma.TransactionClient, 'ticketAttachment'>;
-
-/**
- * Links uploads to the comment that names them, in the comment's transaction (admin or tenant). Each must
- * be an upload to that ticket, by the same kind of author, not yet on a comment; otherwise an InputError
- * on `path` names it.
- */
-export async function linkAttachments(
-  tx: TransactionScope<PlatformScope> | TransactionScope<TenantScope>,
-  link: { ticketId: string; commentId: string; attachmentIds: readonly string[]; path?: string[] },
-): Promise<void> {
-  const ids = [...new Set(link.attachmentIds)];
-  if (!ids.length) return;
-  const path = link.path ?? ['input', 'attachmentIds'];
-  for (const [index, value] of ids.entries()) {
-    if (!id.safeParse(value).success) throw InputError.field([...path, String(index)], 'not a valid id');
-  }
-  const uploadedByType: TicketActorType = tx.scope.principal.kind === 'tenant' ? 'REQUESTER' : 'ADMIN';
-  const db = tx.db as unknown as AttachmentDb;
-  const { count } = await db.ticketAttachment.updateMany({
-    where: { id: { in: ids }, ticketId: link.ticketId, commentId: null, uploadedByType },
-    data: { commentId: link.commentId },
-  });
-  if (count !== ids.length) {
-    throw InputError.field(path, 'every attachment must be an upload to this ticket that is not on a comment yet');
-  }
 }
 
 // ─── cleanup ─────────────────────────────────────────────────────────────────

@@ -11,7 +11,7 @@ const WORKING: TicketStatus[] = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'];
  */
 export const ticketLifecycle = defineLifecycle({
   resourceType: 'Ticket',
-  state: (ticket: Pick<Ticket, 'status'>) => ticket.status,
+  state: (ticket: Ticket) => ticket.status,
   transitions: {
     open: { from: ['NEW'], to: 'OPEN' },
     pend: { from: ['OPEN'], to: 'PENDING' },

@@ -7,8 +7,8 @@ import { attachmentRoutes } from './attachments-routes.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
-import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync } from './sla-tasks.ts';
-import { ticketNotify } from './tasks.ts';
+import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync, ticketSlaTenantResync } from './sla-tasks.ts';
+import { ticketNotify, ticketSync } from './tasks.ts';
 
 const permissions = {
   TICKETS_WRITE: { description: 'Create, reply to, assign, resolve and close support tickets.', roles: ['OWNER', 'ADMIN', 'SUPPORT'] },
@@ -57,7 +57,10 @@ export default defineModule({
     for (const load of files) await load();
   },
   lists: [ticketsList],
-  tasks: [ticketNotify, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune, ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync],
+  tasks: [
+    ticketNotify, ticketSync, ticketsAssignWaiting, ticketsReleaseAgent, ticketsAttachmentsPrune,
+    ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync, ticketSlaTenantResync,
+  ],
   crontab: attachmentsCrontab,
   routes: attachmentRoutes,
   auditActions: {

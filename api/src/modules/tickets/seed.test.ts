@@ -18,6 +18,8 @@ describe('demo tickets', () => {
     expect(new Set(tickets.map((t) => t.status))).toEqual(new Set(['NEW', 'OPEN', 'PENDING', 'RESOLVED', 'CLOSED']));
     expect(tickets.some((t) => t.comments.some((c) => c.internal))).toBe(true);
     for (const t of tickets) expect(t.events[0]!.kind).toBe('CREATED');
+    // Open tickets run SLA clocks like any other.
+    expect(tickets.filter((t) => t.status === 'NEW').every((t) => t.firstResponseDueAt !== null)).toBe(true);
     const keys = (await p.app.prisma.emailTemplate.findMany({ select: { key: true } })).map((t) => t.key);
     for (const template of Object.values(TICKET_TEMPLATES)) expect(keys).toContain(template.key);
     // Seeding the templates again keeps what is there.

@@ -1,6 +1,7 @@
 import type { TicketPriority, TicketStatus } from '../../generated/prisma/enums.ts';
 import { transaction, type SystemScope } from '../../scope.ts';
 import { ensureTicketTemplates } from './notifications.ts';
+import { syncTicketSla } from './sla.ts';
 
 interface DemoTicket {
   subject: string;
@@ -90,6 +91,7 @@ export async function seedTickets(scope: SystemScope): Promise<string[]> {
             actorAdminId: e.actor === 'A' ? (agent?.id ?? null) : null, actorUserId: e.actor === 'R' ? requesterId : null,
           })),
         });
+        await syncTicketSla(tx, ticket.id, 'created');
         count += 1;
       }
     }

@@ -8,13 +8,15 @@ import { DomainError, InputError, InvalidTransitionError, parseInput } from '../
 import { enumValues } from '../../lib/list.ts';
 import { findOrNotFound } from '../../lib/records.ts';
 import { email, id as idSchema, name, text } from '../../lib/strings.ts';
-import type { PlatformScope, TenantScope } from '../../scope.ts';
+import { transaction, type PlatformScope, type SystemScope, type TenantScope } from '../../scope.ts';
 import { changedFields } from '../audit/diff.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
+import { autoAssign, queueWaitingAssignment } from './assignment.ts';
 import { recordTicketEvent, ticketChange, type TenantTx, type TicketActor, type TicketChangeKind, type Tx } from './history.ts';
 import { actionFor, ticketLifecycle, type TicketAction } from './lifecycle.ts';
 import { ticketsList } from './lists.ts';
 import { notifyTicket } from './notifications.ts';
+import { syncTicketSla, type SlaChange } from './sla.ts';
 
 export const TICKET_STATUSES = enumValues('TicketStatus');
 export const TICKET_PRIORITIES = enumValues('TicketPriority');
@@ -160,6 +162,24 @@ async function publish(tx: AnyTx, ticket: Ticket, kind: TicketChangeKind, intern
   await tx.publish('ticketChanged', ticketChange(ticket, kind, internal));
 }
 
+/** Recomputes the SLA clocks after a change, in its transaction; returns the ticket as it is now. */
+async function syncSla(tx: Tx, id: string, why: SlaChange): Promise<Ticket> {
+  await syncTicketSla(tx, id, why);
+  return tx.db.ticket.findUniqueOrThrow({ where: { id } });
+}
+
+/** When auto-assignment gave the ticket to an agent: the agent is emailed and the change announced. */
+async function announceAssignment(tx: Tx, before: Pick<Ticket, 'assigneeId'>, after: Ticket): Promise<void> {
+  if (before.assigneeId || !after.assigneeId) return;
+  await notifyTicket(tx, 'assigned', after.id, { moment: `${after.assigneeId}@${after.assignedAt?.toISOString() ?? ''}` });
+  await publish(tx, after, 'assigned');
+}
+
+/** Capacity frees when an assigned ticket is resolved, closed or taken from its agent: waiting tickets move up. */
+async function capacityFreed(tx: AnyTx, before: Pick<Ticket, 'assigneeId'>): Promise<void> {
+  if (before.assigneeId) await queueWaitingAssignment(tx);
+}
+
 // ─── admin: create and edit ──────────────────────────────────────────────────
 
 /** The requester by id (in the tenant), or found by email in the tenant, or created from name and email. */
@@ -200,8 +220,11 @@ export async function createTicket(scope: PlatformScope, input: CreateTicketInpu
     await recordTicketEvent(tx, { ticketId: ticket.id, tenantId: ticket.tenantId, kind: 'CREATED', to: { status: ticket.status, priority: ticket.priority } });
     await tx.audit({ action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id, tenantId: ticket.tenantId, after: ticket });
     await notifyTicket(tx, 'received', ticket.id, { moment: 'created' });
-    await publish(tx, ticket, 'created');
-    return ticket;
+    await autoAssign(tx, ticket.id, 'created');
+    const after = await syncSla(tx, ticket.id, 'created');
+    await publish(tx, after, 'created');
+    await announceAssignment(tx, ticket, after);
+    return after;
   });
 }
 
@@ -219,7 +242,8 @@ async function applyUpdate(tx: AuditedTransaction<PlatformScope>, id: string, da
   const changed = changedFields(before, data) as (keyof typeof FIELD_EVENTS)[];
   if (changed.length === 0) return tx.unchanged(before);
   const patch = Object.fromEntries(changed.map((field) => [field, data[field] ?? null]));
-  const after = await tx.db.ticket.update({ where: { id }, data: { ...patch, lastActivityAt: new Date() } });
+  const updated = await tx.db.ticket.update({ where: { id }, data: { ...patch, lastActivityAt: new Date() } });
+  const after = changed.includes('priority') ? await syncSla(tx, id, 'priority') : updated;
   for (const field of changed) {
     await recordTicketEvent(tx, {
       ticketId: id, tenantId: after.tenantId, kind: FIELD_EVENTS[field], from: { [field]: before[field] }, to: { [field]: after[field] },
@@ -255,6 +279,7 @@ async function applyAssign(tx: AuditedTransaction<PlatformScope>, id: string, as
   const actor = tx.scope.principal.kind === 'admin' ? tx.scope.principal.userId : null;
   if (assigneeId && assigneeId !== actor) await notifyTicket(tx, 'assigned', id, { moment: `${assigneeId}@${now.toISOString()}` });
   await tx.audit({ action, targetType: 'Ticket', targetId: id, tenantId: after.tenantId, before, after });
+  await capacityFreed(tx, before);
   await publish(tx, after, 'assigned');
   return after;
 }
@@ -278,8 +303,9 @@ export async function commentOnTicket(scope: PlatformScope, id: string, input: C
       },
     });
     await linkAttachments(tx, id, comment.id, data.attachmentIds);
-    if (ticket.status === 'NEW') await moveStatus(tx, id, 'open', { message: 'opened by the first admin action' });
-    const after = await tx.db.ticket.update({
+    const opened = ticket.status === 'NEW';
+    if (opened) await moveStatus(tx, id, 'open', { message: 'opened by the first admin action' });
+    const updated = await tx.db.ticket.update({
       where: { id },
       data: data.internal
         ? { lastActivityAt: now }
@@ -288,6 +314,8 @@ export async function commentOnTicket(scope: PlatformScope, id: string, input: C
     await recordTicketEvent(tx, {
       ticketId: id, tenantId: ticket.tenantId, kind: data.internal ? 'INTERNAL_NOTE' : 'COMMENTED', internal: data.internal, to: { commentId: comment.id },
     });
+    // A public reply is a response (first or next); an internal note only moves the clocks by opening the ticket.
+    const after = !data.internal ? await syncSla(tx, id, 'adminReply') : opened ? await syncSla(tx, id, 'status') : updated;
     if (!data.internal) await notifyTicket(tx, 'reply', id, { commentId: comment.id });
     await tx.audit({
       action: 'ticket.comment', targetType: 'Ticket', targetId: id, tenantId: ticket.tenantId,
@@ -306,9 +334,13 @@ const STATUS_AUDIT: Record<TicketAction, string> = {
 };
 
 async function applyTransition(tx: AuditedTransaction<PlatformScope>, id: string, action: TicketAction, auditAction = STATUS_AUDIT[action]): Promise<Ticket> {
-  const { before, after } = await moveStatus(tx, id, action);
-  await tx.audit({ action: auditAction, targetType: 'Ticket', targetId: id, tenantId: after.tenantId, before, after });
+  const { before, after: moved } = await moveStatus(tx, id, action);
+  await tx.audit({ action: auditAction, targetType: 'Ticket', targetId: id, tenantId: moved.tenantId, before, after: moved });
+  if (moved.status === 'RESOLVED' || moved.status === 'CLOSED') await capacityFreed(tx, before);
+  if (action === 'reopen') await autoAssign(tx, id, 'reopened');
+  const after = await syncSla(tx, id, action === 'reopen' ? 'reopened' : 'status');
   await publish(tx, after, 'statusChanged');
+  await announceAssignment(tx, moved, after);
   return after;
 }
 
@@ -351,6 +383,34 @@ async function tenantRequester(tx: TenantTx, requester: z.output<typeof tenantTi
   return findOrCreateByEmail(db, tenantId, requester.name, requester.email!);
 }
 
+export const TICKET_SYNC_REASONS = ['created', 'status', 'requesterReply', 'reopened'] as const;
+export type TicketSyncReason = (typeof TICKET_SYNC_REASONS)[number];
+
+/**
+ * A tenant key cannot read policies or agents: its change queues the follow-up (the SLA clocks, and
+ * auto-assignment of a new or reopened ticket) that runs right after in a system transaction (`syncTicket`).
+ */
+async function queueSync(tx: TenantTx, ticketId: string, why: TicketSyncReason): Promise<void> {
+  await tx.enqueue('ticketSync', { ticketId, why }, { jobKey: `ticket-sync:${ticketId}` });
+}
+
+/** The follow-up of a tenant-side change (the `ticketSync` job); running it twice changes nothing more. */
+export async function syncTicket(scope: SystemScope, ticketId: string, why: TicketSyncReason): Promise<void> {
+  await transaction(scope, async (tx) => {
+    if (!(await tx.lock('Ticket', ticketId))) return;
+    const before = await tx.db.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+    // The job key keeps one pending run per ticket with the latest reason: a reply right after the ticket was
+    // opened must not lose its assignment, so any open ticket still unassigned is offered (as waiting ones are).
+    if (!before.assigneeId) await autoAssign(tx, ticketId, why === 'reopened' ? 'reopened' : 'created');
+    const after = await syncSla(tx, ticketId, why);
+    await announceAssignment(tx, before, after);
+    // The queue shows the deadlines: announce them when they moved (the tenant graph's event has no SLA fields).
+    if (!before.assigneeId === !after.assigneeId && (before.slaState !== after.slaState || before.slaDueAt?.getTime() !== after.slaDueAt?.getTime())) {
+      await publish(tx, after, 'sla');
+    }
+  });
+}
+
 /** The tenant app opens a ticket for one of its users. */
 export async function openTenantTicket(scope: TenantScope, input: TenantTicketInput): Promise<Ticket> {
   const data = parseInput(tenantTicketSchema, input);
@@ -367,6 +427,7 @@ export async function openTenantTicket(scope: TenantScope, input: TenantTicketIn
     await recordTicketEvent(tx, { ticketId: ticket.id, tenantId: ticket.tenantId, kind: 'CREATED', to: { status: ticket.status, priority: ticket.priority }, actor });
     await tx.audit({ action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id, tenantId: ticket.tenantId, after: ticket });
     await notifyTicket(tx, 'received', ticket.id, { moment: 'created' });
+    await queueSync(tx, ticket.id, 'created');
     await publish(tx, ticket, 'created');
     return ticket;
   });
@@ -389,10 +450,13 @@ export async function replyToTicket(scope: TenantScope, id: string, input: Reply
     await linkAttachments(tx, id, comment.id, data.attachmentIds);
     const reopened = ticket.status === 'RESOLVED';
     if (reopened) await moveStatus(tx, id, 'reopen', { actor, message: "reopened by the requester's reply" });
+    // PENDING waits on the requester: their reply puts the ticket back in the queue (ON_HOLD waits on someone else).
+    if (ticket.status === 'PENDING') await moveStatus(tx, id, 'resume', { actor, message: 'the requester replied' });
     const after = await db.ticket.update({ where: { id }, data: { lastActivityAt: now, awaitingReplySince: ticket.awaitingReplySince ?? now } });
     await recordTicketEvent(tx, { ticketId: id, tenantId: ticket.tenantId, kind: 'COMMENTED', to: { commentId: comment.id }, actor });
     await tx.audit({ action: 'ticket.reply', targetType: 'Ticket', targetId: id, tenantId: ticket.tenantId, after: { commentId: comment.id, reopened } });
-    await publish(tx, after, reopened ? 'statusChanged' : 'commented');
+    await queueSync(tx, id, reopened ? 'reopened' : 'requesterReply');
+    await publish(tx, after, after.status !== ticket.status ? 'statusChanged' : 'commented');
     return comment;
   });
 }
@@ -403,6 +467,8 @@ export async function closeTenantTicket(scope: TenantScope, id: string): Promise
     const current = await findOrNotFound('Ticket', id, (id) => dbOf(tx).ticket.findUnique({ where: { id }, select: { requesterId: true } }));
     const { before, after } = await moveStatus(tx, id, 'close', { actor: { type: 'REQUESTER', userId: current.requesterId }, message: 'closed by the tenant' });
     await tx.audit({ action: 'ticket.close', targetType: 'Ticket', targetId: id, tenantId: after.tenantId, before, after });
+    await capacityFreed(tx, before);
+    await queueSync(tx, id, 'status');
     await publish(tx, after, 'statusChanged');
     return after;
   });

@@ -1,10 +1,10 @@
 // Admin graph: business-hours calendars and SLA policies (SUPPORT_MANAGE to change, READ to see).
 import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
-import { prismaEnum } from '../../graphql/enums.ts';
 import { adminMutation, adminScope, withoutNulls } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, NotFoundError } from '../../lib/errors.ts';
 import type { Holiday, WeeklyRange } from './business-hours.ts';
+import { SlaStateEnum, SlaTargetEnum, TicketPriorityEnum } from './schema.ts';
 import {
   createSlaCalendar,
   createSlaPolicy,
@@ -13,8 +13,8 @@ import {
   updateSlaCalendar,
   updateSlaPolicy,
 } from './sla-service.ts';
+import { calendarOf, ensureDefaultPoliciesForAllPlans, remainingBusinessSeconds } from './sla.ts';
 
-export const TicketPriorityEnum = prismaEnum('TicketPriority');
 
 const WeeklyRangeRef = builder.objectRef<WeeklyRange>('SlaWeeklyRange').implement({
   description: 'Business hours on one weekday, in the calendar\'s local wall-clock time.',
@@ -127,18 +127,21 @@ builder.queryFields((t) => ({
   slaPolicies: t.prismaField({
     type: ['SlaPolicy'],
     authScopes: { permission: 'READ' },
-    description: `SLA policies by plan and priority (at most ${MAX_POLICIES}); every plan without one gets the defaults when its first ticket needs them.`,
+    description: `SLA policies by plan and priority (at most ${MAX_POLICIES}). A plan without any policy gets the defaults (on the "Business hours" calendar) when it is first listed or first needs one.`,
     args: {
       planId: t.arg.id({ required: false, validate: z.uuid('not a valid id').nullish() }),
       calendarId: t.arg.id({ required: false, validate: z.uuid('not a valid id').nullish() }),
     },
-    resolve: (query, _root, { planId, calendarId }, ctx) =>
-      adminScope(ctx).db.slaPolicy.findMany({
+    resolve: async (query, _root, { planId, calendarId }, ctx) => {
+      const scope = adminScope(ctx);
+      await ensureDefaultPoliciesForAllPlans(scope.db);
+      return scope.db.slaPolicy.findMany({
         ...query,
         where: { planId: planId ?? undefined, calendarId: calendarId ?? undefined },
         orderBy: [{ planId: 'asc' }, { priority: 'asc' }],
         take: MAX_POLICIES,
-      }),
+      });
+    },
   }),
 }));
 
@@ -186,5 +189,66 @@ builder.mutationFields((t) => ({
     description: 'Removes the targets of a plan and priority: its tickets have no SLA from then on.',
     args: { id: t.arg.id() },
     resolve: (_query, _root, { id }, ctx) => deleteSlaPolicy(adminScope(ctx), id),
+  }),
+}));
+
+// ─── a ticket's SLA (admin graph only) ───────────────────────────────────────
+
+const adminOnly = { subGraphs: ['admin' as const] };
+/** What remaining business time is computed from: the clock's columns and its ticket's calendar. */
+const calendarSelect = { slaPolicy: { select: { calendar: true } } } as const;
+
+export const TicketSlaClockRef = builder.prismaObject('TicketSlaClock', {
+  ...adminOnly,
+  select: { target: true, state: true, dueAt: true, atRiskAt: true, runningSince: true, targetMinutes: true, consumedSeconds: true },
+  description: "One of a ticket's SLA clocks (first response, next response, resolution), in business time of its policy's calendar.",
+  fields: (t) => ({
+    target: t.field({ type: SlaTargetEnum, resolve: (c) => c.target }),
+    state: t.field({ type: SlaStateEnum, resolve: (c) => c.state }),
+    targetMinutes: t.int({ description: 'The target, in business minutes.', resolve: (c) => c.targetMinutes }),
+    dueAt: t.field({ type: 'DateTime', nullable: true, description: 'While it runs: when it breaches (kept once met). Null while paused.', resolve: (c) => c.dueAt }),
+    atRiskAt: t.field({ type: 'DateTime', nullable: true, description: 'While it runs: when 80 % of the target is used.', resolve: (c) => c.atRiskAt }),
+    running: t.boolean({ description: 'False while paused (PENDING, ON_HOLD) or once met.', resolve: (c) => c.runningSince != null }),
+    runningSince: t.field({ type: 'DateTime', nullable: true, description: 'When it last started or resumed.', resolve: (c) => c.runningSince }),
+    consumedSeconds: t.int({ description: 'Business seconds used before `runningSince` (banked at each pause).', resolve: (c) => c.consumedSeconds }),
+    remainingBusinessSeconds: t.int({
+      nullable: true,
+      description: 'Business seconds left now (negative once overdue); null once met.',
+      select: { ticket: { select: calendarSelect } },
+      resolve: (c) => {
+        const calendar = c.ticket.slaPolicy?.calendar;
+        return calendar ? remainingBusinessSeconds(c, calendarOf(calendar), new Date()) : null;
+      },
+    }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    metAt: t.expose('metAt', { type: 'DateTime', nullable: true }),
+    breachedAt: t.expose('breachedAt', { type: 'DateTime', nullable: true }),
+    assigneeId: t.exposeID('assigneeId', { nullable: true, description: 'Who held the ticket when it was met or breached.' }),
+  }),
+});
+
+const TARGET_ORDER: Record<string, number> = { FIRST_RESPONSE: 0, NEXT_RESPONSE: 1, RESOLUTION: 2 };
+
+builder.prismaObjectFields('Ticket', (t) => ({
+  slaPolicy: t.relation('slaPolicy', { ...adminOnly, nullable: true, description: 'The policy its clocks run on (plan + priority); null when none applies.' }),
+  slaClocks: t.field({
+    ...adminOnly,
+    type: [TicketSlaClockRef],
+    description: 'Its SLA clocks: first response, next response (after a requester reply), resolution.',
+    select: (_args, _ctx, nested) => ({ slaClocks: nested() }),
+    resolve: (ticket) => [...ticket.slaClocks].sort((a, b) => TARGET_ORDER[a.target]! - TARGET_ORDER[b.target]!),
+  }),
+  remainingBusinessSeconds: t.int({
+    ...adminOnly,
+    nullable: true,
+    description: 'Business seconds left on its most urgent unmet clock (negative once overdue); null when none is left.',
+    select: { ...calendarSelect, slaClocks: { select: { state: true, targetMinutes: true, consumedSeconds: true, runningSince: true } } },
+    resolve: (ticket) => {
+      const calendar = ticket.slaPolicy?.calendar;
+      if (!calendar) return null;
+      const now = new Date();
+      const left = ticket.slaClocks.map((c) => remainingBusinessSeconds(c, calendarOf(calendar), now)).filter((s): s is number => s !== null);
+      return left.length ? Math.min(...left) : null;
+    },
   }),
 }));

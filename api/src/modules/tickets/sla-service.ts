@@ -2,6 +2,7 @@
 // change is audited; a change that moves deadlines resyncs the open tickets it concerns in bounded
 // batches of a keyed job.
 import { z } from 'zod';
+import type { Prisma } from '../../db/client.ts';
 import type { SlaCalendar, SlaPolicy, TicketPriority } from '../../generated/prisma/client.ts';
 import { ConflictError, InputError, parseInput } from '../../lib/errors.ts';
 import { findOrNotFound } from '../../lib/records.ts';
@@ -144,22 +145,43 @@ async function queueResync(tx: Pick<Tx, 'enqueue'>, planId: string, priority: Ti
 }
 
 /**
- * Resyncs one batch of the open tickets of a plan and priority (ids after `after`), each in its own
- * transaction, and queues the next batch when there may be more. Returns how many it resynced.
+ * Queues the resync of a tenant's open tickets, for a change of the tenant's plan (the tenants module
+ * calls it in the transaction of the change; one pending job per tenant).
  */
-export async function resyncPlanTickets(scope: SystemScope, planId: string, priority: TicketPriority, after?: string): Promise<number> {
+export async function queueTenantSlaResync(tx: Pick<Tx, 'enqueue'>, tenantId: string): Promise<void> {
+  await tx.enqueue('ticketSlaTenantResync', { tenantId }, { jobKey: `ticket-sla-resync:tenant:${tenantId}` });
+}
+
+/** Resyncs one batch of open tickets (ids after `after`), each in its own transaction; returns the last id of a full batch. */
+async function resyncBatch(scope: SystemScope, where: Prisma.TicketWhereInput, after: string | undefined): Promise<{ count: number; next: string | null }> {
   const tickets = await scope.db.ticket.findMany({
-    where: { tenant: { planId }, priority, status: { notIn: ['RESOLVED', 'CLOSED'] }, ...(after ? { id: { gt: after } } : {}) },
+    where: { ...where, status: { notIn: ['RESOLVED', 'CLOSED'] }, ...(after ? { id: { gt: after } } : {}) },
     select: { id: true },
     orderBy: { id: 'asc' },
     take: RESYNC_BATCH,
   });
   for (const ticket of tickets) await transaction(scope, (tx) => syncTicketSla(tx, ticket.id, 'policy'));
-  if (tickets.length === RESYNC_BATCH) {
-    const last = tickets[tickets.length - 1]!.id;
+  return { count: tickets.length, next: tickets.length === RESYNC_BATCH ? tickets[tickets.length - 1]!.id : null };
+}
+
+/** One batch of the open tickets of a plan and priority; queues the next batch when there may be more. */
+export async function resyncPlanTickets(scope: SystemScope, planId: string, priority: TicketPriority, after?: string): Promise<number> {
+  const { count, next } = await resyncBatch(scope, { tenant: { planId }, priority }, after);
+  if (next) {
     await transaction(scope, (tx) =>
-      tx.enqueue('ticketSlaPolicyResync', { planId, priority, after: last }, { jobKey: `${resyncKey(planId, priority)}:${last}` }),
+      tx.enqueue('ticketSlaPolicyResync', { planId, priority, after: next }, { jobKey: `${resyncKey(planId, priority)}:${next}` }),
     );
   }
-  return tickets.length;
+  return count;
+}
+
+/** One batch of a tenant's open tickets; queues the next batch when there may be more. */
+export async function resyncTenantTickets(scope: SystemScope, tenantId: string, after?: string): Promise<number> {
+  const { count, next } = await resyncBatch(scope, { tenantId }, after);
+  if (next) {
+    await transaction(scope, (tx) =>
+      tx.enqueue('ticketSlaTenantResync', { tenantId, after: next }, { jobKey: `ticket-sla-resync:tenant:${tenantId}:${next}` }),
+    );
+  }
+  return count;
 }

@@ -6,7 +6,7 @@ import { transaction, type SystemScope } from '../../scope.ts';
 import { defineTask } from '../../worker/task.ts';
 import { recordTicketEvent, ticketChange } from './history.ts';
 import { notifyTicket } from './notifications.ts';
-import { resyncPlanTickets } from './sla-service.ts';
+import { resyncPlanTickets, resyncTenantTickets } from './sla-service.ts';
 import { deadlineJobKey, SLA_TARGETS, syncTicketSla, TARGET_WORDS, type DeadlineKind } from './sla.ts';
 
 export const slaDeadlinePayload = z.object({
@@ -23,12 +23,15 @@ export const slaPolicyResyncPayload = z.object({
   after: z.uuid().optional(),
 });
 
+export const slaTenantResyncPayload = z.object({ tenantId: z.uuid(), after: z.uuid().optional() });
+
 declare global {
   namespace GraphileWorker {
     interface Tasks {
       ticketSlaAtRisk: z.input<typeof slaDeadlinePayload>;
       ticketSlaBreach: z.input<typeof slaDeadlinePayload>;
       ticketSlaPolicyResync: z.input<typeof slaPolicyResyncPayload>;
+      ticketSlaTenantResync: z.input<typeof slaTenantResyncPayload>;
     }
   }
 }
@@ -103,4 +106,10 @@ export const ticketSlaBreach = defineTask('ticketSlaBreach', slaDeadlinePayload,
 export const ticketSlaPolicyResync = defineTask('ticketSlaPolicyResync', slaPolicyResyncPayload, async ({ planId, priority, after }, { scope, logger }) => {
   const count = await resyncPlanTickets(scope, planId, priority, after);
   logger.info({ planId, priority, count }, 'SLA clocks resynced');
+});
+
+/** Recomputes a tenant's open tickets after its plan changed, one bounded batch per run. */
+export const ticketSlaTenantResync = defineTask('ticketSlaTenantResync', slaTenantResyncPayload, async ({ tenantId, after }, { scope, logger }) => {
+  const count = await resyncTenantTickets(scope, tenantId, after);
+  logger.info({ tenantId, count }, 'SLA clocks resynced');
 });

@@ -5,7 +5,7 @@ import type { SlaTarget, TicketPriority, TicketStatus } from '../../generated/pr
 import { transaction } from '../../scope.ts';
 import { startWorker, type WorkerHandle } from '../../worker/runner.ts';
 import { addBusinessSeconds } from './business-hours.ts';
-import { createSlaCalendar, updateSlaPolicy } from './sla-service.ts';
+import { createSlaCalendar, queueTenantSlaResync, updateSlaPolicy } from './sla-service.ts';
 import { fireSlaDeadline } from './sla-tasks.ts';
 import { calendarOf, deadlineJobKey, ensureDefaultPolicies, syncTicketSla, type SlaChange } from './sla.ts';
 
@@ -16,7 +16,7 @@ let worker: WorkerHandle | null = null;
 let allDayCalendarId: string;
 
 beforeAll(async () => {
-  p = await startPlatform();
+  p = await startPlatform({ recordQueries: true });
   owner = await p.login('OWNER');
   manager = (await p.login('ADMIN')).token;
   const allDay = await createSlaCalendar(p.system, {
@@ -36,8 +36,11 @@ let tickets = 0;
  * A ticket as the core service leaves it (created `ageSeconds` ago), with its clocks synced as core does
  * right after creating it.
  */
-async function makeTicket(planId: string | null, opts: { ageSeconds?: number; priority?: TicketPriority; assigneeId?: string } = {}) {
-  const tenant = planId ? await p.makeTenant({ planCode: (await p.app.prisma.plan.findUniqueOrThrow({ where: { id: planId } })).code }) : await p.makeTenant();
+async function makeTicket(
+  planId: string | null,
+  opts: { ageSeconds?: number; priority?: TicketPriority; assigneeId?: string; tenant?: { tenantId: string; planId: string } } = {},
+) {
+  const tenant = opts.tenant ?? (planId ? await p.makeTenant({ planCode: (await p.app.prisma.plan.findUniqueOrThrow({ where: { id: planId } })).code }) : await p.makeTenant());
   tickets += 1;
   const requester = await p.app.prisma.user.create({ data: { tenantId: tenant.tenantId, externalId: `req-${tickets}`, email: `req${tickets}@t.example`, name: 'Req' } });
   const createdAt = new Date(Date.now() - (opts.ageSeconds ?? 0) * 1000);
@@ -200,8 +203,11 @@ describe('SLA deadlines on the worker', () => {
     expect(row.slaState).toBe('BREACHED');
     expect(row.priority).toBe('HIGH');
     const history = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: 'asc' } });
-    expect(history.map((h) => h.kind)).toEqual(['SLA_AT_RISK', 'SLA_BREACHED', 'ESCALATED']);
-    expect(history[2]).toMatchObject({ actorType: 'SYSTEM', from: { priority: 'NORMAL' }, to: { priority: 'HIGH' } });
+    // The breach, the escalation and the new policy share one transaction (one timestamp).
+    expect(history.slice(0, 2).map((h) => h.kind)).toEqual(['SLA_POLICY_APPLIED', 'SLA_AT_RISK']);
+    expect(history.slice(2).map((h) => h.kind).sort()).toEqual(['ESCALATED', 'SLA_BREACHED', 'SLA_POLICY_APPLIED']);
+    expect(history[0]!.message).toBe('SLA targets for NORMAL: first response 1 min, next response 960 min, resolution 2400 min (Around the clock)');
+    expect(history.find((h) => h.kind === 'ESCALATED')).toMatchObject({ actorType: 'SYSTEM', from: { priority: 'NORMAL' }, to: { priority: 'HIGH' } });
     // The HIGH policy (default targets) now runs the resolution clock; the breach stays on record.
     expect((await clock(ticket.id, 'RESOLUTION'))!.targetMinutes).toBe(1440);
     expect((await clock(ticket.id, 'FIRST_RESPONSE'))!.state).toBe('BREACHED');
@@ -212,6 +218,27 @@ describe('SLA deadlines on the worker', () => {
       'the breach email to the assignee',
     );
     expect(email!.subject).toContain('SLA');
+  });
+});
+
+describe('an unassigned ticket at risk', () => {
+  it('emails the support team, once, and records the history entry', async () => {
+    worker ??= await p.startWorker();
+    await p.app.prisma.ticketSettings.upsert({ where: { id: 1 }, create: { id: 1, supportTeamEmail: 'support-team@sla.example' }, update: { supportTeamEmail: 'support-team@sla.example' } });
+    const planId = await planWithFirstResponse(1);
+    // 50 s into a one-minute target: past the at-risk instant (48 s), not yet due.
+    const ticket = await makeTicket(planId, { ageSeconds: 50 });
+    await until(() => clock(ticket.id, 'FIRST_RESPONSE'), (c) => c?.state !== 'OK', 'the at-risk job');
+    await change(ticket.id, { firstRespondedAt: new Date() }, 'adminReply');
+    const email = await until(
+      () => p.app.prisma.email.findMany({ where: { toAddress: 'support-team@sla.example' }, select: { subject: true } }),
+      (list) => list.length > 0,
+      'the at-risk email to the support team',
+    );
+    expect(email).toHaveLength(1);
+    expect(email[0]!.subject).toContain('SLA at risk');
+    expect(await p.app.prisma.ticketEvent.count({ where: { ticketId: ticket.id, kind: 'SLA_AT_RISK' } })).toBe(1);
+    expect((await clock(ticket.id, 'FIRST_RESPONSE'))!).toMatchObject({ state: 'MET', breachedAt: null });
   });
 });
 
@@ -233,6 +260,17 @@ describe('SLA settings in the admin graph', () => {
       { field: 'input.weeklyHours.0.end', message: 'must be after start' },
     ]);
     expect((await p.gql(CREATE_CALENDAR, { input: paris }, manager)).data!.createSlaCalendar).toMatchObject({ __typename: 'ConflictError', field: 'name' });
+  });
+
+  it('lists the default policies of a plan created since, on the default calendar', async () => {
+    const { planId } = await p.makeTenant();
+    const res = await p.gql(`query($plan: ID) { slaPolicies(planId: $plan) { priority firstResponseMinutes nextResponseMinutes resolutionMinutes escalateTo calendar { name timeZone weeklyHours { day start end } } } }`, { plan: planId }, manager);
+    const policies = res.data!.slaPolicies;
+    expect(policies.map((x: { priority: string }) => x.priority)).toEqual(['LOW', 'NORMAL', 'HIGH', 'URGENT']);
+    expect(policies[3]).toMatchObject({ firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480, escalateTo: null });
+    expect(policies[0].calendar).toEqual({
+      name: 'Business hours', timeZone: 'UTC', weeklyHours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })),
+    });
   });
 
   it('refuses calendar and policy changes without SUPPORT_MANAGE', async () => {
@@ -267,5 +305,64 @@ describe('SLA settings in the admin graph', () => {
     const cal = calendarOf(await p.app.prisma.slaCalendar.findUniqueOrThrow({ where: { id: allDayCalendarId } }));
     expect(fr!.dueAt).toEqual(addBusinessSeconds(cal, ticket.createdAt, 120 * 60));
     expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).firstResponseDueAt).toEqual(fr!.dueAt);
+  });
+});
+
+describe('a tenant moving to another plan', () => {
+  it('resyncs its open tickets onto the new plan\'s policy through a keyed job', async () => {
+    const ticket = await makeTicket(null);
+    const fastPlan = await planWithFirstResponse(15);
+    await transaction(p.system, async (tx) => {
+      await tx.db.tenant.update({ where: { id: ticket.tenantId }, data: { planId: fastPlan } });
+      await queueTenantSlaResync(tx, ticket.tenantId);
+    });
+    worker ??= await p.startWorker();
+    const fr = await until(() => clock(ticket.id, 'FIRST_RESPONSE'), (c) => c?.targetMinutes === 15, 'the tenant resync');
+    const policy = await p.app.prisma.slaPolicy.findUniqueOrThrow({ where: { planId_priority: { planId: fastPlan, priority: 'NORMAL' } } });
+    const row = await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(row.slaPolicyId).toBe(policy.id);
+    expect(row.firstResponseDueAt).toEqual(fr!.dueAt);
+  });
+});
+
+describe('SLA fields of a ticket in the admin graph', () => {
+  const SLA_FIELDS = `slaState remainingBusinessSeconds slaPolicy { priority calendar { name } }
+    slaClocks { target state targetMinutes dueAt atRiskAt running consumedSeconds remainingBusinessSeconds metAt breachedAt }`;
+
+  it('shows the clocks and the business time left, paused included', async () => {
+    const planId = await planWithFirstResponse(60);
+    const ticket = await makeTicket(planId, { ageSeconds: 600 });
+    await change(ticket.id, { status: 'PENDING' }, 'status');
+    const res = await p.gql(`query($id: ID!) { ticket(id: $id) { ${SLA_FIELDS} } }`, { id: ticket.id }, manager);
+    expect(res.errors).toBeUndefined();
+    const t = res.data!.ticket;
+    const consumed = (await clock(ticket.id, 'FIRST_RESPONSE'))!.consumedSeconds;
+    expect(t).toMatchObject({ slaState: 'PAUSED', slaPolicy: { priority: 'NORMAL', calendar: { name: 'Around the clock' } }, remainingBusinessSeconds: 3600 - consumed });
+    expect(t.slaClocks.map((c: { target: string }) => c.target)).toEqual(['FIRST_RESPONSE', 'RESOLUTION']);
+    expect(t.slaClocks[0]).toEqual({
+      target: 'FIRST_RESPONSE', state: 'PAUSED', targetMinutes: 60, dueAt: null, atRiskAt: null, running: false,
+      consumedSeconds: consumed, remainingBusinessSeconds: 3600 - consumed, metAt: null, breachedAt: null,
+    });
+  });
+
+  it('loads 50 tickets with their clocks, policy and remaining time in the same statements as the page', async () => {
+    const tenant = await p.makeTenant();
+    for (let i = 0; i < 50; i++) await makeTicket(null, { tenant, priority: i % 2 ? 'HIGH' : 'LOW' });
+    const QUEUE = `query($f: TicketFilter) { tickets(first: 50, filter: $f) { edges { node { id remainingBusinessSeconds slaPolicy { priority } slaClocks { target state dueAt targetMinutes remainingBusinessSeconds } } } } }`;
+    let res: { data?: Record<string, any>; errors?: unknown[] } | undefined;
+    await p.gql('{ me { id } }', {}, manager);
+    const sql = await p.recordQueries(async () => {
+      res = await p.gql(QUEUE, { f: { tenantId: tenant.tenantId } }, manager);
+    });
+    expect(res!.errors).toBeUndefined();
+    const nodes = res!.data!.tickets.edges.map((e: { node: any }) => e.node);
+    expect(nodes).toHaveLength(50);
+    for (const node of nodes) {
+      expect(node.slaClocks).toHaveLength(2);
+      expect(node.remainingBusinessSeconds).toBeGreaterThan(0);
+      expect(node.slaClocks[0].remainingBusinessSeconds).toBeLessThanOrEqual(node.slaClocks[0].targetMinutes * 60);
+    }
+    // The page, clocks, policy and calendar in one statement: nothing per row.
+    expect(sql).toHaveLength(1);
   });
 });

@@ -70,17 +70,39 @@ export async function ensureDefaultPolicies(db: Db, planId: string): Promise<voi
   });
 }
 
+/**
+ * Gives every plan that has no policy at all the defaults, in one statement: what an admin listing the
+ * policies sees for a plan created since (plans are created without the tickets module knowing).
+ */
+export async function ensureDefaultPoliciesForAllPlans(db: Db): Promise<void> {
+  const missing = await db.plan.count({ where: { slaPolicies: { none: {} } } });
+  if (missing === 0) return;
+  const calendar = await ensureDefaultCalendar(db);
+  const defaults = (Object.keys(DEFAULT_TARGETS) as TicketPriority[]).map((priority) => ({ priority, ...DEFAULT_TARGETS[priority] }));
+  await db.$executeRaw`
+    INSERT INTO "SlaPolicy" (id, "planId", priority, "calendarId", "firstResponseMinutes", "nextResponseMinutes", "resolutionMinutes", "updatedAt")
+    SELECT gen_random_uuid(), p.id, d.priority::"TicketPriority", ${calendar.id}::uuid, d."firstResponseMinutes", d."nextResponseMinutes", d."resolutionMinutes", now()
+    FROM "Plan" p CROSS JOIN jsonb_to_recordset(${JSON.stringify(defaults)}::jsonb)
+      AS d(priority text, "firstResponseMinutes" int, "nextResponseMinutes" int, "resolutionMinutes" int)
+    WHERE NOT EXISTS (SELECT 1 FROM "SlaPolicy" s WHERE s."planId" = p.id)
+    ON CONFLICT ("planId", priority) DO NOTHING`;
+}
+
 /** The policy (with its calendar) that applies to a plan and priority, or null when none does. */
 export async function policyFor(db: Db, planId: string, priority: TicketPriority): Promise<(SlaPolicy & { calendar: SlaCalendar }) | null> {
   await ensureDefaultPolicies(db, planId);
   return db.slaPolicy.findUnique({ where: { planId_priority: { planId, priority } }, include: { calendar: true } });
 }
 
-const calendars = new WeakMap<SlaCalendar, BusinessCalendar>();
-/** A stored calendar as the arithmetic reads it. */
+const calendars = new Map<string, BusinessCalendar>();
+/** A stored calendar as the arithmetic reads it (parsed once per version: rows of a list share it). */
 export function calendarOf(row: SlaCalendar): BusinessCalendar {
-  let cal = calendars.get(row);
-  if (!cal) calendars.set(row, (cal = readCalendar(row)));
+  const key = `${row.id}:${row.updatedAt.getTime()}`;
+  let cal = calendars.get(key);
+  if (!cal) {
+    if (calendars.size >= 200) calendars.delete(calendars.keys().next().value!);
+    calendars.set(key, (cal = readCalendar(row)));
+  }
   return cal;
 }
 
@@ -291,6 +313,16 @@ export async function syncTicketSla(tx: Tx, ticketId: string, why: SlaChange): P
     slaState: ticketSlaState([...written.values()]),
   };
   await tx.db.ticket.update({ where: { id: ticketId }, data: fields });
+  if (fields.slaPolicyId !== ticket.slaPolicyId) {
+    await recordTicketEvent(tx, {
+      ticketId, tenantId: ticket.tenantId, kind: 'SLA_POLICY_APPLIED',
+      from: ticket.slaPolicyId ? { policyId: ticket.slaPolicyId } : null,
+      to: policy ? { policyId: policy.id, priority: policy.priority } : null,
+      message: policy
+        ? `SLA targets for ${policy.priority}: first response ${policy.firstResponseMinutes} min, next response ${policy.nextResponseMinutes} min, resolution ${policy.resolutionMinutes} min (${policy.calendar.name})`
+        : 'no SLA policy applies',
+    });
+  }
   tx.scope.logger.debug({ ticketId, why, slaState: fields.slaState, slaDueAt: fields.slaDueAt }, 'ticket SLA synced');
 }
 

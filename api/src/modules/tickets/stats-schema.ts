@@ -1,7 +1,7 @@
 // Admin graph: `ticketStats`, the support desk's numbers for a range of UTC days or weeks.
 import { builder } from '../../graphql/builder.ts';
 import { adminScope } from '../../graphql/helpers.ts';
-import { TicketPriorityEnum } from './sla-schema.ts';
+import { TicketPriorityEnum } from './schema.ts';
 import { percentMet, STATS_BUCKETS, ticketStats, type TicketStats, type TicketStatsAgent, type TicketStatsPeriod } from './stats.ts';
 
 const StatsBucketEnum = builder.enumType('TicketStatsBucket', { values: STATS_BUCKETS, description: 'The length of one period: a UTC day, or a week from Monday.' });

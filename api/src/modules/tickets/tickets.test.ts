@@ -106,7 +106,7 @@ describe('admin tickets', () => {
     expect(t.firstRespondedAt).not.toBeNull();
     expect(t.comments.map((c: { internal: boolean }) => c.internal)).toEqual([true, false]);
     expect(t.comments[0].authorAdmin.id).toBe(owner.userId);
-    expect(t.history.map((h: { kind: string }) => h.kind)).toEqual(['CREATED', 'STATUS_CHANGED', 'INTERNAL_NOTE', 'COMMENTED']);
+    expect(t.history.map((h: { kind: string }) => h.kind)).toEqual(['CREATED', 'STATUS_CHANGED', 'INTERNAL_NOTE', 'COMMENTED', 'SLA_MET']);
     expect(t.history.find((h: { kind: string }) => h.kind === 'INTERNAL_NOTE').internal).toBe(true);
     const audit = await p.app.prisma.auditEvent.findMany({ where: { targetId: ticket.id }, orderBy: { occurredAt: 'asc' } });
     expect(audit.map((e) => e.action)).toEqual(['ticket.create', 'ticket.comment', 'ticket.comment']);
@@ -131,6 +131,27 @@ describe('admin tickets', () => {
     expect(kinds).toEqual(['InvalidTransitionError', 'MutationResolveTicketSuccess']);
     expect(await p.app.prisma.auditEvent.count({ where: { targetId: ticket.id, action: 'ticket.resolve' } })).toBe(1);
     expect(await p.app.prisma.ticketEvent.count({ where: { ticketId: ticket.id, kind: 'STATUS_CHANGED' } })).toBe(1);
+  });
+
+  it('edits fields with one history entry each, and pauses the SLA while PENDING', async () => {
+    const ticket = await adminTicket(a);
+    const UPDATE = `mutation($id: ID!, $i: UpdateTicketInput!) { updateTicket(id: $id, input: $i) {
+      __typename ... on MutationUpdateTicketSuccess { data { subject category tags priority slaState } } } }`;
+    const res = await p.gql(UPDATE, { id: ticket.id, i: { subject: 'Renamed', category: 'api', tags: ['b', 'a'], priority: 'URGENT' } }, owner.token);
+    expect(res.data!.updateTicket.data).toMatchObject({ subject: 'Renamed', category: 'api', tags: ['b', 'a'], priority: 'URGENT' });
+    const same = await p.gql(UPDATE, { id: ticket.id, i: { subject: 'Renamed' } }, owner.token);
+    expect(same.data!.updateTicket.__typename).toBe('MutationUpdateTicketSuccess');
+    const cleared = await p.gql(UPDATE, { id: ticket.id, i: { clearCategory: true } }, owner.token);
+    expect(cleared.data!.updateTicket.data.category).toBeNull();
+    const kinds = (await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })).map((e) => e.kind);
+    expect(kinds).toEqual(['CREATED', 'SUBJECT_CHANGED', 'CATEGORY_CHANGED', 'TAGS_CHANGED', 'PRIORITY_CHANGED', 'CATEGORY_CHANGED']);
+    expect(await p.app.prisma.auditEvent.count({ where: { targetId: ticket.id, action: 'ticket.update' } })).toBe(2);
+    await comment(ticket.id, 'Can you send the logs?');
+    const STATUS = `mutation($id: ID!, $s: TicketStatus!) { setTicketStatus(id: $id, status: $s) {
+      __typename ... on MutationSetTicketStatusSuccess { data { status slaState } } ... on InvalidTransitionError { currentStatus } } }`;
+    expect((await p.gql(STATUS, { id: ticket.id, s: 'PENDING' }, owner.token)).data!.setTicketStatus.data).toEqual({ status: 'PENDING', slaState: 'PAUSED' });
+    expect((await p.gql(STATUS, { id: ticket.id, s: 'ON_HOLD' }, owner.token)).data!.setTicketStatus).toEqual({ __typename: 'InvalidTransitionError', currentStatus: 'PENDING' });
+    expect((await p.gql(STATUS, { id: ticket.id, s: 'OPEN' }, owner.token)).data!.setTicketStatus.data.status).toBe('OPEN');
   });
 
   it('keeps CLOSED final', async () => {
@@ -198,6 +219,61 @@ describe('admin tickets', () => {
     expect(lines).toHaveLength(3);
   });
 
+  it('loads a ticket page (thread with authors and files, history with actors) in one statement', async () => {
+    const ticket = await adminTicket(a);
+    await comment(ticket.id, 'note', true);
+    await comment(ticket.id, 'reply');
+    await p.gql(REPLY, { id: ticket.id, i: { body: 'thanks' } }, a.apiKey);
+    const PAGE = `query($id: ID!) { ticket(id: $id) { id reference subject descriptionHtml status priority tags slaState slaDueAt
+      tenant { name plan { name } } requester { name email } assignee { name }
+      comments { id bodyHtml internal authorType authorAdmin { name } authorUser { name } attachments { id filename } }
+      history { kind actorType actorAdmin { name } actorUser { name } message createdAt } } }`;
+    let res: { data?: Record<string, any>; errors?: unknown[] } | undefined;
+    const sql = await p.recordQueries(async () => {
+      res = await p.gql(PAGE, { id: ticket.id }, owner.token);
+    });
+    expect(res!.errors).toBeUndefined();
+    expect(res!.data!.ticket.comments).toHaveLength(3);
+    expect(sql).toHaveLength(1);
+  });
+
+  it('links uploaded attachments of the same ticket to a comment, once', async () => {
+    const ticket = await adminTicket(a);
+    const other = await adminTicket(a);
+    const upload = (ticketId: string) => p.app.prisma.ticketAttachment.create({
+      data: { tenantId: a.tenantId, ticketId, filename: 'trace.txt', contentType: 'text/plain', size: 5, sha256: 'x', storage: 'postgres', storageKey: `k-${Math.random()}`, uploadedByType: 'ADMIN' },
+    });
+    const [mine, foreign] = [await upload(ticket.id), await upload(other.id)];
+    const WITH = `mutation($id: ID!, $i: TicketCommentInput!) { commentOnTicket(id: $id, input: $i) {
+      __typename ... on MutationCommentOnTicketSuccess { data { attachments { id filename } } } ... on ValidationError { fieldErrors { field } } } }`;
+    const wrong = await p.gql(WITH, { id: ticket.id, i: { body: 'see file', attachmentIds: [foreign.id] } }, owner.token);
+    expect(wrong.data!.commentOnTicket).toEqual({ __typename: 'ValidationError', fieldErrors: [{ field: 'input.attachmentIds' }] });
+    const res = await p.gql(WITH, { id: ticket.id, i: { body: 'see file', attachmentIds: [mine.id] } }, owner.token);
+    expect(res.data!.commentOnTicket.data.attachments).toEqual([{ id: mine.id, filename: 'trace.txt' }]);
+    const again = await p.gql(WITH, { id: ticket.id, i: { body: 'again', attachmentIds: [mine.id] } }, owner.token);
+    expect(again.data!.commentOnTicket.__typename).toBe('ValidationError');
+    // The refused comments left nothing behind.
+    expect(await p.app.prisma.ticketComment.count({ where: { ticketId: ticket.id } })).toBe(1);
+  });
+
+  it('announces every change to admins, internal notes included, without comment text', async () => {
+    const ticket = await adminTicket(b);
+    const socket = openSocket(p.url, owner.token);
+    const heard = socket.subscribe(`subscription($id: ID) { ticketChanged(id: $id) { ticketId tenantId kind status assigneeId ticket { id reference } } }`, { id: ticket.id });
+    try {
+      await within(socket.connected, 5000, 'connection');
+      await p.untilListening('ticketChanged', 1);
+      await comment(ticket.id, 'private words', true);
+      await p.gql(`mutation($id: ID!, $a: ID) { assignTicket(id: $id, assigneeId: $a) { __typename } }`, { id: ticket.id, a: owner.userId }, owner.token);
+      await expect.poll(() => heard.results.length, { timeout: 5000 }).toBe(2);
+      expect(heard.results.map((r) => r.data.ticketChanged.kind)).toEqual(['noted', 'assigned']);
+      expect(heard.results[1]!.data.ticketChanged).toMatchObject({ tenantId: b.tenantId, status: 'OPEN', assigneeId: owner.userId, ticket: { reference: ticket.reference } });
+      expect(JSON.stringify(heard.results)).not.toContain('private words');
+    } finally {
+      await socket.dispose();
+    }
+  });
+
   it('plans the queue query into a constant number of statements (50 rows with tenant, plan, assignee, last public comment)', async () => {
     const t = await p.makeTenant({ name: 'Queue' });
     const requester = await p.app.prisma.user.create({ data: { tenantId: t.tenantId, externalId: 'queue-req', email: 'q@queue.example' } });
@@ -252,6 +328,10 @@ describe('tenant graph', () => {
     // A public admin answer clears the wait.
     await comment(ticket.id, 'Looking again.');
     expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).awaitingReplySince).toBeNull();
+    // Waiting on the requester (PENDING): their reply puts it back in the queue.
+    await p.gql(`mutation($id: ID!) { setTicketStatus(id: $id, status: PENDING) { __typename } }`, { id: ticket.id }, owner.token);
+    await p.gql(REPLY, { id: ticket.id, i: { body: 'Here are the logs' } }, a.apiKey);
+    expect((await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe('OPEN');
   });
 
   it('never shows internal notes to a tenant: not in the thread, search, counts or subscriptions', async () => {
