@@ -246,10 +246,7 @@ export default function TicketsQueue() {
                 <span className="muted">{node.reference}</span> {node.subject}
               </Link>
               {node.tags.length || node.category ? (
-                <div className="muted small">
-                  {node.category ? `${node.category} · ` : ''}
-                  {node.tags.map((t) => `#${t}`).join(' ')}
-                </div>
+                <div className="muted small">{[node.category, node.tags.map((t) => `#${t}`).join(' ')].filter(Boolean).join(' · ')}</div>
               ) : null}
             </td>
             <td>

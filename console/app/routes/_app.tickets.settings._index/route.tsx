@@ -59,7 +59,7 @@ export default function TicketAssignmentSettings() {
 
   return (
     <>
-      <PageHeader parent={{ to: '/tickets', label: 'Tickets' }} title="Ticket settings" sub={<span className="muted">Saved {formatDateTime(ticketSettings.updatedAt)}</span>} />
+      <PageHeader parent={{ to: '/tickets', label: 'Tickets' }} title="Ticket settings" sub={<span className="muted">{Date.parse(ticketSettings.updatedAt) > 0 ? `Saved ${formatDateTime(ticketSettings.updatedAt)}` : 'The defaults: never changed'}</span>} />
       <TicketSettingsNav />
       <Form method="post" className="card plan-form" aria-label="Assignment">
         <h2>Auto-assignment</h2>
