@@ -63,7 +63,7 @@ const schema = z.object({
     .default('')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
   MAX_DEPTH: z.coerce.number().int().positive().default(8),
-  MAX_COST: z.coerce.number().int().positive().default(5000),
+  MAX_COST: z.coerce.number().int().positive().default(8000),
   MAX_ALIASES: z.coerce.number().int().positive().default(15),
   MAX_TOKENS: z.coerce.number().int().positive().default(1000),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(100_000),
