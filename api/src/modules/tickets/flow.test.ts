@@ -54,8 +54,8 @@ describe('tickets with auto-assignment', () => {
     const synced = await p.app.prisma.ticket.findUniqueOrThrow({ where: { id }, include: { slaClocks: true } });
     expect(synced.assigneeId).toBe(agentId);
     expect(synced.slaClocks.map((c) => c.target).sort()).toEqual(['FIRST_RESPONSE', 'RESOLUTION']);
-    const events = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-    expect(events.map((e) => [e.kind, e.actorType])).toEqual([['CREATED', 'REQUESTER'], ['ASSIGNED', 'SYSTEM']]);
+    const events = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: id }, orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }] });
+    expect(events.map((e) => [e.kind, e.actorType])).toEqual([['CREATED', 'REQUESTER'], ['ASSIGNED', 'SYSTEM'], ['SLA_POLICY_APPLIED', 'SYSTEM']]);
   });
 
   it('still assigns a tenant ticket when a reply replaced its pending sync job', async () => {

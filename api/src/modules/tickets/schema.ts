@@ -162,7 +162,7 @@ export const TicketRef = builder.prismaObject('Ticket', {
     history: t.relation('events', {
       description: `What happened to the ticket, oldest first (up to ${MAX_THREAD}).`,
       args: { first: t.arg.int({ required: false, defaultValue: 200 }) },
-      query: ({ first }) => ({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: bounded(first, 200) }),
+      query: ({ first }) => ({ orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }], take: bounded(first, 200) }),
     }),
   }),
 });

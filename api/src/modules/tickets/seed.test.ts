@@ -13,7 +13,7 @@ afterAll(() => p.close());
 
 describe('demo tickets', () => {
   it('seeds tickets with threads for the demo tenants, and every ticket email template', async () => {
-    const tickets = await p.app.prisma.ticket.findMany({ include: { comments: true, events: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } } });
+    const tickets = await p.app.prisma.ticket.findMany({ include: { comments: true, events: { orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }] } } });
     expect(tickets.length).toBeGreaterThanOrEqual(12);
     expect(new Set(tickets.map((t) => t.status))).toEqual(new Set(['NEW', 'OPEN', 'PENDING', 'RESOLVED', 'CLOSED']));
     expect(tickets.some((t) => t.comments.some((c) => c.internal))).toBe(true);

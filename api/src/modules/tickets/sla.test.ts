@@ -202,7 +202,7 @@ describe('SLA deadlines on the worker', () => {
     const row = await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(row.slaState).toBe('BREACHED');
     expect(row.priority).toBe('HIGH');
-    const history = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: 'asc' } });
+    const history = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }] });
     // The breach, the escalation and the new policy share one transaction (one timestamp).
     expect(history.slice(0, 2).map((h) => h.kind)).toEqual(['SLA_POLICY_APPLIED', 'SLA_AT_RISK']);
     expect(history.slice(2).map((h) => h.kind).sort()).toEqual(['ESCALATED', 'SLA_BREACHED', 'SLA_POLICY_APPLIED']);

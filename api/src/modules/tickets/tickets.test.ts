@@ -106,7 +106,7 @@ describe('admin tickets', () => {
     expect(t.firstRespondedAt).not.toBeNull();
     expect(t.comments.map((c: { internal: boolean }) => c.internal)).toEqual([true, false]);
     expect(t.comments[0].authorAdmin.id).toBe(owner.userId);
-    expect(t.history.map((h: { kind: string }) => h.kind)).toEqual(['CREATED', 'STATUS_CHANGED', 'INTERNAL_NOTE', 'COMMENTED', 'SLA_MET']);
+    expect(t.history.map((h: { kind: string }) => h.kind)).toEqual(['CREATED', 'SLA_POLICY_APPLIED', 'STATUS_CHANGED', 'INTERNAL_NOTE', 'COMMENTED', 'SLA_MET']);
     expect(t.history.find((h: { kind: string }) => h.kind === 'INTERNAL_NOTE').internal).toBe(true);
     const audit = await p.app.prisma.auditEvent.findMany({ where: { targetId: ticket.id }, orderBy: { occurredAt: 'asc' } });
     expect(audit.map((e) => e.action)).toEqual(['ticket.create', 'ticket.comment', 'ticket.comment']);
@@ -143,8 +143,8 @@ describe('admin tickets', () => {
     expect(same.data!.updateTicket.__typename).toBe('MutationUpdateTicketSuccess');
     const cleared = await p.gql(UPDATE, { id: ticket.id, i: { clearCategory: true } }, owner.token);
     expect(cleared.data!.updateTicket.data.category).toBeNull();
-    const kinds = (await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })).map((e) => e.kind);
-    expect(kinds).toEqual(['CREATED', 'SUBJECT_CHANGED', 'CATEGORY_CHANGED', 'TAGS_CHANGED', 'PRIORITY_CHANGED', 'CATEGORY_CHANGED']);
+    const kinds = (await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }] })).map((e) => e.kind);
+    expect(kinds).toEqual(['CREATED', 'SLA_POLICY_APPLIED', 'SLA_POLICY_APPLIED', 'SUBJECT_CHANGED', 'CATEGORY_CHANGED', 'TAGS_CHANGED', 'PRIORITY_CHANGED', 'CATEGORY_CHANGED']);
     expect(await p.app.prisma.auditEvent.count({ where: { targetId: ticket.id, action: 'ticket.update' } })).toBe(2);
     await comment(ticket.id, 'Can you send the logs?');
     const STATUS = `mutation($id: ID!, $s: TicketStatus!) { setTicketStatus(id: $id, status: $s) {
@@ -321,7 +321,7 @@ describe('tenant graph', () => {
     const after = await p.app.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(after).toMatchObject({ status: 'OPEN', resolvedAt: null });
     expect(after.awaitingReplySince).not.toBeNull();
-    const history = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const history = await p.app.prisma.ticketEvent.findMany({ where: { ticketId: ticket.id }, orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }] });
     expect(history.filter((h) => h.kind === 'STATUS_CHANGED').map((h) => [h.to, h.actorType])).toEqual([
       [{ status: 'OPEN' }, 'ADMIN'], [{ status: 'RESOLVED' }, 'ADMIN'], [{ status: 'OPEN' }, 'REQUESTER'],
     ]);
