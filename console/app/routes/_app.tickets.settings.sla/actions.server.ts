@@ -1,10 +1,11 @@
-import { data, type ActionFunctionArgs } from '@remix-run/node';
+import type { ActionFunctionArgs } from '@remix-run/node';
 import { graphql } from '../../gql/index.ts';
 import { TicketPriorityValues } from '../../gql/lists.ts';
 import { gql } from '../../graphql.server.ts';
+import { readRowIntent } from '../../lib/intent.server.ts';
 import type { IntentResult } from '../../lib/intent.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { outcome, type FieldErrors } from '../../lib/mutation.ts';
+import { outcome } from '../../lib/mutation.ts';
 import { readPolicyForm } from './policy-form.ts';
 
 // `create`, `update-<id>` and `delete-<id>`.
@@ -58,12 +59,8 @@ const Delete = graphql(`
 `);
 
 export async function action(args: ActionFunctionArgs) {
-  const form = await args.request.formData();
-  const intent = String(form.get('intent'));
-  const fail = (fieldErrors: FieldErrors, formError: string | null = null) =>
-    data<IntentResult>({ intent, ok: false, formError, fieldErrors }, { status: 400 });
-  const [kind, id = ''] = intent.split(/-(.*)/s);
-  if (kind !== 'create' && !isUuid(id)) return fail({}, `Unknown action “${intent}”.`);
+  const { form, intent, kind, id, fail, refused } = await readRowIntent(args.request);
+  if (refused) return refused;
 
   let result: ReturnType<typeof outcome<unknown>>;
   if (kind === 'delete') {
