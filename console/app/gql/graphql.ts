@@ -172,6 +172,10 @@ export type Permission =
   | 'API_KEYS_WRITE'
   /** Edit email templates, send, and retry emails. */
   | 'EMAILS_WRITE'
+  /** See metrics, alert rules and alerts. */
+  | 'MONITORING_READ'
+  /** Change alert rules, acknowledge and resolve alerts, monitoring settings. */
+  | 'MONITORING_WRITE'
   /** Create, edit, archive and delete plans. */
   | 'PLANS_WRITE'
   /** Read everything in the admin graph. */
