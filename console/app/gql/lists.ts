@@ -17,6 +17,7 @@ export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PR
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const SlaStateValues = ["AT_RISK","BREACHED","MET","OK","PAUSED"] as const;
 export const SlaTargetValues = ["FIRST_RESPONSE","NEXT_RESPONSE","RESOLUTION"] as const;
+export const SystemHealthStatusValues = ["CRITICAL","OK","WARNING"] as const;
 export const TenantChangeKindValues = ["activated","created","deleted","onboarded","pastDue","paymentRecovered","planChanged","suspended","updated"] as const;
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
