@@ -33,5 +33,5 @@ export function reportCsv(status: SystemStatus): string {
     ...leaves('environment', 'environment', { ...status.environment, features: undefined }).filter((r) => r[2] !== 'features'),
     ...status.environment.features.flatMap((f) => leaves('features', f.name, { enabled: f.enabled, detail: f.detail })),
   ];
-  return stringify([['section', 'item', 'field', 'value'], ...rows.map(([s, i, f, v]) => [s, i, f, csvCell(v)])]);
+  return stringify([['section', 'item', 'field', 'value'], ...rows.map(([s, i, f, v]) => [s, i, f, typeof v === 'boolean' ? String(v) : csvCell(v)])]);
 }
