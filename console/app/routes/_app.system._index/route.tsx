@@ -122,7 +122,7 @@ export async function loader(args: LoaderFunctionArgs) {
 type Status = ReturnType<typeof useLoaderData<typeof loader>>['status'];
 
 function HealthBadge({ status }: { status: string }) {
-  return <span className={`badge health-${status.toLowerCase()}`}>{humanize(status)}</span>;
+  return <span className={`badge health-${status.toLowerCase()}`}>{status === 'OK' ? 'OK' : humanize(status)}</span>;
 }
 
 function HealthCards({ status }: { status: Status }) {
