@@ -82,7 +82,8 @@ export async function tableStats(scope: PlatformScope, now = new Date()): Promis
     return Prisma.sql`
       SELECT ${t.name} AS name, c.counted, c.estimate, c.size, ${growth(today)} AS today, ${growth(week)} AS week, ${growth(month)} AS month
       FROM (SELECT ${counted} AS counted, pg_class.reltuples::float8 AS estimate, pg_total_relation_size(pg_class.oid)::float8 AS size
-            FROM pg_class WHERE pg_class.oid = ${`"${t.name}"`}::regclass) c`;
+            FROM pg_class WHERE pg_class.oid = ${`"${t.name}"`}::regclass
+            OFFSET 0) c`; // OFFSET 0: counted once, not once per reference
   });
   const result = await scope.db.$queryRaw<
     { name: string; counted: number; estimate: number; size: number; today: number | null; week: number | null; month: number | null }[]
