@@ -42,4 +42,10 @@ test('shows the health of the database, worker and migrations, table counts, and
   expect(report.health.find((h: { key: string }) => h.key === 'database').status).toBe('OK');
   expect(report.migrations.current).toBe(true);
   expect(report.tables.find((t: { name: string }) => t.name === 'Tenant').rows).toBe(tenants.rows);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-csv').click()]);
+  expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+  const lines = (await fs.readFile((await csv.path())!, 'utf8')).split('\n');
+  expect(lines[0]).toBe('section,item,field,value');
+  expect(lines).toContain('health,database,status,OK');
 });
