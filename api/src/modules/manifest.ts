@@ -111,10 +111,10 @@ export interface ModuleManifest {
   onMetricsRecorded?: MetricsRecordedHook;
   /**
    * Sees every HTTP request the API serves (GraphQL and routes, not health checks), once it has been
-   * answered. Created once per server with the platform's scope; must be cheap (it runs per request) and
-   * is closed when the server stops.
+   * answered. Created once per server with the platform's scope (null: not observing with this
+   * configuration); `observe` must be cheap (it runs per request); closed when the server stops.
    */
-  requestObserver?: (scope: SystemScope) => RequestObserver;
+  requestObserver?: (scope: SystemScope, env: Env) => RequestObserver | null;
   /** The provider events it acts on (the webhooks module stores, verifies and retries them). */
   webhookHandlers?: readonly WebhookHandler[];
   /** Demo data for an empty development database; returns lines to print (one-time secrets). */

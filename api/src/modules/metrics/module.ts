@@ -1,7 +1,9 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import { metricsCrontab, metricsRetention, metricsRollup } from './maintenance.ts';
 import { metricRoutes } from './routes.ts';
+import { selfMetricsObserver } from './self-metrics.ts';
 
 const permissions = {
   MONITORING_READ: { description: 'See metrics, alert rules, alerts and channels.', roles: ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] },
@@ -26,11 +28,17 @@ declare module '../../db/tenant-scope.ts' {
   interface TenantModels extends TenantModelAccess<typeof tenantModels> {}
 }
 
-/** Metrics: ingestion (GraphQL and POST /metrics), storage, hourly rollups, retention, time-series queries. */
+/**
+ * Metrics: ingestion (GraphQL and POST /metrics), storage, hourly rollups, retention, time-series queries,
+ * and the platform's own metrics (requests measured in each API process, activity counts per minute).
+ */
 export default defineModule({
   name: 'metrics',
   graphql: () => import('./schema.ts'),
   routes: metricRoutes,
+  tasks: [metricsRollup, metricsRetention],
+  crontab: metricsCrontab,
+  requestObserver: selfMetricsObserver,
   auditActions: { 'monitoringSettings.update': 'MonitoringSettings' },
   permissions,
   tenantModels,

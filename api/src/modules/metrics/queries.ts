@@ -144,12 +144,12 @@ function rollupAggregate(aggregation: MetricAggregation): Prisma.Sql {
 function hourlySource(from: Date, to: Date): Prisma.Sql {
   return Prisma.sql`(
     SELECT r."seriesId", r.hour, r.count, r.sum, r.min, r.max, r.p95 FROM "MetricRollup" r JOIN s ON s.id = r."seriesId"
-    WHERE r.hour >= date_trunc('hour', ${from}::timestamptz) AND r.hour < least(${to}::timestamptz, date_trunc('hour', now()) - interval '1 hour')
+    WHERE r.hour >= date_trunc('hour', ${from}::timestamptz, 'UTC') AND r.hour < least(${to}::timestamptz, date_trunc('hour', now(), 'UTC') - interval '1 hour')
     UNION ALL
-    SELECT p."seriesId", date_trunc('hour', p.at), count(*)::int, sum(p.value), min(p.value), max(p.value),
+    SELECT p."seriesId", date_trunc('hour', p.at, 'UTC'), count(*)::int, sum(p.value), min(p.value), max(p.value),
       percentile_cont(0.95) WITHIN GROUP (ORDER BY p.value)
     FROM "MetricPoint" p JOIN s ON s.id = p."seriesId"
-    WHERE p.at >= greatest(date_trunc('hour', ${from}::timestamptz), date_trunc('hour', now()) - interval '1 hour') AND p.at < ${to}::timestamptz
+    WHERE p.at >= greatest(date_trunc('hour', ${from}::timestamptz, 'UTC'), date_trunc('hour', now(), 'UTC') - interval '1 hour') AND p.at < ${to}::timestamptz
     GROUP BY 1, 2
   )`;
 }
