@@ -178,6 +178,8 @@ export function systemScope(app: App, name: string, meta: Partial<RequestMeta> =
 export const ELEVATIONS = {
   login: 'signing in reads the admin and opens a session before the request has a principal',
   ticketSearch: "a tenant's full-text ticket search needs raw SQL (tsvector), confined to its own tenant and public text",
+  metricsTenant: "a tenant key's metrics ingestion and time-series queries need raw SQL (unnest, date_bin), confined to its own tenant",
+  metricsRecorded: 'the onMetricsRecorded hook runs as the platform after an ingest batch of any caller is stored',
 } as const;
 
 export function asSystem(scope: Scope, purpose: keyof typeof ELEVATIONS): SystemScope {

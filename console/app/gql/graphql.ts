@@ -172,6 +172,10 @@ export type Permission =
   | 'API_KEYS_WRITE'
   /** Edit email templates, send, and retry emails. */
   | 'EMAILS_WRITE'
+  /** See metrics, alert rules, alerts and channels. */
+  | 'MONITORING_READ'
+  /** Record metrics, change monitoring settings, manage alert rules and channels, acknowledge and resolve alerts. */
+  | 'MONITORING_WRITE'
   /** Create, edit, archive and delete plans. */
   | 'PLANS_WRITE'
   /** Read everything in the admin graph. */
