@@ -7,6 +7,7 @@ import { registerAuditActions } from '../audit-actions.ts';
 import { registerPermissions } from '../permissions.ts';
 import { registerWebhookHandlers } from '../webhook-handlers.ts';
 import admins from './admins/module.ts';
+import alerts from './alerts/module.ts';
 import audit from './audit/module.ts';
 import jobs from './jobs/module.ts';
 import billing from './billing/module.ts';
@@ -20,7 +21,7 @@ import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, operations, jobs];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, alerts, operations, jobs];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});

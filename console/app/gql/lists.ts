@@ -5,6 +5,9 @@
 export const ActorTypeValues = ["ADMIN","SYSTEM","TENANT"] as const;
 export const AdminRoleValues = ["ADMIN","BILLING","OWNER","SUPPORT","VIEWER"] as const;
 export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DESC"] as const;
+export const AlertChannelKindValues = ["EMAIL","SLACK","TICKET","WEBHOOK"] as const;
+export const AlertChannelSortValues = ["CREATED_AT_DESC","NAME_ASC"] as const;
+export const AlertDeliveryStatusValues = ["DEAD","FAILED","PENDING","SENT"] as const;
 export const AssignmentStrategyValues = ["LEAST_LOADED","OFF","ROUND_ROBIN"] as const;
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
 export const EmailSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC"] as const;
@@ -44,6 +47,15 @@ export const AdminFilterFields = {
 } as const;
 /** The `admins` list's sorts; the first page uses "EMAIL_ASC" unless told. */
 export const adminsList = { filter: AdminFilterFields, sorts: AdminSortValues, defaultSort: "EMAIL_ASC" } as const;
+
+/** The `alertChannels` list's filter, field by field. */
+export const AlertChannelFilterFields = {
+  enabled: { kind: 'boolean' },
+  kind: { kind: 'enum', list: true, values: AlertChannelKindValues },
+  search: { kind: 'string' },
+} as const;
+/** The `alertChannels` list's sorts; the first page uses "NAME_ASC" unless told. */
+export const alertChannelsList = { filter: AlertChannelFilterFields, sorts: AlertChannelSortValues, defaultSort: "NAME_ASC" } as const;
 
 /** The `auditEvents` list's filter, field by field. */
 export const AuditEventFilterFields = {
