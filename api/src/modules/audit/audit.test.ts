@@ -41,6 +41,12 @@ async function ticketIn(t: { tenantId: string }, status: 'NEW' | 'OPEN' | 'RESOL
   });
 }
 
+/** An EMAIL alert channel named `name`, made through the service. */
+async function alertChannel(name: string) {
+  const { createAlertChannel } = await import('../alerts/channels.ts');
+  return (await createAlertChannel(p.system, { name, kind: 'EMAIL', emailTo: ['cov@example.com'] })).channel;
+}
+
 let webhookEvents = 0;
 /** A stored provider event in `status`, for the webhook mutations' scenarios. */
 function webhookEvent(status: 'FAILED' | 'DEAD' | 'PROCESSED') {
@@ -180,6 +186,10 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     const policy = await p.app.prisma.slaPolicy.findFirstOrThrow({ where: { planId, priority: 'LOW' } });
     return p.gql(`mutation($id: ID!) { deleteSlaPolicy(id: $id) { __typename } }`, { id: policy.id }, token);
   },
+  createAlertChannel: ({ token }) => p.gql(`mutation { createAlertChannel(input: { name: "Cov email", kind: EMAIL, emailTo: ["cov@example.com"] }) { __typename } }`, {}, token),
+  updateAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { updateAlertChannel(id: $id, input: { enabled: false }) { __typename } }`, { id: (await alertChannel('Cov update')).id }, token),
+  deleteAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { deleteAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov delete')).id }, token),
+  testAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { testAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov test')).id }, token),
 };
 
 describe('audit log', () => {
