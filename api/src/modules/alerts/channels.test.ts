@@ -58,7 +58,7 @@ beforeAll(async () => {
     emailTransport: 'resend', RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: resend.url,
     ALERT_DELIVERY_RETRY_BASE_MS: 20, ALERT_DELIVERY_MAX_ATTEMPTS: 5,
   });
-  p = await startPlatform();
+  p = await startPlatform({ recordQueries: true });
   await p.startWorker();
   owner = (await p.login('OWNER')).token;
 });
@@ -344,6 +344,30 @@ describe('the ticket channel', () => {
     await settledDeliveryOf(alert.id, 'FIRING');
     const linked = await p.app.prisma.alert.findUniqueOrThrow({ where: { id: alert.id }, include: { ticket: true } });
     expect(linked.ticket?.priority).toBe('HIGH');
+  });
+});
+
+describe('reads', () => {
+  it('lists channels with their fallback tenants and deliveries in a fixed number of statements', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const tenant = await p.makeTenant();
+      const { channel } = await createChannel({ kind: 'TICKET', ticketTenantId: tenant.tenantId });
+      await settled(ok((await p.gql(TEST, { id: channel.id }, owner)).data!.testAlertChannel).id);
+    }
+    const LIST = `{ alertChannels(first: 50, filter: { kind: [TICKET] }) { totalCount edges { node { id ticketTenant { id name } deliveries(first: 5) { id status } } } } }`;
+    let res: { data?: Record<string, any> } | undefined;
+    const statements = await p.recordQueries(async () => (res = await p.gql(LIST, {}, owner)));
+    const nodes = res!.data!.alertChannels.edges.map((e: { node: any }) => e.node);
+    expect(nodes.length).toBeGreaterThanOrEqual(3);
+    for (const node of nodes.filter((x: any) => x.ticketTenant)) expect(node.ticketTenant.name).toMatch(/^Tenant/);
+    // The worker runs beside the request: count the statements of the tables this query reads.
+    const reading = (pattern: RegExp) => statements.filter((sql) => pattern.test(sql)).length;
+    expect(reading(/FROM "public"."AlertChannel"/), 'the list and its count (deliveries joined in)').toBe(2);
+    expect(reading(/FROM "public"."AlertDelivery" AS "t0"/), 'no delivery read per channel').toBe(0);
+    expect(reading(/FROM "public"."Tenant" AS "t0" WHERE "t0"."id" IN/), 'one read of the fallback tenants').toBe(1);
+    const csv = await fetch(`${p.url}/exports/alert-channels.csv?kind=TICKET`, { headers: { authorization: `Bearer ${owner}` } });
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).split('\n')[0]).toContain('ticketTenantId');
   });
 });
 
