@@ -149,6 +149,24 @@ describe('channel validation', () => {
     expect(res.data!.createAlertChannel).toMatchObject({ __typename: 'ConflictError', field: 'name' });
   });
 
+  it('gives one of two creations racing for a name the channel and the other a conflict, with one audit entry', async () => {
+    const name = uniq('Race');
+    const input = { i: { name, kind: 'EMAIL', emailTo: ['race@example.com'] } };
+    const results = await Promise.all([p.gql(CREATE, input, owner), p.gql(CREATE, input, owner)]);
+    expect(results.map((r) => r.data!.createAlertChannel.__typename).sort()).toEqual(['ConflictError', 'MutationCreateAlertChannelSuccess']);
+    const [channel] = await p.app.prisma.alertChannel.findMany({ where: { name } });
+    expect(await p.app.prisma.auditEvent.count({ where: { action: 'alertChannel.create', targetId: channel!.id } })).toBe(1);
+  });
+
+  it('refuses on update what the channel kind does not use, and keeps the kind', async () => {
+    const { channel } = await createChannel({ kind: 'EMAIL', emailTo: ['keep@example.com'] });
+    const res = await p.gql(UPDATE, { id: channel.id, i: { url: 'https://example.com/hook' } }, owner);
+    expect(res.data!.updateAlertChannel.fieldErrors).toEqual([{ field: 'input.url', message: 'not used by EMAIL channels' }]);
+    const same = await p.gql(UPDATE, { id: channel.id, i: { emailTo: ['keep@example.com'] } }, owner);
+    expect(ok(same.data!.updateAlertChannel).channel).toMatchObject({ kind: 'EMAIL', emailTo: ['keep@example.com'] });
+    expect(await p.app.prisma.auditEvent.count({ where: { targetId: channel.id, action: 'alertChannel.update' } })).toBe(0);
+  });
+
   it('needs a write permission: a viewer is refused', async () => {
     const viewer = (await p.login('VIEWER')).token;
     const res = await p.gql(CREATE, { i: { name: uniq('Viewer'), kind: 'EMAIL', emailTo: ['a@example.com'] } }, viewer);
