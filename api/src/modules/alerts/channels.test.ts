@@ -167,6 +167,22 @@ describe('channel validation', () => {
     expect(await p.app.prisma.auditEvent.count({ where: { targetId: channel.id, action: 'alertChannel.update' } })).toBe(0);
   });
 
+  it('refuses internal addresses and non-Slack hosts in production', async () => {
+    Object.assign(env, { isProduction: true });
+    try {
+      for (const url of ['http://127.0.0.1:9/hook', 'https://10.1.2.3/hook', 'http://[::1]/hook', 'https://localhost/hook', 'http://169.254.169.254/latest']) {
+        await expect(createAlertChannel(p.system, { name: uniq('Internal'), kind: 'WEBHOOK', url }), url).rejects.toMatchObject({
+          issues: [{ path: ['input', 'url'], message: expect.stringMatching(/loopback, private or link-local/) }],
+        });
+      }
+      await expect(createAlertChannel(p.system, { name: uniq('Local slack'), kind: 'SLACK', url: `${receiver.url}/services/T1/B1/abc` })).rejects.toMatchObject({
+        issues: [{ path: ['input', 'url'] }],
+      });
+    } finally {
+      Object.assign(env, { isProduction: saved.isProduction });
+    }
+  });
+
   it('needs a write permission: a viewer is refused', async () => {
     const viewer = (await p.login('VIEWER')).token;
     const res = await p.gql(CREATE, { i: { name: uniq('Viewer'), kind: 'EMAIL', emailTo: ['a@example.com'] } }, viewer);

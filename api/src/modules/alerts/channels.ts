@@ -70,13 +70,25 @@ function parseUrl(value: string): URL | null {
   }
 }
 
-/** An http(s) URL without credentials in it. */
+/** Loopback, private and link-local addresses written as such (names that resolve there are not caught). */
+function isInternalHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '::' || /^f[cd]/.test(host) || host.startsWith('fe80:')) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  if (!v4) return false;
+  const [a, b] = [Number(v4[1]), Number(v4[2])];
+  return a === 127 || a === 10 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+}
+
+/** An http(s) URL without credentials in it; in production, not an internal address. */
 const webUrl = text({ min: 1, max: 2000 }).superRefine((value, ctx) => {
   const url = parseUrl(value);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     ctx.addIssue({ code: 'custom', message: 'an http:// or https:// URL' });
   } else if (url.username || url.password) {
     ctx.addIssue({ code: 'custom', message: 'must not carry a user name or password' });
+  } else if (env.isProduction && isInternalHost(url.hostname)) {
+    ctx.addIssue({ code: 'custom', message: 'must not point at a loopback, private or link-local address' });
   }
 });
 
