@@ -11,4 +11,4 @@ export const channelAuditActions = {
   'alertChannel.test': 'AlertChannel',
 } as const;
 /** The admin permission channel changes need. */
-export const CHANNELS_WRITE = 'SUPPORT_MANAGE' as const;
+export const CHANNELS_WRITE = 'MONITORING_WRITE' as const;
