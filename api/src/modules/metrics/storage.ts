@@ -48,10 +48,13 @@ WITH input AS (
   RETURNING 1
 ), newest AS (
   SELECT series_id, max(at) AS at FROM input GROUP BY series_id
+), due AS (
+  -- lastAt is coarse: a series another batch is updating right now is skipped, never waited for.
+  SELECT s.id, n.at FROM "MetricSeries" s JOIN newest n ON n.series_id = s.id
+  WHERE s."lastAt" IS NULL OR s."lastAt" < n.at - interval '1 minute'
+  ORDER BY s.id FOR UPDATE OF s SKIP LOCKED
 ), touched AS (
-  UPDATE "MetricSeries" s SET "lastAt" = n.at
-  FROM newest n
-  WHERE s.id = n.series_id AND (s."lastAt" IS NULL OR s."lastAt" < n.at - interval '1 minute')
+  UPDATE "MetricSeries" s SET "lastAt" = due.at FROM due WHERE s.id = due.id
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM stored)::int AS stored`;
@@ -67,7 +70,8 @@ async function seriesIdsFor(db: MetricsDb, points: readonly ValidPoint[]): Promi
     else if (!missing.has(key)) missing.set(key, point);
   }
   if (missing.size) {
-    const wanted = [...missing];
+    // In key order, so concurrent batches creating the same series lock them in the same order.
+    const wanted = [...missing].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const rows = await db.$queryRawUnsafe<{ id: string; key: string }[]>(
       UPSERT_SERIES_SQL,
       wanted.map(([, p]) => p.name),
@@ -114,7 +118,8 @@ export async function storePoints(db: MetricsDb, points: readonly ValidPoint[]):
     tenants.add(point.tenantId);
   }
   if (latest.size) {
-    const rows = [...latest.values()];
+    // In (series, instant) order: concurrent batches overwriting the same samples take their locks alike.
+    const rows = [...latest.values()].sort((x, y) => (x.seriesId < y.seriesId ? -1 : x.seriesId > y.seriesId ? 1 : x.point.at.getTime() - y.point.at.getTime()));
     const insert = (batch: typeof rows) => {
       const args = [batch.map((r) => r.seriesId), batch.map((r) => r.point.at.toISOString()), batch.map((r) => r.point.value)];
       return touchDue(batch.map((r) => r.point)) ? db.$queryRawUnsafe(INSERT_POINTS_TOUCH_SQL, ...args) : db.$executeRawUnsafe(INSERT_POINTS_SQL, ...args);
