@@ -12,6 +12,9 @@ import { transaction } from '../../scope.ts';
 import { startResendFake, type ResendFake } from '../emails/resend-fake.test-helper.ts';
 import { createAlertChannel } from './channels.ts';
 import { notifyAlert, type NotifyReason } from './channels-notify.ts';
+import { recordPlatformMetrics } from '../metrics/ingest.ts';
+import { createAlertRule } from './rules.ts';
+import { acknowledgeAlert, evaluateRule, resolveAlert } from './service.ts';
 
 interface Received {
   path: string;
@@ -378,6 +381,28 @@ describe('the ticket channel', () => {
     await settledDeliveryOf(alert.id, 'FIRING');
     const linked = await p.app.prisma.alert.findUniqueOrThrow({ where: { id: alert.id }, include: { ticket: true } });
     expect(linked.ticket?.priority).toBe('HIGH');
+  });
+});
+
+describe('through the alerts service', () => {
+  it('notifies a rule firing on ingest, its acknowledgement and its resolution, each signed, in the alert history', async () => {
+    const { channel, signingSecret } = await createChannel({ kind: 'WEBHOOK', url: `${receiver.url}/hooks/e2e` });
+    const metric = `e2e_errors_${Date.now() % 100000}`;
+    const rule = await createAlertRule(p.system, {
+      name: uniq('E2E rule'), signal: 'METRIC', metric, aggregation: 'MAX', windowSeconds: 300, operator: 'GT', threshold: 1,
+      pendingSeconds: 0, severity: 'CRITICAL', channelIds: [channel.id],
+    } as never);
+    await recordPlatformMetrics(p.system, [{ name: metric, value: 5 } as never]);
+    await evaluateRule(p.system, rule.id);
+    const alert = await until(() => p.app.prisma.alert.findFirst({ where: { ruleId: rule.id, state: 'FIRING' } }), (a) => !!a, 'the alert to fire');
+    expect(await settledDeliveryOf(alert!.id, 'FIRING')).toMatchObject({ status: 'SENT' });
+    await acknowledgeAlert(p.system, alert!.id, 'on it');
+    expect(await settledDeliveryOf(alert!.id, 'ACKNOWLEDGED')).toMatchObject({ status: 'SENT' });
+    await resolveAlert(p.system, alert!.id, 'fixed');
+    expect(await settledDeliveryOf(alert!.id, 'RESOLVED')).toMatchObject({ status: 'SENT' });
+    const types = receiver.on('/hooks/e2e').map((r) => (new Webhook(signingSecret!).verify(r.body, r.headers as Record<string, string>) as { type: string }).type);
+    expect(types).toEqual(['alert.firing', 'alert.acknowledged', 'alert.resolved']);
+    expect(await p.app.prisma.alertEvent.count({ where: { alertId: alert!.id, kind: 'NOTIFIED' } })).toBe(3);
   });
 });
 
