@@ -403,6 +403,10 @@ describe('through the alerts service', () => {
     const types = receiver.on('/hooks/e2e').map((r) => (new Webhook(signingSecret!).verify(r.body, r.headers as Record<string, string>) as { type: string }).type);
     expect(types).toEqual(['alert.firing', 'alert.acknowledged', 'alert.resolved']);
     expect(await p.app.prisma.alertEvent.count({ where: { alertId: alert!.id, kind: 'NOTIFIED' } })).toBe(3);
+    const read = await p.gql(`query($id: ID!) { alert(id: $id) { deliveries { reason status channel { id } } rule { channels { id name urlHint } } } }`, { id: alert!.id }, owner);
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.alert.deliveries.map((d: { reason: string; status: string }) => `${d.reason}:${d.status}`)).toEqual(['FIRING:SENT', 'ACKNOWLEDGED:SENT', 'RESOLVED:SENT']);
+    expect(read.data!.alert.rule.channels).toEqual([{ id: channel.id, name: channel.name, urlHint: channel.urlHint }]);
   });
 });
 
