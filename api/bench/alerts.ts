@@ -1,0 +1,292 @@
+// pnpm bench:alerts: live delivery across two API instances on one database (production mode, the built
+// JavaScript on plain node), subscribers split across them, held by a load client in a process of its own.
+//
+//   live:   `tenantChanged` fan-out at each of BENCH_LIVE_SUBSCRIBERS (200, 1,000, 2,000): the mutation's
+//           request start to each subscriber's receipt, 20 events each, missed deliveries, and the CPU each
+//           instance spends per subscriber per event.
+//
+// One JSON line.
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import pg from 'pg';
+import { newSessionToken, sha256 } from '../src/lib/tokens.ts';
+import type { Command, OpenCommand, Reply } from './alerts-client.ts';
+import { benchDatabase, builtScript, cpuMs, percentile, report, rssMb, spawnServer, type BenchServer } from './harness.ts';
+
+const LIVE_SUBSCRIBERS = (process.env.BENCH_LIVE_SUBSCRIBERS ?? '200,1000,2000').split(',').filter(Boolean).map(Number);
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 20);
+/** What each `tenantChanged` subscriber selects (the console's own subscriptions select these two). */
+const LIVE_SELECTION = process.env.BENCH_LIVE_SELECTION ?? 'tenantId kind';
+/** How long a delivery may take before it counts as missed. */
+const MISS_AFTER_MS = Number(process.env.BENCH_MISS_AFTER_MS ?? 5000);
+const POOL = Number(process.env.BENCH_POOL ?? 5);
+/** Admins the subscribers' sessions belong to, roles in turn (the API caps sockets per admin and instance). */
+const ADMINS = Number(process.env.BENCH_ADMINS ?? 100);
+const ROLES = ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] as const;
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+// ─── the load client ─────────────────────────────────────────────────────────
+
+class LoadClient {
+  private readonly waiting: ((reply: Reply) => void)[] = [];
+  /** marker → receipt times, accumulated over collects. */
+  readonly received = new Map<string, number[]>();
+  errors = 0;
+  closed = 0;
+  duplicates = 0;
+  firstError: string | null = null;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (reply: Reply) => this.waiting.shift()?.(reply));
+  }
+
+  static async start(): Promise<LoadClient> {
+    const script = await builtScript('alerts-client.ts');
+    return new LoadClient(fork(script, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  }
+
+  private ask<R extends Reply>(command: Command): Promise<R> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve as (reply: Reply) => void);
+      this.child.send(command);
+    });
+  }
+
+  async open(command: Omit<OpenCommand, 'cmd'>): Promise<void> {
+    const reply = await this.ask<Extract<Reply, { cmd: 'opened' }>>({ cmd: 'open', ...command });
+    if (reply.failed) throw new Error(`${reply.failed} of ${command.sockets.length} subscribers could not connect: ${reply.firstError}`);
+  }
+
+  /** Fetches what arrived since the last collect into `received`. */
+  async collect(): Promise<void> {
+    const reply = await this.ask<Extract<Reply, { cmd: 'collected' }>>({ cmd: 'collect' });
+    for (const [marker, times] of Object.entries(reply.received)) this.received.set(marker, [...(this.received.get(marker) ?? []), ...times]);
+    this.errors += reply.errors;
+    this.closed += reply.closed;
+    this.duplicates += reply.duplicates;
+    this.firstError ??= reply.firstError;
+  }
+
+  async close(): Promise<void> {
+    await this.ask({ cmd: 'close' });
+    await new Promise((r) => this.child.once('exit', r));
+  }
+}
+
+/** One event to deliver: `fire` starts it (the request's start is the latency's zero), `marker` names it in frames. */
+interface LiveEvent {
+  marker: string;
+  fire: () => Promise<unknown>;
+}
+
+interface Delivery {
+  marker: string;
+  startedAt: number;
+  /** Each receiving subscriber's latency, ms. */
+  latencies: number[];
+  missed: number;
+}
+
+/**
+ * Fires `events` (each `spacingMs` after the previous one's start; 0: one after another, each once every
+ * subscriber has it or MISS_AFTER_MS passed) and returns every subscriber's latency per event.
+ */
+async function deliver(client: LoadClient, subscribers: number, events: LiveEvent[], spacingMs = 0): Promise<Delivery[]> {
+  const deliveries: Delivery[] = [];
+  const complete = (d: Delivery) => (client.received.get(d.marker)?.length ?? 0) >= subscribers;
+  const settle = async (pending: Delivery[]) => {
+    const deadline = now() + MISS_AFTER_MS;
+    while (pending.some((d) => !complete(d)) && now() < deadline) {
+      await sleep(50);
+      await client.collect();
+    }
+    // A late straggler still arriving counts as missed, not as received.
+    for (const d of pending) {
+      const times = client.received.get(d.marker) ?? [];
+      d.latencies = times.filter((t) => t - d.startedAt <= MISS_AFTER_MS).map((t) => t - d.startedAt);
+      d.missed = subscribers - d.latencies.length;
+    }
+  };
+  if (spacingMs === 0) {
+    for (const event of events) {
+      const delivery: Delivery = { marker: event.marker, startedAt: now(), latencies: [], missed: 0 };
+      await event.fire();
+      await settle([delivery]);
+      deliveries.push(delivery);
+      await sleep(100);
+    }
+    return deliveries;
+  }
+  const fired: Promise<unknown>[] = [];
+  const first = now();
+  for (const [i, event] of events.entries()) {
+    const wait = first + i * spacingMs - now();
+    if (wait > 0) await sleep(wait);
+    deliveries.push({ marker: event.marker, startedAt: now(), latencies: [], missed: 0 });
+    fired.push(event.fire());
+  }
+  await Promise.all(fired);
+  await settle(deliveries);
+  return deliveries;
+}
+
+function summary(deliveries: Delivery[]) {
+  const all = deliveries.flatMap((d) => d.latencies).sort((a, b) => a - b);
+  const p99Each = deliveries.map((d) => percentile([...d.latencies].sort((a, b) => a - b), 99));
+  return {
+    events: deliveries.length,
+    deliveries: all.length,
+    missed: deliveries.reduce((sum, d) => sum + d.missed, 0),
+    p50_ms: percentile(all, 50),
+    p95_ms: percentile(all, 95),
+    p99_ms: percentile(all, 99),
+    max_ms: round(all.at(-1) ?? 0, 2),
+    p99_ms_each: p99Each.map((v) => round(v)),
+  };
+}
+
+// ─── data ────────────────────────────────────────────────────────────────────
+
+interface Admins {
+  /** One session token per admin, roles in turn (the first is an OWNER). */
+  tokens: string[];
+}
+
+async function seedAdmins(url: string, count: number): Promise<Admins> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tokens = Array.from({ length: count }, () => newSessionToken());
+    await client.query(
+      `WITH admins AS (
+         INSERT INTO "AdminUser" (id, email, name, role, "passwordHash", "updatedAt")
+         SELECT gen_random_uuid(), 'bench-' || i || '@opsgraph.dev', 'Bench ' || i, ($2::text[])[1 + (i - 1) % cardinality($2::text[])]::"AdminRole", 'x', now()
+         FROM generate_series(1, cardinality($1::text[])) i
+         RETURNING id, email)
+       INSERT INTO "AdminSession" (id, "adminUserId", "tokenHash", "expiresAt")
+       SELECT gen_random_uuid(), a.id, ($1::text[])[substring(a.email from 'bench-(\\d+)@')::int], now() + interval '1 day' FROM admins a`,
+      [tokens.map(sha256), [...ROLES]],
+    );
+    return { tokens };
+  } finally {
+    await client.end();
+  }
+}
+
+async function seedTenants(url: string, count: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`
+      INSERT INTO "Plan" (id, code, name, currency, "monthlyPrice", "yearlyPrice", "emailsPerMonth", "smsPerMonth", seats, "apiCallsPerMonth", entitlements, "updatedAt")
+      VALUES (gen_random_uuid(), 'bench', 'Bench', 'USD', 1000, 10000, 1000, 100, 5, 10000, ARRAY['tickets'], now())`);
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO "Tenant" (id, name, slug, status, "planId", "ownerName", "ownerEmail", "updatedAt")
+       SELECT gen_random_uuid(), 'Tenant ' || i, 'tenant-' || i, 'ACTIVE', (SELECT id FROM "Plan"), 'Owner', 'owner' || i || '@example.com', now()
+       FROM generate_series(1, $1::int) i RETURNING id`,
+      [count],
+    );
+    return rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
+}
+
+// ─── run ─────────────────────────────────────────────────────────────────────
+
+const loadBefore = os.loadavg()[0]!;
+const db = await benchDatabase();
+const started: BenchServer[] = [];
+try {
+  const admins = await seedAdmins(db.url, ADMINS);
+  const tenants = await seedTenants(db.url, 2000);
+  const owner = admins.tokens[0]!;
+  const env = { DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL), API_WORKERS: '1', SEED_DEMO: 'false' };
+  const launch = (extra: Record<string, string>) => spawnServer({ node: ['dist/main.js'] }, { ...env, ...extra }, { ready: '/healthz' });
+  // Instance A runs the job worker (as one instance of a deployment would); B serves requests and sockets only.
+  const a = await launch({ WORKER: 'inline' });
+  started.push(a);
+  const b = await launch({ WORKER: 'separate' });
+  started.push(b);
+  const instances = [a, b];
+
+  let tenantCursor = 0;
+  const renames = new Map<string, number>();
+  /** Renames a fresh tenant through instance `via`: one `tenantChanged` event, its tenant id as marker. */
+  const tenantEvent = (via: BenchServer): LiveEvent => {
+    const id = tenants[tenantCursor++ % tenants.length]!;
+    const n = (renames.get(id) ?? 0) + 1;
+    renames.set(id, n);
+    return {
+      marker: id,
+      fire: async () => {
+        const res = await fetch(`${via.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+          body: JSON.stringify({ query: `mutation($id: ID!, $n: String!) { updateTenant(id: $id, input: { name: $n }) { __typename } }`, variables: { id, n: `Tenant ${id.slice(0, 8)} ${n}` } }),
+        });
+        const text = await res.text();
+        if (!text.includes('MutationUpdateTenantSuccess')) throw new Error(`updateTenant failed: ${text.slice(0, 300)}`);
+      },
+    };
+  };
+
+  /** `count` subscribers split across the instances, sessions of the admins in turn. */
+  const socketsFor = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ url: `${instances[i % 2]!.url.replace(/^http/, 'ws')}/graphql`, token: admins.tokens[i % admins.tokens.length]! }));
+
+  /** Fires events until every subscriber has received one: they are all live. */
+  async function warmUp(client: LoadClient, subscribers: number, event: () => LiveEvent): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const [delivery] = await deliver(client, subscribers, [event()]);
+      if (!delivery!.missed) return;
+    }
+    throw new Error(`not every one of ${subscribers} subscribers is live after 10 events: ${client.firstError}`);
+  }
+
+  const live: Record<string, unknown>[] = [];
+  for (const subscribers of LIVE_SUBSCRIBERS) {
+    const client = await LoadClient.start();
+    try {
+      const query = `subscription { tenantChanged { ${LIVE_SELECTION} } }`;
+      await client.open({ sockets: socketsFor(subscribers), query, marker: '"tenantId":"([0-9a-f-]{36})"' });
+      await warmUp(client, subscribers, () => tenantEvent(a));
+      const cpuBefore = await Promise.all(instances.map((s) => cpuMs(s.pid)));
+      // Alternately through A and B: half the events are announced by the other instance.
+      const deliveries = await deliver(client, subscribers, Array.from({ length: REPETITIONS }, (_, i) => tenantEvent(instances[i % 2]!)));
+      const cpu = (await Promise.all(instances.map((s) => cpuMs(s.pid)))).map((after, i) => after - cpuBefore[i]!);
+      const perInstance = subscribers / 2;
+      live.push({
+        subscribers,
+        ...summary(deliveries),
+        // CPU per event includes the mutation (on the instance that took it) and the pauses' idle work.
+        cpu_ms_per_event: cpu.map((ms) => round(ms / REPETITIONS, 2)),
+        cpu_us_per_subscriber_event: cpu.map((ms) => round(((ms / REPETITIONS) * 1000) / perInstance, 1)),
+        rss_mb: await Promise.all(instances.map((s) => rssMb(s.pid))),
+        errors: client.errors,
+        closed: client.closed,
+        duplicates: client.duplicates,
+        ...(client.firstError ? { first_error: client.firstError } : {}),
+      });
+    } finally {
+      await client.close();
+    }
+  }
+
+  report({
+    bench: 'alerts',
+    instances: 2,
+    db_pool: POOL,
+    repetitions: REPETITIONS,
+    miss_after_ms: MISS_AFTER_MS,
+    admins: ADMINS,
+    live: { event: 'tenantChanged', selection: LIVE_SELECTION, by_subscribers: live },
+    load_avg_1m: { before: round(loadBefore, 2), after: round(os.loadavg()[0]!, 2) },
+  });
+} finally {
+  for (const server of started) await server.stop();
+  await db.stop();
+}
