@@ -15,8 +15,17 @@ import { benchDatabase, builtScript, cpuMs, percentile, report, rssMb, spawnServ
 
 const LIVE_SUBSCRIBERS = (process.env.BENCH_LIVE_SUBSCRIBERS ?? '200,1000,2000').split(',').filter(Boolean).map(Number);
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 20);
-/** What each `tenantChanged` subscriber selects (the console's own subscriptions select these two). */
-const LIVE_SELECTION = process.env.BENCH_LIVE_SELECTION ?? 'tenantId kind';
+/**
+ * What the `tenantChanged` subscribers select, one run each, `|`-separated: the console's own two fields,
+ * and a selection that reads the tenant from the database for every execution.
+ */
+const LIVE_SELECTIONS = (process.env.BENCH_LIVE_SELECTIONS ?? 'tenantId kind|tenantId kind tenant { name status }').split('|');
+/** Events of a burst, all fired within one second. */
+const BURST = Number(process.env.BENCH_BURST ?? 50);
+/** The API's entry point (BENCH_API_ENTRY=dist/other.js measures another build side by side). */
+const API_ENTRY = process.env.BENCH_API_ENTRY ?? 'dist/main.js';
+/** Extra node arguments for the API processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+const API_NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** How long a delivery may take before it counts as missed. */
 const MISS_AFTER_MS = Number(process.env.BENCH_MISS_AFTER_MS ?? 5000);
 const POOL = Number(process.env.BENCH_POOL ?? 5);
@@ -205,7 +214,7 @@ try {
   const tenants = await seedTenants(db.url, 2000);
   const owner = admins.tokens[0]!;
   const env = { DATABASE_URL: db.url, DATABASE_POOL_MAX: String(POOL), API_WORKERS: '1', SEED_DEMO: 'false' };
-  const launch = (extra: Record<string, string>) => spawnServer({ node: ['dist/main.js'] }, { ...env, ...extra }, { ready: '/healthz' });
+  const launch = (extra: Record<string, string>) => spawnServer({ node: [...API_NODE_ARGS, API_ENTRY] }, { ...env, ...extra }, { ready: '/healthz' });
   // Instance A runs the job worker (as one instance of a deployment would); B serves requests and sockets only.
   const a = await launch({ WORKER: 'inline' });
   started.push(a);
@@ -247,33 +256,54 @@ try {
     throw new Error(`not every one of ${subscribers} subscribers is live after 10 events: ${client.firstError}`);
   }
 
+  /** Latency of the first and the last fifth of a burst's events: a growing delay shows as last > first. */
+  const growth = (deliveries: Delivery[]) => {
+    const fifth = Math.max(1, Math.floor(deliveries.length / 5));
+    const p50 = (part: Delivery[]) => percentile(part.flatMap((d) => d.latencies).sort((x, y) => x - y), 50);
+    return { first_fifth_p50_ms: p50(deliveries.slice(0, fifth)), last_fifth_p50_ms: p50(deliveries.slice(-fifth)) };
+  };
+
   const live: Record<string, unknown>[] = [];
-  for (const subscribers of LIVE_SUBSCRIBERS) {
-    const client = await LoadClient.start();
-    try {
-      const query = `subscription { tenantChanged { ${LIVE_SELECTION} } }`;
-      await client.open({ sockets: socketsFor(subscribers), query, marker: '"tenantId":"([0-9a-f-]{36})"' });
-      await warmUp(client, subscribers, () => tenantEvent(a));
-      const cpuBefore = await Promise.all(instances.map((s) => cpuMs(s.pid)));
-      // Alternately through A and B: half the events are announced by the other instance.
-      const deliveries = await deliver(client, subscribers, Array.from({ length: REPETITIONS }, (_, i) => tenantEvent(instances[i % 2]!)));
-      const cpu = (await Promise.all(instances.map((s) => cpuMs(s.pid)))).map((after, i) => after - cpuBefore[i]!);
-      const perInstance = subscribers / 2;
-      live.push({
-        subscribers,
-        ...summary(deliveries),
-        // CPU per event includes the mutation (on the instance that took it) and the pauses' idle work.
-        cpu_ms_per_event: cpu.map((ms) => round(ms / REPETITIONS, 2)),
-        cpu_us_per_subscriber_event: cpu.map((ms) => round(((ms / REPETITIONS) * 1000) / perInstance, 1)),
-        rss_mb: await Promise.all(instances.map((s) => rssMb(s.pid))),
-        errors: client.errors,
-        closed: client.closed,
-        duplicates: client.duplicates,
-        ...(client.firstError ? { first_error: client.firstError } : {}),
-      });
-    } finally {
-      await client.close();
+  const largest = Math.max(...LIVE_SUBSCRIBERS);
+  for (const selection of LIVE_SELECTIONS) {
+    const bySubscribers: Record<string, unknown>[] = [];
+    for (const subscribers of LIVE_SUBSCRIBERS) {
+      const client = await LoadClient.start();
+      try {
+        const query = `subscription { tenantChanged { ${selection} } }`;
+        await client.open({ sockets: socketsFor(subscribers), query, marker: '"tenantId":"([0-9a-f-]{36})"' });
+        await warmUp(client, subscribers, () => tenantEvent(a));
+        const cpuBefore = await Promise.all(instances.map((s) => cpuMs(s.pid)));
+        // Alternately through A and B: half the events are announced by the other instance.
+        const deliveries = await deliver(client, subscribers, Array.from({ length: REPETITIONS }, (_, i) => tenantEvent(instances[i % 2]!)));
+        const cpu = (await Promise.all(instances.map((s) => cpuMs(s.pid)))).map((after, i) => after - cpuBefore[i]!);
+        const cpuPerEvent = cpu.map((ms) => ms / REPETITIONS);
+        let burst: Record<string, unknown> | null = null;
+        if (subscribers === largest && BURST > 0) {
+          const fired = await deliver(client, subscribers, Array.from({ length: BURST }, (_, i) => tenantEvent(instances[i % 2]!)), 1000 / BURST);
+          const { p99_ms_each: _each, ...totals } = summary(fired);
+          burst = { events_per_s: BURST, ...totals, ...growth(fired) };
+        }
+        bySubscribers.push({
+          subscribers,
+          ...summary(deliveries),
+          // CPU per event includes the mutation (on the instance that took it) and the idle work between events.
+          cpu_ms_per_event: cpuPerEvent.map((ms) => round(ms, 2)),
+          cpu_us_per_subscriber_event: cpuPerEvent.map((ms) => round((ms * 1000) / (subscribers / 2), 1)),
+          // What the busier instance could sustain if it did nothing else.
+          events_per_s_capacity: round(1000 / Math.max(...cpuPerEvent, 0.01), 0),
+          ...(burst ? { burst } : {}),
+          rss_mb: await Promise.all(instances.map((s) => rssMb(s.pid))),
+          errors: client.errors,
+          closed: client.closed,
+          duplicates: client.duplicates,
+          ...(client.firstError ? { first_error: client.firstError } : {}),
+        });
+      } finally {
+        await client.close();
+      }
     }
+    live.push({ selection, by_subscribers: bySubscribers });
   }
 
   report({
@@ -283,7 +313,8 @@ try {
     repetitions: REPETITIONS,
     miss_after_ms: MISS_AFTER_MS,
     admins: ADMINS,
-    live: { event: 'tenantChanged', selection: LIVE_SELECTION, by_subscribers: live },
+    api_entry: API_ENTRY,
+    live: { event: 'tenantChanged', runs: live },
     load_avg_1m: { before: round(loadBefore, 2), after: round(os.loadavg()[0]!, 2) },
   });
 } finally {

@@ -2,6 +2,8 @@
 // here too: the same principals, token, depth, cost and alias limits, the text guard and the error
 // formatting. Each operation gets its own request id (the connection's id, then its number on the
 // connection), and each socket is registered so that revocation and expiry close it (live-connections.ts).
+// Subscriptions sharing document, variables and visibility are executed once per event for all of them
+// (subscription-groups.ts).
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import {
   getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError,
