@@ -5,7 +5,15 @@
 //           request start to each subscriber's receipt, 20 events each, missed deliveries, and the CPU each
 //           instance spends per subscriber per event.
 //
+//   alerts: a metric point ingested through `POST /metrics` (alternately on A and B) fires a rule
+//           (pendingSeconds 0, one alert per `rep` label value): ingest request start to each of
+//           BENCH_SUBSCRIBERS (2,000) `alertEvents` subscribers' receipt of FIRING, BENCH_REPETITIONS (20)
+//           times with a fresh label value each, then a burst of BENCH_BURST (50) alerts within one second.
+//   ingest: points/s through `POST /metrics` in batches of 100 against a bare node http + pg server doing
+//           one INSERT per batch, alternately for BENCH_INGEST_ROUNDS rounds of BENCH_INGEST_DURATION_S.
+//
 // One JSON line.
+import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import pg from 'pg';
@@ -31,6 +39,12 @@ const MISS_AFTER_MS = Number(process.env.BENCH_MISS_AFTER_MS ?? 5000);
 const POOL = Number(process.env.BENCH_POOL ?? 5);
 /** Admins the subscribers' sessions belong to, roles in turn (the API caps sockets per admin and instance). */
 const ADMINS = Number(process.env.BENCH_ADMINS ?? 100);
+/** `alertEvents` subscribers (split across the two instances). */
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);
+const INGEST_DURATION_S = Number(process.env.BENCH_INGEST_DURATION_S ?? 10);
+const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 2);
+const INGEST_CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 10);
+const BATCH = 100;
 const ROLES = ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] as const;
 
 const now = () => performance.timeOrigin + performance.now();
@@ -204,6 +218,33 @@ async function seedTenants(url: string, count: number): Promise<string[]> {
   }
 }
 
+/** Batches through `POST /metrics` for INGEST_DURATION_S: points/s and the p99 of a batch. */
+async function ingestLoad(base: string, token: string | null, batch: () => string) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${base}/metrics`,
+        connections: INGEST_CONNECTIONS,
+        duration: INGEST_DURATION_S,
+        requests: [{
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          setupRequest: (request) => ({ ...request, body: batch() }),
+        }],
+      },
+      (err, r) => (err ? reject(err) : resolve(r)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, time) => {
+      if (statusCode !== 200) errors += 1;
+      latencies.push(time);
+    });
+  });
+  latencies.sort((x, y) => x - y);
+  return { points_per_s: Math.round(((result.requests.total - errors) * BATCH) / INGEST_DURATION_S), p99_ms: percentile(latencies, 99), errors: errors + result.errors + result.timeouts };
+}
+
 // ─── run ─────────────────────────────────────────────────────────────────────
 
 const loadBefore = os.loadavg()[0]!;
@@ -306,8 +347,114 @@ try {
     live.push({ selection, by_subscribers: bySubscribers });
   }
 
+  // ─── alerts ──────────────────────────────────────────────────────────────────
+
+  const post = async (via: BenchServer, path: string, body: unknown) => {
+    const res = await fetch(`${via.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  let alerts: Record<string, unknown> | null = null;
+  let ingest: Record<string, unknown> | null = null;
+  const probe = await post(a, '/graphql', { query: '{ __type(name: "AlertEventPayload") { name } }' });
+  if (!probe.text.includes('"AlertEventPayload"')) {
+    alerts = { skipped: 'this build has no alertEvents subscription' };
+  } else {
+    const rule = await post(a, '/graphql', {
+      query: `mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { __typename ... on Error { message } } }`,
+      variables: {
+        input: {
+          name: 'bench latency', metric: 'bench.latency', aggregation: 'MAX', windowSeconds: 60, operator: 'GT', threshold: 100,
+          pendingSeconds: 0, groupBy: ['rep'], severity: 'CRITICAL',
+        },
+      },
+    });
+    if (!rule.text.includes('MutationCreateAlertRuleSuccess')) throw new Error(`createAlertRule failed: ${rule.text.slice(0, 500)}`);
+    /** One point over the threshold with a fresh `rep` label: one new alert, FIRING at once. */
+    const alertEvent = (marker: string, via: BenchServer): LiveEvent => ({
+      marker,
+      fire: async () => {
+        const res = await post(via, '/metrics', { points: [{ name: 'bench.latency', value: 1000, labels: { rep: marker }, at: new Date().toISOString() }] });
+        if (res.status !== 200 || !res.text.includes('"accepted":1')) throw new Error(`POST /metrics failed: ${res.status} ${res.text.slice(0, 300)}`);
+      },
+    });
+    const client = await LoadClient.start();
+    try {
+      const query = `subscription { alertEvents { kind alertId severity state alert { labels } } }`;
+      await client.open({ sockets: socketsFor(SUBSCRIBERS), query, marker: '"kind":"FIRING".*"rep":"([a-z]+\\d+)"' });
+      let warm = 0;
+      await warmUp(client, SUBSCRIBERS, () => alertEvent(`w${(warm += 1)}`, a));
+      const cpuBefore = await Promise.all(instances.map((s) => cpuMs(s.pid)));
+      const deliveries = await deliver(client, SUBSCRIBERS, Array.from({ length: REPETITIONS }, (_, i) => alertEvent(`r${i}`, instances[i % 2]!)));
+      const cpuPerEvent = (await Promise.all(instances.map((s) => cpuMs(s.pid)))).map((after, i) => (after - cpuBefore[i]!) / REPETITIONS);
+      const fired = await deliver(client, SUBSCRIBERS, Array.from({ length: BURST }, (_, i) => alertEvent(`b${i}`, instances[i % 2]!)), 1000 / BURST);
+      const single = summary(deliveries);
+      const { p99_ms_each: _each, ...burstTotals } = summary(fired);
+      const burstGrowth = growth(fired);
+      alerts = {
+        subscribers: SUBSCRIBERS,
+        query,
+        ...single,
+        cpu_ms_per_event: cpuPerEvent.map((ms) => round(ms, 2)),
+        cpu_us_per_subscriber_event: cpuPerEvent.map((ms) => round((ms * 1000) / (SUBSCRIBERS / 2), 1)),
+        events_per_s_capacity: round(1000 / Math.max(...cpuPerEvent, 0.01), 0),
+        burst: { events_per_s: BURST, ...burstTotals, ...burstGrowth },
+        errors: client.errors,
+        closed: client.closed,
+        duplicates: client.duplicates,
+        ...(client.firstError ? { first_error: client.firstError } : {}),
+        targets_met: {
+          p99_le_250_ms: single.p99_ms <= 250,
+          zero_missed: single.missed === 0 && burstTotals.missed === 0,
+          // "Without growing delay": the burst's last fifth no slower than twice its first (and within the p99 target).
+          burst_without_growing_delay: burstGrowth.last_fifth_p50_ms <= Math.max(2 * burstGrowth.first_fifth_p50_ms, 250),
+        },
+      };
+    } finally {
+      await client.close();
+    }
+
+    // ─── ingest throughput ───────────────────────────────────────────────────────
+    const bare = await spawnServer({ node: [await builtScript('alerts-bare-server.ts')] }, env);
+    started.push(bare);
+    let instant = Date.now() - 3_600_000;
+    /** 100 points of 100 series, each batch one millisecond later than the last. */
+    const batch = () => {
+      const at = new Date((instant += 1)).toISOString();
+      return JSON.stringify({ points: Array.from({ length: BATCH }, (_, k) => ({ name: 'bench.ingest', value: k, labels: { host: `h${k}` }, at })) });
+    };
+    const first = await post(a, '/metrics', JSON.parse(batch()));
+    if (first.status !== 200 || !first.text.includes(`"accepted":${BATCH}`)) throw new Error(`POST /metrics failed: ${first.status} ${first.text.slice(0, 300)}`);
+    const runs: Record<'api' | 'bare', { points_per_s: number; p99_ms: number; errors: number }[]> = { api: [], bare: [] };
+    for (let roundNo = 0; roundNo < INGEST_ROUNDS; roundNo += 1) {
+      const order: ('api' | 'bare')[] = roundNo % 2 ? ['bare', 'api'] : ['api', 'bare'];
+      for (const name of order) runs[name].push(await ingestLoad(name === 'api' ? a.url : bare.url, name === 'api' ? owner : null, batch));
+    }
+    const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+    const apiPoints = median(runs.api.map((r) => r.points_per_s));
+    const barePoints = median(runs.bare.map((r) => r.points_per_s));
+    ingest = {
+      batch: BATCH,
+      connections: INGEST_CONNECTIONS,
+      duration_s: INGEST_DURATION_S,
+      rounds: INGEST_ROUNDS,
+      points_per_s: apiPoints,
+      baseline: { name: 'node http + pg, one INSERT … SELECT FROM unnest per batch', points_per_s: barePoints },
+      ratio_vs_baseline: round(apiPoints / barePoints, 3),
+      runs,
+      targets_met: { ingest_ge_half_of_baseline: apiPoints >= barePoints / 2 },
+    };
+  }
+
   report({
     bench: 'alerts',
+    ...(alerts && 'p99_ms' in alerts ? { p50_ms: alerts.p50_ms, p95_ms: alerts.p95_ms, p99_ms: alerts.p99_ms, missed: alerts.missed } : {}),
+    alerts,
+    ingest,
+    targets: { p99_ms: '<= 250', missed: 0, burst: `${BURST} alerts within 1 s without growing delay`, ingest_vs_baseline: '>= 0.5' },
     instances: 2,
     db_pool: POOL,
     repetitions: REPETITIONS,
