@@ -93,6 +93,9 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(10),
   /** First retry's delay ceiling in ms; it doubles with every attempt (full jitter below it). */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // Monitoring (modules/metrics): how often an API process records its own request metrics (and, once a
+  // minute, the platform's job, webhook, email and SLA counts); 0 turns self-metrics off.
+  SELF_METRICS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 export type Env = z.infer<typeof schema> & {
