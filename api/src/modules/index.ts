@@ -7,6 +7,7 @@ import { registerAuditActions } from '../audit-actions.ts';
 import { registerPermissions } from '../permissions.ts';
 import { registerWebhookHandlers } from '../webhook-handlers.ts';
 import admins from './admins/module.ts';
+import alerts from './alerts/module.ts';
 import audit from './audit/module.ts';
 import jobs from './jobs/module.ts';
 import metrics from './metrics/module.ts';
@@ -22,7 +23,7 @@ import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, operations, jobs, system];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, operations, jobs, system];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});

@@ -5,6 +5,15 @@
 export const ActorTypeValues = ["ADMIN","SYSTEM","TENANT"] as const;
 export const AdminRoleValues = ["ADMIN","BILLING","OWNER","SUPPORT","VIEWER"] as const;
 export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DESC"] as const;
+export const AlertChangeKindValues = ["ACKNOWLEDGED","FIRING","PENDING","RESOLVED"] as const;
+export const AlertEventKindValues = ["ACKNOWLEDGED","FIRING","NOTIFIED","PENDING","REPEATED","RESOLVED"] as const;
+export const AlertNoDataValues = ["ALERTING","KEEP_STATE","OK"] as const;
+export const AlertOperatorValues = ["EQ","GT","GTE","LT","LTE","NEQ"] as const;
+export const AlertRuleSortValues = ["CREATED_AT_DESC","NAME_ASC"] as const;
+export const AlertSeverityValues = ["CRITICAL","INFO","WARNING"] as const;
+export const AlertSignalValues = ["JOB_DURATION_P95","JOB_FAILURES_IN_A_ROW","JOB_MIN_DURATION","JOB_SECONDS_SINCE_SUCCESS","JOB_SUCCESS_RATE","METRIC"] as const;
+export const AlertSortValues = ["STARTED_AT_ASC","STARTED_AT_DESC"] as const;
+export const AlertStateValues = ["FIRING","PENDING","RESOLVED"] as const;
 export const AssignmentStrategyValues = ["LEAST_LOADED","OFF","ROUND_ROBIN"] as const;
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
 export const EmailSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC"] as const;
@@ -13,6 +22,7 @@ export const InvoiceSortValues = ["AMOUNT_DUE_DESC","CREATED_AT_ASC","CREATED_AT
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
 export const MetricAggregationValues = ["AVG","COUNT","MAX","MIN","P95","SUM"] as const;
+export const MonitoringHealthValues = ["CRITICAL","HEALTHY","WARNING"] as const;
 export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","MONITORING_READ","MONITORING_WRITE","PLANS_WRITE","READ","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
@@ -46,6 +56,28 @@ export const AdminFilterFields = {
 } as const;
 /** The `admins` list's sorts; the first page uses "EMAIL_ASC" unless told. */
 export const adminsList = { filter: AdminFilterFields, sorts: AdminSortValues, defaultSort: "EMAIL_ASC" } as const;
+
+/** The `alertRules` list's filter, field by field. */
+export const AlertRuleFilterFields = {
+  enabled: { kind: 'boolean' },
+  search: { kind: 'string' },
+  severity: { kind: 'enum', list: true, values: AlertSeverityValues },
+  signal: { kind: 'enum', list: true, values: AlertSignalValues },
+  tenantId: { kind: 'id' },
+} as const;
+/** The `alertRules` list's sorts; the first page uses "NAME_ASC" unless told. */
+export const alertRulesList = { filter: AlertRuleFilterFields, sorts: AlertRuleSortValues, defaultSort: "NAME_ASC" } as const;
+
+/** The `alerts` list's filter, field by field. */
+export const AlertFilterFields = {
+  open: { kind: 'boolean' },
+  ruleId: { kind: 'id' },
+  severity: { kind: 'enum', list: true, values: AlertSeverityValues },
+  state: { kind: 'enum', list: true, values: AlertStateValues },
+  tenantId: { kind: 'id' },
+} as const;
+/** The `alerts` list's sorts; the first page uses "STARTED_AT_DESC" unless told. */
+export const alertsList = { filter: AlertFilterFields, sorts: AlertSortValues, defaultSort: "STARTED_AT_DESC" } as const;
 
 /** The `auditEvents` list's filter, field by field. */
 export const AuditEventFilterFields = {
