@@ -1,4 +1,5 @@
 import { defineModule } from '../manifest.ts';
+import { channelAuditActions, channelLists, channelTasks } from './channel-manifest.ts';
 import { onMetricsRecorded } from './ingest.ts';
 import { alertRulesList, alertsList } from './lists.ts';
 import type { AlertChanged } from './service.ts';
@@ -13,15 +14,17 @@ declare module '../../events.ts' {
   }
 }
 
-/** Monitoring: alert rules, their evaluation, alerts with their history. */
+/** Monitoring: alert rules, their evaluation, alerts with their history, notification channels and deliveries. */
 export default defineModule({
   name: 'alerts',
   graphql: async () => {
     await import('./schema.ts');
     await import('./tenant-schema.ts');
+    await import('./channels-schema.ts');
+    await import('./channels-alert-fields.ts');
   },
-  lists: [alertRulesList, alertsList],
-  tasks: [alertRuleEvaluate, alertsEvaluate, alertsEvaluateSeed, alertRepeat],
+  lists: [alertRulesList, alertsList, ...channelLists],
+  tasks: [alertRuleEvaluate, alertsEvaluate, alertsEvaluateSeed, alertRepeat, ...channelTasks],
   crontab: alertsCrontab,
   auditActions: {
     'alertRule.create': 'AlertRule',
@@ -32,6 +35,7 @@ export default defineModule({
     'alertRule.unsilence': 'AlertRule',
     'alert.acknowledge': 'Alert',
     'alert.resolve': 'Alert',
+    ...channelAuditActions,
   },
   onMetricsRecorded,
 });

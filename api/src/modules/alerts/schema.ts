@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { bothGraphs as both, builder } from '../../graphql/builder.ts';
 import { prismaEnum } from '../../graphql/enums.ts';
+import type { Context } from '../../graphql/context.ts';
 import { adminMutation, adminScope, withoutNulls } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
 import type { AlertSeverity } from '../../generated/prisma/enums.ts';
@@ -250,19 +251,25 @@ builder.queryField('previewAlertRule', (t) =>
 
 // ─── mutations ───────────────────────────────────────────────────────────────
 
+/** The changed record read again with the mutation's selection (relations and on-demand columns). */
+const rereadRule = (ctx: Context, query: object, rule: { id: string }) =>
+  adminScope(ctx).db.alertRule.findUniqueOrThrow({ ...query, where: { id: rule.id } });
+const rereadAlert = (ctx: Context, query: object, alert: { id: string }) =>
+  adminScope(ctx).db.alert.findUniqueOrThrow({ ...query, where: { id: alert.id } });
+
 builder.mutationFields((t) => ({
   createAlertRule: t.prismaField({
     type: 'AlertRule',
     ...adminMutation('MONITORING_WRITE', 'alertRule.create', ruleErrors),
     args: { input: t.arg({ type: AlertRuleInput }) },
-    resolve: (_q, _root, { input }, ctx) => createAlertRule(adminScope(ctx), withoutNulls(input) as never),
+    resolve: async (query, _root, { input }, ctx) => rereadRule(ctx, query, await createAlertRule(adminScope(ctx), withoutNulls(input) as never)),
   }),
   updateAlertRule: t.prismaField({
     type: 'AlertRule',
     ...adminMutation('MONITORING_WRITE', 'alertRule.update', ruleErrors),
     description: 'Changes a rule; a rule that now measures something else resolves its open alerts and starts over.',
     args: { id: t.arg.id(), input: t.arg({ type: AlertRuleInput }) },
-    resolve: (_q, _root, { id, input }, ctx) => updateAlertRule(adminScope(ctx), id, withoutNulls(input) as never),
+    resolve: async (query, _root, { id, input }, ctx) => rereadRule(ctx, query, await updateAlertRule(adminScope(ctx), id, withoutNulls(input) as never)),
   }),
   deleteAlertRule: t.prismaField({
     type: 'AlertRule',
@@ -276,34 +283,34 @@ builder.mutationFields((t) => ({
     ...adminMutation('MONITORING_WRITE', 'alertRule.setEnabled', [InputError, NotFoundError]),
     description: 'Disabling resolves its open alerts; enabling evaluates it at once.',
     args: { id: t.arg.id(), enabled: t.arg.boolean() },
-    resolve: (_q, _root, { id, enabled }, ctx) => setAlertRuleEnabled(adminScope(ctx), id, enabled),
+    resolve: async (query, _root, { id, enabled }, ctx) => rereadRule(ctx, query, await setAlertRuleEnabled(adminScope(ctx), id, enabled)),
   }),
   silenceAlertRule: t.prismaField({
     type: 'AlertRule',
     ...adminMutation('MONITORING_WRITE', 'alertRule.silence', [InputError, NotFoundError]),
     description: 'No notifications until `until` (at most 90 days); the rule is still evaluated and its alerts recorded.',
     args: { id: t.arg.id(), until: t.arg({ type: 'DateTime' }) },
-    resolve: (_q, _root, { id, until }, ctx) => silenceAlertRule(adminScope(ctx), id, until),
+    resolve: async (query, _root, { id, until }, ctx) => rereadRule(ctx, query, await silenceAlertRule(adminScope(ctx), id, until)),
   }),
   unsilenceAlertRule: t.prismaField({
     type: 'AlertRule',
     ...adminMutation('MONITORING_WRITE', 'alertRule.unsilence', [InputError, NotFoundError]),
     args: { id: t.arg.id() },
-    resolve: (_q, _root, { id }, ctx) => unsilenceAlertRule(adminScope(ctx), id),
+    resolve: async (query, _root, { id }, ctx) => rereadRule(ctx, query, await unsilenceAlertRule(adminScope(ctx), id)),
   }),
   acknowledgeAlert: t.prismaField({
     type: 'Alert',
     ...adminMutation('MONITORING_WRITE', 'alert.acknowledge', [InputError, NotFoundError, InvalidTransitionError]),
     description: 'Records who acknowledged the open alert and when; stops its repeat notifications.',
     args: { id: t.arg.id(), note: t.arg.string({ required: false, description: 'Why (at most 2,000 characters).' }) },
-    resolve: (_q, _root, { id, note }, ctx) => acknowledgeAlert(adminScope(ctx), id, note),
+    resolve: async (query, _root, { id, note }, ctx) => rereadAlert(ctx, query, await acknowledgeAlert(adminScope(ctx), id, note)),
   }),
   resolveAlert: t.prismaField({
     type: 'Alert',
     ...adminMutation('MONITORING_WRITE', 'alert.resolve', [InputError, NotFoundError, InvalidTransitionError]),
     description: 'Resolves an open alert by hand; if the condition still holds, the next evaluation opens a new one.',
     args: { id: t.arg.id(), note: t.arg.string({ required: false, description: 'Why (at most 2,000 characters).' }) },
-    resolve: (_q, _root, { id, note }, ctx) => resolveAlert(adminScope(ctx), id, note),
+    resolve: async (query, _root, { id, note }, ctx) => rereadAlert(ctx, query, await resolveAlert(adminScope(ctx), id, note)),
   }),
 }));
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import type { MetricAggregation } from '../../generated/prisma/enums.ts';
 import { recordMetrics } from './ingest.ts';
-import { aggregateMetric } from './queries.ts';
+import { aggregateMetric, metricSeries } from './queries.ts';
 import { forgetSeriesIds } from './storage.ts';
 
 let p: TestPlatform;
@@ -162,6 +162,18 @@ describe('storage', () => {
     expect(await p.app.prisma.metricPoint.count({ where: { series: { name: 'bench.cpu' } } })).toBe(200);
   });
 
+  it('stores concurrent batches overwriting the same series and instants without deadlock', async () => {
+    const at = minuteAgo(6);
+    const batch = (reverse: boolean, value: number) => {
+      const points = Array.from({ length: 50 }, (_, i) => ({ name: 'race.same', value, labels: { n: String(i) }, at }));
+      return reverse ? points.reverse() : points;
+    };
+    const results = await Promise.all([0, 1, 2, 3].map((i) => recordMetrics(p.system, batch(i % 2 === 1, i))));
+    expect(results.map((r) => r.accepted)).toEqual([50, 50, 50, 50]);
+    expect(await p.app.prisma.metricSeries.count({ where: { name: 'race.same' } })).toBe(50);
+    expect(await p.app.prisma.metricPoint.count({ where: { series: { name: 'race.same' } } })).toBe(50);
+  });
+
   it('finds its series again after its cache is forgotten', async () => {
     await recordMetrics(p.system, [{ name: 'cache.miss', value: 1, at: minuteAgo(2) }]);
     forgetSeriesIds();
@@ -284,6 +296,14 @@ describe('queries', () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: [{ field: 'groupBy' }] });
     const fine = await p.gql(SERIES, { name: 'many.series', agg: 'COUNT', from: minuteAgo(5).toISOString(), to: new Date().toISOString() }, owner);
     expect(fine.data!.metricSeries[0].points.reduce((x: number, pt: any) => x + pt.value, 0)).toBe(101);
+  });
+
+  it('answers a series query in one SQL statement', async () => {
+    const q = { name, labelFilter: { dc: 'x' }, from: minuteAgo(20), to: minuteAgo(10), aggregation: 'P95' as const, groupBy: ['host'], step: 60 };
+    await metricSeries(p.app.prisma, q);
+    const statements = await p.recordQueries(() => metricSeries(p.app.prisma, q));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/date_bin/);
   });
 
   it('lists metric names with their series count and label keys', async () => {

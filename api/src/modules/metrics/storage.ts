@@ -1,19 +1,21 @@
 // Points are stored for volume: a series row per name + label set + tenant (upserted once, its id then
 // cached in process) and one narrow row per sample. A batch whose series are all cached is ONE statement:
-// the points inserted from arrays (unnest), a later write of the same instant winning, and the series'
-// coarse `lastAt` moved on in the same statement when it is a minute behind.
+// the points inserted from arrays (unnest), a later write of the same instant winning. The series' coarse
+// `lastAt` is moved on in that same statement only when this process has not moved it for a minute.
 import type { PlatformScope, TransactionScope } from '../../scope.ts';
-import { seriesKey, type MetricPointRejection, type ValidPoint } from './validate.ts';
+import type { MetricPointRejection, ValidPoint } from './validate.ts';
 
 export type MetricsDb = PlatformScope['db'] | TransactionScope<PlatformScope>['db'];
 
 /** Series ids this process knows, by canonical key; bounded, oldest dropped first. */
 const SERIES_CACHE_SIZE = 20_000;
-const seriesIds = new Map<string, string>();
+/** The series id, and when this process last moved the series' `lastAt` (0: not yet). */
+const seriesIds = new Map<string, { id: string; touchedAt: number }>();
+const LAST_AT_EVERY_MS = 60_000;
 
 function remember(key: string, id: string): void {
   if (seriesIds.size >= SERIES_CACHE_SIZE) seriesIds.delete(seriesIds.keys().next().value!);
-  seriesIds.set(key, id);
+  seriesIds.set(key, { id, touchedAt: 0 });
 }
 
 /** Forgets every cached series id (a series deleted behind the cache's back, tests). */
@@ -32,6 +34,11 @@ ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name
 RETURNING id::text AS id, key`;
 
 const INSERT_POINTS_SQL = `
+INSERT INTO "MetricPoint" ("seriesId", at, value)
+SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[])
+ON CONFLICT ("seriesId", at) DO UPDATE SET value = EXCLUDED.value`;
+
+const INSERT_POINTS_TOUCH_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[]) AS i(series_id, at, value)
 ), stored AS (
@@ -41,10 +48,13 @@ WITH input AS (
   RETURNING 1
 ), newest AS (
   SELECT series_id, max(at) AS at FROM input GROUP BY series_id
+), due AS (
+  -- lastAt is coarse: a series another batch is updating right now is skipped, never waited for.
+  SELECT s.id, n.at FROM "MetricSeries" s JOIN newest n ON n.series_id = s.id
+  WHERE s."lastAt" IS NULL OR s."lastAt" < n.at - interval '1 minute'
+  ORDER BY s.id FOR UPDATE OF s SKIP LOCKED
 ), touched AS (
-  UPDATE "MetricSeries" s SET "lastAt" = n.at
-  FROM newest n
-  WHERE s.id = n.series_id AND (s."lastAt" IS NULL OR s."lastAt" < n.at - interval '1 minute')
+  UPDATE "MetricSeries" s SET "lastAt" = due.at FROM due WHERE s.id = due.id
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM stored)::int AS stored`;
@@ -54,13 +64,14 @@ async function seriesIdsFor(db: MetricsDb, points: readonly ValidPoint[]): Promi
   const ids = new Map<string, string>();
   const missing = new Map<string, ValidPoint>();
   for (const point of points) {
-    const key = seriesKey(point.name, point.labels, point.tenantId);
-    const id = seriesIds.get(key);
+    const key = point.key;
+    const id = seriesIds.get(key)?.id;
     if (id) ids.set(key, id);
     else if (!missing.has(key)) missing.set(key, point);
   }
   if (missing.size) {
-    const wanted = [...missing];
+    // In key order, so concurrent batches creating the same series lock them in the same order.
+    const wanted = [...missing].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const rows = await db.$queryRawUnsafe<{ id: string; key: string }[]>(
       UPSERT_SERIES_SQL,
       wanted.map(([, p]) => p.name),
@@ -96,7 +107,7 @@ export async function storePoints(db: MetricsDb, points: readonly ValidPoint[]):
   const names = new Set<string>();
   const tenants = new Set<string | null>();
   for (const point of points) {
-    const seriesId = ids.get(seriesKey(point.name, point.labels, point.tenantId));
+    const seriesId = ids.get(point.key);
     if (!seriesId) {
       stored.rejected.push({ index: point.index, field: 'tenantId', message: 'no such tenant' });
       continue;
@@ -107,9 +118,12 @@ export async function storePoints(db: MetricsDb, points: readonly ValidPoint[]):
     tenants.add(point.tenantId);
   }
   if (latest.size) {
-    const rows = [...latest.values()];
-    const insert = (batch: typeof rows) =>
-      db.$queryRawUnsafe(INSERT_POINTS_SQL, batch.map((r) => r.seriesId), batch.map((r) => r.point.at.toISOString()), batch.map((r) => r.point.value));
+    // In (series, instant) order: concurrent batches overwriting the same samples take their locks alike.
+    const rows = [...latest.values()].sort((x, y) => (x.seriesId < y.seriesId ? -1 : x.seriesId > y.seriesId ? 1 : x.point.at.getTime() - y.point.at.getTime()));
+    const insert = (batch: typeof rows) => {
+      const args = [batch.map((r) => r.seriesId), batch.map((r) => r.point.at.toISOString()), batch.map((r) => r.point.value)];
+      return touchDue(batch.map((r) => r.point)) ? db.$queryRawUnsafe(INSERT_POINTS_TOUCH_SQL, ...args) : db.$executeRawUnsafe(INSERT_POINTS_SQL, ...args);
+    };
     try {
       await insert(rows);
     } catch (error) {
@@ -118,7 +132,7 @@ export async function storePoints(db: MetricsDb, points: readonly ValidPoint[]):
       forgetSeriesIds();
       ids = await seriesIdsFor(db, rows.map((r) => r.point));
       const again = rows.flatMap((r) => {
-        const seriesId = ids.get(seriesKey(r.point.name, r.point.labels, r.point.tenantId));
+        const seriesId = ids.get(r.point.key);
         if (seriesId) return [{ ...r, seriesId }];
         stored.accepted -= 1;
         stored.rejected.push({ index: r.point.index, field: 'tenantId', message: 'no such tenant' });
@@ -130,6 +144,19 @@ export async function storePoints(db: MetricsDb, points: readonly ValidPoint[]):
   stored.names = [...names];
   stored.tenantIds = [...tenants];
   return stored;
+}
+
+/** Whether some series of the batch is due a `lastAt` update (marking them updated). */
+function touchDue(points: readonly ValidPoint[]): boolean {
+  const now = Date.now();
+  let due = false;
+  for (const point of points) {
+    const entry = seriesIds.get(point.key);
+    if (entry && now - entry.touchedAt < LAST_AT_EVERY_MS) continue;
+    if (entry) entry.touchedAt = now;
+    due = true;
+  }
+  return due;
 }
 
 function isForeignKeyViolation(error: unknown): boolean {

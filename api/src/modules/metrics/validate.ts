@@ -38,6 +38,8 @@ export interface ValidPoint {
   labels: Record<string, string>;
   at: Date;
   tenantId: string | null;
+  /** The series identity (seriesKey). */
+  key: string;
 }
 
 export interface MetricPointRejection {
@@ -120,7 +122,7 @@ export function validatePoint(raw: unknown, index: number, ctx: ValidationContex
     if (tenantId && tenantId !== ctx.forcedTenantId) return reject('tenantId', "a tenant key records its own tenant's points only");
     tenantId = ctx.forcedTenantId;
   }
-  return { index, name, value, labels: labels.labels, at, tenantId };
+  return { index, name, value, labels: labels.labels, at, tenantId, key: seriesKey(name, labels.labels, tenantId) };
 }
 
 /** The identity of a series: name, labels in key order, tenant. */
