@@ -85,7 +85,7 @@ test('the rule form backtests a draft over past data before it is saved', async 
   await page.goto('/monitoring/rules/new');
   const name = unique('Slow requests');
   await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Metric').fill(metric);
+  await page.getByLabel('Metric', { exact: true }).fill(metric);
   await page.getByLabel('Aggregation').selectOption('MAX');
   await page.getByLabel('Window (s)').fill('60');
   await page.getByLabel('Operator').selectOption('GT');
