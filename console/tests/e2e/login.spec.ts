@@ -52,8 +52,8 @@ test('logging out ends the session, and the old cookie no longer works', async (
 test('the sidebar shows only screens the role may use', async ({ page }) => {
   await loginPage(page, 'VIEWER');
   const nav = page.getByRole('navigation', { name: 'Main' });
-  // A VIEWER has READ only: every screen that needs just that, in the sidebar's order, and nothing else.
-  const readable = NAV.filter((item) => item.permission === 'READ').map((item) => item.label);
+  // A VIEWER has READ and MONITORING_READ only: every screen that needs just those, in the sidebar's order, and nothing else.
+  const readable = NAV.filter((item) => item.permission === 'READ' || item.permission === 'MONITORING_READ').map((item) => item.label);
   expect(readable).toEqual(expect.arrayContaining(['Dashboard', 'Tenants', 'Operations', 'Webhooks', 'Jobs']));
   await expect(nav.getByRole('link')).toHaveText(readable);
   await expect(nav.getByRole('link', { name: 'Admins' })).toHaveCount(0);
