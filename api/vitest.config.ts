@@ -14,7 +14,9 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     // Tests assert outcomes, not log lines; LOG_LEVEL=debug pnpm test shows them.
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    // Self-metrics would write points every 10 s from every test platform, into other tests' statement
+    // counts; the tests that want them start their platform with an interval of their own.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', SELF_METRICS_INTERVAL_MS: process.env.SELF_METRICS_INTERVAL_MS ?? '0' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,4 +1,4 @@
-import { createPrisma, type PrismaClient } from './db/client.ts';
+import { createPrisma, poolUsage, type PoolUsage, type PrismaClient } from './db/client.ts';
 import { PubSub } from './db/pubsub.ts';
 import { createTenantScoping, type TenantScoping } from './db/tenant-scope.ts';
 import { env } from './env.ts';
@@ -19,6 +19,8 @@ export interface App {
   tenantScoping: TenantScoping;
   /** Principals of recently seen tokens, forgotten on revocation (see credential-cache.ts). */
   credentials: CredentialCache;
+  /** This process's database pool right now (the System page's health). */
+  poolUsage(): PoolUsage | null;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export function createApp(options: {
     logger,
     tenantScoping: createTenantScoping(tenantModelSpecs),
     credentials,
+    poolUsage: () => poolUsage(prisma),
     async close() {
       credentials.stop();
       await pubsub.close();

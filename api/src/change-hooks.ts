@@ -1,8 +1,10 @@
 // What other modules do when an admin's standing or a tenant changes, declared by those modules (their
 // manifest's `onAdminChanged` / `onTenantChanged`). The owning module calls them inside the transaction that
-// makes the change, so the work they queue exists only if the change commits.
+// makes the change, so the work they queue exists only if the change commits. `onMetricsRecorded` is the
+// exception: it runs after an ingest batch is stored (committed), and its failures are logged, never the
+// ingest's.
 import type { AdminRole, TenantStatus } from './generated/prisma/enums.ts';
-import type { PlatformScope, TransactionScope } from './scope.ts';
+import type { PlatformScope, SystemScope, TransactionScope } from './scope.ts';
 
 export interface AdminChange {
   adminId: string;
@@ -21,17 +23,28 @@ export interface TenantChange {
   planId: string;
 }
 
+/** What one ingest batch stored: its distinct metric names and tenants (null: the platform's own). */
+export interface RecordedMetrics {
+  names: string[];
+  tenantIds: (string | null)[];
+  /** When the batch was stored. */
+  at: Date;
+}
+
 type Tx = TransactionScope<PlatformScope>;
 export type AdminChangeHook = (tx: Tx, change: AdminChange) => Promise<void>;
 export type TenantChangeHook = (tx: Tx, change: TenantChange) => Promise<void>;
+export type MetricsRecordedHook = (scope: SystemScope, batch: RecordedMetrics) => Promise<void>;
 
 const adminHooks: AdminChangeHook[] = [];
 const tenantHooks: TenantChangeHook[] = [];
+const metricsHooks: MetricsRecordedHook[] = [];
 
 /** Called once per module by the module list. */
-export function registerChangeHooks(hooks: { onAdminChanged?: AdminChangeHook; onTenantChanged?: TenantChangeHook }): void {
+export function registerChangeHooks(hooks: { onAdminChanged?: AdminChangeHook; onTenantChanged?: TenantChangeHook; onMetricsRecorded?: MetricsRecordedHook }): void {
   if (hooks.onAdminChanged) adminHooks.push(hooks.onAdminChanged);
   if (hooks.onTenantChanged) tenantHooks.push(hooks.onTenantChanged);
+  if (hooks.onMetricsRecorded) metricsHooks.push(hooks.onMetricsRecorded);
 }
 
 /** Runs every module's admin hook, in module order, in the admin change's transaction. */
@@ -42,4 +55,18 @@ export async function adminChanged(tx: Tx, change: AdminChange): Promise<void> {
 /** Runs every module's tenant hook, in module order, in the tenant change's transaction. */
 export async function tenantChanged(tx: Tx, change: TenantChange): Promise<void> {
   for (const hook of tenantHooks) await hook(tx, change);
+}
+
+/**
+ * Runs every module's metrics hook, in module order, after an ingest batch was stored. Each is awaited;
+ * a failing hook is logged and the next one still runs: the points are stored whatever a hook does.
+ */
+export async function metricsRecorded(scope: SystemScope, batch: RecordedMetrics): Promise<void> {
+  for (const hook of metricsHooks) {
+    try {
+      await hook(scope, batch);
+    } catch (err) {
+      scope.logger.error({ err, names: batch.names.slice(0, 20) }, 'onMetricsRecorded hook failed');
+    }
+  }
 }

@@ -82,6 +82,13 @@ const schema = z.object({
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
   /** First retry delay of a transient send failure; each later one doubles, with jitter. */
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+  // Alert notifications (modules/alerts channels): each delivery is a job retried with full-jitter backoff.
+  /** Attempts of a delivery before it is DEAD (a 4xx other than 408/429 is DEAD at once). */
+  ALERT_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
+  /** First retry's delay ceiling in ms; it doubles with every attempt. */
+  ALERT_DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  /** How long one Slack or webhook request may take. */
+  ALERT_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Inbound webhooks (modules/webhooks): signing secrets, unless set from the console (stored encrypted).
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   /** Standard Webhooks secret from Resend's dashboard (`whsec_…`). */
@@ -93,6 +100,9 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(10),
   /** First retry's delay ceiling in ms; it doubles with every attempt (full jitter below it). */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  // Monitoring (modules/metrics): how often an API process records its own request metrics (and, once a
+  // minute, the platform's job, webhook, email and SLA counts); 0 turns self-metrics off.
+  SELF_METRICS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 export type Env = z.infer<typeof schema> & {

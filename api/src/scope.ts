@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { App } from './app.ts';
-import type { Prisma, PrismaClient } from './db/client.ts';
+import type { PoolUsage, Prisma, PrismaClient } from './db/client.ts';
 import { conflictFromUniqueViolation } from './db/errors.ts';
 import type { TenantDb } from './db/tenant-scope.ts';
 import type { EventMap, EventName } from './events.ts';
@@ -178,6 +178,8 @@ export function systemScope(app: App, name: string, meta: Partial<RequestMeta> =
 export const ELEVATIONS = {
   login: 'signing in reads the admin and opens a session before the request has a principal',
   ticketSearch: "a tenant's full-text ticket search needs raw SQL (tsvector), confined to its own tenant and public text",
+  metricsTenant: "a tenant key's metrics ingestion and time-series queries need raw SQL (unnest, date_bin), confined to its own tenant",
+  metricsRecorded: 'the onMetricsRecorded hook runs as the platform after an ingest batch of any caller is stored',
 } as const;
 
 export function asSystem(scope: Scope, purpose: keyof typeof ELEVATIONS): SystemScope {
@@ -188,6 +190,14 @@ export function asSystem(scope: Scope, purpose: keyof typeof ELEVATIONS): System
 /** The platform acting for an admin it has just authenticated (the new session's own login entry). */
 export function actingFor(scope: SystemScope, principal: AdminPrincipal): AdminScope {
   return createScope(scope[APP], principal, scope.meta) as AdminScope;
+}
+
+/**
+ * Facts about this process a module may report but not reach into: the database pool's usage (for the
+ * System page), read through the scope so no module holds the app or the pool.
+ */
+export function processDatabasePool(scope: PlatformScope): PoolUsage | null {
+  return scope[APP].poolUsage();
 }
 
 // ─── transactions ────────────────────────────────────────────────────────────

@@ -420,6 +420,52 @@ const scenarios: Record<string, Scenario> = {
       expect((await get(b.apiKey)).status).toBe(404);
     },
   },
+  recordMetrics: {
+    document: `mutation($points: [MetricPointInput!]!) { recordMetrics(points: $points) { accepted rejected { index field message } } }`,
+    async run(document) {
+      // Each key records its own point; naming the other tenant is a rejection, not a write.
+      const [ra, rb] = await Promise.all([
+        p.gql(document, { points: [{ name: 'iso.orders', value: 1 }, { name: 'iso.orders', value: 2, tenantId: b.tenantId }] }, a.apiKey),
+        p.gql(document, { points: [{ name: 'iso.orders', value: 3 }, { name: 'iso.orders', value: 4, tenantId: a.tenantId }] }, b.apiKey),
+      ]);
+      expect(ra.data!.recordMetrics).toEqual({ accepted: 1, rejected: [{ index: 1, field: 'tenantId', message: expect.any(String) }] });
+      expect(rb.data!.recordMetrics).toEqual({ accepted: 1, rejected: [{ index: 1, field: 'tenantId', message: expect.any(String) }] });
+      const series = await p.app.prisma.metricSeries.findMany({ where: { name: 'iso.orders' }, include: { points: true } });
+      const byTenant = Object.fromEntries(series.map((s) => [s.tenantId, s.points.map((pt) => pt.value)]));
+      expect(byTenant).toEqual({ [a.tenantId]: [1], [b.tenantId]: [3] });
+    },
+  },
+  metricSeries: {
+    document: `query($from: DateTime!, $to: DateTime!, $tenantId: ID) {
+      metricSeries(name: "iso.cpu", from: $from, to: $to, aggregation: SUM, tenantId: $tenantId, groupBy: ["host"]) { labels tenantId points { at value } }
+      metricNames(search: "iso.") { name seriesCount lastAt labelKeys } }`,
+    async run(document) {
+      const { recordMetrics } = await import('../src/modules/metrics/ingest.ts');
+      await recordMetrics(p.system, [
+        { name: 'iso.cpu', value: 10, labels: { host: 'a1' }, tenantId: a.tenantId },
+        { name: 'iso.cpu', value: 20, labels: { host: 'b1' }, tenantId: b.tenantId },
+        { name: 'iso.cpu', value: 30, labels: { host: 'platform' } },
+        { name: 'iso.platform', value: 1 },
+      ]);
+      const vars = { from: new Date(Date.now() - 600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+      const [ra, rb] = await Promise.all([p.gql(document, vars, a.apiKey), p.gql(document, vars, b.apiKey)]);
+      expect(ra.data!.metricSeries).toEqual([{ labels: { host: 'a1' }, tenantId: a.tenantId, points: [expect.objectContaining({ value: 10 })] }]);
+      expect(rb.data!.metricSeries).toEqual([{ labels: { host: 'b1' }, tenantId: b.tenantId, points: [expect.objectContaining({ value: 20 })] }]);
+      // Names come from the key's own series only: never the platform's, never the other tenant's label keys.
+      expect(ra.data!.metricNames.map((n: { name: string }) => n.name)).not.toContain('iso.platform');
+      expect(ra.data!.metricNames.find((n: { name: string }) => n.name === 'iso.cpu')).toMatchObject({ seriesCount: 1, labelKeys: ['host'] });
+      // Asking for the other tenant's series is refused.
+      const other = await p.gql(document, { ...vars, tenantId: b.tenantId }, a.apiKey);
+      expect(other.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      // Over HTTP, a key's points are its own too.
+      const res = await fetch(`${p.url}/metrics`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.apiKey}` },
+        body: JSON.stringify({ points: [{ name: 'iso.http', value: 1, tenantId: b.tenantId }, { name: 'iso.http', value: 2 }] }),
+      });
+      expect(await res.json()).toEqual({ accepted: 1, rejected: [{ index: 0, field: 'tenantId', message: expect.any(String) }] });
+      expect((await p.app.prisma.metricSeries.findMany({ where: { name: 'iso.http' } })).map((s) => s.tenantId)).toEqual([a.tenantId]);
+    },
+  },
 };
 
 describe('tenant graph isolation (two tenants)', () => {

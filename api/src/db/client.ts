@@ -52,6 +52,25 @@ export function createPool(databaseUrl: string, options: PoolOptions): pg.Pool {
   return pool;
 }
 
+/** How a client's connection pool is used right now (pg's own counters). */
+export interface PoolUsage {
+  /** Connections open, busy or idle. */
+  total: number;
+  idle: number;
+  /** Queries queued for a connection. */
+  waiting: number;
+  /** The pool's ceiling. */
+  max: number;
+}
+
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+/** The usage of the pool `createPrisma` made for `prisma`; null for a client made another way. */
+export function poolUsage(prisma: PrismaClient): PoolUsage | null {
+  const pool = pools.get(prisma);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 } : null;
+}
+
 export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
   const { onQuery, statementTimeoutMs } = options;
   const Client = onQuery
@@ -70,7 +89,9 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
     ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
   });
   const statementNameGenerator = preparedStatementNames(options.preparedStatements ?? env.DATABASE_PREPARED_STATEMENTS);
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator }) });
+  pools.set(prisma, pool);
+  return prisma;
 }
 
 /**

@@ -38,6 +38,8 @@ export class PubSub {
   private client: pg.Client | null = null;
   private listeners = new Map<EventName, Set<Listener>>();
   private readonly openIterators = new Set<() => void>();
+  /** Subscriptions beyond the first that hear an event through one shared listener (grouped execution). */
+  private readonly sharing = new Map<EventName, number>();
   private closed = false;
   private connecting: Promise<void> | null = null;
   private readonly reconnectHandlers = new Set<() => void>();
@@ -163,9 +165,19 @@ export class PubSub {
     return () => set.delete(listener);
   }
 
-  /** How many listeners and iterators of this instance hear `event` (each open subscription holds one). */
+  /**
+   * How many listeners and iterators of this instance hear `event`: each open subscription holds one, also
+   * when several share one listener (see `shareListener`).
+   */
   listenerCount(event: EventName): number {
-    return this.listeners.get(event)?.size ?? 0;
+    return (this.listeners.get(event)?.size ?? 0) + (this.sharing.get(event) ?? 0);
+  }
+
+  /** Counts `delta` more (or, negative, fewer) subscriptions hearing `event` through a listener they share. */
+  shareListener(event: EventName, delta: number): void {
+    const count = (this.sharing.get(event) ?? 0) + delta;
+    if (count) this.sharing.set(event, count);
+    else this.sharing.delete(event);
   }
 
   /** An async iterator of one event's payloads, optionally filtered; ends when the consumer returns. */

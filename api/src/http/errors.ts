@@ -157,6 +157,11 @@ export function logErrors(logger: Logger, errors: readonly GraphQLError[]): void
   }
 }
 
+/** Whether any of the errors is not the caller's doing (an unexpected failure, an outage, a timeout). */
+export function hasServerErrors(errors: readonly GraphQLError[]): boolean {
+  return errors.some((error) => !CLIENT_CODES.has(codeOf(error)));
+}
+
 /** A GraphQL error as a WebSocket client receives it: the same steps as over HTTP. */
 export function clientError(error: GraphQLError, requestId: string, mask: boolean): GraphQLFormattedError {
   return maskError(formatError(error.toJSON(), error), requestId, mask);

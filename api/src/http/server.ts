@@ -11,11 +11,12 @@ import type { Env } from '../env.ts';
 import type { Context } from '../graphql/context.ts';
 import { limitRules } from '../graphql/limits.ts';
 import { adminSchema, tenantSchema } from '../graphql/schema.ts';
-import { httpRoutes } from '../modules/index.ts';
+import { httpRoutes, requestObservers } from '../modules/index.ts';
+import type { ServedRequest } from '../modules/manifest.ts';
 import { createScope, systemScope, type AdminScope, type AnonymousScope, type TenantScope } from '../scope.ts';
 import { readJsonBody } from './body.ts';
 import { authenticate, buildContext, metaFrom, requestIdFrom, SESSION_COOKIE, tokenFrom } from './context.ts';
-import { formatError, httpFailure, maskingPlugin } from './errors.ts';
+import { formatError, hasServerErrors, httpFailure, maskingPlugin } from './errors.ts';
 import { csvExportHandler } from './exports.ts';
 import { readiness } from './health.ts';
 import { textGuardPlugin } from './text-guard.ts';
@@ -29,6 +30,17 @@ export interface ServerHandle {
   markBooted(): void;
   close(): Promise<void>;
 }
+
+/** Operations whose answer carries an error that is not the caller's doing (for the request observers). */
+const failedOperations = new WeakSet<Context>();
+
+const failurePlugin: ApolloServerPlugin<Context> = {
+  requestDidStart: async () => ({
+    async didEncounterErrors({ errors, contextValue }) {
+      if (hasServerErrors(errors)) failedOperations.add(contextValue);
+    },
+  }),
+};
 
 function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraPlugins: ApolloServerPlugin<Context>[]) {
   return new ApolloServer<Context>({
@@ -50,6 +62,7 @@ function apollo(schema: typeof adminSchema, env: Env, httpServer: Server, extraP
       ApolloServerPluginLandingPageDisabled(),
       maskingPlugin(env.maskErrors),
       textGuardPlugin(),
+      failurePlugin,
       ...extraPlugins,
     ],
   });
@@ -79,6 +92,10 @@ export async function startServer(
   let booted = false;
   const secure = env.isProduction;
   const logRequests = app.logger.isLevelEnabled('info');
+  // Modules that watch every answered request (the platform's own request metrics).
+  const observers = requestObservers.flatMap((make) => make(systemScope(app, 'request observer'), env) ?? []);
+  /** Responses whose GraphQL answer carried a server-side error. */
+  const failedResponses = new WeakSet<ServerResponse>();
 
   /** GraphQL over HTTP: authenticate once, then the principal picks the graph it may see. */
   async function graphql(req: IncomingMessage, res: ServerResponse, requestId: string, search: string): Promise<void> {
@@ -112,6 +129,7 @@ export async function startServer(
       httpGraphQLRequest: { method: method.toUpperCase(), headers, search, body },
       context: async () => ctx,
     });
+    if (failedOperations.has(ctx)) failedResponses.add(res);
     for (const [key, value] of response.headers) res.setHeader(key, value);
     if (cookies.length) res.setHeader('set-cookie', cookies);
     res.statusCode = response.status ?? 200;
@@ -158,9 +176,17 @@ export async function startServer(
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = logRequests ? performance.now() : 0;
+    const started = logRequests || observers.length ? performance.now() : 0;
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
+    if (observers.length && req.url !== '/healthz' && req.url !== '/readyz') {
+      res.once('finish', () => {
+        const path = req.url?.split('?', 1)[0] ?? '/';
+        const kind: ServedRequest['kind'] = path === '/graphql' ? 'graphql' : httpRoutes.some((r) => r.path.test(path)) ? 'route' : 'other';
+        const served = { kind, status: res.statusCode, durationMs: performance.now() - started, failed: res.statusCode >= 500 || failedResponses.has(res) };
+        for (const observer of observers) observer.observe(served);
+      });
+    }
     if (logRequests && req.url !== '/healthz' && req.url !== '/readyz') {
       res.once('finish', () => {
         app.logger.info(
@@ -224,6 +250,7 @@ export async function startServer(
         await Promise.all([admin.stop(), tenant.stop()]);
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await Promise.all(observers.map((o) => o.close()));
       })();
       return closing;
     },

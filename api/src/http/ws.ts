@@ -2,6 +2,8 @@
 // here too: the same principals, token, depth, cost and alias limits, the text guard and the error
 // formatting. Each operation gets its own request id (the connection's id, then its number on the
 // connection), and each socket is registered so that revocation and expiry close it (live-connections.ts).
+// Subscriptions sharing document, variables and visibility are executed once per event for all of them
+// (subscription-groups.ts).
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import {
   getOperationAST, getVariableValues, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError,
@@ -17,6 +19,7 @@ import type { RequestMeta } from '../scope.ts';
 import { authenticate, buildContext, metaFrom, requestIdFrom, tokenFrom } from './context.ts';
 import { clientError, databaseFailure, logErrors } from './errors.ts';
 import { CLOSE, LiveConnections, type LivePrincipal } from './live-connections.ts';
+import { SubscriptionGroups } from './subscription-groups.ts';
 import { textIssues, textIssuesError } from './text-guard.ts';
 
 /** What this server keeps for one acknowledged socket. */
@@ -87,9 +90,13 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
   const allowedOrigins = new Set(env.CORS_ORIGINS);
   const rules = [...specifiedRules, ...limitRules(env)];
   const maxOperations = env.MAX_SUBSCRIPTIONS_PER_SOCKET;
+  // Subscriptions with the same document, variables and visibility share one execution per event.
+  const groups = new SubscriptionGroups(app, { maskErrors: env.maskErrors });
 
   const server = useServer<Record<string, unknown>, { live: SocketState }>(
     {
+      subscribe: (args) => groups.subscribe(args),
+
       onConnect: async (ctx) => {
         const { request, socket } = ctx.extra;
         if (!originAllowed(request.headers, allowedOrigins)) return false;
@@ -156,9 +163,14 @@ export async function startLiveServer(app: App, env: Env, httpServer: Server): P
         const coerced = operation && getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 20 });
         if (coerced?.errors) return coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
         context.logger.info({ operationName: payload.operationName ?? undefined }, 'WebSocket operation');
+        groups.register(context, {
+          socket: ctx.extra.socket, operationId: id, requestId, query: payload.query, operationName: payload.operationName, variables: payload.variables,
+        });
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
       },
 
+      // Queries and mutations over the socket, and subscriptions refused before they start (grouped
+      // subscriptions write their own frames, masked the same way).
       onNext: (_ctx, _id, _payload, args, result) => {
         if (!result.errors?.length) return undefined;
         const context = args.contextValue as Context;

@@ -10,18 +10,20 @@ import admins from './admins/module.ts';
 import alerts from './alerts/module.ts';
 import audit from './audit/module.ts';
 import jobs from './jobs/module.ts';
+import metrics from './metrics/module.ts';
 import billing from './billing/module.ts';
 import emails from './emails/module.ts';
 import type { HttpRoute, ModuleManifest } from './manifest.ts';
 import operations from './operations/module.ts';
 import plans from './plans/module.ts';
+import system from './system/module.ts';
 import tenants from './tenants/module.ts';
 import tickets from './tickets/module.ts';
 import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, alerts, operations, jobs];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, operations, jobs, system];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});
@@ -29,6 +31,9 @@ for (const module of modules) {
   registerWebhookHandlers(module.name, module.webhookHandlers ?? []);
   registerChangeHooks(module);
 }
+
+/** Every module's observer of served HTTP requests, in module order. */
+export const requestObservers = modules.flatMap((m) => (m.requestObserver ? [m.requestObserver] : []));
 
 /** Every module's HTTP endpoints outside GraphQL, in module order. */
 export const httpRoutes: readonly HttpRoute[] = modules.flatMap((m) => m.routes ?? []);

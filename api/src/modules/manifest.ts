@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminChangeHook, TenantChangeHook } from '../change-hooks.ts';
+import type { AdminChangeHook, MetricsRecordedHook, TenantChangeHook } from '../change-hooks.ts';
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
 import type { Env } from '../env.ts';
 import type { ListDefinition } from '../lib/list.ts';
@@ -65,6 +65,22 @@ export interface WebhookHandler {
   handle(scope: SystemScope, event: InboundWebhookEvent): Promise<WebhookOutcome>;
 }
 
+/** One answered HTTP request, as `requestObserver`s see it. */
+export interface ServedRequest {
+  /** `graphql` for /graphql, `route` for a module's HTTP route, `other` for the rest (exports, 404s). */
+  kind: 'graphql' | 'route' | 'other';
+  status: number;
+  durationMs: number;
+  /** A server-side failure: a 5xx, or a GraphQL answer carrying an error that is not the caller's doing. */
+  failed: boolean;
+}
+
+export interface RequestObserver {
+  observe(request: ServedRequest): void;
+  /** Called when the server stops: flush what is buffered. */
+  close(): Promise<void>;
+}
+
 export interface ModuleManifest {
   /** The domain's noun, as its folder is named. */
   name: string;
@@ -88,6 +104,17 @@ export interface ModuleManifest {
   onAdminChanged?: AdminChangeHook;
   /** Runs inside the transaction of every tenant change (created, plan changed, suspended, …). */
   onTenantChanged?: TenantChangeHook;
+  /**
+   * Runs after each metrics ingest batch is stored (committed), awaited; errors are logged and never fail
+   * the ingest. Gets the distinct names and tenants of the points just stored.
+   */
+  onMetricsRecorded?: MetricsRecordedHook;
+  /**
+   * Sees every HTTP request the API serves (GraphQL and routes, not health checks), once it has been
+   * answered. Created once per server with the platform's scope (null: not observing with this
+   * configuration); `observe` must be cheap (it runs per request); closed when the server stops.
+   */
+  requestObserver?: (scope: SystemScope, env: Env) => RequestObserver | null;
   /** The provider events it acts on (the webhooks module stores, verifies and retries them). */
   webhookHandlers?: readonly WebhookHandler[];
   /** Demo data for an empty development database; returns lines to print (one-time secrets). */

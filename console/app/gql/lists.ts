@@ -6,6 +6,9 @@ export const ActorTypeValues = ["ADMIN","SYSTEM","TENANT"] as const;
 export const AdminRoleValues = ["ADMIN","BILLING","OWNER","SUPPORT","VIEWER"] as const;
 export const AdminSortValues = ["CREATED_AT_DESC","EMAIL_ASC","LAST_LOGIN_AT_DESC"] as const;
 export const AlertChangeKindValues = ["ACKNOWLEDGED","FIRING","PENDING","RESOLVED"] as const;
+export const AlertChannelKindValues = ["EMAIL","SLACK","TICKET","WEBHOOK"] as const;
+export const AlertChannelSortValues = ["CREATED_AT_DESC","NAME_ASC"] as const;
+export const AlertDeliveryStatusValues = ["DEAD","FAILED","PENDING","SENT"] as const;
 export const AlertEventKindValues = ["ACKNOWLEDGED","FIRING","NOTIFIED","PENDING","REPEATED","RESOLVED"] as const;
 export const AlertNoDataValues = ["ALERTING","KEEP_STATE","OK"] as const;
 export const AlertOperatorValues = ["EQ","GT","GTE","LT","LTE","NEQ"] as const;
@@ -28,6 +31,7 @@ export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PR
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const SlaStateValues = ["AT_RISK","BREACHED","MET","OK","PAUSED"] as const;
 export const SlaTargetValues = ["FIRST_RESPONSE","NEXT_RESPONSE","RESOLUTION"] as const;
+export const SystemHealthStatusValues = ["CRITICAL","OK","WARNING"] as const;
 export const TenantChangeKindValues = ["activated","created","deleted","onboarded","pastDue","paymentRecovered","planChanged","suspended","updated"] as const;
 export const TenantSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC","NAME_ASC","NAME_DESC","TRIAL_ENDS_AT_ASC"] as const;
 export const TenantStatusValues = ["ACTIVE","DELETED","PAST_DUE","SUSPENDED","TRIALING"] as const;
@@ -55,6 +59,15 @@ export const AdminFilterFields = {
 } as const;
 /** The `admins` list's sorts; the first page uses "EMAIL_ASC" unless told. */
 export const adminsList = { filter: AdminFilterFields, sorts: AdminSortValues, defaultSort: "EMAIL_ASC" } as const;
+
+/** The `alertChannels` list's filter, field by field. */
+export const AlertChannelFilterFields = {
+  enabled: { kind: 'boolean' },
+  kind: { kind: 'enum', list: true, values: AlertChannelKindValues },
+  search: { kind: 'string' },
+} as const;
+/** The `alertChannels` list's sorts; the first page uses "NAME_ASC" unless told. */
+export const alertChannelsList = { filter: AlertChannelFilterFields, sorts: AlertChannelSortValues, defaultSort: "NAME_ASC" } as const;
 
 /** The `alertRules` list's filter, field by field. */
 export const AlertRuleFilterFields = {

@@ -1,19 +1,9 @@
-import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import { channelAuditActions, channelLists, channelTasks } from './channel-manifest.ts';
 import { onMetricsRecorded } from './ingest.ts';
 import { alertRulesList, alertsList } from './lists.ts';
 import type { AlertChanged } from './service.ts';
 import { alertRepeat, alertRuleEvaluate, alertsCrontab, alertsEvaluate, alertsEvaluateSeed } from './tasks.ts';
-
-// Monitoring's permissions belong to the metrics module; declared here until it lands.
-const permissions = {
-  MONITORING_READ: { description: 'See metrics, alert rules and alerts.', roles: ['OWNER', 'ADMIN', 'SUPPORT', 'BILLING', 'VIEWER'] },
-  MONITORING_WRITE: { description: 'Change alert rules, acknowledge and resolve alerts, monitoring settings.', roles: ['OWNER', 'ADMIN'] },
-} as const satisfies PermissionSpecs;
-
-declare module '../../permissions.ts' {
-  interface PermissionRegistry extends PermissionNames<typeof permissions> {}
-}
 
 declare module '../../events.ts' {
   interface EventMap {
@@ -24,17 +14,18 @@ declare module '../../events.ts' {
   }
 }
 
-/** Monitoring: alert rules, their evaluation, alerts with their history. */
+/** Monitoring: alert rules, their evaluation, alerts with their history, notification channels and deliveries. */
 export default defineModule({
   name: 'alerts',
   graphql: async () => {
     await import('./schema.ts');
     await import('./tenant-schema.ts');
+    await import('./channels-schema.ts');
+    await import('./channels-alert-fields.ts');
   },
-  lists: [alertRulesList, alertsList],
-  tasks: [alertRuleEvaluate, alertsEvaluate, alertsEvaluateSeed, alertRepeat],
+  lists: [alertRulesList, alertsList, ...channelLists],
+  tasks: [alertRuleEvaluate, alertsEvaluate, alertsEvaluateSeed, alertRepeat, ...channelTasks],
   crontab: alertsCrontab,
-  permissions,
   auditActions: {
     'alertRule.create': 'AlertRule',
     'alertRule.update': 'AlertRule',
@@ -44,6 +35,7 @@ export default defineModule({
     'alertRule.unsilence': 'AlertRule',
     'alert.acknowledge': 'Alert',
     'alert.resolve': 'Alert',
+    ...channelAuditActions,
   },
   onMetricsRecorded,
 });

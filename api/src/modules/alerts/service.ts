@@ -12,6 +12,7 @@ import { runAudited } from '../audit/service.ts';
 import { condition, decide, measure, type Measurement, type OpenAlert } from './evaluate.ts';
 import { alertLifecycle, OPEN_ALERT_STATES } from './lifecycle.ts';
 import type { EvaluableRule } from './rules.ts';
+import { notifyAlert } from './channels-notify.ts';
 
 export type Tx = TransactionScope<PlatformScope>;
 
@@ -37,8 +38,8 @@ export type NotifyReason = 'FIRING' | 'RESOLVED' | 'ACKNOWLEDGED' | 'REPEAT';
  * Queues the alert's notifications in its transition's transaction. The channels part of the module
  * queues one delivery per enabled channel of the rule.
  */
-async function notify(_tx: Tx, _alertId: string, _reason: NotifyReason): Promise<void> {
-  // Wired to notifyAlert (channels-notify.ts) once the channels land.
+async function notify(tx: Tx, alertId: string, reason: NotifyReason): Promise<void> {
+  await notifyAlert(tx, alertId, reason);
 }
 
 type RuleForAlerts = EvaluableRule & Pick<AlertRule, 'id' | 'name' | 'severity' | 'tenantVisible' | 'repeatIntervalSeconds' | 'silencedUntil' | 'enabled'>;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../../db/client.ts';
 import type { Ticket, TicketComment, User } from '../../generated/prisma/client.ts';
-import type { TicketPriority, TicketStatus } from '../../generated/prisma/enums.ts';
+import type { TicketPriority, TicketSource, TicketStatus } from '../../generated/prisma/enums.ts';
 import { DomainError, InputError, InvalidTransitionError, parseInput } from '../../lib/errors.ts';
 import { enumValues } from '../../lib/list.ts';
 import { findOrNotFound } from '../../lib/records.ts';
@@ -206,26 +206,38 @@ async function findOrCreateByEmail(db: TicketDb, tenantId: string, userName: str
 /** An admin opens a ticket for a tenant's user (found or created on the fly). */
 export async function createTicket(scope: PlatformScope, input: CreateTicketInput): Promise<Ticket> {
   const data = parseInput(createTicketSchema, input);
-  return runAudited(scope, async (tx) => {
-    await findOrNotFound('Tenant', data.tenantId, (id) => tx.db.tenant.findUnique({ where: { id }, select: { id: true } }), { field: 'input.tenantId' });
-    const requester = await requesterFor(tx, data);
-    assertNotBlocked(requester);
-    const ticket = await tx.db.ticket.create({
-      data: {
-        tenantId: data.tenantId, requesterId: requester.id, subject: data.subject, description: data.description,
-        category: data.category ?? null, tags: data.tags, priority: data.priority, source: 'ADMIN',
-        createdById: scope.principal.kind === 'admin' ? scope.principal.userId : null,
-      },
-    });
-    await recordTicketEvent(tx, { ticketId: ticket.id, tenantId: ticket.tenantId, kind: 'CREATED', to: { status: ticket.status, priority: ticket.priority } });
-    await tx.audit({ action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id, tenantId: ticket.tenantId, after: ticket });
-    await notifyTicket(tx, 'received', ticket.id, { moment: 'created' });
-    await autoAssign(tx, ticket.id, 'created');
-    const after = await syncSla(tx, ticket.id, 'created');
-    await publish(tx, after, 'created');
-    await announceAssignment(tx, ticket, after);
-    return after;
+  return runAudited(scope, (tx) => applyCreate(tx, data));
+}
+
+/**
+ * Opens a ticket inside an audited transaction: history, SLA clocks, auto-assignment and the requester's
+ * email, as every ticket gets. `source` says where it came from (an admin, or an alert's channel).
+ */
+async function applyCreate(tx: AuditedTransaction<PlatformScope>, data: z.output<typeof createTicketSchema>, source: TicketSource = 'ADMIN'): Promise<Ticket> {
+  const scope = tx.scope;
+  await findOrNotFound('Tenant', data.tenantId, (id) => tx.db.tenant.findUnique({ where: { id }, select: { id: true } }), { field: 'input.tenantId' });
+  const requester = await requesterFor(tx, data);
+  assertNotBlocked(requester);
+  const ticket = await tx.db.ticket.create({
+    data: {
+      tenantId: data.tenantId, requesterId: requester.id, subject: data.subject, description: data.description,
+      category: data.category ?? null, tags: data.tags, priority: data.priority, source,
+      createdById: scope.principal.kind === 'admin' ? scope.principal.userId : null,
+    },
   });
+  await recordTicketEvent(tx, { ticketId: ticket.id, tenantId: ticket.tenantId, kind: 'CREATED', to: { status: ticket.status, priority: ticket.priority } });
+  await tx.audit({ action: 'ticket.create', targetType: 'Ticket', targetId: ticket.id, tenantId: ticket.tenantId, after: ticket });
+  await notifyTicket(tx, 'received', ticket.id, { moment: 'created' });
+  await autoAssign(tx, ticket.id, 'created');
+  const after = await syncSla(tx, ticket.id, 'created');
+  await publish(tx, after, 'created');
+  await announceAssignment(tx, ticket, after);
+  return after;
+}
+
+/** Opens a ticket from another module's audited transaction (input validated here, as `createTicket` does). */
+export function openTicketIn(tx: AuditedTransaction<PlatformScope>, input: CreateTicketInput, source: TicketSource): Promise<Ticket> {
+  return applyCreate(tx, parseInput(createTicketSchema, input), source);
 }
 
 const FIELD_EVENTS = { subject: 'SUBJECT_CHANGED', category: 'CATEGORY_CHANGED', tags: 'TAGS_CHANGED', priority: 'PRIORITY_CHANGED' } as const;
@@ -292,38 +304,46 @@ async function applyAssign(tx: AuditedTransaction<PlatformScope>, id: string, as
  */
 export async function commentOnTicket(scope: PlatformScope, id: string, input: CommentInput): Promise<TicketComment> {
   const data = parseInput(commentSchema, input);
-  return runAudited(scope, async (tx) => {
-    const ticket = await lockTicket(tx, id);
-    assertOpenForChanges(ticket);
-    const now = new Date();
-    const comment = await tx.db.ticketComment.create({
-      data: {
-        ticketId: id, tenantId: ticket.tenantId, body: data.body, internal: data.internal, authorType: scope.principal.kind === 'admin' ? 'ADMIN' : 'SYSTEM',
-        authorAdminId: scope.principal.kind === 'admin' ? scope.principal.userId : null,
-      },
-    });
-    await linkAttachments(tx, id, comment.id, data.attachmentIds);
-    const opened = ticket.status === 'NEW';
-    if (opened) await moveStatus(tx, id, 'open', { message: 'opened by the first admin action' });
-    const updated = await tx.db.ticket.update({
-      where: { id },
-      data: data.internal
-        ? { lastActivityAt: now }
-        : { lastActivityAt: now, firstRespondedAt: ticket.firstRespondedAt ?? now, awaitingReplySince: null },
-    });
-    await recordTicketEvent(tx, {
-      ticketId: id, tenantId: ticket.tenantId, kind: data.internal ? 'INTERNAL_NOTE' : 'COMMENTED', internal: data.internal, to: { commentId: comment.id },
-    });
-    // A public reply is a response (first or next); an internal note only moves the clocks by opening the ticket.
-    const after = !data.internal ? await syncSla(tx, id, 'adminReply') : opened ? await syncSla(tx, id, 'status') : updated;
-    if (!data.internal) await notifyTicket(tx, 'reply', id, { commentId: comment.id });
-    await tx.audit({
-      action: 'ticket.comment', targetType: 'Ticket', targetId: id, tenantId: ticket.tenantId,
-      after: { commentId: comment.id, internal: comment.internal, attachmentIds: data.attachmentIds },
-    });
-    await publish(tx, after, data.internal ? 'noted' : 'commented', data.internal);
-    return comment;
+  return runAudited(scope, (tx) => applyComment(tx, id, data));
+}
+
+/** Comments from another module's audited transaction: a public reply is a response, as `commentOnTicket`'s is. */
+export function commentOnTicketIn(tx: AuditedTransaction<PlatformScope>, id: string, input: CommentInput): Promise<TicketComment> {
+  return applyComment(tx, id, parseInput(commentSchema, input));
+}
+
+async function applyComment(tx: AuditedTransaction<PlatformScope>, id: string, data: z.output<typeof commentSchema>): Promise<TicketComment> {
+  const scope = tx.scope;
+  const ticket = await lockTicket(tx, id);
+  assertOpenForChanges(ticket);
+  const now = new Date();
+  const comment = await tx.db.ticketComment.create({
+    data: {
+      ticketId: id, tenantId: ticket.tenantId, body: data.body, internal: data.internal, authorType: scope.principal.kind === 'admin' ? 'ADMIN' : 'SYSTEM',
+      authorAdminId: scope.principal.kind === 'admin' ? scope.principal.userId : null,
+    },
   });
+  await linkAttachments(tx, id, comment.id, data.attachmentIds);
+  const opened = ticket.status === 'NEW';
+  if (opened) await moveStatus(tx, id, 'open', { message: 'opened by the first admin action' });
+  const updated = await tx.db.ticket.update({
+    where: { id },
+    data: data.internal
+      ? { lastActivityAt: now }
+      : { lastActivityAt: now, firstRespondedAt: ticket.firstRespondedAt ?? now, awaitingReplySince: null },
+  });
+  await recordTicketEvent(tx, {
+    ticketId: id, tenantId: ticket.tenantId, kind: data.internal ? 'INTERNAL_NOTE' : 'COMMENTED', internal: data.internal, to: { commentId: comment.id },
+  });
+  // A public reply is a response (first or next); an internal note only moves the clocks by opening the ticket.
+  const after = !data.internal ? await syncSla(tx, id, 'adminReply') : opened ? await syncSla(tx, id, 'status') : updated;
+  if (!data.internal) await notifyTicket(tx, 'reply', id, { commentId: comment.id });
+  await tx.audit({
+    action: 'ticket.comment', targetType: 'Ticket', targetId: id, tenantId: ticket.tenantId,
+    after: { commentId: comment.id, internal: comment.internal, attachmentIds: data.attachmentIds },
+  });
+  await publish(tx, after, data.internal ? 'noted' : 'commented', data.internal);
+  return comment;
 }
 
 // ─── admin: status ───────────────────────────────────────────────────────────
