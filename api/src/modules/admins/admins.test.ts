@@ -32,7 +32,7 @@ describe('admin sessions', () => {
       headers: { 'content-type': 'application/json', cookie: cookie.split(';')[0]! },
       body: JSON.stringify({ query: '{ me { email role permissions } }' }),
     });
-    expect(((await me.json()) as any).data.me).toEqual({ email: user.email, role: 'VIEWER', permissions: ['READ'] });
+    expect(((await me.json()) as any).data.me).toEqual({ email: user.email, role: 'VIEWER', permissions: ['READ', 'MONITORING_READ'] });
 
     expect((await p.gql('mutation { logout }', {}, viewer.token)).data).toEqual({ logout: true });
     expect((await p.gql('{ me { email } }', {}, viewer.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
