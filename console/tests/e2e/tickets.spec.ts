@@ -137,9 +137,10 @@ test("an admin's reply is recorded as the first response; an internal note stays
  * which gives the plan's open tickets of that priority their due times.
  */
 async function setPolicy(api: AdminApi, tenantId: string, priority: string, firstResponseMinutes: number) {
-  const { tenant, slaCalendars } = await api.gql(`query ($id: ID!) { tenant(id: $id) { plan { id } } slaCalendars { id } }`, { id: tenantId });
+  const { tenant, slaCalendars } = await api.gql(`query ($id: ID!) { tenant(id: $id) { plan { id } } slaCalendars { id name } }`, { id: tenantId });
   const planId = tenant.plan.id;
-  let calendarId = slaCalendars[0]?.id;
+  // Its own calendar open around the clock: the default one keeps business hours, and the test runs at any hour.
+  let calendarId = slaCalendars.find((c: { name: string }) => c.name === 'Around the clock')?.id;
   if (!calendarId) {
     const created = await api.gql(
       `mutation ($input: SlaCalendarInput!) { createSlaCalendar(input: $input) { ... on MutationCreateSlaCalendarSuccess { data { id } } ... on Error { message } } }`,
