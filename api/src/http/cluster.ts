@@ -35,14 +35,20 @@ export async function startHttpProcesses(count: number, databaseUrl: string, log
   let respawnDelay = RESPAWN_DELAY_MS;
   const live = new Set<Worker>();
 
+  // The channel can close between the check and the write (a process exiting on its own Ctrl-C): the
+  // write's error goes to the callback, where it means nothing more than "already gone".
   const send = (worker: Worker, message: ToHttpProcess) => {
-    if (worker.isConnected()) worker.send(message);
+    if (worker.isConnected()) worker.send(message, undefined, (err) => {
+      if (err) log.debug({ pid: worker.process.pid, err }, 'HTTP process gone before a message reached it');
+    });
   };
 
   /** Starts an HTTP process; a replacement that dies, even before it listens, is replaced in turn. */
   function fork(replacement = false): Promise<string> {
     const worker = cluster.fork({ DATABASE_URL: databaseUrl });
     live.add(worker);
+    // An IPC failure is reported by 'exit' as well; unhandled, it would take the primary down with it.
+    worker.on('error', (err) => log.warn({ pid: worker.process.pid, err }, 'HTTP process channel error'));
     return new Promise((resolve, reject) => {
       let listening = false;
       worker.on('message', (message: FromHttpProcess) => {
