@@ -357,6 +357,46 @@ const scenarios: Record<string, Scenario> = {
       }
     },
   },
+  viewerAlertEvents: {
+    document: `subscription { viewerAlertEvents { kind alertId ruleName severity state at } }`,
+    async run(document) {
+      const { createAlertRule } = await import('../src/modules/alerts/rules.ts');
+      const { evaluateRule } = await import('../src/modules/alerts/service.ts');
+      const at = new Date();
+      // One tenant-visible rule per tenant over its own series, and a hidden one for tenant A.
+      const rule = async (t: TestTenant, name: string, tenantVisible: boolean) => {
+        const created = await createAlertRule(p.system, { name, metric: 'iso_alert_errors', tenantId: t.tenantId, tenantVisible, operator: 'GT', threshold: 1 });
+        return created.id;
+      };
+      for (const t of [a, b]) {
+        const series = await p.app.prisma.metricSeries.create({ data: { name: 'iso_alert_errors', key: `iso_alert_errors{}@${t.tenantId}`, labels: {}, tenantId: t.tenantId } });
+        await p.app.prisma.metricPoint.create({ data: { seriesId: series.id, at: new Date(at.getTime() - 1000), value: 5 } });
+      }
+      const [visibleA, hiddenA, visibleB] = [await rule(a, 'Iso alerts A', true), await rule(a, 'Iso alerts A hidden', false), await rule(b, 'Iso alerts B', true)];
+      const sa = openSocket(p.url, a.apiKey);
+      const sb = openSocket(p.url, b.apiKey);
+      const heardByA = sa.subscribe(document);
+      const heardByB = sb.subscribe(document);
+      try {
+        await within(Promise.all([sa.connected, sb.connected]), 5000, 'connections');
+        await p.untilListening('alertChanged', 2);
+        await evaluateRule(p.system, hiddenA, at);
+        await evaluateRule(p.system, visibleA, at);
+        await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(2);
+        expect(heardByA.results.map((r) => r.data.viewerAlertEvents)).toMatchObject([
+          { kind: 'PENDING', ruleName: 'Iso alerts A', state: 'PENDING' }, { kind: 'FIRING', ruleName: 'Iso alerts A', state: 'FIRING' },
+        ]);
+        await sleep(300);
+        expect(heardByB.results).toEqual([]);
+        await evaluateRule(p.system, visibleB, at);
+        await expect.poll(() => heardByB.results.length, { timeout: 5000 }).toBe(2);
+        expect(heardByB.results[1]!.data.viewerAlertEvents.ruleName).toBe('Iso alerts B');
+        expect(heardByA.results).toHaveLength(2);
+      } finally {
+        await Promise.all([sa.dispose(), sb.dispose()]);
+      }
+    },
+  },
   ticketAttachmentDownload: {
     document: `query($id: ID!) { viewer { ticket(id: $id) { comments { attachments { id downloadUrl } } } } }`,
     async run(document) {

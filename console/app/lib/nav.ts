@@ -20,6 +20,7 @@ export const NAV: NavItem[] = [
   { to: '/webhooks', label: 'Webhooks', permission: 'READ' },
   { to: '/audit', label: 'Audit log', permission: 'READ' },
   { to: '/jobs', label: 'Jobs', permission: 'READ' },
+  { to: '/monitoring', label: 'Monitoring', permission: 'MONITORING_READ' },
   { to: '/system', label: 'System', permission: 'READ' },
   { to: '/admins', label: 'Admins', permission: 'ADMINS_MANAGE' },
 ];

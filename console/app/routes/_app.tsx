@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react';
 import { useEffect } from 'react';
+import { AlertToasts, FiringBadge, FiringCount, useShellAlerts } from '../components/alert-live.tsx';
 import { RouteErrorBoundary } from '../components/error-boundary.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
@@ -22,7 +23,9 @@ const ShellQuery = graphql(`
 
 export async function loader(args: LoaderFunctionArgs) {
   const { me } = await gql(args, ShellQuery);
-  return { me };
+  // The sidebar's count of firing alerts, for the admins who may see monitoring.
+  const firing = me.permissions.includes('MONITORING_READ') ? (await gql(args, FiringCount)).monitoringOverview.firing : null;
+  return { me, firing };
 }
 
 /** The signed-in admin, for any route under the shell. */
@@ -37,7 +40,8 @@ export function useCan(permission: Permission): boolean {
 }
 
 export default function Shell() {
-  const { me } = useLoaderData<typeof loader>();
+  const { me, firing: loadedFiring } = useLoaderData<typeof loader>();
+  const alerts = useShellAlerts(loadedFiring);
   const navigation = useNavigation();
   const live = useLiveStatus();
   // Events sent while the socket was down are gone: the page reloads its data when it is back.
@@ -55,6 +59,7 @@ export default function Shell() {
             {navFor(me.permissions).map((item) => (
               <NavLink key={item.to} to={item.to} end={item.to === '/'} prefetch="intent">
                 {item.label}
+                {item.to === '/monitoring' ? <FiringBadge count={alerts.firing} /> : null}
               </NavLink>
             ))}
           </nav>
@@ -80,6 +85,7 @@ export default function Shell() {
       <main className={`content${navigation.state === 'loading' ? ' loading' : ''}`} aria-busy={navigation.state === 'loading'}>
         <Outlet />
       </main>
+      <AlertToasts toasts={alerts.toasts} dismiss={alerts.dismiss} />
     </div>
   );
 }

@@ -158,15 +158,17 @@ test('the dashboard’s two subscriptions share the tab’s one WebSocket, and e
 
   await loginAs('VIEWER');
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
-  await expect.poll(() => sent.filter((m) => m.type === 'subscribe').length).toBe(2);
+  // The dashboard's two, and the shell's alert subscription, which every page keeps.
+  await expect.poll(() => sent.filter((m) => m.type === 'subscribe').length).toBe(3);
   expect(sockets).toEqual([expect.stringMatching(/^ws:\/\/[^/]+\/graphql$/)]);
+  const nameOf = (m: (typeof sent)[number]) => /subscription (\w+)/.exec(m.payload?.query ?? '')?.[1];
   const subscribed = sent.filter((m) => m.type === 'subscribe');
-  expect(subscribed.map((m) => /subscription (\w+)/.exec(m.payload?.query ?? '')?.[1]).sort()).toEqual([
-    'DashboardJobRunsRecorded',
-    'DashboardTenantChanged',
-  ]);
+  expect(subscribed.map(nameOf).sort()).toEqual(['DashboardJobRunsRecorded', 'DashboardTenantChanged', 'ShellAlertEvents']);
+  const dashboard = subscribed.filter((m) => nameOf(m) !== 'ShellAlertEvents');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plans' }).click();
-  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'idle');
-  expect(sent.filter((m) => m.type === 'complete').map((m) => m.id).sort()).toEqual(subscribed.map((m) => m.id).sort());
+  await expect(page.getByRole('heading', { name: 'Plans' })).toBeVisible();
+  await expect.poll(() => sent.filter((m) => m.type === 'complete').length).toBe(2);
+  expect(sent.filter((m) => m.type === 'complete').map((m) => m.id).sort()).toEqual(dashboard.map((m) => m.id).sort());
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
 });

@@ -134,7 +134,8 @@ describe('alert rules', () => {
 describe('evaluation', () => {
   it('holds PENDING for the pending period, fires, keeps firing, then resolves; each step in the history', async () => {
     const metric = unique('latency');
-    await points(metric, [[0, 50], [15, 50], [30, 50], [45, 1], [60, 1], [75, 1], [90, 1], [105, 1], [120, 1]]);
+    // Each sample a second before an evaluation, well inside its window whichever bound the window includes.
+    await points(metric, [[-1, 50], [14, 50], [29, 50], [44, 1], [58, 1], [74, 1], [89, 1]]);
     const rule = await createRule({ metric, aggregation: 'MAX', windowSeconds: 10, pendingSeconds: 30, keepFiringSeconds: 30 });
     await evaluate(rule.id, 0);
     let [alert] = await alertsOf(rule.id);

@@ -3,9 +3,10 @@
 // these two functions; only where the alert state lives differs (the database, or the backtest's memory).
 import type { AlertOperator, AlertState } from '../../generated/prisma/enums.ts';
 import { jobSignal, type JobSignal } from './job-signals.ts';
-import { aggregateMetric } from './metric-source.ts';
+import { aggregateMetric } from '../metrics/queries.ts';
 import type { EvaluableRule } from './rules.ts';
 import type { Prisma } from '../../db/client.ts';
+import type { PlatformScope } from '../../scope.ts';
 
 type RawDb = Pick<Prisma.TransactionClient, '$queryRaw'>;
 
@@ -34,7 +35,7 @@ export async function measure(db: RawDb, rule: EvaluableRule, at: Date): Promise
     const value = await jobSignal(db, rule.signal as JobSignal, rule.task!, from, at);
     return [{ key: labelsKey({}, null), labels: {}, tenantId: null, value }];
   }
-  const rows = await aggregateMetric(db, {
+  const rows = await aggregateMetric(db as PlatformScope['db'], {
     name: rule.metric!,
     labelFilter: rule.labelFilter,
     tenantId: rule.tenantId ?? undefined,

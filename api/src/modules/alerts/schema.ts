@@ -252,10 +252,12 @@ builder.queryField('previewAlertRule', (t) =>
 // ─── mutations ───────────────────────────────────────────────────────────────
 
 /** The changed record read again with the mutation's selection (relations and on-demand columns). */
+// A selection of `__typename` alone plans an empty `select`, which Prisma refuses: the id is always read.
+const withId = (query: { select?: object }) => (query.select ? { ...query, select: { id: true, ...query.select } } : query);
 const rereadRule = (ctx: Context, query: object, rule: { id: string }) =>
-  adminScope(ctx).db.alertRule.findUniqueOrThrow({ ...query, where: { id: rule.id } });
+  adminScope(ctx).db.alertRule.findUniqueOrThrow({ ...withId(query), where: { id: rule.id } });
 const rereadAlert = (ctx: Context, query: object, alert: { id: string }) =>
-  adminScope(ctx).db.alert.findUniqueOrThrow({ ...query, where: { id: alert.id } });
+  adminScope(ctx).db.alert.findUniqueOrThrow({ ...withId(query), where: { id: alert.id } });
 
 builder.mutationFields((t) => ({
   createAlertRule: t.prismaField({

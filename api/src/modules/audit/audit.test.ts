@@ -56,6 +56,25 @@ function webhookEvent(status: 'FAILED' | 'DEAD' | 'PROCESSED') {
   });
 }
 
+let alertRules = 0;
+/** A new alert rule (through the service), for the alert rule mutations' scenarios. */
+async function alertRule() {
+  const { createAlertRule } = await import('../alerts/rules.ts');
+  alertRules += 1;
+  return createAlertRule(p.system, { name: `Coverage rule ${alertRules}`, metric: `cov_metric_${alertRules}`, operator: 'GT', threshold: 1 });
+}
+
+/** A FIRING alert of a new rule: one point over the threshold, evaluated at once. */
+async function firingAlert() {
+  const { evaluateRule } = await import('../alerts/service.ts');
+  const rule = await alertRule();
+  const series = await p.app.prisma.metricSeries.create({ data: { name: rule.metric!, key: `${rule.metric}{}`, labels: {} } });
+  const at = new Date();
+  await p.app.prisma.metricPoint.create({ data: { seriesId: series.id, at: new Date(at.getTime() - 1000), value: 5 } });
+  await evaluateRule(p.system, rule.id, at);
+  return p.app.prisma.alert.findFirstOrThrow({ where: { ruleId: rule.id, state: 'FIRING' } });
+}
+
 /** One real call per admin mutation; the coverage test fails for a mutation missing here. */
 const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; planId: string } }) => Promise<unknown>> = {
   login: async () => p.login('VIEWER'),
@@ -187,6 +206,20 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     const policy = await p.app.prisma.slaPolicy.findFirstOrThrow({ where: { planId, priority: 'LOW' } });
     return p.gql(`mutation($id: ID!) { deleteSlaPolicy(id: $id) { __typename } }`, { id: policy.id }, token);
   },
+  createAlertRule: ({ token }) => p.gql(`mutation { createAlertRule(input: { name: "Cov create rule", metric: "cov_create", operator: GT, threshold: 1 }) { __typename } }`, {}, token),
+  updateAlertRule: async ({ token }) => p.gql(`mutation($id: ID!) { updateAlertRule(id: $id, input: { threshold: 2 }) { __typename } }`, { id: (await alertRule()).id }, token),
+  deleteAlertRule: async ({ token }) => p.gql(`mutation($id: ID!) { deleteAlertRule(id: $id) { __typename } }`, { id: (await alertRule()).id }, token),
+  setAlertRuleEnabled: async ({ token }) => p.gql(`mutation($id: ID!) { setAlertRuleEnabled(id: $id, enabled: false) { __typename } }`, { id: (await alertRule()).id }, token),
+  silenceAlertRule: async ({ token }) =>
+    p.gql(`mutation($id: ID!, $u: DateTime!) { silenceAlertRule(id: $id, until: $u) { __typename } }`, { id: (await alertRule()).id, u: new Date(Date.now() + 3600_000).toISOString() }, token),
+  unsilenceAlertRule: async ({ token }) => {
+    const { silenceAlertRule } = await import('../alerts/rules.ts');
+    const rule = await alertRule();
+    await silenceAlertRule(p.system, rule.id, new Date(Date.now() + 3600_000));
+    return p.gql(`mutation($id: ID!) { unsilenceAlertRule(id: $id) { __typename } }`, { id: rule.id }, token);
+  },
+  acknowledgeAlert: async ({ token }) => p.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, note: "on it") { __typename } }`, { id: (await firingAlert()).id }, token),
+  resolveAlert: async ({ token }) => p.gql(`mutation($id: ID!) { resolveAlert(id: $id) { __typename } }`, { id: (await firingAlert()).id }, token),
   createAlertChannel: ({ token }) => p.gql(`mutation { createAlertChannel(input: { name: "Cov email", kind: EMAIL, emailTo: ["cov@example.com"] }) { __typename } }`, {}, token),
   updateAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { updateAlertChannel(id: $id, input: { enabled: false }) { __typename } }`, { id: (await alertChannel('Cov update')).id }, token),
   deleteAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { deleteAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov delete')).id }, token),

@@ -18,6 +18,7 @@ export function JobStats({ stats }: { stats: JobsOverviewQuery['jobStats'] }) {
             <th className="num">p50</th>
             <th className="num">p95</th>
             <th>Last failure</th>
+            <th>Alerts</th>
           </tr>
         </thead>
         <tbody>
@@ -46,11 +47,20 @@ export function JobStats({ stats }: { stats: JobsOverviewQuery['jobStats'] }) {
                     <span className="muted">None</span>
                   )}
                 </td>
+                <td className="nowrap">
+                  <Link to={`/monitoring/rules?task=${encodeURIComponent(s.task)}`} aria-label={`Alert rules for ${s.task}`}>
+                    Rules
+                  </Link>{' '}
+                  ·{' '}
+                  <Link to={`/monitoring/rules/new?signal=JOB_FAILURES_IN_A_ROW&task=${encodeURIComponent(s.task)}`} aria-label={`New alert rule for ${s.task}`}>
+                    New rule
+                  </Link>
+                </td>
               </tr>
             ))
           ) : (
             <tr>
-              <td colSpan={7} className="empty" data-testid="empty-stats">
+              <td colSpan={8} className="empty" data-testid="empty-stats">
                 No job ran in this window.
               </td>
             </tr>
