@@ -361,7 +361,7 @@ try {
   let ingest: Record<string, unknown> | null = null;
   // Production answers no introspection: the rule's creation tells whether this build has alerts.
   const rule = await post(a, '/graphql', {
-    query: `mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { __typename ... on Error { message } } }`,
+    query: `mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { __typename ... on MutationCreateAlertRuleSuccess { data { id } } ... on Error { message } } }`,
     variables: {
       input: {
         name: 'bench latency', metric: 'bench.latency', aggregation: 'MAX', windowSeconds: 60, operator: 'GT', threshold: 100,

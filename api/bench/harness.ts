@@ -114,13 +114,14 @@ export async function spawnServer(
   const name = typeof script === 'string' ? script : script.node.join(' ');
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: path.join(here, '..'),
-    env: { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', SECRETS_KEY: '0'.repeat(64), ...env, PORT: String(port) },
+    env: { ...process.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', NODE_ENV: 'production', SECRETS_KEY: '0'.repeat(64), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (process.env.BENCH_LOG_LEVEL) process.stderr.write(chunk);
       if (!options.ready && chunk.toString().includes('READY')) resolve();
     });
     if (options.ready) {

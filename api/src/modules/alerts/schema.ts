@@ -318,6 +318,23 @@ builder.mutationFields((t) => ({
 
 // ─── subscriptions ───────────────────────────────────────────────────────────
 
+/**
+ * Reads of an event's alert in flight, by alert and selection. Every subscription group of an instance
+ * resolves `alert` for the same event at the same moment (and an alert opened and fired at once sends two
+ * events together): reads that overlap share one statement, and any read after it has settled is a new one.
+ */
+const alertReads = new Map<string, Promise<unknown>>();
+function readAlert<T>(key: string, read: () => Promise<T>): Promise<T> {
+  let pending = alertReads.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = read();
+    alertReads.set(key, pending);
+    const forget = () => alertReads.delete(key);
+    pending.then(forget, forget);
+  }
+  return pending;
+}
+
 const AlertEventPayload = builder.objectRef<AlertChanged>('AlertEventPayload').implement({
   description: 'An alert opened, fired, was acknowledged or resolved.',
   fields: (t) => ({
@@ -333,7 +350,10 @@ const AlertEventPayload = builder.objectRef<AlertChanged>('AlertEventPayload').i
       type: 'Alert',
       nullable: true,
       description: 'The alert as it is now.',
-      resolve: (query, e, _args, ctx) => adminScope(ctx).db.alert.findUnique({ ...query, where: { id: e.alertId } }),
+      resolve: (query, e, _args, ctx) => {
+        const db = adminScope(ctx).db;
+        return readAlert(`${e.alertId} ${JSON.stringify(query)}`, () => db.alert.findUnique({ ...query, where: { id: e.alertId } }));
+      },
     }),
   }),
 });

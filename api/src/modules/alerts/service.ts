@@ -51,20 +51,20 @@ async function removeJob(tx: Tx, key: string): Promise<void> {
   await tx.db.$executeRaw`SELECT graphile_worker.remove_job(${key})`;
 }
 
-async function recordEvent(
-  tx: Tx,
-  alert: Pick<Alert, 'id' | 'ruleId'>,
-  entry: { kind: AlertEventKind; from?: AlertState | null; to?: AlertState | null; value?: number | null; note?: string | null; at: Date },
-): Promise<void> {
+type HistoryEntry = { kind: AlertEventKind; from?: AlertState | null; to?: AlertState | null; value?: number | null; note?: string | null; at: Date };
+
+/** The alert's history entries, in order, in one statement. */
+async function recordEvents(tx: Tx, alert: Pick<Alert, 'id' | 'ruleId'>, entries: HistoryEntry[]): Promise<void> {
   const actorId = tx.scope.principal.kind === 'admin' ? tx.scope.principal.userId : null;
-  await tx.db.alertEvent.create({
-    data: {
+  await tx.db.alertEvent.createMany({
+    data: entries.map((entry) => ({
       alertId: alert.id, ruleId: alert.ruleId, kind: entry.kind, fromState: entry.from ?? null, toState: entry.to ?? null,
       value: entry.value ?? null, note: entry.note ?? null, actorId, at: entry.at,
-    },
-    select: { id: true },
+    })),
   });
 }
+
+const recordEvent = (tx: Tx, alert: Pick<Alert, 'id' | 'ruleId'>, entry: HistoryEntry) => recordEvents(tx, alert, [entry]);
 
 async function publishChange(tx: Tx, alert: Pick<Alert, 'id' | 'ruleId' | 'tenantId' | 'tenantVisible' | 'severity' | 'state'>, ruleName: string, kind: AlertChangeKind, at: Date): Promise<void> {
   await tx.publish('alertChanged', {
@@ -157,13 +157,33 @@ async function applyMeasurement(scope: PlatformScope, rule: RuleForAlerts, m: Me
     let alert = await lockedOpenAlert(tx, rule.id, m.key);
     let decision = decide(rule, asOpen(alert), holds, at);
     if (decision.open) {
+      // Without a pending period the alert opens and fires at once: it is stored FIRING in one statement,
+      // with both history entries and both events (PENDING, then FIRING) as if it had moved in two steps.
+      const firesAtOnce = decision.fire === true;
       const [created] = await tx.db.alert.createManyAndReturn({
         data: [{
           ruleId: rule.id, labels: m.labels, labelsKey: m.key, tenantId: m.tenantId, tenantVisible: rule.tenantVisible && m.tenantId !== null,
-          severity: rule.severity, state: 'PENDING', value: m.value, startedAt: at, lastTrueAt: at, lastEvaluatedAt: at,
+          severity: rule.severity, state: firesAtOnce ? 'FIRING' : 'PENDING', value: m.value, startedAt: at, lastTrueAt: at, lastEvaluatedAt: at,
+          ...(firesAtOnce ? { firedAt: at } : {}),
         }],
         skipDuplicates: true,
       });
+      if (created && firesAtOnce) {
+        outcome.opened = true;
+        outcome.fired = true;
+        await recordEvents(tx, created, [
+          { kind: 'PENDING', to: 'PENDING', value: m.value, at },
+          { kind: 'FIRING', from: 'PENDING', to: 'FIRING', value: m.value, at },
+        ]);
+        await publishChange(tx, { ...created, state: 'PENDING' }, rule.name, 'PENDING', at);
+        await publishChange(tx, created, rule.name, 'FIRING', at);
+        await notify(tx, created.id, 'FIRING');
+        if (rule.repeatIntervalSeconds > 0) {
+          await tx.enqueue('alertRepeat', { alertId: created.id }, { jobKey: repeatKey(created.id), runAt: new Date(at.getTime() + rule.repeatIntervalSeconds * 1000) });
+        }
+        // A new alert has no deadline job to remove.
+        return;
+      }
       if (created) {
         alert = created;
         outcome.opened = true;
