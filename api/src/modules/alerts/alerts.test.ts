@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket, sleep, within } from '../../../test/live-client.ts';
 import { ok, startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import { replay, evaluationInstants } from './backtest.ts';
-import { evaluateRule, loadRule, repeatAlert } from './service.ts';
+import { evaluateRule, isQuiet, loadRule, repeatAlert } from './service.ts';
 
 let p: TestPlatform;
 let owner: { token: string; userId: string };
@@ -197,6 +197,77 @@ describe('evaluation', () => {
     expect(alerts).toHaveLength(2);
     expect(alerts.every((x) => x.state === 'FIRING')).toBe(true);
     for (const alert of alerts) expect((await historyOf(alert.id)).map((e) => e.kind)).toEqual(['PENDING', 'FIRING']);
+  });
+
+  it('re-evaluating many firing alerts that stay firing is the same few statements as for one', async () => {
+    const metric = unique('fanout');
+    const hosts = (n: number) => Array.from({ length: n }, (_, i) => `h${i}`);
+    for (const host of hosts(30)) await points(metric, [[0, 50]], { host });
+    const one = unique('fanout1');
+    await points(one, [[0, 50]], { host: 'h0' });
+    const many = await createRule({ metric, groupBy: ['host'], windowSeconds: 60 });
+    const single = await createRule({ metric: one, groupBy: ['host'], windowSeconds: 60 });
+    await evaluate(many.id, 1);
+    await evaluate(single.id, 1);
+    expect((await alertsOf(many.id)).filter((x) => x.state === 'FIRING')).toHaveLength(30);
+    const run = async (ruleId: string) => {
+      const rule = (await loadRule(p.system.db, ruleId))!;
+      return p.recordQueries(() => evaluateRule(p.system, rule, T(20)));
+    };
+    const manyStatements = await run(many.id);
+    const singleStatements = await run(single.id);
+    expect(manyStatements.length, manyStatements.join('\n')).toBe(singleStatements.length);
+    expect(manyStatements.length, manyStatements.join('\n')).toBeLessThanOrEqual(4);
+    const alerts = await alertsOf(many.id);
+    expect(alerts.every((x) => x.state === 'FIRING' && x.lastEvaluatedAt.getTime() === T(20).getTime() && x.lastTrueAt!.getTime() === T(20).getTime())).toBe(true);
+  });
+
+  it('isQuiet: which evaluations leave an open alert as it is', () => {
+    const rule = { pendingSeconds: 30, keepFiringSeconds: 30 };
+    const at = T(100);
+    const alert = (state: 'PENDING' | 'FIRING', startedAt: number, lastTrueAt: number | null, lastEvaluatedAt: number) =>
+      ({ id: 'x', state, startedAt: T(startedAt), lastTrueAt: lastTrueAt === null ? null : T(lastTrueAt), lastEvaluatedAt: T(lastEvaluatedAt) });
+    const table: [string, ReturnType<typeof alert>, boolean | null, boolean][] = [
+      ['pending, still true, not yet due', alert('PENDING', 90, 95, 95), true, true],
+      ['pending, true and due: fires', alert('PENDING', 60, 95, 95), true, false],
+      ['pending, false: resolves', alert('PENDING', 90, 95, 95), false, false],
+      ['firing, still true', alert('FIRING', 0, 95, 95), true, true],
+      ['firing, first false: queues the keep-firing deadline', alert('FIRING', 0, 95, 95), false, false],
+      ['firing, false again within keep firing', alert('FIRING', 0, 80, 90), false, true],
+      ['firing, false past keep firing: resolves', alert('FIRING', 0, 60, 90), false, false],
+      ['no data, KEEP_STATE', alert('FIRING', 0, 95, 95), null, true],
+    ];
+    for (const [name, seen, holds, quiet] of table) expect(isQuiet(rule, seen, holds, at), name).toBe(quiet);
+  });
+
+  it('an alert that moved after it was read is not overwritten: it goes the locked way', async () => {
+    const metric = unique('moved');
+    await points(metric, [[0, 50]], { host: 'x' });
+    const rule = await createRule({ metric, groupBy: ['host'], windowSeconds: 60 });
+    await evaluate(rule.id, 1);
+    const [first] = await alertsOf(rule.id);
+    // Resolved by hand between the evaluation's read and its update: the guarded update skips it and the
+    // locked path, finding no open alert, opens a new one for the condition that still holds.
+    const loaded = (await loadRule(p.system.db, rule.id))!;
+    let resolvedMeanwhile = false;
+    const original = p.system.db.alert.findMany.bind(p.system.db.alert);
+    const spy = p.system.db.alert as unknown as { findMany: typeof original };
+    spy.findMany = (async (args: Parameters<typeof original>[0]) => {
+      const rows = await original(args);
+      if (!resolvedMeanwhile) {
+        resolvedMeanwhile = true;
+        await p.system.db.alert.update({ where: { id: first!.id }, data: { state: 'RESOLVED', resolvedAt: T(10) } });
+      }
+      return rows;
+    }) as typeof original;
+    try {
+      await evaluateRule(p.system, loaded, T(20));
+    } finally {
+      spy.findMany = original;
+    }
+    const alerts = await alertsOf(rule.id);
+    expect(alerts.map((x) => x.state)).toEqual(['RESOLVED', 'FIRING']);
+    expect(alerts[0]!.lastEvaluatedAt.getTime()).not.toBe(T(20).getTime());
   });
 
   it('the backtest replays the same evaluation: its episodes are what evaluation stored', async () => {

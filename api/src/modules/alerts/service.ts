@@ -100,8 +100,10 @@ export async function enabledRules(db: PlatformScope['db'], where: Prisma.AlertR
 }
 
 /**
- * Evaluates one rule at `at`: measures it, then moves each label set's alert in its own transaction.
- * Safe to run concurrently with itself: the open alert is re-read under its row lock, and a concurrent
+ * Evaluates one rule at `at`: measures it; the open alerts that stay as they are take their new values in
+ * one guarded statement, and each label set whose alert opens, fires or resolves moves in its own
+ * transaction. Safe to run concurrently with itself: a moving alert is re-read under its row lock, a quiet
+ * update skips an alert that moved since it was read (which then goes the locked way), and a concurrent
  * opener's insert is skipped by the one-open-alert index (the loser continues with the winner's alert).
  */
 export async function evaluateRule(scope: PlatformScope, ruleOrId: string | RuleForAlerts, at: Date = new Date()): Promise<EvaluationSummary | null> {
@@ -111,7 +113,7 @@ export async function evaluateRule(scope: PlatformScope, ruleOrId: string | Rule
   const measured = await measure(scope.db, rule, at);
   const open = await scope.db.alert.findMany({
     where: { ruleId: rule.id, state: { in: [...OPEN_ALERT_STATES] } },
-    select: { labelsKey: true, labels: true, tenantId: true, state: true, startedAt: true, lastTrueAt: true },
+    select: { id: true, labelsKey: true, labels: true, tenantId: true, state: true, startedAt: true, lastTrueAt: true, lastEvaluatedAt: true },
   });
   const openByKey = new Map(open.map((a) => [a.labelsKey, a]));
   const targets = new Map<string, Measurement>(measured.map((m) => [m.key, m]));
@@ -119,11 +121,20 @@ export async function evaluateRule(scope: PlatformScope, ruleOrId: string | Rule
   for (const a of open) {
     if (!targets.has(a.labelsKey)) targets.set(a.labelsKey, { key: a.labelsKey, labels: a.labels as Record<string, string>, tenantId: a.tenantId, value: null });
   }
+  const quiet: QuietUpdate[] = [];
+  const moving: Measurement[] = [];
   for (const target of targets.values()) {
     summary.labelSets += 1;
     const seen = openByKey.get(target.key);
     const holds = condition(rule, target.value);
     if (!seen && !holds) continue;
+    if (seen && isQuiet(rule, seen, holds, at)) quiet.push({ id: seen.id, seen, value: target.value, conditionTrue: holds === true, target });
+    else moving.push(target);
+  }
+  // Alerts that stay as they are only take the new value, together; one that moved meanwhile (the guard
+  // did not match) goes the locked way with the others.
+  moving.push(...(await updateQuietly(scope, quiet, at)));
+  for (const target of moving) {
     const outcome = await applyMeasurement(scope, rule, target, at);
     if (outcome.opened) summary.opened += 1;
     if (outcome.fired) summary.fired += 1;
@@ -131,6 +142,51 @@ export async function evaluateRule(scope: PlatformScope, ruleOrId: string | Rule
   }
   await scope.db.alertRule.updateMany({ where: { id: rule.id }, data: { lastEvaluatedAt: at } });
   return summary;
+}
+
+type SeenAlert = Pick<Alert, 'id' | 'state' | 'startedAt' | 'lastTrueAt' | 'lastEvaluatedAt'>;
+
+interface QuietUpdate {
+  id: string;
+  seen: SeenAlert;
+  value: number | null;
+  conditionTrue: boolean;
+  target: Measurement;
+}
+
+/**
+ * Whether the evaluation leaves the open alert as it is (no transition, and no deadline that is not
+ * already queued): only its value and evaluation time change. A pending alert's deadline was queued when
+ * it opened; a firing alert's keep-firing deadline is queued by the first evaluation that finds the
+ * condition false, so only that evaluation (the one after a true one) is not quiet.
+ */
+export function isQuiet(rule: Pick<EvaluableRule, 'pendingSeconds' | 'keepFiringSeconds'>, seen: SeenAlert, holds: boolean | null, at: Date): boolean {
+  const decision = decide(rule, asOpen(seen), holds, at);
+  if (decision.open || decision.fire || decision.resolve) return false;
+  if (!decision.deadline || seen.state === 'PENDING') return true;
+  const previousWasTrue = seen.lastTrueAt !== null && seen.lastEvaluatedAt.getTime() <= seen.lastTrueAt.getTime();
+  return !previousWasTrue;
+}
+
+/**
+ * The quiet alerts' new values in one statement, each guarded by the state and last-true time it was
+ * decided on. Returns the measurements of the alerts that changed meanwhile (not updated here).
+ */
+async function updateQuietly(scope: PlatformScope, quiet: QuietUpdate[], at: Date): Promise<Measurement[]> {
+  if (quiet.length === 0) return [];
+  const updated = await scope.db.$queryRaw<{ id: string }[]>`
+    UPDATE "Alert" AS a
+       SET "value" = u.value,
+           "lastEvaluatedAt" = ${at},
+           "lastTrueAt" = CASE WHEN u.condition_true THEN ${at}::timestamptz ELSE a."lastTrueAt" END,
+           "updatedAt" = now()
+      FROM unnest(${quiet.map((q) => q.id)}::uuid[], ${quiet.map((q) => q.value)}::float8[], ${quiet.map((q) => q.conditionTrue)}::boolean[],
+                  ${quiet.map((q) => q.seen.state)}::text[], ${quiet.map((q) => q.seen.lastTrueAt)}::timestamptz[])
+           AS u(id, value, condition_true, seen_state, seen_last_true)
+     WHERE a.id = u.id AND a.state::text = u.seen_state AND a."lastTrueAt" IS NOT DISTINCT FROM u.seen_last_true
+    RETURNING a.id`;
+  const done = new Set(updated.map((row) => row.id));
+  return quiet.filter((q) => !done.has(q.id)).map((q) => q.target);
 }
 
 type OpenRow = Alert;
@@ -147,7 +203,7 @@ async function lockedOpenAlert(tx: Tx, ruleId: string, key: string): Promise<Ope
   return null;
 }
 
-const asOpen = (row: OpenRow | null): OpenAlert | null =>
+const asOpen = (row: Pick<Alert, 'state' | 'startedAt' | 'lastTrueAt'> | null): OpenAlert | null =>
   row ? { state: row.state as OpenAlert['state'], startedAt: row.startedAt, lastTrueAt: row.lastTrueAt } : null;
 
 async function applyMeasurement(scope: PlatformScope, rule: RuleForAlerts, m: Measurement, at: Date): Promise<{ opened: boolean; fired: boolean; resolved: boolean }> {
