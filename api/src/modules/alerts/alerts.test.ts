@@ -225,17 +225,18 @@ describe('evaluation', () => {
   it('isQuiet: which evaluations leave an open alert as it is', () => {
     const rule = { pendingSeconds: 30, keepFiringSeconds: 30 };
     const at = T(100);
-    const alert = (state: 'PENDING' | 'FIRING', startedAt: number, lastTrueAt: number | null, lastEvaluatedAt: number) =>
-      ({ id: 'x', state, startedAt: T(startedAt), lastTrueAt: lastTrueAt === null ? null : T(lastTrueAt), lastEvaluatedAt: T(lastEvaluatedAt) });
+    const alert = (state: 'PENDING' | 'FIRING', startedAt: number, lastTrueAt: number | null) =>
+      ({ id: 'x', state, startedAt: T(startedAt), lastTrueAt: lastTrueAt === null ? null : T(lastTrueAt) });
     const table: [string, ReturnType<typeof alert>, boolean | null, boolean][] = [
-      ['pending, still true, not yet due', alert('PENDING', 90, 95, 95), true, true],
-      ['pending, true and due: fires', alert('PENDING', 60, 95, 95), true, false],
-      ['pending, false: resolves', alert('PENDING', 90, 95, 95), false, false],
-      ['firing, still true', alert('FIRING', 0, 95, 95), true, true],
-      ['firing, first false: queues the keep-firing deadline', alert('FIRING', 0, 95, 95), false, false],
-      ['firing, false again within keep firing', alert('FIRING', 0, 80, 90), false, true],
-      ['firing, false past keep firing: resolves', alert('FIRING', 0, 60, 90), false, false],
-      ['no data, KEEP_STATE', alert('FIRING', 0, 95, 95), null, true],
+      ['pending, still true, not yet due', alert('PENDING', 90, 95), true, true],
+      ['pending, true and due: fires', alert('PENDING', 60, 95), true, false],
+      ['pending, false: resolves', alert('PENDING', 90, 95), false, false],
+      ['firing, still true', alert('FIRING', 0, 95), true, true],
+      ['firing, first false: queues the keep-firing deadline', alert('FIRING', 0, 95), false, false],
+      ['firing, false again within keep firing: queues its deadline the locked way', alert('FIRING', 0, 80), false, false],
+      ['firing, false past keep firing: resolves', alert('FIRING', 0, 60), false, false],
+      ['no data, KEEP_STATE', alert('FIRING', 0, 95), null, true],
+      ['pending, no data', alert('PENDING', 90, 95), null, true],
     ];
     for (const [name, seen, holds, quiet] of table) expect(isQuiet(rule, seen, holds, at), name).toBe(quiet);
   });

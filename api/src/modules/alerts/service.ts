@@ -113,7 +113,7 @@ export async function evaluateRule(scope: PlatformScope, ruleOrId: string | Rule
   const measured = await measure(scope.db, rule, at);
   const open = await scope.db.alert.findMany({
     where: { ruleId: rule.id, state: { in: [...OPEN_ALERT_STATES] } },
-    select: { id: true, labelsKey: true, labels: true, tenantId: true, state: true, startedAt: true, lastTrueAt: true, lastEvaluatedAt: true },
+    select: { id: true, labelsKey: true, labels: true, tenantId: true, state: true, startedAt: true, lastTrueAt: true },
   });
   const openByKey = new Map(open.map((a) => [a.labelsKey, a]));
   const targets = new Map<string, Measurement>(measured.map((m) => [m.key, m]));
@@ -144,7 +144,7 @@ export async function evaluateRule(scope: PlatformScope, ruleOrId: string | Rule
   return summary;
 }
 
-type SeenAlert = Pick<Alert, 'id' | 'state' | 'startedAt' | 'lastTrueAt' | 'lastEvaluatedAt'>;
+type SeenAlert = Pick<Alert, 'id' | 'state' | 'startedAt' | 'lastTrueAt'>;
 
 interface QuietUpdate {
   id: string;
@@ -155,17 +155,15 @@ interface QuietUpdate {
 }
 
 /**
- * Whether the evaluation leaves the open alert as it is (no transition, and no deadline that is not
- * already queued): only its value and evaluation time change. A pending alert's deadline was queued when
- * it opened; a firing alert's keep-firing deadline is queued by the first evaluation that finds the
- * condition false, so only that evaluation (the one after a true one) is not quiet.
+ * Whether the evaluation leaves the open alert as it is (no transition, and no deadline to queue): only its
+ * value and evaluation time change. A pending alert's deadline was queued when it opened. A firing alert
+ * counting down its keep-firing period goes the locked way, which queues that deadline: the stored times
+ * cannot tell whether an earlier evaluation already did (a no-data evaluation in between queues none).
  */
 export function isQuiet(rule: Pick<EvaluableRule, 'pendingSeconds' | 'keepFiringSeconds'>, seen: SeenAlert, holds: boolean | null, at: Date): boolean {
   const decision = decide(rule, asOpen(seen), holds, at);
   if (decision.open || decision.fire || decision.resolve) return false;
-  if (!decision.deadline || seen.state === 'PENDING') return true;
-  const previousWasTrue = seen.lastTrueAt !== null && seen.lastEvaluatedAt.getTime() <= seen.lastTrueAt.getTime();
-  return !previousWasTrue;
+  return !decision.deadline || seen.state === 'PENDING';
 }
 
 /**
