@@ -26,3 +26,30 @@ export const PageLinksFragment = graphql(`
     endCursor
   }
 `);
+
+/** An alert rule's definition: what the rule page shows and the edit form starts from. */
+export const AlertRuleDefinitionFragment = graphql(`
+  fragment AlertRuleDefinition on AlertRule {
+    id
+    name
+    description
+    signal
+    metric
+    task
+    labelFilter
+    groupBy
+    aggregation
+    windowSeconds
+    operator
+    threshold
+    pendingSeconds
+    keepFiringSeconds
+    repeatIntervalSeconds
+    severity
+    noData
+    enabled
+    tenantId
+    tenantVisible
+    channelIds
+  }
+`);

@@ -22,34 +22,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 const RuleQuery = graphql(`
   query AlertRuleDetail($id: ID!) {
     alertRule(id: $id) {
-      id
-      name
-      description
-      signal
-      metric
-      task
-      labelFilter
-      groupBy
-      aggregation
-      windowSeconds
-      operator
-      threshold
-      pendingSeconds
-      keepFiringSeconds
-      repeatIntervalSeconds
-      severity
-      noData
-      enabled
+      ...AlertRuleDefinition
       silenced
       silencedUntil
-      tenantVisible
       lastEvaluatedAt
       createdAt
       tenant {
         id
         name
       }
-      channelIds
       alerts(first: 20) {
         id
         state

@@ -11,27 +11,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit $
 const RuleEditQuery = graphql(`
   query AlertRuleEdit($id: ID!) {
     alertRule(id: $id) {
-      id
-      name
-      description
-      signal
-      metric
-      task
-      labelFilter
-      groupBy
-      aggregation
-      windowSeconds
-      operator
-      threshold
-      pendingSeconds
-      keepFiringSeconds
-      repeatIntervalSeconds
-      severity
-      noData
-      enabled
-      tenantId
-      tenantVisible
-      channelIds
+      ...AlertRuleDefinition
     }
     metricNames(first: 200) {
       name

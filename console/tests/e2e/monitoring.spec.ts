@@ -66,6 +66,13 @@ test('a breaching metric fires its rule: toast, badge and active alert appear wi
   await page.getByRole('link', { name, exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/monitoring/rules/${ruleId}$`));
   await expect(page.getByTestId('rule-alert')).toHaveCount(1);
+
+  // The edit form starts from the rule's stored definition.
+  await page.goto(`/monitoring/rules/${ruleId}/edit`);
+  const form = page.getByTestId('rule-form');
+  await expect(form.locator('input[name="name"]')).toHaveValue(name);
+  await expect(form.locator('input[name="metric"]')).toHaveValue(metric);
+  await expect(form.locator('input[name="threshold"]')).toHaveValue('100');
 });
 
 test('the rule form backtests a draft over past data before it is saved', async ({ page, loginAs, adminApi }) => {
