@@ -1,4 +1,5 @@
-import { data, type ActionFunctionArgs } from '@remix-run/node';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import type { MetricSeriesQueryVariables } from '../gql/graphql.ts';
 import { graphql } from '../gql/index.ts';
 import { gql } from '../graphql.server.ts';
 import type { IntentResult } from './intent.ts';
@@ -126,4 +127,22 @@ export async function alertIntentAction(args: ActionFunctionArgs, read: Awaited<
 export async function alertActions(args: ActionFunctionArgs) {
   const read = await readRowIntent(args.request);
   return (await alertIntentAction(args, read)) ?? read.fail({}, `Unknown action “${read.intent}”.`);
+}
+
+const MetricSeriesQuery = graphql(`
+  query MetricSeries($name: String!, $from: DateTime!, $to: DateTime!, $aggregation: MetricAggregation!, $labels: JSON, $groupBy: [String!]) {
+    metricSeries(name: $name, from: $from, to: $to, aggregation: $aggregation, labels: $labels, groupBy: $groupBy) {
+      labels
+      tenantId
+      points {
+        at
+        value
+      }
+    }
+  }
+`);
+
+/** The series a metric chart draws (the monitoring page's and a rule's). */
+export async function loadMetricSeries(args: LoaderFunctionArgs, variables: MetricSeriesQueryVariables) {
+  return (await gql(args, MetricSeriesQuery, variables)).metricSeries;
 }

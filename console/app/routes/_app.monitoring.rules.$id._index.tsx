@@ -9,7 +9,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { graphql } from '../gql/index.ts';
 import { gql, notFound } from '../graphql.server.ts';
 import { formatLabels, readRange } from '../lib/alerts.ts';
-import { alertIntentAction } from '../lib/alerts.server.ts';
+import { alertIntentAction, loadMetricSeries } from '../lib/alerts.server.ts';
 import { formatDateTime, humanize } from '../lib/format.ts';
 import { readRowIntent } from '../lib/intent.server.ts';
 import { countEvents } from '../lib/live.ts';
@@ -55,19 +55,6 @@ const RuleQuery = graphql(`
   }
 `);
 
-const RuleSeriesQuery = graphql(`
-  query AlertRuleSeries($name: String!, $from: DateTime!, $to: DateTime!, $aggregation: MetricAggregation!, $labels: JSON, $groupBy: [String!]) {
-    metricSeries(name: $name, from: $from, to: $to, aggregation: $aggregation, labels: $labels, groupBy: $groupBy) {
-      labels
-      tenantId
-      points {
-        at
-        value
-      }
-    }
-  }
-`);
-
 const Delete = graphql(`
   mutation AlertRuleDelete($id: ID!) {
     deleteAlertRule(id: $id) {
@@ -101,7 +88,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const range = readRange(new URL(args.request.url).searchParams, Date.now());
   const series =
     rule.signal === 'METRIC' && rule.metric
-      ? (await gql(args, RuleSeriesQuery, { name: rule.metric, from: range.from, to: range.to, aggregation: rule.aggregation, labels: rule.labelFilter, groupBy: rule.groupBy })).metricSeries
+      ? await loadMetricSeries(args, { name: rule.metric, from: range.from, to: range.to, aggregation: rule.aggregation, labels: rule.labelFilter, groupBy: rule.groupBy })
       : [];
   return { rule, series, range };
 }

@@ -10,7 +10,7 @@ import { graphql } from '../../gql/index.ts';
 import { MetricAggregationValues } from '../../gql/lists.ts';
 import { gql } from '../../graphql.server.ts';
 import { formatLabels, parseLabels, RANGES, readRange } from '../../lib/alerts.ts';
-import { alertActions } from '../../lib/alerts.server.ts';
+import { alertActions, loadMetricSeries } from '../../lib/alerts.server.ts';
 import { formatCount, formatDateTime, formatRelative } from '../../lib/format.ts';
 import { countEvents } from '../../lib/live.ts';
 import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
@@ -65,19 +65,6 @@ const MonitoringQuery = graphql(`
   }
 `);
 
-const SeriesQuery = graphql(`
-  query MonitoringSeries($name: String!, $from: DateTime!, $to: DateTime!, $aggregation: MetricAggregation!, $labels: JSON, $groupBy: [String!]) {
-    metricSeries(name: $name, from: $from, to: $to, aggregation: $aggregation, labels: $labels, groupBy: $groupBy) {
-      labels
-      tenantId
-      points {
-        at
-        value
-      }
-    }
-  }
-`);
-
 const MonitoringAlertEvents = graphql(`
   subscription MonitoringAlertEvents {
     alertEvents {
@@ -96,7 +83,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const aggregation = MetricAggregationValues.find((a) => a === params.get('aggregation')) ?? 'AVG';
   const labels = parseLabels(params.get('labels') ?? '') ?? {};
   const groupBy = (params.get('groupBy') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const series = metric ? (await gql(args, SeriesQuery, { name: metric, from: range.from, to: range.to, aggregation, labels, groupBy })).metricSeries : [];
+  const series = metric ? await loadMetricSeries(args, { name: metric, from: range.from, to: range.to, aggregation, labels, groupBy }) : [];
   return { ...overview, chart: { metric, range, aggregation, labels, groupBy, series }, serverNow: now };
 }
 
