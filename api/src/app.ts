@@ -31,9 +31,15 @@ export function createApp(options: {
   onQuery?: (sql: string) => void;
   /** How long an authenticated token is remembered (default AUTH_CACHE_TTL_MS; 0: not at all). */
   credentialTtlMs?: number;
+  /** The statement_timeout of the app's connections (default DATABASE_STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
 }): App {
   const logger = options.logger ?? rootLogger;
-  const prisma = createPrisma(options.databaseUrl, { max: options.poolSize ?? 10, onQuery: options.onQuery });
+  const prisma = createPrisma(options.databaseUrl, {
+    max: options.poolSize ?? 10,
+    onQuery: options.onQuery,
+    statementTimeoutMs: options.statementTimeoutMs,
+  });
   const pubsub = new PubSub(options.databaseUrl, prisma, logger);
   const credentials = new CredentialCache(pubsub, { ttlMs: options.credentialTtlMs ?? env.AUTH_CACHE_TTL_MS });
   return {

@@ -67,6 +67,8 @@ export async function startPlatform(
     adminUrl?: string;
     /** How long the instance remembers a token (AUTH_CACHE_TTL_MS); 0 asks the database every time. */
     credentialTtlMs?: number;
+    /** The statement_timeout of the app's connections (DATABASE_STATEMENT_TIMEOUT_MS). */
+    statementTimeoutMs?: number;
     /** Record SQL statements for `recordQueries`. */
     recordQueries?: boolean;
     /** Settings that differ from the test environment's (limits, error masking). */
@@ -79,7 +81,10 @@ export async function startPlatform(
   let recording: string[] | null = null;
   const onQuery = options.recordQueries ? (sql: string) => recording?.push(sql) : undefined;
   const adminUrl = options.adminUrl ?? db?.adminUrl;
-  const app = createApp({ databaseUrl, poolSize: 5, onQuery, logger: options.logger, credentialTtlMs: options.credentialTtlMs });
+  const app = createApp({ databaseUrl, poolSize: 5, onQuery, logger: options.logger,
+    credentialTtlMs: options.credentialTtlMs,
+    statementTimeoutMs: options.statementTimeoutMs,
+  });
   const server = await startServer(app, { ...env, ...options.env }, { port: 0, host: '127.0.0.1', workerMode: 'none', plugins: options.plugins });
   // Nothing to seed here: ready as soon as it listens.
   server.markBooted();

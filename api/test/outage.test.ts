@@ -21,11 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => p?.close());
 
-/** Runs `sql` as the server's superuser, then ends every session on the test database. */
+/** Runs `sql` as the server's superuser, then ends every session on the test database and waits until each is gone. */
 async function asSuperuser(sql: string): Promise<void> {
   await withAdmin(inject('pgServerUrl'), async (c) => {
     await c.query(sql.replaceAll('$db', c.escapeIdentifier(databaseName)));
-    await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [databaseName]);
+    await c.query(`SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [databaseName]);
   });
 }
 
@@ -117,14 +117,15 @@ describe('a database server that is down', () => {
 describe('a statement that runs out of time', () => {
   it('answers 504 TIMEOUT instead of an internal error, and changes nothing', async () => {
     const { tenantId } = await p.makeTenant();
-    await asSuperuser(`ALTER DATABASE $db SET statement_timeout = '300ms'`);
+    // An instance whose connections run under a 300 ms statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS).
+    const q = await startPlatform({ databaseUrl: p.databaseUrl, statementTimeoutMs: 300 });
     // Another session holds the tenant's row: the suspension waits for it until the timeout cancels it.
     const holder = new pg.Client({ connectionString: p.databaseUrl });
     await holder.connect();
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM "Tenant" WHERE id = $1 FOR UPDATE', [tenantId]);
-      const result = await post(p.url, `mutation($id: ID!) { suspendTenant(id: $id, reason: "late") { __typename } }`, owner, { id: tenantId });
+      const result = await post(q.url, `mutation($id: ID!) { suspendTenant(id: $id, reason: "late") { __typename } }`, owner, { id: tenantId });
       expect(result.status).toBe(504);
       expect(result.body.errors![0]).toMatchObject({
         message: `The database did not answer in time, try again (request id ${result.requestId})`,
@@ -133,7 +134,7 @@ describe('a statement that runs out of time', () => {
     } finally {
       await holder.query('ROLLBACK').catch(() => {});
       await holder.end();
-      await asSuperuser('ALTER DATABASE $db RESET statement_timeout');
+      await q.close();
     }
     expect((await p.app.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).status).not.toBe('SUSPENDED');
   });
