@@ -196,7 +196,7 @@ describe('evaluation', () => {
     const alerts = await alertsOf(rule.id);
     expect(alerts).toHaveLength(2);
     expect(alerts.every((x) => x.state === 'FIRING')).toBe(true);
-    for (const alert of alerts) expect((await historyOf(alert.id)).map((e) => e.kind)).toEqual(['PENDING', 'FIRING']);
+    for (const alert of alerts) expect((await historyOf(alert.id)).map((e) => e.kind)).toEqual(['FIRING']);
   });
 
   it('re-evaluating many firing alerts that stay firing is the same few statements as for one', async () => {
@@ -343,7 +343,7 @@ describe('acknowledge and resolve', () => {
     expect(await repeatAlert(p.system, alert.id)).toBe('stopped');
     const again = await p.gql(ACK, { id: alert.id }, owner.token);
     expect(again.data!.acknowledgeAlert.__typename).toBe('InvalidTransitionError');
-    expect((await historyOf(alert.id)).map((e) => e.kind)).toEqual(['PENDING', 'FIRING', 'REPEATED', 'ACKNOWLEDGED']);
+    expect((await historyOf(alert.id)).map((e) => e.kind)).toEqual(['FIRING', 'REPEATED', 'ACKNOWLEDGED']);
     expect(await p.system.db.auditEvent.count({ where: { targetId: alert.id, action: 'alert.acknowledge' } })).toBe(1);
     const tooLong = await p.gql(ACK, { id: alert.id, n: 'x'.repeat(2001) }, owner.token);
     expect(tooLong.data!.acknowledgeAlert.__typename).toBe('ValidationError');
@@ -358,7 +358,7 @@ describe('acknowledge and resolve', () => {
     const [alert] = await alertsOf(rule.id);
     expect(alert!.state).toBe('FIRING');
     expect(await repeatAlert(p.system, alert!.id)).toBe('silenced');
-    expect((await historyOf(alert!.id)).map((e) => e.kind)).toEqual(['PENDING', 'FIRING']);
+    expect((await historyOf(alert!.id)).map((e) => e.kind)).toEqual(['FIRING']);
   });
 
   it('disabling a rule resolves its open alerts', async () => {
@@ -423,7 +423,7 @@ describe('reads', () => {
     const query = `query($f: AlertFilter) { alerts(filter: $f, first: 20) { totalCount edges { node { id state labels rule { id name severity } history { kind at } } } } }`;
     const statements = await p.recordQueries(() => p.gql(query, { f: { open: true } }, viewer.token));
     const res = await p.gql(query, { f: { ruleId: rule.id } }, viewer.token);
-    expect(res.data!.alerts.edges[0].node).toMatchObject({ state: 'FIRING', rule: { id: rule.id }, history: [{ kind: 'PENDING' }, { kind: 'FIRING' }] });
+    expect(res.data!.alerts.edges[0].node).toMatchObject({ state: 'FIRING', rule: { id: rule.id }, history: [{ kind: 'FIRING' }] });
     // The page (alerts joined with their rule and history) and its totalCount; nothing per row.
     const data = statements.filter((s) => /"Alert(Rule|Event)?"/.test(s));
     expect(data, data.join('\n')).toHaveLength(2);
@@ -434,7 +434,7 @@ describe('reads', () => {
     const { alert } = await firingAlert({ severity: 'CRITICAL' });
     const res = await p.gql(`query($id: ID!) { alert(id: $id) { state severity rule { name } history { kind toState } ticket { id } }
       monitoringOverview { health firing pending bySeverity { severity count } } }`, { id: alert.id }, viewer.token);
-    expect(res.data!.alert).toMatchObject({ state: 'FIRING', severity: 'CRITICAL', ticket: null, history: [{ kind: 'PENDING' }, { kind: 'FIRING', toState: 'FIRING' }] });
+    expect(res.data!.alert).toMatchObject({ state: 'FIRING', severity: 'CRITICAL', ticket: null, history: [{ kind: 'FIRING', toState: 'FIRING' }] });
     expect(res.data!.monitoringOverview.health).toBe('CRITICAL');
     expect(res.data!.monitoringOverview.firing).toBeGreaterThan(0);
   });
@@ -447,9 +447,11 @@ describe('reads', () => {
       await p.untilListening('alertChanged', 1);
       await firingAlert({ severity: 'WARNING' });
       const { alert } = await firingAlert({ severity: 'CRITICAL' });
-      await expect.poll(() => heard.results.length, { timeout: 5000 }).toBe(2);
-      expect(heard.results.map((r) => r.data.alertEvents.kind)).toEqual(['PENDING', 'FIRING']);
-      expect(heard.results[1]!.data.alertEvents).toMatchObject({ severity: 'CRITICAL', state: 'FIRING', alert: { id: alert.id } });
+      await expect.poll(() => heard.results.length, { timeout: 5000 }).toBe(1);
+      await sleep(200);
+      // A rule without a pending period opens its alert FIRING: one event, never PENDING.
+      expect(heard.results.map((r) => r.data.alertEvents.kind)).toEqual(['FIRING']);
+      expect(heard.results[0]!.data.alertEvents).toMatchObject({ severity: 'CRITICAL', state: 'FIRING', alert: { id: alert.id } });
     } finally {
       await socket.dispose();
     }
@@ -470,10 +472,10 @@ describe('reads', () => {
       await evaluate(hidden.id, 1);
       const visible = await createRule({ name: unique('Errors for A'), metric, tenantId: a.tenantId, tenantVisible: true });
       await evaluate(visible.id, 1);
-      await expect.poll(() => heardA.results.length, { timeout: 5000 }).toBe(2);
+      await expect.poll(() => heardA.results.length, { timeout: 5000 }).toBe(1);
       await sleep(200);
-      expect(heardA.results).toHaveLength(2);
-      expect(heardA.results.map((r) => r.data.viewerAlertEvents.kind)).toEqual(['PENDING', 'FIRING']);
+      expect(heardA.results).toHaveLength(1);
+      expect(heardA.results.map((r) => r.data.viewerAlertEvents.kind)).toEqual(['FIRING']);
       expect(heardB.results).toEqual([]);
       const bad = await p.gql(`subscription { viewerAlertEvents { acknowledgeNote } }`, {}, a.apiKey);
       expect(bad.errors?.[0]?.message).toMatch(/acknowledgeNote/);

@@ -4,7 +4,7 @@ import { defineLifecycle } from '../../lib/lifecycle.ts';
 
 /**
  * An alert's states. It opens PENDING while the condition holds for less than the rule's pending
- * period, then FIRING; it RESOLVES when the condition clears (after keep-firing) or by hand. RESOLVED is
+ * period, then FIRING (FIRING at once for a rule without one); it RESOLVES when the condition clears (after keep-firing) or by hand. RESOLVED is
  * final: the next breach opens a new alert.
  */
 export const alertLifecycle = defineLifecycle({

@@ -211,8 +211,8 @@ async function applyMeasurement(scope: PlatformScope, rule: RuleForAlerts, m: Me
     let alert = await lockedOpenAlert(tx, rule.id, m.key);
     let decision = decide(rule, asOpen(alert), holds, at);
     if (decision.open) {
-      // Without a pending period the alert opens and fires at once: it is stored FIRING in one statement,
-      // with both history entries and both events (PENDING, then FIRING) as if it had moved in two steps.
+      // Without a pending period the alert opens FIRING (as Alertmanager's `for: 0` and Grafana's zero
+      // pending period do): one statement, one history entry and one event, never PENDING.
       const firesAtOnce = decision.fire === true;
       const [created] = await tx.db.alert.createManyAndReturn({
         data: [{
@@ -225,11 +225,7 @@ async function applyMeasurement(scope: PlatformScope, rule: RuleForAlerts, m: Me
       if (created && firesAtOnce) {
         outcome.opened = true;
         outcome.fired = true;
-        await recordEvents(tx, created, [
-          { kind: 'PENDING', to: 'PENDING', value: m.value, at },
-          { kind: 'FIRING', from: 'PENDING', to: 'FIRING', value: m.value, at },
-        ]);
-        await publishChange(tx, { ...created, state: 'PENDING' }, rule.name, 'PENDING', at);
+        await recordEvent(tx, created, { kind: 'FIRING', to: 'FIRING', value: m.value, at });
         await publishChange(tx, created, rule.name, 'FIRING', at);
         await notify(tx, created.id, 'FIRING');
         if (rule.repeatIntervalSeconds > 0) {
