@@ -24,6 +24,11 @@ describe('scopeArgs', () => {
       where: { id: T },
       select: { apiKeys: { where: { AND: [{ name: 'a' }, { tenantId: T }] } }, plan: true },
     });
+    // A relation set to undefined stays unselected, as Prisma reads it; it must not become a nested read.
+    expect(scopeArgs('Tenant', 'findMany', { select: { apiKeys: undefined, plan: false, name: true } }, T)).toEqual({
+      where: { id: T },
+      select: { apiKeys: undefined, plan: false, name: true },
+    });
   });
 
   it('forces writes onto the tenant', () => {

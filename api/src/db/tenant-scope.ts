@@ -122,7 +122,8 @@ export function createTenantScoping(specs: TenantModelSpecs): TenantScoping {
     const out: Args = {};
     for (const [key, value] of Object.entries(selection as Args)) {
       const relation = relations.get(model)?.get(key);
-      if (!relation || value === false) {
+      // A relation left undefined (a conditional select) is not selected: Prisma ignores it, so must we.
+      if (!relation || value === false || value === undefined) {
         out[key] = key === '_count' ? scopeCount(model, value, tenantId) : value;
         continue;
       }
