@@ -34,7 +34,9 @@ export function templateLineDiff(from: string, to: string): DiffLine[] {
   const lines: DiffLine[] = [];
   let oldNumber = 1;
   let newNumber = 1;
-  for (const change of diffLines(from, to)) {
+  // A missing final newline is not a change of the last line.
+  const line = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+  for (const change of diffLines(line(from), line(to))) {
     const texts = change.value.replace(/\n$/, '').split('\n');
     for (const text of texts) {
       if (change.added) lines.push({ kind: 'ADDED', text, oldNumber: null, newNumber: newNumber++ });

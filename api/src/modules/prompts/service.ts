@@ -295,12 +295,12 @@ export async function renderPrompt(scope: TenantScope, input: { key: string; lab
       active: true, latestVersion: true,
       tenantLabels: { where: { name: label }, select: { version: renderedVersion } },
       labels: { where: { name: label }, select: { version: renderedVersion } },
-      versions: label === LATEST ? { orderBy: { number: 'desc' }, take: 1, ...renderedVersion } : undefined,
+      ...(label === LATEST ? { versions: { orderBy: { number: 'desc' as const }, take: 1, ...renderedVersion } } : {}),
     },
   });
   if (!prompt) throw new NotFoundError('Prompt', key);
   if (!prompt.active) throw new PromptInactiveError(key);
-  const version = prompt.tenantLabels[0]?.version ?? prompt.labels[0]?.version ?? prompt.versions?.[0];
+  const version = prompt.tenantLabels[0]?.version ?? prompt.labels[0]?.version ?? ('versions' in prompt ? prompt.versions[0] : undefined);
   if (!version) throw new NotFoundError('PromptLabel', `${key}@${label}`);
   const text = renderTemplate(version.template, readVariables(version.variables), values);
   countRender(version.id, scope.principal.tenantId);

@@ -137,7 +137,8 @@ function checkTokens(source: string, tokens: Token[], declared: Map<string, Prom
       at(`undeclared variable "${value}"`);
     }
     if (children) {
-      const entersContext = type === '#' && (variable ? CONTEXT_TYPES.has(variable.type) && !value.includes('.') : inContext);
+      // An undeclared section is reported once, not again for every name inside it.
+      const entersContext = type === '#' && (variable ? CONTEXT_TYPES.has(variable.type) && !value.includes('.') : true);
       checkTokens(source, children, declared, inContext || entersContext, problems);
     }
   }

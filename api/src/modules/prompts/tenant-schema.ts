@@ -39,7 +39,7 @@ builder.queryField('renderPrompt', (t) =>
     type: RenderedPromptRef,
     authScopes: { tenant: true },
     description: "Renders a prompt by key and label (`latest`: the newest version); the tenant's own label wins over the global one.",
-    errors: { types: [...RENDER_ERRORS, PromptInactiveError] },
+    errors: { types: [...RENDER_ERRORS, PromptInactiveError], union: tenantOnly, result: tenantOnly },
     args: {
       key: t.arg.string(),
       label: t.arg.string({ defaultValue: 'production' }),
