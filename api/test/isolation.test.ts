@@ -509,7 +509,8 @@ const scenarios: Record<string, Scenario> = {
       // Admin-only prompt data (other tenants' labels, versions, usage) is not in the tenant graph.
       for (const query of [
         `{ prompt(id: "${prompt.id}") { tenantLabels { tenantId } } }`,
-        `{ promptByKey(key: "iso.prompt") { usage(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { count } } }`,
+        `{ promptUsage(promptId: "${prompt.id}", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { count } }`,
+        `{ promptByKey(key: "iso.prompt") { versions { author { email } } } }`,
         `{ prompts(first: 5) { edges { node { id } } } }`,
         `mutation { movePromptLabel(promptId: "${prompt.id}", label: "production", versionId: "${v3.id}") { __typename } }`,
         `subscription { promptChanged { promptId } }`,

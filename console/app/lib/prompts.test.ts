@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, readValues, readVersionForm, sampleValues, usageSeries } from './prompts.ts';
+import { daysBetween, readValues, readVersionForm, sampleValues, usageByTenant, usageSeries } from './prompts.ts';
 
 const form = (fields: Record<string, string>) => {
   const data = new FormData();
@@ -50,5 +50,17 @@ describe('usage chart', () => {
       { day: '2026-04-02', versionNumber: 1, count: 1 },
       { day: '2026-03-01', versionNumber: 1, count: 9 },
     ], days)).toEqual([{ version: 1, data: [0, 1] }, { version: 2, data: [7, 0] }]);
+  });
+  it('totals each tenant and version over the window, most first', () => {
+    expect(usageByTenant([
+      { day: '2026-04-01', versionNumber: 1, tenantId: 't1', tenantName: 'Acme', count: 2 },
+      { day: '2026-04-02', versionNumber: 1, tenantId: 't1', tenantName: 'Acme', count: 3 },
+      { day: '2026-04-02', versionNumber: 1, tenantId: 't3', tenantName: 'Acme', count: 1 },
+      { day: '2026-04-02', versionNumber: 2, tenantId: 't2', tenantName: 'Beta', count: 9 },
+    ])).toEqual([
+      { tenantId: 't2', tenantName: 'Beta', versionNumber: 2, count: 9 },
+      { tenantId: 't1', tenantName: 'Acme', versionNumber: 1, count: 5 },
+      { tenantId: 't3', tenantName: 'Acme', versionNumber: 1, count: 1 },
+    ]);
   });
 });

@@ -60,6 +60,19 @@ export function sampleValues(variables: readonly { name: string; type: string; d
 
 export type UsageRow = { day: string; versionNumber: number; count: number };
 
+/** Renders per tenant and version over the whole window, most first. */
+type TenantTotal = { tenantId: string; tenantName: string; versionNumber: number; count: number };
+export function usageByTenant(rows: readonly (UsageRow & { tenantId: string; tenantName: string })[]): TenantTotal[] {
+  const totals = new Map<string, TenantTotal>();
+  for (const r of rows) {
+    const key = `${r.tenantId}:${r.versionNumber}`;
+    const total = totals.get(key) ?? { tenantId: r.tenantId, tenantName: r.tenantName, versionNumber: r.versionNumber, count: 0 };
+    total.count += r.count;
+    totals.set(key, total);
+  }
+  return [...totals.values()].sort((a, b) => b.count - a.count || a.tenantName.localeCompare(b.tenantName) || a.versionNumber - b.versionNumber);
+}
+
 /** Every UTC day from `from` to `to` (YYYY-MM-DD), inclusive. */
 export function daysBetween(from: Date, to: Date): string[] {
   const days: string[] = [];

@@ -54,6 +54,7 @@ test('moves the production label from v1 to v2 in the console and the tenant gra
   await production.getByLabel('Version for production').selectOption({ label: 'v2' });
   await production.getByRole('button', { name: 'Move production' }).click();
   await expect(production.getByTestId('label-version')).toHaveText('v2');
+  await expect(page.getByTestId('usage-row')).toContainText(['v1']);
   await shot('prompt-page');
 
   const after = await graphqlRequest<any>(RENDER, { key, vars: { name: 'Ada' } }, secret);

@@ -165,19 +165,13 @@ builder.prismaObject('Prompt', {
     }),
     labels: t.relation('labels', { description: 'Global labels, by name.', query: { orderBy: { name: 'asc' } } }),
     tenantLabels: t.relation('tenantLabels', {
-      description: `Tenants' own labels (at most ${MAX_TENANT_LABELS}), by label then tenant; only these tenants' when given.`,
+      description: `Tenants' own labels (at most ${MAX_TENANT_LABELS}), by label then tenant; only that tenant's when given.`,
       args: { tenantId: t.arg.id({ required: false }) },
       query: (args) => ({
         where: args.tenantId ? { tenantId: parseInput(z.object({ tenantId: z.uuid('not a valid id') }), { tenantId: args.tenantId }, []).tenantId } : {},
         orderBy: [{ name: 'asc' }, { tenantId: 'asc' }],
         take: MAX_TENANT_LABELS,
       }),
-    }),
-    usage: t.field({
-      type: [PromptUsageRef],
-      description: 'Renders per UTC day, version and tenant from `from` to `to` (at most 366 days); one tenant\'s when given.',
-      args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }), tenantId: t.arg.id({ required: false }) },
-      resolve: (prompt, args, ctx) => promptUsage(adminScope(ctx), prompt.id, args),
     }),
   }),
 });
@@ -250,6 +244,13 @@ builder.queryFields((t) => ({
     authScopes: { permission: 'READ' },
     args: { id: t.arg.id({ validate: z.uuid('not a valid id') }) },
     resolve: (query, _root, { id }, ctx) => adminScope(ctx).db.promptVersion.findUnique({ ...query, where: { id } }),
+  }),
+  promptUsage: t.field({
+    type: [PromptUsageRef],
+    authScopes: { permission: 'READ' },
+    description: "A prompt's renders per UTC day, version and tenant from `from` to `to` (at most 366 days); one tenant's when given.",
+    args: { promptId: t.arg.id({ validate: z.uuid('not a valid id') }), from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }), tenantId: t.arg.id({ required: false }) },
+    resolve: (_root, { promptId, ...range }, ctx) => promptUsage(adminScope(ctx), promptId, range),
   }),
   diffPromptVersions: t.field({
     type: VersionDiffRef,

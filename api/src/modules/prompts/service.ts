@@ -8,7 +8,7 @@ import type { PlatformScope, TenantScope } from '../../scope.ts';
 import { changedFields } from '../audit/diff.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
 import { versionDiff, type VersionDiff } from './diff.ts';
-import { assertValidTemplate, promptVariablesSchema, renderTemplate, type PromptVariable } from './templates.ts';
+import { assertValidTemplate, containsNul, promptVariablesSchema, renderTemplate, type PromptVariable } from './templates.ts';
 import { countRender, flushPromptUsage } from './usage.ts';
 
 // ─── errors ──────────────────────────────────────────────────────────────────
@@ -29,7 +29,10 @@ const slug = (max: number) => text({ max }).regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowe
 export const LATEST = 'latest';
 export const labelName = slug(64).refine((label) => label !== LATEST, `"${LATEST}" always points at the newest version and cannot be moved`);
 const tags = z.array(slug(50)).max(20, 'at most 20 tags').transform((list) => [...new Set(list)]);
-const parameters = z.record(z.string().max(100), z.json()).refine((p) => JSON.stringify(p).length <= 20_000, 'at most 20,000 characters of JSON');
+const parameters = z
+  .record(text({ min: 1, max: 100 }), z.json())
+  .refine((p) => !containsNul(p), 'must not contain NUL characters')
+  .refine((p) => JSON.stringify(p).length <= 20_000, 'at most 20,000 characters of JSON');
 
 const versionFields = {
   template: text({ min: 1, max: 100_000, trim: false }),

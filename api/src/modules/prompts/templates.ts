@@ -19,6 +19,14 @@ const valueMatches: Record<VariableType, (value: unknown) => boolean> = {
   OBJECT: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
 };
 
+/** Postgres jsonb cannot hold NUL, also in object keys (which the transport's text guard does not see). */
+export function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  return false;
+}
+
 export const promptVariableSchema = z
   .object({
     name: variableName,
@@ -28,7 +36,8 @@ export const promptVariableSchema = z
     /** Used when the caller leaves the variable out; must have the declared type. */
     default: z.json().optional(),
   })
-  .refine((v) => v.default === undefined || v.default === null || valueMatches[v.type](v.default), { message: 'the default does not have the declared type', path: ['default'] });
+  .refine((v) => v.default === undefined || v.default === null || valueMatches[v.type](v.default), { message: 'the default does not have the declared type', path: ['default'] })
+  .refine((v) => !containsNul(v.default), { message: 'must not contain NUL characters', path: ['default'] });
 export type PromptVariable = z.output<typeof promptVariableSchema>;
 
 export const promptVariablesSchema = z

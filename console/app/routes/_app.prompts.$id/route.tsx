@@ -9,7 +9,7 @@ import { gql, notFound } from '../../graphql.server.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { useIntent } from '../../lib/intent.ts';
 import { countEvents } from '../../lib/live.ts';
-import { daysBetween, usageSeries } from '../../lib/prompts.ts';
+import { daysBetween, usageByTenant, usageSeries } from '../../lib/prompts.ts';
 import { useRevalidateOnEvents } from '../../lib/revalidate.ts';
 import { RecordHistory } from '../_app.audit.$id/record-history.tsx';
 import { useCan } from '../_app.tsx';
@@ -68,12 +68,13 @@ const PromptQuery = graphql(`
           number
         }
       }
-      usage(from: $from, to: $to) {
-        day
-        versionNumber
-        tenantName
-        count
-      }
+    }
+    promptUsage(promptId: $id, from: $from, to: $to) {
+      day
+      versionNumber
+      tenantId
+      tenantName
+      count
     }
     tenants(first: 100, sort: NAME_ASC) {
       edges {
@@ -169,14 +170,14 @@ export type PromptDiff = LoaderData['diff'];
 const SERIES_COLORS = [CHART_COLORS.accent, CHART_COLORS.ok, '#b7791f', '#6b46c1', CHART_COLORS.danger];
 
 export default function PromptPage() {
-  const { prompt, tenants, auditEvents, days, diff } = useLoaderData<typeof loader>();
+  const { prompt, promptUsage, tenants, auditEvents, days, diff } = useLoaderData<typeof loader>();
   const canWrite = useCan('PROMPTS_WRITE');
   const [changes] = useSubscription({ query: PromptChanged, variables: { id: prompt.id } }, countEvents);
   useRevalidateOnEvents(changes.data);
   const active = useIntent('active');
   const update = useIntent('update');
-  const series = usageSeries(prompt.usage, days);
-  const total = prompt.usage.reduce((sum, r) => sum + r.count, 0);
+  const series = usageSeries(promptUsage, days);
+  const total = promptUsage.reduce((sum, r) => sum + r.count, 0);
 
   return (
     <>
@@ -225,6 +226,29 @@ export default function PromptPage() {
         stacked
         testId="prompt-usage"
       />
+      {promptUsage.length ? (
+        <section className="card">
+          <h2>Renders by tenant</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>Tenant</th>
+                <th>Version</th>
+                <th className="num">Renders</th>
+              </tr>
+            </thead>
+            <tbody>
+              {usageByTenant(promptUsage).map((u) => (
+                <tr key={`${u.tenantId}:${u.versionNumber}`} data-testid="usage-row">
+                  <td>{u.tenantName}</td>
+                  <td>v{u.versionNumber}</td>
+                  <td className="num">{u.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
 
       <section className="card">
         <h2>Details</h2>
