@@ -464,6 +464,69 @@ const scenarios: Record<string, Scenario> = {
       expect((await p.app.prisma.metricSeries.findMany({ where: { name: 'iso.http' } })).map((s) => s.tenantId)).toEqual([a.tenantId]);
     },
   },
+  // Prompts: a tenant renders its own labels over the global ones, never another tenant's.
+  renderPrompt: {
+    document: `query($key: String!, $label: String!, $vars: JSON) { renderPrompt(key: $key, label: $label, variables: $vars) {
+      __typename ... on Error { message }
+      ... on QueryRenderPromptSuccess { data { text label parameters version { number } } }
+      ... on MissingPromptVariableError { message variable } ... on UnknownPromptVariableError { message variable }
+      ... on PromptVariableTypeError { message variable expected actual } ... on PromptInactiveError { message key }
+      ... on NotFoundError { resourceType resourceId } ... on ValidationError { fieldErrors { path field message } } } }`,
+    async run(document) {
+      const { createPrompt, createPromptVersion, movePromptLabel, setPromptActive } = await import('../src/modules/prompts/service.ts');
+      const { flushPromptUsage } = await import('../src/modules/prompts/usage.ts');
+      const variables = [{ name: 'who', type: 'STRING' as const }];
+      const prompt = await createPrompt(p.system, { key: 'iso.prompt', name: 'Iso', template: 'v1 {{who}}', variables, parameters: { temperature: 0 }, labels: ['production'] });
+      const v2 = await createPromptVersion(p.system, prompt.id, { template: 'v2 {{who}}', variables });
+      const v3 = await createPromptVersion(p.system, prompt.id, { template: 'v3 {{who}}', variables });
+      await movePromptLabel(p.system, { promptId: prompt.id, label: 'production', versionId: v3.id, tenantId: b.tenantId });
+      await movePromptLabel(p.system, { promptId: prompt.id, label: 'canary', versionId: v2.id, tenantId: a.tenantId });
+      const run = (t: TestTenant, label: string, vars: unknown = { who: 'me' }) => p.gql(document, { key: 'iso.prompt', label, vars }, t.apiKey);
+      const [pa, pb] = await Promise.all([run(a, 'production'), run(b, 'production')]);
+      expect(pa.errors).toBeUndefined();
+      // B's own production label (v3) is never used for A; A gets the global one.
+      expect(pa.data!.renderPrompt).toEqual({ __typename: 'QueryRenderPromptSuccess', data: { text: 'v1 me', label: 'production', parameters: { temperature: 0 }, version: { number: 1 } } });
+      expect(pb.data!.renderPrompt.data).toMatchObject({ text: 'v3 me', version: { number: 3 } });
+      // A's custom label does not exist for B.
+      const [ca, cb] = await Promise.all([run(a, 'canary'), run(b, 'canary')]);
+      expect(ca.data!.renderPrompt.data).toMatchObject({ text: 'v2 me', version: { number: 2 } });
+      expect(cb.data!.renderPrompt).toMatchObject({ __typename: 'NotFoundError', resourceType: 'PromptLabel' });
+      // Typed refusals are the same for both tenants and name the variable.
+      for (const t of [a, b]) {
+        expect((await run(t, 'production', {})).data!.renderPrompt).toMatchObject({ __typename: 'MissingPromptVariableError', variable: 'who' });
+        expect((await run(t, 'production', { who: 'me', x: 1 })).data!.renderPrompt).toMatchObject({ __typename: 'UnknownPromptVariableError', variable: 'x' });
+        expect((await run(t, 'production', { who: 1 })).data!.renderPrompt).toMatchObject({ __typename: 'PromptVariableTypeError', expected: 'STRING', actual: 'NUMBER' });
+        expect((await run(t, 'Not A Label')).data!.renderPrompt).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ field: 'label' }] });
+      }
+      // Usage is counted for the tenant that rendered, per version.
+      await flushPromptUsage(p.system);
+      const usage = await p.app.prisma.promptUsageDaily.findMany({ where: { version: { promptId: prompt.id } }, include: { version: { select: { number: true } } } });
+      expect(usage.map((u) => [u.tenantId, u.version.number, u.count]).sort()).toEqual([[a.tenantId, 1, 1], [a.tenantId, 2, 1], [b.tenantId, 3, 1]].sort());
+      // The scoped client: a tenant's labels are its own, usage is not readable at all.
+      const db = p.app.tenantScoping.client(p.app.prisma, a.tenantId);
+      expect((await db.promptTenantLabel.findMany({ where: { promptId: prompt.id } })).map((l) => l.tenantId)).toEqual([a.tenantId]);
+      expect(() => (db as unknown as { promptUsageDaily: { findMany(): unknown } }).promptUsageDaily.findMany()).toThrow(TenantScopeError);
+      // Admin-only prompt data (other tenants' labels, versions, usage) is not in the tenant graph.
+      for (const query of [
+        `{ prompt(id: "${prompt.id}") { tenantLabels { tenantId } } }`,
+        `{ promptUsage(promptId: "${prompt.id}", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { count } }`,
+        `{ promptByKey(key: "iso.prompt") { versions { author { email } } } }`,
+        `{ prompts(first: 5) { edges { node { id } } } }`,
+        `mutation { movePromptLabel(promptId: "${prompt.id}", label: "production", versionId: "${v3.id}") { __typename } }`,
+        `subscription { promptChanged { promptId } }`,
+      ]) {
+        const res = await p.gql(query, {}, a.apiKey);
+        expect(res.errors?.[0]?.extensions?.code, query).toBe('GRAPHQL_VALIDATION_FAILED');
+      }
+      // An inactive prompt refuses both tenants alike.
+      await setPromptActive(p.system, prompt.id, false);
+      const [ia, ib] = await Promise.all([run(a, 'production'), run(b, 'production')]);
+      expect([ia.data!.renderPrompt, ib.data!.renderPrompt]).toEqual([
+        { __typename: 'PromptInactiveError', message: expect.any(String), key: 'iso.prompt' },
+        { __typename: 'PromptInactiveError', message: expect.any(String), key: 'iso.prompt' },
+      ]);
+    },
+  },
 };
 
 describe('tenant graph isolation (two tenants)', () => {

@@ -17,13 +17,14 @@ import type { HttpRoute, ModuleManifest } from './manifest.ts';
 import operations from './operations/module.ts';
 import plans from './plans/module.ts';
 import system from './system/module.ts';
+import prompts from './prompts/module.ts';
 import tenants from './tenants/module.ts';
 import tickets from './tickets/module.ts';
 import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, operations, jobs, system];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, prompts, operations, jobs, system];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});

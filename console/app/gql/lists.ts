@@ -26,9 +26,13 @@ export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
 export const MetricAggregationValues = ["AVG","COUNT","MAX","MIN","P95","SUM"] as const;
 export const MonitoringHealthValues = ["CRITICAL","HEALTHY","WARNING"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","MONITORING_READ","MONITORING_WRITE","PLANS_WRITE","READ","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","MONITORING_READ","MONITORING_WRITE","PLANS_WRITE","PROMPTS_WRITE","READ","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
+export const PromptChangeKindValues = ["ACTIVATED","CREATED","DEACTIVATED","LABEL_MOVED","LABEL_REMOVED","UPDATED","VERSION_CREATED"] as const;
+export const PromptDiffLineKindValues = ["ADDED","REMOVED","UNCHANGED"] as const;
+export const PromptSortValues = ["CATEGORY_ASC","CREATED_AT_DESC","KEY_ASC","UPDATED_AT_DESC"] as const;
+export const PromptVariableTypeValues = ["BOOLEAN","LIST","NUMBER","OBJECT","STRING"] as const;
 export const SlaStateValues = ["AT_RISK","BREACHED","MET","OK","PAUSED"] as const;
 export const SlaTargetValues = ["FIRST_RESPONSE","NEXT_RESPONSE","RESOLUTION"] as const;
 export const SystemHealthStatusValues = ["CRITICAL","OK","WARNING"] as const;
@@ -146,6 +150,16 @@ export const PlanFilterFields = {
 } as const;
 /** The `plans` list's sorts; the first page uses "MONTHLY_PRICE_ASC" unless told. */
 export const plansList = { filter: PlanFilterFields, sorts: PlanSortValues, defaultSort: "MONTHLY_PRICE_ASC" } as const;
+
+/** The `prompts` list's filter, field by field. */
+export const PromptFilterFields = {
+  active: { kind: 'boolean' },
+  category: { kind: 'string' },
+  search: { kind: 'string' },
+  tag: { kind: 'string' },
+} as const;
+/** The `prompts` list's sorts; the first page uses "CATEGORY_ASC" unless told. */
+export const promptsList = { filter: PromptFilterFields, sorts: PromptSortValues, defaultSort: "CATEGORY_ASC" } as const;
 
 /** The `tenants` list's filter, field by field. */
 export const TenantFilterFields = {

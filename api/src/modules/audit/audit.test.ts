@@ -75,6 +75,15 @@ async function firingAlert() {
   return p.app.prisma.alert.findFirstOrThrow({ where: { ruleId: rule.id, state: 'FIRING' } });
 }
 
+let coveragePrompts = 0;
+/** A new prompt with version 1 labelled production, made through the service. */
+async function coveragePrompt() {
+  const { createPrompt } = await import('../prompts/service.ts');
+  coveragePrompts += 1;
+  const prompt = await createPrompt(p.system, { key: `cov.prompt-${coveragePrompts}`, name: 'Cov prompt', template: 'Hi', labels: ['production'] });
+  return { prompt, version: await p.app.prisma.promptVersion.findFirstOrThrow({ where: { promptId: prompt.id } }) };
+}
+
 /** One real call per admin mutation; the coverage test fails for a mutation missing here. */
 const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; planId: string } }) => Promise<unknown>> = {
   login: async () => p.login('VIEWER'),
@@ -224,6 +233,17 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
   updateAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { updateAlertChannel(id: $id, input: { enabled: false }) { __typename } }`, { id: (await alertChannel('Cov update')).id }, token),
   deleteAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { deleteAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov delete')).id }, token),
   testAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { testAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov test')).id }, token),
+  // Prompts: each scenario on a new prompt (version 1 labelled production) made through the service.
+  createPrompt: ({ token }) => p.gql(`mutation { createPrompt(input: { key: "cov.create", name: "Cov", template: "Hi {{name}}", variables: [{ name: "name" }], labels: ["production"] }) { __typename } }`, {}, token),
+  updatePrompt: async ({ token }) => p.gql(`mutation($id: ID!) { updatePrompt(id: $id, input: { name: "Cov renamed" }) { __typename } }`, { id: (await coveragePrompt()).prompt.id }, token),
+  setPromptActive: async ({ token }) => p.gql(`mutation($id: ID!) { setPromptActive(id: $id, active: false) { __typename } }`, { id: (await coveragePrompt()).prompt.id }, token),
+  createPromptVersion: async ({ token }) =>
+    p.gql(`mutation($id: ID!) { createPromptVersion(promptId: $id, input: { template: "Hello", labels: ["staging"] }) { __typename } }`, { id: (await coveragePrompt()).prompt.id }, token),
+  movePromptLabel: async ({ token, t }) => {
+    const { prompt, version } = await coveragePrompt();
+    return p.gql(`mutation($p: ID!, $v: ID!, $t: ID) { movePromptLabel(promptId: $p, label: "production", versionId: $v, tenantId: $t) { __typename } }`, { p: prompt.id, v: version.id, t: t.tenantId }, token);
+  },
+  removePromptLabel: async ({ token }) => p.gql(`mutation($p: ID!) { removePromptLabel(promptId: $p, label: "production") { __typename } }`, { p: (await coveragePrompt()).prompt.id }, token),
 };
 
 /** Mutations declared `notAudited` (data ingestion): one real call each, which must write no entry. */
