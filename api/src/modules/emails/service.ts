@@ -235,7 +235,7 @@ export async function sendEmail(scope: PlatformScope, input: SendEmailInput): Pr
       }
       const now = new Date();
       const { overage } = tenantId ? await countAgainstQuota(tx.db, tenantId, now) : { overage: false };
-      const fromAddress = await getSetting(scope, 'email.fromAddress', { tenantId });
+      const fromAddress = await getSetting(tx, 'email.fromAddress', { tenantId });
       const created = await tx.db.email.create({
         data: {
           tenantId, userId: data.userId ?? null, templateId: template.id, templateVersionId: version.id,

@@ -7,7 +7,7 @@ import { DomainError, InputError, NotFoundError, parseInput } from '../../lib/er
 import { findOrNotFound } from '../../lib/records.ts';
 import { secrets } from '../../lib/secrets.ts';
 import { text, textProblem } from '../../lib/strings.ts';
-import type { PlatformScope, TenantScope } from '../../scope.ts';
+import type { PlatformScope, TenantScope, TransactionScope } from '../../scope.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
 import { allSettings, defaultOf, settingSpec, type RegisteredSetting, type SettingCategory, type SettingKey, type SettingRegistry } from './registry.ts';
 
@@ -69,6 +69,8 @@ interface Cache {
 /** Per client: one per platform instance in this process. */
 const caches = new WeakMap<object, Cache>();
 const listening = new WeakSet<object>();
+/** Transactions (their clients) that wrote a setting: until they commit, what they read is not everyone's. */
+const dirty = new WeakSet<object>();
 
 function cacheOf(db: object): Cache {
   let cache = caches.get(db);
@@ -118,8 +120,11 @@ function decryptSecret(scope: PlatformScope, key: string, encrypted: string): { 
   }
 }
 
-async function loadGlobals(scope: PlatformScope): Promise<Values> {
-  const [rows, secretRows] = await Promise.all([scope.db.setting.findMany(), scope.db.settingSecret.findMany()]);
+/** The platform's client, or a transaction's: a read inside a transaction must not wait for a second connection. */
+type Db = PlatformScope['db'] | TransactionScope<PlatformScope>['db'];
+
+async function loadGlobals(scope: PlatformScope, db: Db): Promise<Values> {
+  const [rows, secretRows] = await Promise.all([db.setting.findMany(), db.settingSecret.findMany()]);
   const values = new Map<string, unknown>(rows.map((row) => [row.key, row.value]));
   for (const row of secretRows) {
     const secret = decryptSecret(scope, row.key, row.encryptedValue);
@@ -128,26 +133,26 @@ async function loadGlobals(scope: PlatformScope): Promise<Values> {
   return values;
 }
 
-async function loadOverrides(scope: PlatformScope, tenantId: string): Promise<Values> {
-  const rows = await scope.db.tenantSetting.findMany({ where: { tenantId }, select: { key: true, value: true } });
+async function loadOverrides(db: Db, tenantId: string): Promise<Values> {
+  const rows = await db.tenantSetting.findMany({ where: { tenantId }, select: { key: true, value: true } });
   return new Map(rows.map((row) => [row.key, row.value]));
 }
 
-function cachedGlobals(scope: PlatformScope): Promise<Values> {
+function cachedGlobals(scope: PlatformScope, db: Db): Promise<Values> {
   const cache = cacheOf(scope.db);
   if (!fresh(cache.globals)) {
-    const entry: Cached = remember(() => loadGlobals(scope), () => cache.globals === entry && (cache.globals = null));
+    const entry: Cached = remember(() => loadGlobals(scope, db), () => cache.globals === entry && (cache.globals = null));
     cache.globals = entry;
   }
   return cache.globals!.values;
 }
 
-function cachedOverrides(scope: PlatformScope, tenantId: string): Promise<Values> {
+function cachedOverrides(scope: PlatformScope, db: Db, tenantId: string): Promise<Values> {
   const cache = cacheOf(scope.db);
   let entry = cache.tenants.get(tenantId);
   if (!fresh(entry)) {
     if (cache.tenants.size >= MAX_CACHED_TENANTS) cache.tenants.delete(cache.tenants.keys().next().value!);
-    const made: Cached = remember(() => loadOverrides(scope, tenantId), () => cache.tenants.get(tenantId) === made && cache.tenants.delete(tenantId));
+    const made: Cached = remember(() => loadOverrides(db, tenantId), () => cache.tenants.get(tenantId) === made && cache.tenants.delete(tenantId));
     cache.tenants.set(tenantId, (entry = made));
   }
   return entry!.values;
@@ -172,17 +177,22 @@ function tenantValues(scope: TenantScope): Promise<{ globals: Values; overrides:
 
 // ─── reading ─────────────────────────────────────────────────────────────────
 
+/** Who reads: a scope, or a transaction of the platform (its own connection serves a cache miss). */
+export type SettingReader = PlatformScope | TenantScope | TransactionScope<PlatformScope>;
+
 /**
  * A setting's effective value: the tenant's override (keys that allow one, with `tenantId`), else the global
  * value, else the registered default. Typed by its key. A tenant key reads its own tenant's values of
  * non-secret settings only.
  */
 export async function getSetting<K extends SettingKey>(
-  scope: PlatformScope | TenantScope,
+  reader: SettingReader,
   key: K,
   options: { tenantId?: string | null } = {},
 ): Promise<SettingRegistry[K]> {
   const spec = known(key);
+  const inTransaction = 'scope' in reader;
+  const scope = inTransaction ? reader.scope : reader;
   if (scope.principal.kind === 'tenant') {
     if (spec.secret) throw new Error(`Setting ${key} is secret: tenant keys never read it`);
     if (options.tenantId && options.tenantId !== scope.principal.tenantId) throw new Error('A tenant key reads its own settings only');
@@ -190,10 +200,16 @@ export async function getSetting<K extends SettingKey>(
     return effective(scope, spec, globals, overrides) as SettingRegistry[K];
   }
   const platform = scope as PlatformScope;
+  // A transaction that changed settings reads its own writes: those never go into the cache.
+  if (inTransaction && dirty.has(reader.db)) {
+    const [globals, overrides] = await Promise.all([loadGlobals(platform, reader.db), options.tenantId ? loadOverrides(reader.db, options.tenantId) : null]);
+    return effective(platform, spec, globals, overrides) as SettingRegistry[K];
+  }
   listen(platform);
+  const db = inTransaction ? reader.db : platform.db;
   const [globals, overrides] = await Promise.all([
-    cachedGlobals(platform),
-    spec.tenantOverridable && options.tenantId ? cachedOverrides(platform, options.tenantId) : null,
+    cachedGlobals(platform, db),
+    spec.tenantOverridable && options.tenantId ? cachedOverrides(platform, db, options.tenantId) : null,
   ]);
   return effective(platform, spec, globals, overrides) as SettingRegistry[K];
 }
@@ -328,6 +344,7 @@ type Tx = AuditedTransaction<PlatformScope>;
 async function writeGlobal(tx: Tx, spec: RegisteredSetting, value: unknown): Promise<void> {
   // One writer per key at a time: the loser of a race reads the winner's value (and records nothing if equal).
   await tx.lockNamed(`settings:${spec.key}`);
+  dirty.add(tx.db);
   const updatedById = adminId(tx.scope);
   if (spec.secret) {
     const row = await tx.db.settingSecret.findUnique({ where: { key: spec.key } });
@@ -375,6 +392,7 @@ export async function resetSetting(scope: PlatformScope, key: string): Promise<S
   const spec = parseKey(key);
   await runAudited(scope, async (tx) => {
     await tx.lockNamed(`settings:${spec.key}`);
+    dirty.add(tx.db);
     let before: Record<string, unknown>;
     let after: Record<string, unknown>;
     if (spec.secret) {
@@ -406,6 +424,7 @@ async function overridable(tx: Tx, tenantId: string, key: string): Promise<Regis
   await findOrNotFound('Tenant', tenantId, (id) => tx.db.tenant.findUnique({ where: { id }, select: { id: true } }), { field: 'tenantId' });
   if (!spec.tenantOverridable) throw new SettingNotOverridableError(spec.key);
   await tx.lockNamed(`settings:${tenantId}:${spec.key}`);
+  dirty.add(tx.db);
   return spec;
 }
 

@@ -52,7 +52,7 @@ export async function ticketSettings(db: Db): Promise<TicketSettings> {
 }
 
 /** The strategy lives in the settings registry (`support.assignmentStrategy`): changes apply without a restart. */
-export const assignmentStrategy = (scope: PlatformScope): Promise<AssignmentStrategy> => getSetting(scope, 'support.assignmentStrategy');
+export const assignmentStrategy = (reader: PlatformScope | Tx): Promise<AssignmentStrategy> => getSetting(reader, 'support.assignmentStrategy');
 
 export type SupportDeskSettings = TicketSettings & { assignmentStrategy: AssignmentStrategy };
 
@@ -148,7 +148,7 @@ async function assignOne(tx: Tx, strategy: Exclude<AssignmentStrategy, 'OFF'>, t
  * the caller's transaction; it stays unassigned (waiting) when nobody has room or the strategy is OFF.
  */
 export async function autoAssign(tx: Tx, ticketId: string, reason: AssignReason): Promise<void> {
-  const strategy = await assignmentStrategy(tx.scope);
+  const strategy = await assignmentStrategy(tx);
   if (strategy === 'OFF') return;
   await tx.lockNamed(ASSIGNMENT_LOCK);
   await assignOne(tx, strategy, ticketId, reason);
@@ -169,7 +169,7 @@ export async function assignWaiting(scope: SystemScope): Promise<{ assigned: num
   let assigned = 0;
   for (let round = 0; round < ROUNDS_PER_RUN; round += 1) {
     const batch = await transaction(scope, async (tx) => {
-      const strategy = await assignmentStrategy(scope);
+      const strategy = await assignmentStrategy(tx);
       if (strategy === 'OFF') return { assigned: 0, done: true };
       await tx.lockNamed(ASSIGNMENT_LOCK);
       const waiting = await tx.db.ticket.findMany({
@@ -225,7 +225,7 @@ export async function releaseAgentTickets(scope: SystemScope, adminId: string): 
         take: BATCH,
         select: TICKET_FIELDS,
       });
-      const strategy = await assignmentStrategy(scope);
+      const strategy = await assignmentStrategy(tx);
       for (const ticket of tickets) {
         await tx.db.ticket.update({ where: { id: ticket.id }, data: { assigneeId: null, assignedAt: null } });
         await recordTicketEvent(tx, {

@@ -281,7 +281,7 @@ export async function syncTicketSla(tx: Tx, ticketId: string, why: SlaChange): P
   if (!ticket) return;
   const now = new Date();
   const existing = new Map(ticket.slaClocks.map((c) => [c.target, c]));
-  const policy = await policyFor(tx.db, ticket.tenant.planId, ticket.priority, await getSetting(tx.scope, 'support.slaDefaultTargets'));
+  const policy = await policyFor(tx.db, ticket.tenant.planId, ticket.priority, await getSetting(tx, 'support.slaDefaultTargets'));
 
   const written = new Map<SlaTarget, ClockData>();
   if (!policy) {
