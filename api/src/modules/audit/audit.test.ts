@@ -224,6 +224,19 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
   updateAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { updateAlertChannel(id: $id, input: { enabled: false }) { __typename } }`, { id: (await alertChannel('Cov update')).id }, token),
   deleteAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { deleteAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov delete')).id }, token),
   testAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { testAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov test')).id }, token),
+  // System settings: a global value and a tenant's own, each set then reset.
+  setSetting: ({ token }) => p.gql(`mutation { setSetting(key: "general.statusPageUrl", value: "https://status.cov.example") { __typename } }`, {}, token),
+  resetSetting: async ({ token }) => {
+    const { setSetting } = await import('../settings/service.ts');
+    await setSetting(p.system, 'security.sessionTtlHours', 4);
+    return p.gql(`mutation { resetSetting(key: "security.sessionTtlHours") { __typename } }`, {}, token);
+  },
+  setTenantSetting: ({ token, t }) => p.gql(`mutation($t: ID!) { setTenantSetting(tenantId: $t, key: "pricing.displayLocale", value: "de-DE") { __typename } }`, { t: t.tenantId }, token),
+  resetTenantSetting: async ({ token, t }) => {
+    const { setTenantSetting } = await import('../settings/service.ts');
+    await setTenantSetting(p.system, t.tenantId, 'email.fromAddress', 'Cov <cov@t.example>');
+    return p.gql(`mutation($t: ID!) { resetTenantSetting(tenantId: $t, key: "email.fromAddress") { __typename } }`, { t: t.tenantId }, token);
+  },
 };
 
 /** Mutations declared `notAudited` (data ingestion): one real call each, which must write no entry. */

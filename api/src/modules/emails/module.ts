@@ -16,10 +16,10 @@ const permissions = {
 const address = z.email();
 
 /** A From header: a bare address, or a display name and `<address>`. */
-const fromHeader = text({ min: 1, max: 320 }).refine((value) => {
+const fromHeader = text({ min: 1, max: 320 }).pipe(z.string().refine((value) => {
   const match = /^(?:[^<>"]*<([^<>\s]+)>|([^<>\s]+))$/.exec(value);
   return !!match && address.safeParse(match[1] ?? match[2]).success;
-}, 'an address, or a name and <address>: Opsgraph <no-reply@example.com>');
+}, 'an address, or a name and <address>: Opsgraph <no-reply@example.com>'));
 
 const settings = {
   'email.fromAddress': defineSetting({
