@@ -1,4 +1,5 @@
 import { Form } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
 import { graphql } from '../gql/index.ts';
 import type { SettingDefinitionFieldsFragment } from '../gql/graphql.ts';
 import { useIntent } from '../lib/intent.ts';
@@ -49,6 +50,11 @@ export function SettingForm({
   const saving = useIntent(setIntent);
   const resetting = useIntent(resetIntent);
   const error = valueError(saving.result?.fieldErrors);
+  const form = useRef<HTMLFormElement>(null);
+  // A saved secret leaves its input empty again: it is never shown, not even as typed.
+  useEffect(() => {
+    if (saving.done && setting.secret) form.current?.reset();
+  }, [saving.done, setting.secret]);
   const shown = setting.secret ? '' : settingText(setting.input, value);
   const control = (() => {
     const common = { name: 'value', key: shown, disabled: !canWrite, 'aria-invalid': error ? true : undefined } as const;
@@ -75,7 +81,7 @@ export function SettingForm({
     }
   })();
   return (
-    <Form method="post" className="card setting-form" aria-label={setting.key} data-testid="setting" data-key={setting.key}>
+    <Form ref={form} method="post" className="card setting-form" aria-label={setting.key} data-testid="setting" data-key={setting.key}>
       <input type="hidden" name="input" value={setting.input} />
       <input type="hidden" name="secret" value={setting.secret ? 'true' : 'false'} />
       <Field label={setting.key} name="value" error={error} hint={setting.description}>

@@ -5,7 +5,6 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { SettingForm } from '../../components/setting-form.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { SettingCategory } from '../../gql/graphql.ts';
-import { SettingCategoryValues } from '../../gql/lists.ts';
 import { gql } from '../../graphql.server.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { countEvents } from '../../lib/live.ts';
@@ -60,9 +59,9 @@ export default function SystemSettings() {
   return (
     <>
       <PageHeader title="Settings" sub={<span className="muted">Platform-wide values; a tenant's own values are on its page.</span>} />
-      {SettingCategoryValues.map((category) => {
+      {/* The API lists settings by category in the registry's order. */}
+      {[...new Set(settings.map((s) => s.category))].map((category) => {
         const inCategory = settings.filter((s) => s.category === category);
-        if (!inCategory.length) return null;
         return (
           <section key={category} aria-label={CATEGORY_LABELS[category]} data-testid="setting-category" className="settings-category">
             <h2>{CATEGORY_LABELS[category]}</h2>
