@@ -160,18 +160,19 @@ function cachedOverrides(scope: PlatformScope, db: Db, tenantId: string): Promis
 
 // ─── tenant keys: read through the scoped client, once per request ──────────
 
-const perRequest = new WeakMap<object, Promise<{ globals: Values; overrides: Values }>>();
+/** A subscription's context lives as long as it does: its reads are fresh again after this. */
+const REQUEST_READ_MS = 1_000;
+const perRequest = new WeakMap<object, { at: number; values: Promise<{ globals: Values; overrides: Values }> }>();
 
 /** The non-secret global values and the key's own overrides (the scoped client reaches no other tenant's). */
 function tenantValues(scope: TenantScope): Promise<{ globals: Values; overrides: Values }> {
-  let values = perRequest.get(scope);
-  if (!values) {
-    values = (async () => {
-      const [rows, own] = await Promise.all([scope.db.setting.findMany(), scope.db.tenantSetting.findMany({ select: { key: true, value: true } })]);
-      return { globals: new Map(rows.map((r) => [r.key, r.value])), overrides: new Map(own.map((r) => [r.key, r.value])) };
-    })();
-    perRequest.set(scope, values);
-  }
+  const memo = perRequest.get(scope);
+  if (memo && Date.now() - memo.at < REQUEST_READ_MS) return memo.values;
+  const values = (async () => {
+    const [rows, own] = await Promise.all([scope.db.setting.findMany(), scope.db.tenantSetting.findMany({ select: { key: true, value: true } })]);
+    return { globals: new Map(rows.map((r) => [r.key, r.value])), overrides: new Map(own.map((r) => [r.key, r.value])) };
+  })();
+  perRequest.set(scope, { at: Date.now(), values });
   return values;
 }
 

@@ -16,7 +16,7 @@ let owner: string;
 let tenant: { tenantId: string; planId: string; apiKey: string };
 
 beforeAll(async () => {
-  p = await startPlatform();
+  p = await startPlatform({ recordQueries: true });
   owner = (await p.login('OWNER')).token;
   tenant = await p.makeTenant({ name: 'Settings Co' });
   await createTemplate(p.system, { key: 'settings-hello', name: 'Hello', subject: 'Hello', html: '<p>Hello</p>', text: 'Hello' });
@@ -348,6 +348,18 @@ describe('consumers pick up a change without a restart', () => {
     expect(await set('pricing.displayLocale', 'xx-not-a-locale-at-all')).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ field: 'value', message: 'a locale such as en-US or de-DE' }] });
     await p.gql(RESET_TENANT, { t: tenant.tenantId, key: 'pricing.displayLocale' }, owner);
     await resetSetting(p.system, 'pricing.displayLocale');
+  });
+
+  it('reads settings once per request at most, however many prices a list formats', async () => {
+    await Promise.all(Array.from({ length: 4 }, () => p.makeTenant()));
+    const settingsStatements = (statements: string[]) => statements.filter((sql) => /"(Setting|TenantSetting|SettingSecret)"/.test(sql));
+    const LIST = `{ plans(first: 50) { edges { node { displayMonthlyPrice displayYearlyPrice } } } }`;
+    expect((await p.gql(LIST, {}, owner)).data!.plans.edges.length).toBeGreaterThan(4);
+    // The instance's cache answers admins: no statement at all once it holds the values.
+    expect(settingsStatements(await p.recordQueries(() => p.gql(LIST, {}, owner)))).toEqual([]);
+    // A tenant key reads through its scoped client: the global values and its own, once for the whole request.
+    const VIEWER = `{ viewer { settings { key } tenant { plan { displayMonthlyPrice displayYearlyPrice } } } }`;
+    expect(settingsStatements(await p.recordQueries(() => p.gql(VIEWER, {}, tenant.apiKey)))).toHaveLength(2);
   });
 
   it('another instance on the same database hears the change and drops its cached value', async () => {
