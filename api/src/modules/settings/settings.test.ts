@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
+import { startPlatform, type GraphQLResponse, type TestPlatform } from '../../../test/harness.ts';
 import { openSocket, within } from '../../../test/live-client.ts';
 import { until } from '../../../test/until.ts';
 import { env } from '../../env.ts';
@@ -250,10 +250,10 @@ describe('the tenant graph', () => {
     await setTenantSetting(p.system, tenant.tenantId, 'pricing.displayLocale', 'fr-FR');
     const other = await p.makeTenant({ name: 'Neighbour' });
     const [mine, theirs] = await Promise.all([tenant, other].map((t) => p.gql(`{ viewer { settings { key category value } } }`, {}, t.apiKey)));
-    const values = (res: typeof mine) => Object.fromEntries(res.data!.viewer.settings.map((s: { key: string; value: unknown }) => [s.key, s.value]));
-    expect(values(mine)['pricing.displayLocale']).toBe('fr-FR');
-    expect(values(theirs)['pricing.displayLocale']).toBe('de-DE');
-    expect(Object.keys(values(mine)).sort()).toEqual(['email.fromAddress', 'general.statusPageUrl', 'pricing.displayLocale']);
+    const values = (res: GraphQLResponse) => Object.fromEntries(res.data!.viewer.settings.map((s: { key: string; value: unknown }) => [s.key, s.value]));
+    expect(values(mine!)['pricing.displayLocale']).toBe('fr-FR');
+    expect(values(theirs!)['pricing.displayLocale']).toBe('de-DE');
+    expect(Object.keys(values(mine!)).sort()).toEqual(['email.fromAddress', 'general.statusPageUrl', 'pricing.displayLocale']);
     await resetSetting(p.system, 'pricing.displayLocale');
   });
 });
