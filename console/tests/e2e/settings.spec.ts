@@ -94,4 +94,11 @@ test("a tenant gets its own value on its page; the global one comes back on rese
   await locale.getByRole('button', { name: 'Use the global value' }).click();
   await expect(locale.getByTestId('setting-status')).toContainText('The global value');
   await expect(locale.getByLabel('pricing.displayLocale')).toHaveValue('en-US');
+
+  // The global value it falls back to, changed elsewhere, shows without a reload.
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+  await page.waitForTimeout(500);
+  await setSetting(api, 'pricing.displayLocale', 'de-CH');
+  await expect(locale.getByLabel('pricing.displayLocale')).toHaveValue('de-CH');
+  await resetSetting(api, 'pricing.displayLocale');
 });
