@@ -527,6 +527,40 @@ const scenarios: Record<string, Scenario> = {
       ]);
     },
   },
+  // ─── settings ──────────────────────────────────────────────────────────────
+  viewerSettings: {
+    document: `{ viewer { settings { key category description value } tenant { plan { displayMonthlyPrice displayYearlyPrice } } } }`,
+    async run(document) {
+      const { setSetting, setTenantSetting, resetSetting } = await import('../src/modules/settings/service.ts');
+      await setSetting(p.system, 'email.resendApiKey', 're_isolation_secret');
+      await setSetting(p.system, 'general.statusPageUrl', 'https://status.iso.example');
+      await setTenantSetting(p.system, a.tenantId, 'general.statusPageUrl', 'https://status.tenant-a.example');
+      await setTenantSetting(p.system, a.tenantId, 'pricing.displayLocale', 'de-DE');
+      try {
+        const [ra, rb] = await Promise.all([p.gql(document, {}, a.apiKey), p.gql(document, {}, b.apiKey)]);
+        expect(ra.errors).toBeUndefined();
+        const values = (res: typeof ra) => Object.fromEntries(res.data!.viewer.settings.map((s: { key: string; value: unknown }) => [s.key, s.value]));
+        expect(values(ra)).toMatchObject({ 'general.statusPageUrl': 'https://status.tenant-a.example', 'pricing.displayLocale': 'de-DE' });
+        expect(values(rb)).toMatchObject({ 'general.statusPageUrl': 'https://status.iso.example', 'pricing.displayLocale': 'en-US' });
+        expect(ra.data!.viewer.tenant.plan.displayMonthlyPrice).toMatch(/\u00a0\$$/);
+        expect(rb.data!.viewer.tenant.plan.displayMonthlyPrice).toMatch(/^\$/);
+        // Only tenant-visible keys, never a secret, and not the other tenant's value anywhere.
+        for (const res of [ra, rb]) {
+          expect(Object.keys(values(res))).not.toContain('email.resendApiKey');
+          expect(Object.keys(values(res))).not.toContain('security.sessionTtlHours');
+          expect(JSON.stringify(res)).not.toContain('re_isolation_secret');
+        }
+        expect(JSON.stringify(rb)).not.toContain('tenant-a');
+        // The scoped client reaches the tenant's own overrides only, and no secret table at all.
+        const scoped = p.app.tenantScoping.client(p.app.prisma, b.tenantId) as unknown as Record<string, { findMany: () => Promise<unknown[]> }>;
+        expect(await scoped.tenantSetting!.findMany()).toEqual([]);
+        expect(() => scoped.settingSecret!.findMany()).toThrow(TenantScopeError);
+      } finally {
+        await resetSetting(p.system, 'email.resendApiKey');
+        await resetSetting(p.system, 'general.statusPageUrl');
+      }
+    },
+  },
 };
 
 describe('tenant graph isolation (two tenants)', () => {

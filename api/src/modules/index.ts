@@ -16,6 +16,8 @@ import emails from './emails/module.ts';
 import type { HttpRoute, ModuleManifest } from './manifest.ts';
 import operations from './operations/module.ts';
 import plans from './plans/module.ts';
+import { registerSettings } from './settings/registry.ts';
+import settings from './settings/module.ts';
 import system from './system/module.ts';
 import prompts from './prompts/module.ts';
 import tenants from './tenants/module.ts';
@@ -24,13 +26,14 @@ import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, prompts, operations, jobs, system];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, prompts, operations, jobs, system, settings];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});
   registerAuditActions(module.name, module.auditActions ?? {});
   registerWebhookHandlers(module.name, module.webhookHandlers ?? []);
   registerChangeHooks(module);
+  registerSettings(module.name, module.settings ?? {});
 }
 
 /** Every module's observer of served HTTP requests, in module order. */

@@ -5,6 +5,7 @@ import type { Env } from '../env.ts';
 import type { ListDefinition } from '../lib/list.ts';
 import type { PermissionSpecs } from '../permissions.ts';
 import type { AdminScope, AnonymousScope, SystemScope, TenantScope } from '../scope.ts';
+import type { SettingSpecs } from './settings/registry.ts';
 import type { TaskDefinition } from '../worker/task.ts';
 
 export interface SeedOptions {
@@ -117,6 +118,8 @@ export interface ModuleManifest {
   requestObserver?: (scope: SystemScope, env: Env) => RequestObserver | null;
   /** The provider events it acts on (the webhooks module stores, verifies and retries them). */
   webhookHandlers?: readonly WebhookHandler[];
+  /** The system settings it reads (`getSetting`), by key: `<category>.<name>` (see settings/registry.ts). */
+  settings?: SettingSpecs;
   /** Demo data for an empty development database; returns lines to print (one-time secrets). */
   seed?: (scope: SystemScope, options: SeedOptions) => Promise<string[] | void>;
 }

@@ -23,6 +23,7 @@ export const NAV: NavItem[] = [
   { to: '/monitoring', label: 'Monitoring', permission: 'MONITORING_READ' },
   { to: '/prompts', label: 'Prompts', permission: 'READ' },
   { to: '/system', label: 'System', permission: 'READ' },
+  { to: '/settings', label: 'Settings', permission: 'READ' },
   { to: '/admins', label: 'Admins', permission: 'ADMINS_MANAGE' },
 ];
 

@@ -1,5 +1,8 @@
+import { z } from 'zod';
+import { env } from '../../env.ts';
 import { defineModule } from '../manifest.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
+import { defineSetting, type SettingTypes } from '../settings/registry.ts';
 import { adminsList } from './lists.ts';
 import { seedAdmins } from './seed.ts';
 import { crontab, loginThrottlePrune } from './tasks.ts';
@@ -9,6 +12,19 @@ const permissions = {
   ADMINS_MANAGE: { description: 'Create admins, change their roles, deactivate them and end their sessions.', roles: ['OWNER'] },
 } as const satisfies PermissionSpecs;
 
+const settings = {
+  'security.sessionTtlHours': defineSetting({
+    category: 'SECURITY',
+    description: 'How long a console session lasts from sign-in, in hours (default: SESSION_TTL_HOURS); applies to sessions opened from now on.',
+    schema: z.number('a number of hours').positive('more than 0 hours').max(8760, 'at most 8760 hours (a year)'),
+    default: () => env.SESSION_TTL_HOURS,
+    input: 'NUMBER',
+  }),
+};
+
+declare module '../settings/registry.ts' {
+  interface SettingRegistry extends SettingTypes<typeof settings> {}
+}
 declare module '../../permissions.ts' {
   interface PermissionRegistry extends PermissionNames<typeof permissions> {}
 }
@@ -32,5 +48,6 @@ export default defineModule({
     'admin.reactivate': 'AdminUser',
   },
   permissions,
+  settings,
   seed: seedAdmins,
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { adminChanged } from '../../change-hooks.ts';
-import { env } from '../../env.ts';
 import type { AdminRole } from '../../generated/prisma/enums.ts';
 import type { AdminUser } from '../../generated/prisma/client.ts';
 import { ConflictError, DomainError, InputError, parseInput } from '../../lib/errors.ts';
@@ -13,6 +12,7 @@ import { ADMIN_ROLES } from '../../permissions.ts';
 import { actingFor, asSystem, type AdminPrincipal, type AdminScope, type PlatformScope, type Scope, type SystemScope } from '../../scope.ts';
 import { runAudited, type AuditedTransaction } from '../audit/service.ts';
 import { release, reserve } from './throttle.ts';
+import { getSetting } from '../settings/service.ts';
 
 export class InvalidCredentialsError extends DomainError {
   override name = 'InvalidCredentialsError';
@@ -81,7 +81,7 @@ export async function login(scope: Scope, input: { email: string; password: stri
     throw reservation.retryAfter ? new LoginThrottledError(reservation.retryAfter) : new InvalidCredentialsError();
   }
   const token = newSessionToken();
-  const expiresAt = new Date(now.getTime() + env.SESSION_TTL_HOURS * 3_600_000);
+  const expiresAt = new Date(now.getTime() + (await getSetting(system, 'security.sessionTtlHours')) * 3_600_000);
   // The session's own admin is the actor of its login entry.
   const admin = actingFor(system, principalOf(user, '', expiresAt));
   const updated = await runAudited(admin, async (tx) => {

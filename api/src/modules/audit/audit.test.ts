@@ -244,6 +244,19 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     return p.gql(`mutation($p: ID!, $v: ID!, $t: ID) { movePromptLabel(promptId: $p, label: "production", versionId: $v, tenantId: $t) { __typename } }`, { p: prompt.id, v: version.id, t: t.tenantId }, token);
   },
   removePromptLabel: async ({ token }) => p.gql(`mutation($p: ID!) { removePromptLabel(promptId: $p, label: "production") { __typename } }`, { p: (await coveragePrompt()).prompt.id }, token),
+  // System settings: a global value and a tenant's own, each set then reset.
+  setSetting: ({ token }) => p.gql(`mutation { setSetting(key: "general.statusPageUrl", value: "https://status.cov.example") { __typename } }`, {}, token),
+  resetSetting: async ({ token }) => {
+    const { setSetting } = await import('../settings/service.ts');
+    await setSetting(p.system, 'security.sessionTtlHours', 4);
+    return p.gql(`mutation { resetSetting(key: "security.sessionTtlHours") { __typename } }`, {}, token);
+  },
+  setTenantSetting: ({ token, t }) => p.gql(`mutation($t: ID!) { setTenantSetting(tenantId: $t, key: "pricing.displayLocale", value: "de-DE") { __typename } }`, { t: t.tenantId }, token),
+  resetTenantSetting: async ({ token, t }) => {
+    const { setTenantSetting } = await import('../settings/service.ts');
+    await setTenantSetting(p.system, t.tenantId, 'email.fromAddress', 'Cov <cov@t.example>');
+    return p.gql(`mutation($t: ID!) { resetTenantSetting(tenantId: $t, key: "email.fromAddress") { __typename } }`, { t: t.tenantId }, token);
+  },
 };
 
 /** Mutations declared `notAudited` (data ingestion): one real call each, which must write no entry. */

@@ -9,6 +9,7 @@ import { email as emailSchema, id as idSchema, name, text } from '../../lib/stri
 import type { PlatformScope, SystemScope } from '../../scope.ts';
 import { changedFields } from '../audit/diff.ts';
 import { runAudited } from '../audit/service.ts';
+import { getSetting } from '../settings/service.ts';
 import { emailsList } from './lists.ts';
 import {
   assertValidTemplate, renderTemplate, sampleValues, templateVariableSchema, type TemplateBodies, type TemplateVariable,
@@ -234,10 +235,11 @@ export async function sendEmail(scope: PlatformScope, input: SendEmailInput): Pr
       }
       const now = new Date();
       const { overage } = tenantId ? await countAgainstQuota(tx.db, tenantId, now) : { overage: false };
+      const fromAddress = await getSetting(tx, 'email.fromAddress', { tenantId });
       const created = await tx.db.email.create({
         data: {
           tenantId, userId: data.userId ?? null, templateId: template.id, templateVersionId: version.id,
-          toAddress: data.to, fromAddress: env.EMAIL_FROM, variables: data.variables as Prisma.InputJsonObject,
+          toAddress: data.to, fromAddress, variables: data.variables as Prisma.InputJsonObject,
           transport: env.emailTransport, idempotencyKey: data.idempotencyKey ?? null, overage, createdById: adminId(scope),
           events: { create: { type: 'queued', status: 'QUEUED', occurredAt: now, source: 'queue', detail: { version: version.version, overage } } },
         },
@@ -313,7 +315,7 @@ export async function deliverEmail(scope: SystemScope, emailId: string): Promise
   if (email.transport === 'outbox') return markSent(scope, emailId, null, attempt);
   const result = await sendThroughResend({
     emailId: email.id, from: email.fromAddress, to: email.toAddress, ...rendered, idempotencyKey: email.idempotencyKey ?? `email:${email.id}`,
-  });
+  }, await getSetting(scope, 'email.resendApiKey'));
   if (result.ok) return markSent(scope, emailId, result.id, attempt);
   const detail = { attempt, statusCode: result.statusCode, reason: result.message };
   if (!result.transient) return fail(scope, emailId, result.message, detail);

@@ -8,9 +8,9 @@ export type SendResult =
 
 let client: { key: string; baseUrl: string; resend: Resend } | null = null;
 
-function resend(): Resend {
-  const key = env.RESEND_API_KEY;
-  if (!key) throw new Error('RESEND_API_KEY is not set (EMAIL_TRANSPORT=resend)');
+/** A client for `key` (the `email.resendApiKey` setting), made again when the key or base URL changes. */
+function resend(key: string | null): Resend {
+  if (!key) throw new Error('No Resend API key: set RESEND_API_KEY or the email.resendApiKey setting (EMAIL_TRANSPORT=resend)');
   if (!client || client.key !== key || client.baseUrl !== env.RESEND_BASE_URL) {
     client = { key, baseUrl: env.RESEND_BASE_URL, resend: new Resend(key, { baseUrl: env.RESEND_BASE_URL }) };
   }
@@ -30,9 +30,9 @@ export const EMAIL_ID_TAG = 'opsgraph_email_id';
 
 export async function sendThroughResend(message: {
   emailId: string; from: string; to: string; subject: string; html: string; text: string; idempotencyKey: string;
-}): Promise<SendResult> {
+}, apiKey: string | null): Promise<SendResult> {
   const { idempotencyKey, emailId, ...payload } = message;
-  const { data, error } = await resend().emails.send({ ...payload, tags: [{ name: EMAIL_ID_TAG, value: emailId }] }, { idempotencyKey });
+  const { data, error } = await resend(apiKey).emails.send({ ...payload, tags: [{ name: EMAIL_ID_TAG, value: emailId }] }, { idempotencyKey });
   if (data?.id) return { ok: true, id: data.id };
   const statusCode = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
   const text = error ? `${error.name ? `${error.name}: ` : ''}${error.message}` : 'no message id in the response';

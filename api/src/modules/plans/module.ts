@@ -1,6 +1,8 @@
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
+import { defineSetting, type SettingTypes } from '../settings/registry.ts';
+import { displayLocale } from './service.ts';
 import { plansList } from './lists.ts';
 import { seedPlans } from './seed.ts';
 
@@ -11,6 +13,21 @@ const permissions = {
 /** Plans are a global catalogue: a tenant key reads them (its own plan) and never writes them. */
 const tenantModels = { Plan: { access: 'read' } } as const satisfies TenantModelSpecs;
 
+const settings = {
+  'pricing.displayLocale': defineSetting({
+    category: 'PRICING',
+    description: "Locale of the plans' formatted prices (displayMonthlyPrice, displayYearlyPrice); a tenant may have its own.",
+    schema: displayLocale,
+    default: 'en-US',
+    input: 'TEXT',
+    tenantOverridable: true,
+    tenantVisible: true,
+  }),
+};
+
+declare module '../settings/registry.ts' {
+  interface SettingRegistry extends SettingTypes<typeof settings> {}
+}
 declare module '../../permissions.ts' {
   interface PermissionRegistry extends PermissionNames<typeof permissions> {}
 }
@@ -32,5 +49,6 @@ export default defineModule({
   },
   permissions,
   tenantModels,
+  settings,
   seed: seedPlans,
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { bothGraphs as both, builder } from '../../graphql/builder.ts';
 import { prismaEnum } from '../../graphql/enums.ts';
-import { adminMutation, adminScope, withoutNulls } from '../../graphql/helpers.ts';
+import { adminMutation, adminScope, principalScope, withoutNulls } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
-import { createPlan, deletePlan, setPlanArchived, updatePlan } from './service.ts';
+import { createPlan, deletePlan, formatPrice, priceLocale, setPlanArchived, updatePlan } from './service.ts';
 
 export const PlanStatusEnum = prismaEnum('PlanStatus');
 
@@ -34,6 +34,16 @@ export const PlanRef = builder.prismaObject('Plan', {
     currency: t.string({ ...both, description: 'ISO 4217 currency of the prices.', resolve: (r) => r.currency }),
     monthlyPrice: t.int({ ...both, description: 'Price per month in minor units (cents).', resolve: (r) => r.monthlyPrice }),
     yearlyPrice: t.int({ ...both, description: 'Price per year in minor units (cents).', resolve: (r) => r.yearlyPrice }),
+    displayMonthlyPrice: t.string({
+      ...both,
+      description: 'The monthly price formatted in the `pricing.displayLocale` setting (a tenant key: its own), e.g. $49.00.',
+      resolve: async (r, _args, ctx) => formatPrice(r.monthlyPrice, r.currency, await priceLocale(principalScope(ctx))),
+    }),
+    displayYearlyPrice: t.string({
+      ...both,
+      description: 'The yearly price formatted like displayMonthlyPrice.',
+      resolve: async (r, _args, ctx) => formatPrice(r.yearlyPrice, r.currency, await priceLocale(principalScope(ctx))),
+    }),
     trialDays: t.exposeInt('trialDays', both),
     quotas: t.field({ ...both, type: Quotas, select: { emailsPerMonth: true, smsPerMonth: true, seats: true, apiCallsPerMonth: true }, resolve: (plan) => plan }),
     entitlements: t.exposeStringList('entitlements', { ...both, description: 'Feature keys the plan unlocks.' }),

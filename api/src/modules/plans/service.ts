@@ -6,8 +6,9 @@ import { ConflictError, parseInput } from '../../lib/errors.ts';
 import { defineLifecycle } from '../../lib/lifecycle.ts';
 import { findOrNotFound } from '../../lib/records.ts';
 import { currency, name, text } from '../../lib/strings.ts';
-import type { PlatformScope, TransactionScope } from '../../scope.ts';
+import type { PlatformScope, TenantScope, TransactionScope } from '../../scope.ts';
 import { runAudited } from '../audit/service.ts';
+import { getSetting } from '../settings/service.ts';
 import { tenantsOnPlan } from '../tenants/service.ts';
 
 const money = z.number().int('must be whole minor units (cents)').min(0, 'must not be negative').max(100_000_000);
@@ -101,4 +102,26 @@ export async function deletePlan(scope: PlatformScope, id: string): Promise<Plan
     await tx.audit({ action: 'plan.delete', targetType: 'Plan', targetId: id, before });
     return before;
   });
+}
+
+// ─── display ─────────────────────────────────────────────────────────────────
+
+/** A locale Intl can format numbers in (the `pricing.displayLocale` setting). */
+export const displayLocale = text({ min: 2, max: 35 }).refine((locale) => {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([locale]).length > 0;
+  } catch {
+    return false;
+  }
+}, 'a locale such as en-US or de-DE');
+
+/** An amount in minor units, formatted in `locale` with its currency's own number of decimals. */
+export function formatPrice(minor: number, currencyCode: string, locale: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency: currencyCode });
+  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+}
+
+/** The locale prices are shown in: the tenant's own (for its key) or the platform's. */
+export function priceLocale(scope: PlatformScope | TenantScope): Promise<string> {
+  return getSetting(scope, 'pricing.displayLocale');
 }

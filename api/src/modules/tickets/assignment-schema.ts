@@ -1,17 +1,18 @@
-import type { TicketSettings } from '../../generated/prisma/client.ts';
 import { builder } from '../../graphql/builder.ts';
 import { prismaEnum } from '../../graphql/enums.ts';
 import { adminMutation, adminScope } from '../../graphql/helpers.ts';
 import { InputError, NotFoundError } from '../../lib/errors.ts';
 import { AdminUserRef } from '../admins/schema.ts';
-import { ATTACHMENT_MAX_BYTES, CAPACITY, listAgents, ticketSettings, updateAgentProfile, updateTicketSettings, type Agent } from './assignment.ts';
+import {
+  ATTACHMENT_MAX_BYTES, CAPACITY, listAgents, supportDeskSettings, updateAgentProfile, updateTicketSettings, type Agent, type SupportDeskSettings,
+} from './assignment.ts';
 
 const AssignmentStrategyEnum = prismaEnum('AssignmentStrategy');
 
-const TicketSettingsRef = builder.objectRef<TicketSettings>('TicketSettings').implement({
+const TicketSettingsRef = builder.objectRef<SupportDeskSettings>('TicketSettings').implement({
   description: "The support desk's settings.",
   fields: (t) => ({
-    assignmentStrategy: t.field({ type: AssignmentStrategyEnum, resolve: (s) => s.assignmentStrategy }),
+    assignmentStrategy: t.field({ type: AssignmentStrategyEnum, description: 'The `support.assignmentStrategy` setting.', resolve: (s) => s.assignmentStrategy }),
     supportTeamEmail: t.exposeString('supportTeamEmail', { nullable: true, description: 'Where SLA notifications of unassigned tickets go.' }),
     attachmentMaxBytes: t.exposeInt('attachmentMaxBytes', { description: 'Largest attachment accepted.' }),
     updatedAt: t.field({ type: 'DateTime', resolve: (s) => s.updatedAt }),
@@ -41,7 +42,7 @@ builder.queryFields((t) => ({
   ticketSettings: t.field({
     type: TicketSettingsRef,
     authScopes: { permission: 'READ' },
-    resolve: (_root, _args, ctx) => ticketSettings(adminScope(ctx).db),
+    resolve: (_root, _args, ctx) => supportDeskSettings(adminScope(ctx)),
   }),
   agents: t.field({
     type: [AgentRef],
@@ -54,7 +55,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   updateTicketSettings: t.field({
     type: TicketSettingsRef,
-    ...adminMutation('SUPPORT_MANAGE', 'ticketSettings.update', [InputError]),
+    ...adminMutation('SUPPORT_MANAGE', ['ticketSettings.update', 'setting.set'], [InputError]),
     description: 'Changes the assignment strategy, the support team address or the attachment size limit; omitted fields stay.',
     args: { input: t.arg({ type: TicketSettingsInput }) },
     resolve: (_root, { input }, ctx) => {

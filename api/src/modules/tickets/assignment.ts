@@ -15,6 +15,7 @@ import { roleCan } from '../../permissions.ts';
 import { transaction, type AdminScope, type PlatformScope, type SystemScope, type TransactionScope } from '../../scope.ts';
 import { defineTask } from '../../worker/task.ts';
 import { runAudited } from '../audit/service.ts';
+import { getSetting, setSettingIn } from '../settings/service.ts';
 import { changedFields } from '../audit/diff.ts';
 import { recordTicketEvent, ticketChange } from './history.ts';
 import { notifyTicket } from './notifications.ts';
@@ -45,9 +46,20 @@ export const ATTACHMENT_MAX_BYTES = { min: 1024, max: 100 * 1024 * 1024, default
 export async function ticketSettings(db: Db): Promise<TicketSettings> {
   return (
     (await db.ticketSettings.findUnique({ where: { id: SETTINGS_ID } })) ?? {
-      id: SETTINGS_ID, assignmentStrategy: 'OFF', supportTeamEmail: null, attachmentMaxBytes: ATTACHMENT_MAX_BYTES.default, updatedAt: new Date(0),
+      id: SETTINGS_ID, supportTeamEmail: null, attachmentMaxBytes: ATTACHMENT_MAX_BYTES.default, updatedAt: new Date(0),
     }
   );
+}
+
+/** The strategy lives in the settings registry (`support.assignmentStrategy`): changes apply without a restart. */
+export const assignmentStrategy = (reader: PlatformScope | Tx): Promise<AssignmentStrategy> => getSetting(reader, 'support.assignmentStrategy');
+
+export type SupportDeskSettings = TicketSettings & { assignmentStrategy: AssignmentStrategy };
+
+/** The desk's settings with its assignment strategy, as the console's support settings page shows them. */
+export async function supportDeskSettings(scope: PlatformScope): Promise<SupportDeskSettings> {
+  const [settings, strategy] = await Promise.all([ticketSettings(scope.db), assignmentStrategy(scope)]);
+  return { ...settings, assignmentStrategy: strategy };
 }
 
 const settingsInput = z.object({
@@ -61,17 +73,19 @@ const settingsInput = z.object({
     .optional(),
 });
 
-export async function updateTicketSettings(scope: PlatformScope, input: z.input<typeof settingsInput>): Promise<TicketSettings> {
-  const data = parseInput(settingsInput, input);
-  return runAudited(scope, async (tx) => {
+export async function updateTicketSettings(scope: PlatformScope, input: z.input<typeof settingsInput>): Promise<SupportDeskSettings> {
+  const { assignmentStrategy: strategy, ...data } = parseInput(settingsInput, input);
+  const saved = await runAudited(scope, async (tx) => {
+    // The strategy is written (and audited) as the registry's setting; its onChange picks up waiting tickets.
+    if (strategy) await setSettingIn(tx, 'support.assignmentStrategy', strategy);
     await tx.db.$executeRaw`INSERT INTO "TicketSettings" (id, "updatedAt") VALUES (${SETTINGS_ID}, now()) ON CONFLICT (id) DO NOTHING`;
     const [before] = await tx.db.$queryRaw<TicketSettings[]>`SELECT * FROM "TicketSettings" WHERE id = ${SETTINGS_ID} FOR UPDATE`;
     if (!changedFields(before!, data).length) return tx.unchanged(before!);
     const after = await tx.db.ticketSettings.update({ where: { id: SETTINGS_ID }, data });
     await tx.audit({ action: 'ticketSettings.update', targetType: 'TicketSettings', targetId: null, before, after });
-    if (after.assignmentStrategy !== 'OFF' && before!.assignmentStrategy === 'OFF') await queueWaitingAssignment(tx);
     return after;
   });
+  return { ...saved, assignmentStrategy: strategy ?? (await assignmentStrategy(scope)) };
 }
 
 // ─── assigning ───────────────────────────────────────────────────────────────
@@ -134,7 +148,7 @@ async function assignOne(tx: Tx, strategy: Exclude<AssignmentStrategy, 'OFF'>, t
  * the caller's transaction; it stays unassigned (waiting) when nobody has room or the strategy is OFF.
  */
 export async function autoAssign(tx: Tx, ticketId: string, reason: AssignReason): Promise<void> {
-  const { assignmentStrategy: strategy } = await ticketSettings(tx.db);
+  const strategy = await assignmentStrategy(tx);
   if (strategy === 'OFF') return;
   await tx.lockNamed(ASSIGNMENT_LOCK);
   await assignOne(tx, strategy, ticketId, reason);
@@ -155,7 +169,7 @@ export async function assignWaiting(scope: SystemScope): Promise<{ assigned: num
   let assigned = 0;
   for (let round = 0; round < ROUNDS_PER_RUN; round += 1) {
     const batch = await transaction(scope, async (tx) => {
-      const { assignmentStrategy: strategy } = await ticketSettings(tx.db);
+      const strategy = await assignmentStrategy(tx);
       if (strategy === 'OFF') return { assigned: 0, done: true };
       await tx.lockNamed(ASSIGNMENT_LOCK);
       const waiting = await tx.db.ticket.findMany({
@@ -211,7 +225,7 @@ export async function releaseAgentTickets(scope: SystemScope, adminId: string): 
         take: BATCH,
         select: TICKET_FIELDS,
       });
-      const { assignmentStrategy: strategy } = await ticketSettings(tx.db);
+      const strategy = await assignmentStrategy(tx);
       for (const ticket of tickets) {
         await tx.db.ticket.update({ where: { id: ticket.id }, data: { assigneeId: null, assignedAt: null } });
         await recordTicketEvent(tx, {

@@ -1,13 +1,18 @@
+import { z } from 'zod';
 import type { TenantModelAccess, TenantModelSpecs } from '../../db/tenant-scope.ts';
+import type { AssignmentStrategy } from '../../generated/prisma/enums.ts';
+import { enumValues } from '../../lib/list.ts';
 import type { PermissionNames, PermissionSpecs } from '../../permissions.ts';
 import { defineModule } from '../manifest.ts';
-import { onAdminChanged, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
+import { onAdminChanged, queueWaitingAssignment, ticketsAssignWaiting, ticketsReleaseAgent } from './assignment.ts';
 import { attachmentsCrontab, ticketsAttachmentsPrune } from './attachments.ts';
 import { attachmentRoutes } from './attachments-routes.ts';
 import type { TicketChanged, TicketSlaChanged } from './history.ts';
 import { ticketsList } from './lists.ts';
 import { seedTickets } from './seed.ts';
 import { queueTenantSlaResync } from './sla-service.ts';
+import { DEFAULT_TARGETS, slaTargetsSchema } from './sla.ts';
+import { defineSetting, type SettingTypes } from '../settings/registry.ts';
 import { ticketSlaAtRisk, ticketSlaBreach, ticketSlaPolicyResync, ticketSlaTenantResync } from './sla-tasks.ts';
 import { ticketNotify, ticketSync } from './tasks.ts';
 
@@ -31,6 +36,33 @@ const tenantModels = {
   TicketSlaClock: { access: 'owned', column: 'tenantId' },
 } as const satisfies TenantModelSpecs;
 
+const STRATEGIES = enumValues('AssignmentStrategy') as [AssignmentStrategy, ...AssignmentStrategy[]];
+
+const settings = {
+  'support.assignmentStrategy': defineSetting<AssignmentStrategy>({
+    category: 'SUPPORT',
+    description: 'How new, reopened and released tickets go to agents: OFF (they wait unassigned), ROUND_ROBIN or LEAST_LOADED.',
+    schema: z.enum(STRATEGIES, `one of ${STRATEGIES.join(', ')}`),
+    default: 'OFF',
+    input: 'SELECT',
+    options: STRATEGIES,
+    // Turned on: the tickets that waited while it was off are handed out now.
+    onChange: async (tx, { before, after }) => {
+      if (before === 'OFF' && after !== 'OFF') await queueWaitingAssignment(tx);
+    },
+  }),
+  'support.slaDefaultTargets': defineSetting({
+    category: 'SUPPORT',
+    description: 'Business minutes per priority (first response, next response, resolution) of the SLA policies a plan starts with.',
+    schema: slaTargetsSchema,
+    default: DEFAULT_TARGETS,
+    input: 'JSON',
+  }),
+};
+
+declare module '../settings/registry.ts' {
+  interface SettingRegistry extends SettingTypes<typeof settings> {}
+}
 declare module '../../permissions.ts' {
   interface PermissionRegistry extends PermissionNames<typeof permissions> {}
 }
@@ -91,5 +123,6 @@ export default defineModule({
   },
   permissions,
   tenantModels,
+  settings,
   seed: seedTickets,
 });

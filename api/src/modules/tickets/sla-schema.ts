@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { builder } from '../../graphql/builder.ts';
 import { adminMutation, adminScope, withoutNulls } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, NotFoundError } from '../../lib/errors.ts';
+import { getSetting } from '../settings/service.ts';
 import type { Holiday, WeeklyRange } from './business-hours.ts';
 import { SlaStateEnum, SlaTargetEnum, TicketPriorityEnum } from './schema.ts';
 import {
@@ -134,7 +135,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (query, _root, { planId, calendarId }, ctx) => {
       const scope = adminScope(ctx);
-      await ensureDefaultPoliciesForAllPlans(scope.db);
+      await ensureDefaultPoliciesForAllPlans(scope.db, await getSetting(scope, 'support.slaDefaultTargets'));
       return scope.db.slaPolicy.findMany({
         ...query,
         where: { planId: planId ?? undefined, calendarId: calendarId ?? undefined },

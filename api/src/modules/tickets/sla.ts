@@ -2,9 +2,11 @@
 // business hours of its policy's calendar, paused while the ticket waits on the requester, and their
 // deadlines as keyed graphile-worker jobs at the at-risk (80 %) and breach instants. No scan ever looks
 // for due tickets: every change reschedules the jobs (same key: the pending job moves).
+import { z } from 'zod';
 import type { Prisma } from '../../db/client.ts';
 import type { SlaCalendar, SlaPolicy, SlaState, SlaTarget, TicketPriority, TicketSlaClock, TicketStatus } from '../../generated/prisma/client.ts';
 import type { PlatformScope, TransactionScope } from '../../scope.ts';
+import { getSetting } from '../settings/service.ts';
 import { recordTicketEvent } from './history.ts';
 import { addBusinessSeconds, businessSecondsBetween, DEFAULT_CALENDAR, readCalendar, type BusinessCalendar } from './business-hours.ts';
 
@@ -32,6 +34,21 @@ export const DEFAULT_TARGETS: Record<TicketPriority, { firstResponseMinutes: num
   NORMAL: { firstResponseMinutes: 480, nextResponseMinutes: 960, resolutionMinutes: 2400 },
   LOW: { firstResponseMinutes: 960, nextResponseMinutes: 1920, resolutionMinutes: 4800 },
 };
+
+export type SlaTargets = typeof DEFAULT_TARGETS;
+
+const targetMinutesSchema = (what: string) =>
+  z.number().int(`${what} in whole minutes`).min(1, 'at least 1 minute').max(525_600, 'at most 525600 minutes (a year)');
+const prioritySchema = z
+  .object({
+    firstResponseMinutes: targetMinutesSchema('first response'),
+    nextResponseMinutes: targetMinutesSchema('next response'),
+    resolutionMinutes: targetMinutesSchema('resolution'),
+  })
+  .strict();
+
+/** The `support.slaDefaultTargets` setting: the targets new plans' policies start with. */
+export const slaTargetsSchema = z.object({ URGENT: prioritySchema, HIGH: prioritySchema, NORMAL: prioritySchema, LOW: prioritySchema }).strict();
 
 export type DeadlineKind = 'risk' | 'breach';
 
@@ -61,11 +78,11 @@ export async function ensureDefaultCalendar(db: Db): Promise<SlaCalendar> {
  * concurrency: the (plan, priority) key decides). A plan with some policies keeps exactly those: deleting
  * one priority's policy means that priority has no SLA.
  */
-export async function ensureDefaultPolicies(db: Db, planId: string): Promise<void> {
+export async function ensureDefaultPolicies(db: Db, planId: string, targets: SlaTargets = DEFAULT_TARGETS): Promise<void> {
   if ((await db.slaPolicy.count({ where: { planId } })) > 0) return;
   const calendar = await ensureDefaultCalendar(db);
   await db.slaPolicy.createMany({
-    data: (Object.keys(DEFAULT_TARGETS) as TicketPriority[]).map((priority) => ({ planId, priority, calendarId: calendar.id, ...DEFAULT_TARGETS[priority] })),
+    data: (Object.keys(targets) as TicketPriority[]).map((priority) => ({ planId, priority, calendarId: calendar.id, ...targets[priority] })),
     skipDuplicates: true,
   });
 }
@@ -74,11 +91,11 @@ export async function ensureDefaultPolicies(db: Db, planId: string): Promise<voi
  * Gives every plan that has no policy at all the defaults, in one statement: what an admin listing the
  * policies sees for a plan created since (plans are created without the tickets module knowing).
  */
-export async function ensureDefaultPoliciesForAllPlans(db: Db): Promise<void> {
+export async function ensureDefaultPoliciesForAllPlans(db: Db, targets: SlaTargets = DEFAULT_TARGETS): Promise<void> {
   const missing = await db.plan.count({ where: { slaPolicies: { none: {} } } });
   if (missing === 0) return;
   const calendar = await ensureDefaultCalendar(db);
-  const defaults = (Object.keys(DEFAULT_TARGETS) as TicketPriority[]).map((priority) => ({ priority, ...DEFAULT_TARGETS[priority] }));
+  const defaults = (Object.keys(targets) as TicketPriority[]).map((priority) => ({ priority, ...targets[priority] }));
   await db.$executeRaw`
     INSERT INTO "SlaPolicy" (id, "planId", priority, "calendarId", "firstResponseMinutes", "nextResponseMinutes", "resolutionMinutes", "updatedAt")
     SELECT gen_random_uuid(), p.id, d.priority::"TicketPriority", ${calendar.id}::uuid, d."firstResponseMinutes", d."nextResponseMinutes", d."resolutionMinutes", now()
@@ -89,8 +106,10 @@ export async function ensureDefaultPoliciesForAllPlans(db: Db): Promise<void> {
 }
 
 /** The policy (with its calendar) that applies to a plan and priority, or null when none does. */
-export async function policyFor(db: Db, planId: string, priority: TicketPriority): Promise<(SlaPolicy & { calendar: SlaCalendar }) | null> {
-  await ensureDefaultPolicies(db, planId);
+export async function policyFor(
+  db: Db, planId: string, priority: TicketPriority, targets: SlaTargets = DEFAULT_TARGETS,
+): Promise<(SlaPolicy & { calendar: SlaCalendar }) | null> {
+  await ensureDefaultPolicies(db, planId, targets);
   return db.slaPolicy.findUnique({ where: { planId_priority: { planId, priority } }, include: { calendar: true } });
 }
 
@@ -262,7 +281,7 @@ export async function syncTicketSla(tx: Tx, ticketId: string, why: SlaChange): P
   if (!ticket) return;
   const now = new Date();
   const existing = new Map(ticket.slaClocks.map((c) => [c.target, c]));
-  const policy = await policyFor(tx.db, ticket.tenant.planId, ticket.priority);
+  const policy = await policyFor(tx.db, ticket.tenant.planId, ticket.priority, await getSetting(tx, 'support.slaDefaultTargets'));
 
   const written = new Map<SlaTarget, ClockData>();
   if (!policy) {

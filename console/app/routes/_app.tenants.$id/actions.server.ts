@@ -3,6 +3,7 @@ import { graphql } from '../../gql/index.ts';
 import { gql } from '../../graphql.server.ts';
 import type { IntentResult } from '../../lib/intent.ts';
 import { sendEmailIntent } from '../../lib/send-email.server.ts';
+import { settingIntent } from '../../lib/settings.server.ts';
 import { isoDate } from '../../lib/list.ts';
 import { outcome, type FieldErrors } from '../../lib/mutation.ts';
 
@@ -160,8 +161,11 @@ export async function action(args: ActionFunctionArgs) {
     case 'revokeKey':
       result = outcome((await gql(args, RevokeKey, { id: text('keyId') })).revokeTenantApiKey);
       break;
-    default:
-      return fail({}, `Unknown action “${intent}”.`);
+    default: {
+      const setting = await settingIntent(args, form, intent, id);
+      if (!setting) return fail({}, `Unknown action “${intent}”.`);
+      result = setting;
+    }
   }
   if (!result.ok) return fail(result.fieldErrors, result.formError);
   return { intent, ok: true } satisfies ActionResult;

@@ -16,6 +16,7 @@ import { BillingPanel } from './billing.tsx';
 import { SendEmailButton } from '../../components/send-email.tsx';
 import { ActivateButton, ChangePlanButton, DeleteButton, SuspendButton } from './tenant-actions.tsx';
 import { TenantFacts } from './tenant-facts.tsx';
+import { TenantSettings } from './tenant-settings.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.tenant.name ?? 'Tenant'} · Opsgraph` }];
 
@@ -85,6 +86,12 @@ const TenantQuery = graphql(`
         hostedInvoiceUrl
       }
     }
+    tenantSettings(tenantId: $id) {
+      ...SettingDefinitionFields
+      value
+      globalValue
+      overridden
+    }
     emailTemplates {
       ...SendEmailTemplates
     }
@@ -128,11 +135,12 @@ export async function loader(args: LoaderFunctionArgs) {
 export { action } from './actions.server.ts';
 
 export default function TenantDetail() {
-  const { tenant, plans, auditEvents, emailTemplates } = useLoaderData<typeof loader>();
+  const { tenant, plans, auditEvents, emailTemplates, tenantSettings } = useLoaderData<typeof loader>();
   const canEmail = useCan('EMAILS_WRITE');
   const canWrite = useCan('TENANTS_WRITE');
   const canChangePlan = useCan('TENANTS_PLAN');
   const canWriteKeys = useCan('API_KEYS_WRITE');
+  const canWriteSettings = useCan('SETTINGS_WRITE');
   const activation = useIntent('activate');
   const [changes] = useSubscription({ query: TenantChanged, variables: { id: tenant.id } }, countEvents);
   useRevalidateOnEvents(changes.data);
@@ -174,6 +182,8 @@ export default function TenantDetail() {
       <BillingPanel billing={tenant.billing} invoices={tenant.invoices} />
 
       <ApiKeys tenantKeys={tenant.apiKeys} canWrite={canWriteKeys && live} />
+
+      <TenantSettings settings={tenantSettings ?? []} canWrite={canWriteSettings && live} />
 
       <RecordHistory
         events={auditEvents.edges.map((e) => e.node)}
