@@ -287,8 +287,9 @@ function updateInput(input: Record<string, unknown>) {
 
 const flagErrors = [InputError, NotFoundError] as const;
 
-/** The changed flag as the mutation's selection asks for it (its relations in the same statement). */
-const reread = (ctx: Context, query: object, flag: { id: string }) => adminScope(ctx).db.flag.findUniqueOrThrow({ ...query, where: { id: flag.id } });
+/** The changed flag as the mutation's selection asks for it (its relations in the same statement; an empty selection reads the id). */
+const reread = (ctx: Context, query: { select?: object }, flag: { id: string }) =>
+  adminScope(ctx).db.flag.findUniqueOrThrow({ ...query, ...(query.select ? { select: { id: true, ...query.select } } : {}), where: { id: flag.id } });
 
 builder.mutationFields((t) => ({
   createFlag: t.prismaField({
