@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startPlatform, type TestPlatform } from '../../../test/harness.ts';
-import { applyScheduledChange, createFlag, evaluateFlagsForTenant, scheduleFlagChange, setFlagTenantOverride } from './service.ts';
+import { NotFoundError } from '../../lib/errors.ts';
+import { applyScheduledChange, createFlag, evaluateFlagsForTenant, flagSnapshotForTenant, scheduleFlagChange, setFlagTenantOverride } from './service.ts';
 import { flushFlagEvaluations } from './evaluations.ts';
 
 let p: TestPlatform;
@@ -317,6 +318,14 @@ describe('evaluation', () => {
     expect((await tenantFlags(a.apiKey, { userId: 'stored-gold', attributes: { tier: 'silver' } })).get(flag.key)).toMatchObject({ reason: 'DEFAULT' });
     const bad = await p.gql(TENANT_FLAGS, { c: { attributes: { tier: null } } }, a.apiKey);
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it("refuses a tenant scope another tenant's evaluation or snapshot", async () => {
+    const { createScope } = await import('../../scope.ts');
+    const scopeOfA = createScope(p.app, { kind: 'tenant', tenantId: a.tenantId, apiKeyId: 'k', keyExpiresAt: null });
+    await expect(evaluateFlagsForTenant(scopeOfA, b.tenantId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(flagSnapshotForTenant(scopeOfA, b.tenantId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await flagSnapshotForTenant(scopeOfA, a.tenantId)).tenant.id).toBe(a.tenantId);
   });
 
   it('sees a change at once on the instance that made it (the definitions cache is dropped on commit)', async () => {
