@@ -147,8 +147,10 @@ export class OpsgraphProvider implements Provider {
     this.aborts.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
-    await this.client?.dispose();
+    const client = this.client;
     this.client = null;
+    // graphql-ws rejects a dispose with the last connection error when no socket is open: nothing to close.
+    await Promise.resolve(client?.dispose()).catch(() => {});
   }
 
   async resolveBooleanEvaluation(flagKey: string, _defaultValue: boolean, context: OpenFeatureContext, logger: Logger): Promise<ResolutionDetails<boolean>> {
