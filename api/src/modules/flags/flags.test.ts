@@ -435,8 +435,6 @@ describe('statement counts', () => {
       safeguardRules { id name } safeguardPauses { since tenant { name } } tenantOverrides { value tenant { id name } } userOverrides { externalUserId tenant { name } }
       scheduledChanges { id status } } } } }`;
     const counts: number[] = [];
-    // The session is looked up once, then remembered.
-    await p.gql(LIST, { f: { tags: tag } }, viewer.token);
     for (const n of [2, 8]) {
       while ((await p.system.db.flag.count({ where: { tags: { has: tag } } })) < n) {
         const flag = await createFlag(p.system, { key: unique('stmt'), type: 'BOOLEAN', tags: [tag] });
@@ -448,10 +446,11 @@ describe('statement counts', () => {
         expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
         expect(res.data!.featureFlags.edges).toHaveLength(n);
       });
-      counts.push(statements.length);
+      // The session may be looked up again once the credential cache lets it go: not the list's cost.
+      counts.push(statements.filter((sql) => !/"AdminSession"/.test(sql)).length);
     }
-    expect(counts[0]).toBe(counts[1]);
-    expect(counts[1]).toBeLessThanOrEqual(3);
+    // The page with its relations in one statement, the total in another, whatever the page size.
+    expect(counts).toEqual([2, 2]);
   });
 
   it("answers the tenant graph's flags from the cached definitions in one statement", async () => {
