@@ -110,6 +110,19 @@ describe('flag definitions', () => {
     expect(await auditCount(flag.id)).toBe(4);
   });
 
+  it('stores JSON null values and clears a JSON schema', async () => {
+    const flag = await create({ type: 'JSON', jsonSchema: { type: ['object', 'null'] }, defaultValue: null, onValue: { a: 1 } });
+    expect(flag).toMatchObject({ defaultValue: null, onValue: { a: 1 }, jsonSchema: { type: ['object', 'null'] } });
+    const refused = await mutate('setFlagTenantOverride', '$flagId: ID!, $tenantId: ID!, $value: JSON', { flagId: flag.id, tenantId: a.tenantId, value: 'text' });
+    expect(refused.fieldErrors!.map((e) => e.field)).toEqual(['value']);
+    const set = await mutate('setFlagTenantOverride', '$flagId: ID!, $tenantId: ID!, $value: JSON', { flagId: flag.id, tenantId: a.tenantId, value: null }, owner.token, 'tenantOverrides { value tenant { id } }');
+    expect(set.data.tenantOverrides).toEqual([{ value: null, tenant: { id: a.tenantId } }]);
+    const cleared = await mutate('updateFlag', '$id: ID!, $input: UpdateFlagInput!', { id: flag.id, input: { jsonSchema: null, onValue: 'text' } }, owner.token, 'jsonSchema onValue');
+    expect(cleared.data).toEqual({ jsonSchema: null, onValue: 'text' });
+    await mutate('setFlagEnabled', '$id: ID!, $enabled: Boolean!', { id: flag.id, enabled: true });
+    expect((await tenantFlags(a.apiKey)).get(flag.key)).toMatchObject({ reason: 'TENANT_OVERRIDE', value: null });
+  });
+
   it('lists flags with search, tags, type, enabled and stale filters, and exports them as CSV', async () => {
     const tag = unique('tag');
     const on = await create({ key: unique('list-on'), tags: [tag, 'x'], enabled: true, description: 'Searchable thing' });
