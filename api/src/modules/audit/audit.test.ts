@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTargetOf } from '../../audit-actions.ts';
 import { adminSchema } from '../../graphql/schema.ts';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
+import { createFlag, scheduleFlagChange, setFlagTenantOverride, setFlagUserOverride } from '../flags/service.ts';
 
 let p: TestPlatform;
 let owner: { token: string; userId: string; email: string };
@@ -85,6 +86,15 @@ async function coveragePrompt() {
 }
 
 /** One real call per admin mutation; the coverage test fails for a mutation missing here. */
+let flags = 0;
+/** A BOOLEAN flag made through the service, with an override for the tenant and its user `cov-user`. */
+async function flag(t: { tenantId: string }) {
+  const created = await createFlag(p.system, { key: `cov-flag-${(flags += 1)}`, type: 'BOOLEAN' });
+  await setFlagTenantOverride(p.system, created.id, t.tenantId, true);
+  await setFlagUserOverride(p.system, created.id, t.tenantId, 'cov-user', true);
+  return created;
+}
+
 const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; planId: string } }) => Promise<unknown>> = {
   login: async () => p.login('VIEWER'),
   logout: async () => p.gql('mutation { logout }', {}, (await p.login('VIEWER')).token),
@@ -244,6 +254,27 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
     return p.gql(`mutation($p: ID!, $v: ID!, $t: ID) { movePromptLabel(promptId: $p, label: "production", versionId: $v, tenantId: $t) { __typename } }`, { p: prompt.id, v: version.id, t: t.tenantId }, token);
   },
   removePromptLabel: async ({ token }) => p.gql(`mutation($p: ID!) { removePromptLabel(promptId: $p, label: "production") { __typename } }`, { p: (await coveragePrompt()).prompt.id }, token),
+  createFlag: ({ token }) => p.gql(`mutation { createFlag(input: { key: "cov-create-flag", type: BOOLEAN }) { __typename } }`, {}, token),
+  updateFlag: async ({ token, t }) => p.gql(`mutation($id: ID!) { updateFlag(id: $id, input: { description: "Covered" }) { __typename } }`, { id: (await flag(t)).id }, token),
+  setFlagEnabled: async ({ token, t }) => p.gql(`mutation($id: ID!) { setFlagEnabled(id: $id, enabled: true) { __typename } }`, { id: (await flag(t)).id }, token),
+  setFlagRules: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!) { setFlagRules(id: $id, rules: [{ constraints: [{ attribute: "plan", operator: EQ, values: ["pro"] }], value: true }]) { __typename } }`, { id: (await flag(t)).id }, token),
+  setFlagRollout: async ({ token, t }) => p.gql(`mutation($id: ID!) { setFlagRollout(id: $id, percentage: 12.5, stickiness: USER) { __typename } }`, { id: (await flag(t)).id }, token),
+  setFlagTenantOverride: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $t: ID!) { setFlagTenantOverride(flagId: $id, tenantId: $t, value: false) { __typename } }`, { id: (await flag(t)).id, t: t.tenantId }, token),
+  removeFlagTenantOverride: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $t: ID!) { removeFlagTenantOverride(flagId: $id, tenantId: $t) { __typename } }`, { id: (await flag(t)).id, t: t.tenantId }, token),
+  setFlagUserOverride: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $t: ID!) { setFlagUserOverride(flagId: $id, tenantId: $t, externalUserId: "cov-user", value: false) { __typename } }`, { id: (await flag(t)).id, t: t.tenantId }, token),
+  removeFlagUserOverride: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $t: ID!) { removeFlagUserOverride(flagId: $id, tenantId: $t, externalUserId: "cov-user") { __typename } }`, { id: (await flag(t)).id, t: t.tenantId }, token),
+  scheduleFlagChange: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $at: DateTime!) { scheduleFlagChange(flagId: $id, kind: ENABLE, runAt: $at) { __typename } }`, { id: (await flag(t)).id, at: new Date(Date.now() + 3_600_000).toISOString() }, token),
+  cancelFlagChange: async ({ token, t }) => {
+    const change = await scheduleFlagChange(p.system, (await flag(t)).id, { kind: 'DISABLE', runAt: new Date(Date.now() + 3_600_000) });
+    return p.gql(`mutation($id: ID!) { cancelFlagChange(id: $id) { __typename } }`, { id: change.id }, token);
+  },
+  deleteFlag: async ({ token, t }) => p.gql(`mutation($id: ID!) { deleteFlag(id: $id) { __typename } }`, { id: (await flag(t)).id }, token),
   // System settings: a global value and a tenant's own, each set then reset.
   setSetting: ({ token }) => p.gql(`mutation { setSetting(key: "general.statusPageUrl", value: "https://status.cov.example") { __typename } }`, {}, token),
   resetSetting: async ({ token }) => {
