@@ -8,6 +8,7 @@ import { env } from '../src/env.ts';
 import { startServer, type ServerHandle } from '../src/http/server.ts';
 import { freePort } from '../src/lib/process.ts';
 import { createFlag, setFlagEnabled, setFlagRollout, setFlagRules, setFlagTenantOverride, setFlagUserOverride } from '../src/modules/flags/service.ts';
+import { createApiKey, revokeApiKey } from '../src/modules/tenants/api-keys.ts';
 import { ok, startPlatform, type TestPlatform } from './harness.ts';
 import { within } from './live-client.ts';
 
@@ -174,6 +175,17 @@ describe('error codes', () => {
     expect(client.providerStatus).toBe(ProviderStatus.ERROR);
     expect(await client.getBooleanDetails('of-entitlement', false)).toMatchObject({ value: false, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' });
     expect(await client.getNumberValue('of-number', 3)).toBe(3);
+  });
+
+  it('answers PROVIDER_FATAL once the key is revoked, and stops trying', async () => {
+    const key = await createApiKey(p.system, { tenantId: a.tenantId, name: 'revoked by the test' });
+    const { client } = await providerFor({ apiKey: key.secret }, 'revoked');
+    await live(p, ids['of-probe']!, client);
+    const fatal = within(new Promise<EventDetails>((resolve) => client.addHandler(ProviderEvents.Error, (d) => resolve(d!))), 5000, 'Error');
+    await revokeApiKey(p.system, key.apiKey.id);
+    expect(await fatal).toMatchObject({ errorCode: 'PROVIDER_FATAL' });
+    expect(client.providerStatus).toBe(ProviderStatus.FATAL);
+    expect(await client.getBooleanDetails('of-entitlement', false)).toMatchObject({ value: false, reason: 'ERROR', errorCode: 'PROVIDER_FATAL' });
   });
 
   it('answers PROVIDER_NOT_READY for a key the API refuses', async () => {
