@@ -514,6 +514,7 @@ interface BuiltSnapshot {
   ids: Map<string, string>;
   /** The caller's context with the user's stored attributes under its own. */
   context: EvaluationContext;
+  platform: PlatformScope;
 }
 
 async function buildSnapshot(scope: Scope, tenantId: string, context: EvaluationContext, allUsers: boolean): Promise<BuiltSnapshot> {
@@ -543,6 +544,7 @@ async function buildSnapshot(scope: Scope, tenantId: string, context: Evaluation
     },
     ids: definitions.ids,
     context: { userId: context.userId ?? null, attributes: { ...stored, ...context.attributes } },
+    platform,
   };
 }
 
@@ -560,7 +562,7 @@ export async function evaluateFlagsForTenant(scope: Scope, tenantId: string, con
   const checked = checkContext(context ?? null);
   const built = await buildSnapshot(scope, tenantId, checked, false);
   const evaluations = evaluateSnapshot(built.snapshot, built.context);
-  recordEvaluations(platformOf(scope), tenantId, evaluations.map((e) => built.ids.get(e.key)!).filter(Boolean));
+  recordEvaluations(built.platform, tenantId, evaluations.map((e) => built.ids.get(e.key)!).filter(Boolean));
   return evaluations;
 }
 
