@@ -145,6 +145,23 @@ describe('evaluating a tenant snapshot', () => {
   });
 });
 
+describe('a bootstrap snapshot', () => {
+  it("is replaced by the API's first answer, whatever its version", async () => {
+    const bootstrap = {
+      version: '999999',
+      tenant: { id: a.tenantId, plan: null, status: 'ACTIVE', entitlements: [] },
+      flags: [{ key: 'of-number', type: 'NUMBER' as const, enabled: true, defaultValue: 77, onValue: 77, rules: [], rollout: null, entitlement: null, tenantOverride: null, userOverrides: {}, pausedBy: [] }],
+    };
+    const provider = new OpsgraphProvider({ url: p.url, apiKey: a.apiKey, bootstrap, ...fast });
+    expect(provider.snapshotVersion).toBe('999999');
+    await OpenFeature.setProviderAndWait('bootstrapped', provider);
+    const client = OpenFeature.getClient('bootstrapped');
+    expect(provider.snapshotVersion).not.toBe('999999');
+    expect(await client.getNumberDetails('of-number', 0)).toMatchObject({ value: 10, reason: 'DEFAULT' });
+    expect(await client.getBooleanValue('of-entitlement', false)).toBe(true);
+  });
+});
+
 describe('error codes', () => {
   it('answers FLAG_NOT_FOUND and TYPE_MISMATCH with the caller default', async () => {
     const { client } = await providerFor(a, 'a');
