@@ -50,7 +50,8 @@ export interface OpsgraphProviderOptions {
 const SNAPSHOT_QUERY = 'query OpenFeatureFlagSnapshot { flagSnapshot { version snapshot } }';
 const CHANGES_SUBSCRIPTION = 'subscription OpenFeatureFlagsChanged { flagsChanged { version keys } }';
 
-const reasons: Record<EvaluationReason, ResolutionReason> = {
+/** The evaluator's reason as OpenFeature's (the evaluator's own stays in `flagMetadata.reason`). */
+export const openFeatureReasons: Readonly<Record<EvaluationReason, ResolutionReason>> = {
   DISABLED: StandardResolutionReasons.DISABLED,
   TENANT_OVERRIDE: StandardResolutionReasons.TARGETING_MATCH,
   USER_OVERRIDE: StandardResolutionReasons.TARGETING_MATCH,
@@ -190,7 +191,7 @@ export class OpsgraphProvider implements Provider {
       return {
         // JSON values are copied: a caller changing its object must not change the snapshot.
         value: (type === 'JSON' && value !== null && typeof value === 'object' ? structuredClone(value) : value) as T,
-        reason: this.stale ? StandardResolutionReasons.STALE : reasons[evaluation.reason],
+        reason: this.stale ? StandardResolutionReasons.STALE : openFeatureReasons[evaluation.reason],
         ...(type === 'BOOLEAN' ? { variant: value ? 'on' : 'off' } : type === 'STRING' ? { variant: value as string } : {}),
         flagMetadata: {
           reason: evaluation.reason,
