@@ -110,6 +110,19 @@ describe('flag definitions', () => {
     expect(await auditCount(flag.id)).toBe(4);
   });
 
+  it('stores JSON null values and clears a JSON schema', async () => {
+    const flag = await create({ type: 'JSON', jsonSchema: { type: ['object', 'null'] }, defaultValue: null, onValue: { a: 1 } });
+    expect(flag).toMatchObject({ defaultValue: null, onValue: { a: 1 }, jsonSchema: { type: ['object', 'null'] } });
+    const refused = await mutate('setFlagTenantOverride', '$flagId: ID!, $tenantId: ID!, $value: JSON', { flagId: flag.id, tenantId: a.tenantId, value: 'text' });
+    expect(refused.fieldErrors!.map((e) => e.field)).toEqual(['value']);
+    const set = await mutate('setFlagTenantOverride', '$flagId: ID!, $tenantId: ID!, $value: JSON', { flagId: flag.id, tenantId: a.tenantId, value: null }, owner.token, 'tenantOverrides { value tenant { id } }');
+    expect(set.data.tenantOverrides).toEqual([{ value: null, tenant: { id: a.tenantId } }]);
+    const cleared = await mutate('updateFlag', '$id: ID!, $input: UpdateFlagInput!', { id: flag.id, input: { jsonSchema: null, onValue: 'text' } }, owner.token, 'jsonSchema onValue');
+    expect(cleared.data).toEqual({ jsonSchema: null, onValue: 'text' });
+    await mutate('setFlagEnabled', '$id: ID!, $enabled: Boolean!', { id: flag.id, enabled: true });
+    expect((await tenantFlags(a.apiKey)).get(flag.key)).toMatchObject({ reason: 'TENANT_OVERRIDE', value: null });
+  });
+
   it('lists flags with search, tags, type, enabled and stale filters, and exports them as CSV', async () => {
     const tag = unique('tag');
     const on = await create({ key: unique('list-on'), tags: [tag, 'x'], enabled: true, description: 'Searchable thing' });
@@ -435,8 +448,6 @@ describe('statement counts', () => {
       safeguardRules { id name } safeguardPauses { since tenant { name } } tenantOverrides { value tenant { id name } } userOverrides { externalUserId tenant { name } }
       scheduledChanges { id status } } } } }`;
     const counts: number[] = [];
-    // The session is looked up once, then remembered.
-    await p.gql(LIST, { f: { tags: tag } }, viewer.token);
     for (const n of [2, 8]) {
       while ((await p.system.db.flag.count({ where: { tags: { has: tag } } })) < n) {
         const flag = await createFlag(p.system, { key: unique('stmt'), type: 'BOOLEAN', tags: [tag] });
@@ -448,10 +459,11 @@ describe('statement counts', () => {
         expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
         expect(res.data!.featureFlags.edges).toHaveLength(n);
       });
-      counts.push(statements.length);
+      // The session may be looked up again once the credential cache lets it go: not the list's cost.
+      counts.push(statements.filter((sql) => !/"AdminSession"/.test(sql)).length);
     }
-    expect(counts[0]).toBe(counts[1]);
-    expect(counts[1]).toBeLessThanOrEqual(3);
+    // The page with its relations in one statement, the total in another, whatever the page size.
+    expect(counts).toEqual([2, 2]);
   });
 
   it("answers the tenant graph's flags from the cached definitions in one statement", async () => {
