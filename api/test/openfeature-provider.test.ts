@@ -8,6 +8,7 @@ import { env } from '../src/env.ts';
 import { startServer, type ServerHandle } from '../src/http/server.ts';
 import { freePort } from '../src/lib/process.ts';
 import { createFlag, setFlagEnabled, setFlagRollout, setFlagRules, setFlagTenantOverride, setFlagUserOverride } from '../src/modules/flags/service.ts';
+import { createApiKey, revokeApiKey } from '../src/modules/tenants/api-keys.ts';
 import { ok, startPlatform, type TestPlatform } from './harness.ts';
 import { within } from './live-client.ts';
 
@@ -144,6 +145,23 @@ describe('evaluating a tenant snapshot', () => {
   });
 });
 
+describe('a bootstrap snapshot', () => {
+  it("is replaced by the API's first answer, whatever its version", async () => {
+    const bootstrap = {
+      version: '999999',
+      tenant: { id: a.tenantId, plan: null, status: 'ACTIVE', entitlements: [] },
+      flags: [{ key: 'of-number', type: 'NUMBER' as const, enabled: true, defaultValue: 77, onValue: 77, rules: [], rollout: null, entitlement: null, tenantOverride: null, userOverrides: {}, pausedBy: [] }],
+    };
+    const provider = new OpsgraphProvider({ url: p.url, apiKey: a.apiKey, bootstrap, ...fast });
+    expect(provider.snapshotVersion).toBe('999999');
+    await OpenFeature.setProviderAndWait('bootstrapped', provider);
+    const client = OpenFeature.getClient('bootstrapped');
+    expect(provider.snapshotVersion).not.toBe('999999');
+    expect(await client.getNumberDetails('of-number', 0)).toMatchObject({ value: 10, reason: 'DEFAULT' });
+    expect(await client.getBooleanValue('of-entitlement', false)).toBe(true);
+  });
+});
+
 describe('error codes', () => {
   it('answers FLAG_NOT_FOUND and TYPE_MISMATCH with the caller default', async () => {
     const { client } = await providerFor(a, 'a');
@@ -174,6 +192,17 @@ describe('error codes', () => {
     expect(client.providerStatus).toBe(ProviderStatus.ERROR);
     expect(await client.getBooleanDetails('of-entitlement', false)).toMatchObject({ value: false, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' });
     expect(await client.getNumberValue('of-number', 3)).toBe(3);
+  });
+
+  it('answers PROVIDER_FATAL once the key is revoked, and stops trying', async () => {
+    const key = await createApiKey(p.system, { tenantId: a.tenantId, name: 'revoked by the test' });
+    const { client } = await providerFor({ apiKey: key.secret }, 'revoked');
+    await live(p, ids['of-probe']!, client);
+    const fatal = within(new Promise<EventDetails>((resolve) => client.addHandler(ProviderEvents.Error, (d) => resolve(d!))), 5000, 'Error');
+    await revokeApiKey(p.system, key.apiKey.id);
+    expect(await fatal).toMatchObject({ errorCode: 'PROVIDER_FATAL' });
+    expect(client.providerStatus).toBe(ProviderStatus.FATAL);
+    expect(await client.getBooleanDetails('of-entitlement', false)).toMatchObject({ value: false, reason: 'ERROR', errorCode: 'PROVIDER_FATAL' });
   });
 
   it('answers PROVIDER_NOT_READY for a key the API refuses', async () => {

@@ -12,17 +12,15 @@ export function bucketOf(flagKey: string, stickinessValue: string): number {
   return murmurHash3.x86.hash32(utf8Bytes(`${flagKey}:${stickinessValue}`), 0) % BUCKETS;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /**
  * The hash reads one byte per UTF-16 unit (`charCodeAt & 0xff`): right for ASCII, lossy beyond it. A key
  * with other characters is rewritten as one character per UTF-8 byte, so it hashes as the reference does.
  */
 function utf8Bytes(key: string): string {
-  for (let i = 0; i < key.length; i += 1) {
-    if (key.charCodeAt(i) > 0x7f) {
-      let bytes = '';
-      for (const byte of new TextEncoder().encode(key)) bytes += String.fromCharCode(byte);
-      return bytes;
-    }
-  }
-  return key;
+  if (!NON_ASCII.test(key)) return key;
+  let bytes = '';
+  for (const byte of new TextEncoder().encode(key)) bytes += String.fromCharCode(byte);
+  return bytes;
 }

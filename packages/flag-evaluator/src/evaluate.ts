@@ -214,7 +214,7 @@ export function matchesConstraint(constraint: Constraint, tenant: TenantFacts, c
     case 'SEMVER_GT':
     case 'SEMVER_LT': {
       if (typeof actual !== 'string') return false;
-      const left = semver.parse(actual);
+      const left = attributeVersion(actual);
       const right = parsedVersion(expected);
       if (left === null || right === null) return false;
       const order = left.compare(right);
@@ -262,6 +262,18 @@ function parsedVersion(value: string): semver.SemVer | null {
     versions.set(value, parsed);
   }
   return parsed;
+}
+
+// One context is evaluated against every flag in turn: its last version attribute is parsed once, not per flag.
+let lastVersionText: string | null = null;
+let lastVersion: semver.SemVer | null = null;
+
+function attributeVersion(value: string): semver.SemVer | null {
+  if (value !== lastVersionText) {
+    lastVersion = semver.parse(value);
+    lastVersionText = value;
+  }
+  return lastVersion;
 }
 
 // ─── explanations ────────────────────────────────────────────────────────────

@@ -1,1 +1,1 @@
-export { OpsgraphProvider, SnapshotRequestError, toEvaluationContext, type OpsgraphProviderOptions } from './provider.ts';
+export { OpsgraphProvider, SnapshotRequestError, openFeatureReasons, toEvaluationContext, type OpsgraphProviderOptions } from './provider.ts';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
 import type { FlagDefinition, FlagSnapshot } from '@opsgraph/flag-evaluator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OpsgraphProvider, toEvaluationContext } from './index.ts';
+import { OpsgraphProvider, openFeatureReasons, toEvaluationContext } from './index.ts';
 import { changedKeys, isLater, readSnapshot } from './snapshot.ts';
 
 /** A local address nothing listens on. */
@@ -132,6 +132,21 @@ describe('with a bootstrap snapshot and no API', () => {
     client.addHandler(ProviderEvents.ConfigurationChanged, (details) => changes.push(details));
     await new Promise((r) => setTimeout(r, 300));
     expect(changes).toEqual([]);
+  });
+});
+
+describe('reasons', () => {
+  it("maps every evaluator reason onto OpenFeature's", () => {
+    expect(openFeatureReasons).toEqual({
+      DISABLED: 'DISABLED',
+      TENANT_OVERRIDE: 'TARGETING_MATCH',
+      USER_OVERRIDE: 'TARGETING_MATCH',
+      RULE: 'TARGETING_MATCH',
+      ENTITLEMENT: 'TARGETING_MATCH',
+      ROLLOUT: 'SPLIT',
+      SAFEGUARD_PAUSED: 'DEFAULT',
+      DEFAULT: 'DEFAULT',
+    });
   });
 });
 

@@ -50,7 +50,8 @@ export interface OpsgraphProviderOptions {
 const SNAPSHOT_QUERY = 'query OpenFeatureFlagSnapshot { flagSnapshot { version snapshot } }';
 const CHANGES_SUBSCRIPTION = 'subscription OpenFeatureFlagsChanged { flagsChanged { version keys } }';
 
-const reasons: Record<EvaluationReason, ResolutionReason> = {
+/** The evaluator's reason as OpenFeature's (the evaluator's own stays in `flagMetadata.reason`). */
+export const openFeatureReasons: Readonly<Record<EvaluationReason, ResolutionReason>> = {
   DISABLED: StandardResolutionReasons.DISABLED,
   TENANT_OVERRIDE: StandardResolutionReasons.TARGETING_MATCH,
   USER_OVERRIDE: StandardResolutionReasons.TARGETING_MATCH,
@@ -100,6 +101,11 @@ export class OpsgraphProvider implements Provider {
   private readFailures = 0;
   private connected = false;
   private everConnected = false;
+  /** Served from `bootstrap` until the first read: whatever the API answers replaces it, whatever its version. */
+  private bootstrapped = false;
+  /** The latest version an event announced: a read that answers an earlier one is tried again. */
+  private announced: string | null = null;
+  private catchUps = 0;
 
   constructor(options: OpsgraphProviderOptions) {
     this.options = {
@@ -116,6 +122,7 @@ export class OpsgraphProvider implements Provider {
     if (options.bootstrap) {
       this.snapshot = readSnapshot(options.bootstrap);
       this.stale = true;
+      this.bootstrapped = true;
     }
   }
 
@@ -184,7 +191,7 @@ export class OpsgraphProvider implements Provider {
       return {
         // JSON values are copied: a caller changing its object must not change the snapshot.
         value: (type === 'JSON' && value !== null && typeof value === 'object' ? structuredClone(value) : value) as T,
-        reason: this.stale ? StandardResolutionReasons.STALE : reasons[evaluation.reason],
+        reason: this.stale ? StandardResolutionReasons.STALE : openFeatureReasons[evaluation.reason],
         ...(type === 'BOOLEAN' ? { variant: value ? 'on' : 'off' } : type === 'STRING' ? { variant: value as string } : {}),
         flagMetadata: {
           reason: evaluation.reason,
@@ -249,8 +256,9 @@ export class OpsgraphProvider implements Provider {
     for (const key of named) this.pendingKeys.delete(key);
     const before = this.snapshot;
     // A snapshot older than the one served (a lagging read) is ignored.
-    const replaced = before === null || isLater(next.version, before.version);
+    const replaced = before === null || this.bootstrapped || isLater(next.version, before.version);
     if (replaced) this.snapshot = next;
+    this.bootstrapped = false;
     // Once the live connection has been lost, only a read after it is back makes the snapshot current again:
     // events sent in between were missed.
     this.stale = this.everConnected && !this.connected;
@@ -261,6 +269,15 @@ export class OpsgraphProvider implements Provider {
     const changed = new Set([...(replaced ? changedKeys(before, next) : []), ...named]);
     if (this.initialized && before !== null && changed.size > 0) {
       this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [...changed], message: `flag snapshot ${this.snapshot!.version}` });
+    }
+    // The instance that answered had not caught up with the event yet: ask again shortly, a few times.
+    if (this.announced !== null && isLater(this.announced, this.snapshot!.version) && this.catchUps < 5) {
+      this.catchUps += 1;
+      this.readFailures = this.catchUps;
+      this.scheduleRetry();
+    } else {
+      this.announced = null;
+      this.catchUps = 0;
     }
   }
 
@@ -367,8 +384,9 @@ export class OpsgraphProvider implements Provider {
         {
           next: (result) => {
             failures = 0;
-            const keys = (result.data as { flagsChanged?: { keys?: unknown } } | undefined)?.flagsChanged?.keys;
-            if (Array.isArray(keys)) for (const key of keys) if (typeof key === 'string') this.pendingKeys.add(key);
+            const event = (result.data as { flagsChanged?: { keys?: unknown; version?: unknown } } | undefined)?.flagsChanged;
+            if (Array.isArray(event?.keys)) for (const key of event.keys) if (typeof key === 'string') this.pendingKeys.add(key);
+            if (typeof event?.version === 'string' && (this.announced === null || isLater(event.version, this.announced))) this.announced = event.version;
             void this.read();
           },
           error: (error) => {
