@@ -11,6 +11,7 @@ import alerts from './alerts/module.ts';
 import audit from './audit/module.ts';
 import jobs from './jobs/module.ts';
 import metrics from './metrics/module.ts';
+import navigation from './navigation/module.ts';
 import billing from './billing/module.ts';
 import emails from './emails/module.ts';
 import type { HttpRoute, ModuleManifest } from './manifest.ts';
@@ -23,7 +24,7 @@ import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, operations, jobs, system];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, navigation, operations, jobs, system];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});
