@@ -75,6 +75,14 @@ async function firingAlert() {
   return p.app.prisma.alert.findFirstOrThrow({ where: { ruleId: rule.id, state: 'FIRING' } });
 }
 
+let navigationItems = 0;
+/** A new top-level navigation item (through the service), for the navigation mutations' scenarios. */
+async function navigationItem() {
+  const { createNavigationItem } = await import('../navigation/service.ts');
+  navigationItems += 1;
+  return createNavigationItem(p.system, { key: `cov-nav-${navigationItems}`, label: `Cov ${navigationItems}`, path: `/cov/${navigationItems}` });
+}
+
 /** One real call per admin mutation; the coverage test fails for a mutation missing here. */
 const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; planId: string } }) => Promise<unknown>> = {
   login: async () => p.login('VIEWER'),
@@ -224,6 +232,20 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
   updateAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { updateAlertChannel(id: $id, input: { enabled: false }) { __typename } }`, { id: (await alertChannel('Cov update')).id }, token),
   deleteAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { deleteAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov delete')).id }, token),
   testAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { testAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov test')).id }, token),
+  createNavigationItem: ({ token }) => p.gql(`mutation { createNavigationItem(input: { key: "cov-nav", label: "Cov", path: "/cov" }) { __typename } }`, {}, token),
+  updateNavigationItem: async ({ token }) => p.gql(`mutation($id: ID!) { updateNavigationItem(id: $id, input: { label: "Renamed" }) { __typename } }`, { id: (await navigationItem()).id }, token),
+  moveNavigationItem: async ({ token }) => {
+    const [parent, item] = [await navigationItem(), await navigationItem()];
+    return p.gql(`mutation($id: ID!, $parent: ID) { moveNavigationItem(id: $id, parentId: $parent, position: 0) { __typename } }`, { id: item.id, parent: parent.id }, token);
+  },
+  deleteNavigationItem: async ({ token }) => p.gql(`mutation($id: ID!) { deleteNavigationItem(id: $id) { __typename } }`, { id: (await navigationItem()).id }, token),
+  setNavigationOverride: async ({ token, t }) =>
+    p.gql(`mutation($i: NavigationOverrideInput!) { setNavigationOverride(input: $i) { __typename } }`, { i: { tenantId: t.tenantId, itemKey: (await navigationItem()).key, action: 'HIDE' } }, token),
+  removeNavigationOverride: async ({ token, t }) => {
+    const { setNavigationOverride } = await import('../navigation/service.ts');
+    const override = await setNavigationOverride(p.system, { tenantId: t.tenantId, itemKey: (await navigationItem()).key, action: 'RENAME', label: 'Cov' });
+    return p.gql(`mutation($id: ID!) { removeNavigationOverride(id: $id) { __typename } }`, { id: override.id }, token);
+  },
 };
 
 /** Mutations declared `notAudited` (data ingestion): one real call each, which must write no entry. */
