@@ -14,6 +14,7 @@ import metrics from './metrics/module.ts';
 import navigation from './navigation/module.ts';
 import billing from './billing/module.ts';
 import emails from './emails/module.ts';
+import flags from './flags/module.ts';
 import type { HttpRoute, ModuleManifest } from './manifest.ts';
 import operations from './operations/module.ts';
 import plans from './plans/module.ts';
@@ -24,7 +25,7 @@ import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, navigation, operations, jobs, system];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, flags, navigation, operations, jobs, system];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});
