@@ -1,7 +1,9 @@
 // Live navigation: the events that can change a tenant's tree, merged into one stream. Changes to the
 // defaults concern every tenant; a tenant's overrides and plan concern that tenant; a flag change concerns
-// a tenant when it is global or the tenant's own override, and changes its tree only if an item needs the flag.
+// it when the flags module says so (a global change or its own override), and changes its tree only if an
+// item needs the flag.
 import { asSystem, type PlatformScope, type TenantScope } from '../../scope.ts';
+import { affectsTenant, flagChangesForTenant } from '../flags/service.ts';
 import type { NavigationNode } from './resolve.ts';
 import { tenantNavigation } from './service.ts';
 
@@ -86,11 +88,20 @@ export function navigationTriggers(scope: Scope, tenantId: string | null): Async
   // elevation only listens: the tenant's tree is then resolved through its own scope.
   const everyone = scope.principal.kind === 'tenant' ? asSystem(scope, 'navigationLive') : scope;
   const concerns = (e: { tenantId?: string | null }) => tenantId === null || e.tenantId === tenantId;
-  return merged<NavigationTrigger>([
-    mapped(everyone.subscribe('navigationDefaultsChanged'), (e) => ({ reason: 'DEFAULTS', tenantId: null, key: e.key })),
-    mapped(scope.subscribe('navigationOverrideChanged', concerns), (e) => ({ reason: 'OVERRIDES', tenantId: e.tenantId, key: e.itemKey })),
-    mapped(scope.subscribe('tenantChanged', (e) => e.kind === 'planChanged' && concerns(e)), (e) => ({ reason: 'PLAN', tenantId: e.tenantId, key: null })),
-  ]);
+  const sources = [
+    mapped(everyone.subscribe('navigationDefaultsChanged'), (e): NavigationTrigger => ({ reason: 'DEFAULTS', tenantId: null, key: e.key })),
+    mapped(scope.subscribe('navigationOverrideChanged', concerns), (e): NavigationTrigger => ({ reason: 'OVERRIDES', tenantId: e.tenantId, key: e.itemKey })),
+    mapped(scope.subscribe('tenantChanged', (e) => e.kind === 'planChanged' && concerns(e)), (e): NavigationTrigger => ({ reason: 'PLAN', tenantId: e.tenantId, key: null })),
+  ];
+  // Flag changes matter for one tenant's tree: the flags module says which concern it.
+  const flags =
+    scope.principal.kind === 'tenant'
+      ? flagChangesForTenant(scope as TenantScope)
+      : tenantId === null
+        ? null
+        : scope.subscribe('flagChanged', (e) => affectsTenant(e, tenantId));
+  if (flags) sources.push(mapped(flags, (e): NavigationTrigger => ({ reason: 'FLAGS', tenantId: e.tenantId ?? null, key: e.key })));
+  return merged(sources);
 }
 
 /**

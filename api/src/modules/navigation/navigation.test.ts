@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket, sleep, within } from '../../../test/live-client.ts';
 import { ok, startPlatform, type TestPlatform } from '../../../test/harness.ts';
+import { createFlag, setFlagEnabled, setFlagTenantOverride } from '../flags/service.ts';
 import { createPlan } from '../plans/service.ts';
 import { changeTenantPlan } from '../tenants/service.ts';
 
@@ -306,6 +307,27 @@ describe('resolution for a tenant', () => {
   });
 });
 
+describe('items that require a flag', () => {
+  it('shows them to the tenants for whom the flag is on', async () => {
+    const k = prefix();
+    const flag = await createFlag(p.system, { key: `nav-${k}`, type: 'BOOLEAN', enabled: true });
+    await create({ key: `${k}-beta`, requiredFlag: flag.key });
+    await create({ key: `${k}-ghost`, requiredFlag: `no-such-flag-${k}` });
+    expect(await tenantTree(a, k)).toEqual([]);
+    await setFlagTenantOverride(p.system, flag.id, a.tenantId, true);
+    expect(await tenantTree(a, k)).toEqual(['-beta']);
+    expect(await tenantTree(b, k)).toEqual([]);
+    const dropped = (await p.gql(PREVIEW, { t: b.tenantId }, owner.token)).data!.resolvedNavigation.dropped.filter((d: { key: string }) => d.key.startsWith(k));
+    expect(dropped.map((d: { key: string; reason: string; detail: string }) => [d.key.slice(k.length), d.reason, d.detail])).toEqual([
+      ['-beta', 'FLAG', `flag nav-${k} is off for this tenant`],
+      ['-ghost', 'FLAG', `no flag no-such-flag-${k}`],
+    ]);
+    // The kill switch serves the default (off) to everyone, overrides included.
+    await setFlagEnabled(p.system, flag.id, false);
+    expect(await tenantTree(a, k)).toEqual([]);
+  });
+});
+
 describe('live navigation', () => {
   it('tells a tenant its new tree after changes to the defaults, its overrides and its plan, and nothing of other tenants', async () => {
     const k = prefix();
@@ -349,6 +371,36 @@ describe('live navigation', () => {
       await Promise.all([sa.dispose(), sb.dispose()]);
     }
     await p.untilListening('navigationOverrideChanged', 0);
+  });
+
+  it("tells a tenant when a flag change alters its tree, and not for flags its tree does not need", async () => {
+    const k = prefix();
+    const needed = await createFlag(p.system, { key: `live-${k}`, type: 'BOOLEAN', enabled: true });
+    const unrelated = await createFlag(p.system, { key: `other-${k}`, type: 'BOOLEAN', enabled: true });
+    await create({ key: `${k}-flagged`, requiredFlag: needed.key });
+    const sa = openSocket(p.url, a.apiKey);
+    const sb = openSocket(p.url, b.apiKey);
+    const DOC = `subscription { navigationChanged { reason navigation { key label children { key } } } }`;
+    const heardByA = sa.subscribe(DOC);
+    const heardByB = sb.subscribe(DOC);
+    try {
+      await within(Promise.all([sa.connected, sb.connected]), 5000, 'connections');
+      await p.untilListening('flagChanged', 2);
+      await setFlagTenantOverride(p.system, unrelated.id, a.tenantId, true);
+      await setFlagTenantOverride(p.system, needed.id, a.tenantId, true);
+      await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(1);
+      expect(heardByA.results[0]!.data.navigationChanged.reason).toBe('FLAGS');
+      expect(shape(heardByA.results[0]!.data.navigationChanged.navigation, k)).toEqual(['-flagged']);
+      // Turning the flag off for everyone changes A's tree (it had the item) and not B's (it never had it).
+      await setFlagEnabled(p.system, needed.id, false);
+      await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(2);
+      expect(shape(heardByA.results[1]!.data.navigationChanged.navigation, k)).toEqual([]);
+      await sleep(300);
+      expect(heardByB.results).toEqual([]);
+      expect(heardByA.results).toHaveLength(2);
+    } finally {
+      await Promise.all([sa.dispose(), sb.dispose()]);
+    }
   });
 
   it("tells an admin's preview what may change the tenant's tree", async () => {
