@@ -18,8 +18,8 @@ import { flagValuesFor } from './flags.ts';
 import { MAX_DEPTH, requiredFlags, resolveNavigation, type DefaultItem, type Resolution, type TenantOverride } from './resolve.ts';
 
 /** Most default items, and most overrides of one tenant. */
-export const MAX_ITEMS = 200;
-export const MAX_OVERRIDES = 200;
+export const MAX_ITEMS = 100;
+export const MAX_OVERRIDES = 100;
 
 export const NAVIGATION_OVERRIDE_ACTIONS = enumValues('NavigationOverrideAction');
 
