@@ -3,7 +3,7 @@ import { defineList, filters, searchAny } from '../../lib/list.ts';
 export const navigationItemsList = defineList({
   name: 'navigationItems',
   model: 'NavigationItem',
-  description: 'The default navigation items, level by level in their order unless sorted otherwise.',
+  description: 'The default navigation items: top-level ones first, then children grouped by parent, each group in its order (unless sorted otherwise).',
   filterType: 'NavigationItemFilter',
   sortType: 'NavigationItemSort',
   filter: {

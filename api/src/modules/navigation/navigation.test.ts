@@ -185,6 +185,29 @@ describe('default items', () => {
   });
 });
 
+describe('lists', () => {
+  it('pages and filters the defaults and the overrides, and exports them as CSV', async () => {
+    const k = prefix();
+    const parent = await create({ key: `${k}-list` });
+    await create({ key: `${k}-list.one`, parentId: parent.id, requiredEntitlement: 'tickets' });
+    await setOverride({ tenantId: a.tenantId, itemKey: `${k}-list`, action: 'RENAME', label: 'Listed' });
+    const items = await p.gql(`query($f: NavigationItemFilter) { navigationItems(first: 10, filter: $f) { totalCount edges { node { key parent { key } children { key } } } } }`, { f: { search: `${k}-list` } }, viewer.token);
+    expect(items.data!.navigationItems.totalCount).toBe(2);
+    expect(items.data!.navigationItems.edges.map((e: { node: unknown }) => e.node)).toEqual([
+      { key: `${k}-list`, parent: null, children: [{ key: `${k}-list.one` }] },
+      { key: `${k}-list.one`, parent: { key: `${k}-list` }, children: [] },
+    ]);
+    const overrides = await p.gql(`query($f: NavigationOverrideFilter) { navigationOverrides(first: 10, filter: $f) { totalCount edges { node { itemKey action label } } } }`, { f: { tenantId: a.tenantId, itemKey: `${k}-list` } }, viewer.token);
+    expect(overrides.data!.navigationOverrides.edges.map((e: { node: unknown }) => e.node)).toEqual([{ itemKey: `${k}-list`, action: 'RENAME', label: 'Listed' }]);
+    const csv = await fetch(`${p.url}/exports/navigation-items.csv?search=${k}-list&requiredEntitlement=tickets`, { headers: { authorization: `Bearer ${owner.token}` } });
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('id,key,label,icon,path,order,parentId,requiredEntitlement,requiredFlag,visible,createdAt,updatedAt');
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual([`${k}-list.one`]);
+    const bad = await fetch(`${p.url}/exports/navigation-overrides.csv?action=EXPLODE`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('tenant overrides', () => {
   it("hides, renames, reorders and adds items for one tenant only", async () => {
     const k = prefix();
