@@ -285,6 +285,7 @@ const unaudited: Record<string, (ctx: { token: string; t: { tenantId: string; pl
 };
 
 describe('audit log', () => {
+  // One real call per admin mutation of every module: far longer than the default test timeout.
   it('covers every admin mutation with a real audit entry of its declared action', async () => {
     const mutations = adminSchema.getMutationType()!.getFields();
     const t = await p.makeTenant();
@@ -322,7 +323,7 @@ describe('audit log', () => {
       expect(entries[0]!.requestId, name).toBeTruthy();
     }
     expect(missing, 'mutations without audit coverage').toEqual([]);
-  });
+  }, 120_000);
 
   it('lists the actions the modules declare, and refuses to record one no module declares', async () => {
     const res = await p.gql(`{ auditActions { action targetType } }`, {}, owner.token);
