@@ -562,6 +562,61 @@ const scenarios: Record<string, Scenario> = {
       }
     },
   },
+  // ─── navigation ───
+  navigation: {
+    document: `{ navigation { key label icon path children { key label icon path children { key label icon path children { key } } } } }`,
+    async run(document) {
+      const { createNavigationItem, setNavigationOverride } = await import('../src/modules/navigation/service.ts');
+      const top = await createNavigationItem(p.system, { key: 'iso-nav', label: 'Iso', path: '/iso', icon: 'star' });
+      await createNavigationItem(p.system, { key: 'iso-nav.child', label: 'Child', path: '/iso/child', parentId: top.id });
+      await createNavigationItem(p.system, { key: 'iso-nav.secret', label: 'Secret', path: '/iso/secret', parentId: top.id, requiredEntitlement: 'iso-secret' });
+      await setNavigationOverride(p.system, { tenantId: a.tenantId, itemKey: 'iso-nav.child', action: 'HIDE' });
+      await setNavigationOverride(p.system, { tenantId: a.tenantId, itemKey: 'iso-nav.a-only', action: 'ADD', label: 'A only', path: '/iso/a', parentKey: 'iso-nav' });
+      await setNavigationOverride(p.system, { tenantId: b.tenantId, itemKey: 'iso-nav', action: 'RENAME', label: 'Renamed by B' });
+      const [ra, rb] = await Promise.all([p.gql(document, {}, a.apiKey), p.gql(document, {}, b.apiKey)]);
+      expect(ra.errors).toBeUndefined();
+      const mine = (res: typeof ra) => res.data!.navigation.find((n: { key: string }) => n.key === 'iso-nav');
+      expect(mine(ra)).toEqual({ key: 'iso-nav', label: 'Iso', icon: 'star', path: '/iso', children: [{ key: 'iso-nav.a-only', label: 'A only', icon: null, path: '/iso/a', children: [] }] });
+      expect(mine(rb)).toEqual({ key: 'iso-nav', label: 'Renamed by B', icon: 'star', path: '/iso', children: [{ key: 'iso-nav.child', label: 'Child', icon: null, path: '/iso/child', children: [] }] });
+      expect(JSON.stringify(ra.data)).not.toContain('Renamed by B');
+      expect(JSON.stringify(rb.data)).not.toContain('A only');
+      expect(JSON.stringify([ra.data, rb.data])).not.toContain('Secret');
+      // Neither the overrides nor the admin preview exist for a tenant key.
+      for (const query of [`{ navigationOverrides(first: 5) { edges { node { id } } } }`, `{ resolvedNavigation(tenantId: "${b.tenantId}") { tree { key } } }`, `{ navigationItems(first: 5) { edges { node { id } } } }`]) {
+        expect((await p.gql(query, {}, a.apiKey)).errors?.[0]?.extensions?.code, query).toBe('GRAPHQL_VALIDATION_FAILED');
+      }
+    },
+  },
+  navigationChanged: {
+    document: `subscription { navigationChanged { reason navigation { key label icon path children { key label icon path children { key } } } } }`,
+    async run(document) {
+      const { createNavigationItem, setNavigationOverride } = await import('../src/modules/navigation/service.ts');
+      await createNavigationItem(p.system, { key: 'iso-live', label: 'Live', path: '/live' });
+      const sa = openSocket(p.url, a.apiKey);
+      const sb = openSocket(p.url, b.apiKey);
+      const heardByA = sa.subscribe(document);
+      const heardByB = sb.subscribe(document);
+      const live = (r: { data?: any }) => r.data.navigationChanged.navigation.find((n: { key: string }) => n.key === 'iso-live') ?? null;
+      try {
+        await within(Promise.all([sa.connected, sb.connected]), 5000, 'connections');
+        await p.untilListening('navigationOverrideChanged', 2);
+        await setNavigationOverride(p.system, { tenantId: a.tenantId, itemKey: 'iso-live', action: 'RENAME', label: 'A live' });
+        await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(1);
+        expect(heardByA.results[0]!.data.navigationChanged.reason).toBe('OVERRIDES');
+        expect(live(heardByA.results[0]!)).toMatchObject({ label: 'A live' });
+        await sleep(300);
+        expect(heardByB.results).toEqual([]);
+        // A change to the defaults reaches both, each with its own tree.
+        await createNavigationItem(p.system, { key: 'iso-live-2', label: 'Live 2', path: '/live2' });
+        await expect.poll(() => [heardByA.results.length, heardByB.results.length], { timeout: 5000 }).toEqual([2, 1]);
+        expect(live(heardByA.results[1]!)).toMatchObject({ label: 'A live' });
+        expect(live(heardByB.results[0]!)).toMatchObject({ label: 'Live' });
+        expect(JSON.stringify(heardByB.results)).not.toContain('A live');
+      } finally {
+        await Promise.all([sa.dispose(), sb.dispose()]);
+      }
+    },
+  },
   // ─── feature flags ─────────────────────────────────────────────────────────
   flags: {
     document: `query($c: FlagContextInput) { flags(context: $c) { key value reason ruleId bucket } }`,

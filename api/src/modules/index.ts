@@ -11,6 +11,7 @@ import alerts from './alerts/module.ts';
 import audit from './audit/module.ts';
 import jobs from './jobs/module.ts';
 import metrics from './metrics/module.ts';
+import navigation from './navigation/module.ts';
 import billing from './billing/module.ts';
 import emails from './emails/module.ts';
 import flags from './flags/module.ts';
@@ -27,7 +28,7 @@ import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, flags, prompts, operations, jobs, system, settings];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, flags, prompts, navigation, operations, jobs, system, settings];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});

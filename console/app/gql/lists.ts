@@ -35,7 +35,12 @@ export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
 export const MetricAggregationValues = ["AVG","COUNT","MAX","MIN","P95","SUM"] as const;
 export const MonitoringHealthValues = ["CRITICAL","HEALTHY","WARNING"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","FLAGS_WRITE","MONITORING_READ","MONITORING_WRITE","PLANS_WRITE","PROMPTS_WRITE","READ","SETTINGS_WRITE","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
+export const NavigationChangeReasonValues = ["DEFAULTS","FLAGS","OVERRIDES","PLAN"] as const;
+export const NavigationDropReasonValues = ["ENTITLEMENT","FLAG","HIDDEN","INVISIBLE","KEY_TAKEN","PARENT_DROPPED","PARENT_MISSING","TOO_DEEP"] as const;
+export const NavigationItemSortValues = ["KEY_ASC","ORDER_ASC","UPDATED_AT_DESC"] as const;
+export const NavigationOverrideActionValues = ["ADD","HIDE","RENAME","REORDER"] as const;
+export const NavigationOverrideSortValues = ["TENANT_KEY_ASC","UPDATED_AT_DESC"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","FLAGS_WRITE","MONITORING_READ","MONITORING_WRITE","NAVIGATION_WRITE","PLANS_WRITE","PROMPTS_WRITE","READ","SETTINGS_WRITE","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const PromptChangeKindValues = ["ACTIVATED","CREATED","DEACTIVATED","LABEL_MOVED","LABEL_REMOVED","UPDATED","VERSION_CREATED"] as const;
@@ -165,6 +170,26 @@ export const JobRunFilterFields = {
 } as const;
 /** The `jobRuns` list's sorts; the first page uses "STARTED_AT_DESC" unless told. */
 export const jobRunsList = { filter: JobRunFilterFields, sorts: JobRunSortValues, defaultSort: "STARTED_AT_DESC" } as const;
+
+/** The `navigationItems` list's filter, field by field. */
+export const NavigationItemFilterFields = {
+  parentId: { kind: 'id' },
+  requiredEntitlement: { kind: 'string' },
+  requiredFlag: { kind: 'string' },
+  search: { kind: 'string' },
+  visible: { kind: 'boolean' },
+} as const;
+/** The `navigationItems` list's sorts; the first page uses "ORDER_ASC" unless told. */
+export const navigationItemsList = { filter: NavigationItemFilterFields, sorts: NavigationItemSortValues, defaultSort: "ORDER_ASC" } as const;
+
+/** The `navigationOverrides` list's filter, field by field. */
+export const NavigationOverrideFilterFields = {
+  action: { kind: 'enum', list: true, values: NavigationOverrideActionValues },
+  itemKey: { kind: 'string' },
+  tenantId: { kind: 'id' },
+} as const;
+/** The `navigationOverrides` list's sorts; the first page uses "TENANT_KEY_ASC" unless told. */
+export const navigationOverridesList = { filter: NavigationOverrideFilterFields, sorts: NavigationOverrideSortValues, defaultSort: "TENANT_KEY_ASC" } as const;
 
 /** The `plans` list's filter, field by field. */
 export const PlanFilterFields = {

@@ -22,6 +22,7 @@ export const NAV: NavItem[] = [
   { to: '/jobs', label: 'Jobs', permission: 'READ' },
   { to: '/monitoring', label: 'Monitoring', permission: 'MONITORING_READ' },
   { to: '/prompts', label: 'Prompts', permission: 'READ' },
+  { to: '/navigation', label: 'Navigation', permission: 'READ' },
   { to: '/system', label: 'System', permission: 'READ' },
   { to: '/settings', label: 'Settings', permission: 'READ' },
   { to: '/admins', label: 'Admins', permission: 'ADMINS_MANAGE' },

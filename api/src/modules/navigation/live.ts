@@ -1,0 +1,138 @@
+// Live navigation: the events that can change a tenant's tree, merged into one stream. Changes to the
+// defaults concern every tenant; a tenant's overrides and plan concern that tenant; a flag change concerns
+// it when the flags module says so (a global change or its own override), and changes its tree only if an
+// item needs the flag.
+import { asSystem, type PlatformScope, type TenantScope } from '../../scope.ts';
+import { affectsTenant, flagChangesForTenant } from '../flags/service.ts';
+import type { NavigationNode } from './resolve.ts';
+import { tenantNavigation } from './service.ts';
+
+export type NavigationChangeReason = 'DEFAULTS' | 'OVERRIDES' | 'PLAN' | 'FLAGS';
+export const NAVIGATION_CHANGE_REASONS = ['DEFAULTS', 'OVERRIDES', 'PLAN', 'FLAGS'] as const satisfies readonly NavigationChangeReason[];
+
+export interface NavigationTrigger {
+  reason: NavigationChangeReason;
+  /** The tenant it concerns; null for a change to the defaults or a global flag. */
+  tenantId: string | null;
+  /** The item or flag key that changed. */
+  key: string | null;
+}
+
+export interface NavigationChange {
+  reason: NavigationChangeReason;
+  navigation: NavigationNode[];
+}
+
+type Scope = TenantScope | PlatformScope;
+
+function mapped<T, U>(source: AsyncIterableIterator<T>, map: (value: T) => U): AsyncIterableIterator<U> {
+  const iterator: AsyncIterableIterator<U> = {
+    async next() {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: map(r.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+/**
+ * One stream of several. Ending it ends every source at once (their pending reads finish), so a client
+ * that unsubscribes leaves no listener behind until some later event.
+ */
+export function merged<T>(sources: AsyncIterableIterator<T>[]): AsyncIterableIterator<T> {
+  let closed = false;
+  const pending = new Map<number, Promise<[number, IteratorResult<T>]>>();
+  const pull = (i: number) => pending.set(i, sources[i]!.next().then((r) => [i, r] as [number, IteratorResult<T>]));
+  sources.forEach((_, i) => pull(i));
+  const close = async () => {
+    closed = true;
+    await Promise.all(sources.map((s) => s.return?.()));
+  };
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      while (!closed && pending.size > 0) {
+        const [i, r] = await Promise.race(pending.values());
+        if (r.done) {
+          pending.delete(i);
+          continue;
+        }
+        pull(i);
+        return { value: r.value, done: false };
+      }
+      return { value: undefined, done: true };
+    },
+    async return() {
+      await close();
+      return { value: undefined, done: true };
+    },
+    async throw(error) {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+/**
+ * What can change one tenant's tree, or (for an admin without a tenant) any change to the defaults or to
+ * any tenant's overrides.
+ */
+export function navigationTriggers(scope: Scope, tenantId: string | null): AsyncIterableIterator<NavigationTrigger> {
+  // A tenant scope hears only events carrying its own tenant id; the defaults' events carry none. The
+  // elevation only listens: the tenant's tree is then resolved through its own scope.
+  const everyone = scope.principal.kind === 'tenant' ? asSystem(scope, 'navigationLive') : scope;
+  const concerns = (e: { tenantId?: string | null }) => tenantId === null || e.tenantId === tenantId;
+  const sources = [
+    mapped(everyone.subscribe('navigationDefaultsChanged'), (e): NavigationTrigger => ({ reason: 'DEFAULTS', tenantId: null, key: e.key })),
+    mapped(scope.subscribe('navigationOverrideChanged', concerns), (e): NavigationTrigger => ({ reason: 'OVERRIDES', tenantId: e.tenantId, key: e.itemKey })),
+    mapped(scope.subscribe('tenantChanged', (e) => e.kind === 'planChanged' && concerns(e)), (e): NavigationTrigger => ({ reason: 'PLAN', tenantId: e.tenantId, key: null })),
+  ];
+  // Flag changes matter for one tenant's tree: the flags module says which concern it.
+  const flags =
+    scope.principal.kind === 'tenant'
+      ? flagChangesForTenant(scope as TenantScope)
+      : tenantId === null
+        ? null
+        : scope.subscribe('flagChanged', (e) => affectsTenant(e, tenantId));
+  if (flags) sources.push(mapped(flags, (e): NavigationTrigger => ({ reason: 'FLAGS', tenantId: e.tenantId ?? null, key: e.key })));
+  return merged(sources);
+}
+
+/**
+ * The tenant's resolved tree each time it may have changed: always after a change to the defaults or to
+ * its overrides, and after a plan or flag change only when the tree came out different.
+ */
+export function navigationChanges(scope: TenantScope | PlatformScope, tenantId: string): AsyncIterableIterator<NavigationChange> {
+  const triggers = navigationTriggers(scope, tenantId);
+  let last: Promise<string | null> = tenantNavigation(scope, tenantId).then(
+    (r) => JSON.stringify(r?.tree ?? null),
+    () => null,
+  );
+  const iterator: AsyncIterableIterator<NavigationChange> = {
+    async next() {
+      for (;;) {
+        const trigger = await triggers.next();
+        if (trigger.done) return { value: undefined, done: true };
+        const resolution = await tenantNavigation(scope, tenantId);
+        const tree = resolution?.tree ?? [];
+        const json = JSON.stringify(tree);
+        const changed = (await last) !== json;
+        last = Promise.resolve(json);
+        const direct = trigger.value.reason === 'DEFAULTS' || trigger.value.reason === 'OVERRIDES';
+        if (changed || direct) return { value: { reason: trigger.value.reason, navigation: tree }, done: false };
+      }
+    },
+    async return() {
+      await triggers.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
