@@ -1,5 +1,5 @@
 // What other modules do when an admin's standing or a tenant changes, declared by those modules (their
-// manifest's `onAdminChanged` / `onTenantChanged`). The owning module calls them inside the transaction that
+// manifest's `onAdminChanged` / `onTenantChanged` / `onAlertChanged`). The owning module calls them inside the transaction that
 // makes the change, so the work they queue exists only if the change commits. `onMetricsRecorded` is the
 // exception: it runs after an ingest batch is stored (committed), and its failures are logged, never the
 // ingest's.
@@ -23,6 +23,16 @@ export interface TenantChange {
   planId: string;
 }
 
+/** An alert that opened, fired, was acknowledged or resolved (the alerts module's change). */
+export interface AlertChange {
+  alertId: string;
+  ruleId: string;
+  /** The tenant it concerns, or null for the platform's own. */
+  tenantId: string | null;
+  kind: 'PENDING' | 'FIRING' | 'ACKNOWLEDGED' | 'RESOLVED';
+  at: Date;
+}
+
 /** What one ingest batch stored: its distinct metric names and tenants (null: the platform's own). */
 export interface RecordedMetrics {
   names: string[];
@@ -34,17 +44,25 @@ export interface RecordedMetrics {
 type Tx = TransactionScope<PlatformScope>;
 export type AdminChangeHook = (tx: Tx, change: AdminChange) => Promise<void>;
 export type TenantChangeHook = (tx: Tx, change: TenantChange) => Promise<void>;
+export type AlertChangeHook = (tx: Tx, change: AlertChange) => Promise<void>;
 export type MetricsRecordedHook = (scope: SystemScope, batch: RecordedMetrics) => Promise<void>;
 
 const adminHooks: AdminChangeHook[] = [];
 const tenantHooks: TenantChangeHook[] = [];
 const metricsHooks: MetricsRecordedHook[] = [];
+const alertHooks: AlertChangeHook[] = [];
 
 /** Called once per module by the module list. */
-export function registerChangeHooks(hooks: { onAdminChanged?: AdminChangeHook; onTenantChanged?: TenantChangeHook; onMetricsRecorded?: MetricsRecordedHook }): void {
+export function registerChangeHooks(hooks: {
+  onAdminChanged?: AdminChangeHook;
+  onTenantChanged?: TenantChangeHook;
+  onMetricsRecorded?: MetricsRecordedHook;
+  onAlertChanged?: AlertChangeHook;
+}): void {
   if (hooks.onAdminChanged) adminHooks.push(hooks.onAdminChanged);
   if (hooks.onTenantChanged) tenantHooks.push(hooks.onTenantChanged);
   if (hooks.onMetricsRecorded) metricsHooks.push(hooks.onMetricsRecorded);
+  if (hooks.onAlertChanged) alertHooks.push(hooks.onAlertChanged);
 }
 
 /** Runs every module's admin hook, in module order, in the admin change's transaction. */
@@ -55,6 +73,11 @@ export async function adminChanged(tx: Tx, change: AdminChange): Promise<void> {
 /** Runs every module's tenant hook, in module order, in the tenant change's transaction. */
 export async function tenantChanged(tx: Tx, change: TenantChange): Promise<void> {
   for (const hook of tenantHooks) await hook(tx, change);
+}
+
+/** Runs every module's alert hook, in module order, in the alert transition's transaction. */
+export async function alertChanged(tx: Tx, change: AlertChange): Promise<void> {
+  for (const hook of alertHooks) await hook(tx, change);
 }
 
 /**

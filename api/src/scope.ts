@@ -180,6 +180,7 @@ export const ELEVATIONS = {
   ticketSearch: "a tenant's full-text ticket search needs raw SQL (tsvector), confined to its own tenant and public text",
   metricsTenant: "a tenant key's metrics ingestion and time-series queries need raw SQL (unnest, date_bin), confined to its own tenant",
   metricsRecorded: 'the onMetricsRecorded hook runs as the platform after an ingest batch of any caller is stored',
+  flagDefinitions: "a tenant's flag evaluation reads the global flag definitions from the process's cache (refreshed on every instance's flagChanged) and counts its evaluations",
 } as const;
 
 export function asSystem(scope: Scope, purpose: keyof typeof ELEVATIONS): SystemScope {

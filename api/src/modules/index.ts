@@ -13,6 +13,7 @@ import jobs from './jobs/module.ts';
 import metrics from './metrics/module.ts';
 import billing from './billing/module.ts';
 import emails from './emails/module.ts';
+import flags from './flags/module.ts';
 import type { HttpRoute, ModuleManifest } from './manifest.ts';
 import operations from './operations/module.ts';
 import plans from './plans/module.ts';
@@ -23,7 +24,7 @@ import users from './users/module.ts';
 import webhooks from './webhooks/module.ts';
 
 /** In dependency order: demo data is seeded in this order (plans before the tenants on them). */
-export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, operations, jobs, system];
+export const modules: readonly ModuleManifest[] = [audit, admins, plans, tenants, users, emails, billing, webhooks, tickets, metrics, alerts, flags, operations, jobs, system];
 
 for (const module of modules) {
   registerPermissions(module.name, module.permissions ?? {});

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminChangeHook, MetricsRecordedHook, TenantChangeHook } from '../change-hooks.ts';
+import type { AdminChangeHook, AlertChangeHook, MetricsRecordedHook, TenantChangeHook } from '../change-hooks.ts';
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
 import type { Env } from '../env.ts';
 import type { ListDefinition } from '../lib/list.ts';
@@ -104,6 +104,8 @@ export interface ModuleManifest {
   onAdminChanged?: AdminChangeHook;
   /** Runs inside the transaction of every tenant change (created, plan changed, suspended, …). */
   onTenantChanged?: TenantChangeHook;
+  /** Runs inside the transaction of every alert transition or acknowledgement (opened, fired, resolved). */
+  onAlertChanged?: AlertChangeHook;
   /**
    * Runs after each metrics ingest batch is stored (committed), awaited; errors are logged and never fail
    * the ingest. Gets the distinct names and tenants of the points just stored.

@@ -333,6 +333,8 @@ export type Permission =
   | 'API_KEYS_WRITE'
   /** Edit email templates, send, and retry emails. */
   | 'EMAILS_WRITE'
+  /** Create, change, target, schedule and delete feature flags. */
+  | 'FLAGS_WRITE'
   /** See metrics, alert rules, alerts and channels. */
   | 'MONITORING_READ'
   /** Record metrics, change monitoring settings, manage alert rules and channels, acknowledge and resolve alerts. */

@@ -21,12 +21,21 @@ export const AssignmentStrategyValues = ["LEAST_LOADED","OFF","ROUND_ROBIN"] as 
 export const AuditEventSortValues = ["OCCURRED_AT_DESC"] as const;
 export const EmailSortValues = ["CREATED_AT_ASC","CREATED_AT_DESC"] as const;
 export const EmailStatusValues = ["BOUNCED","CLICKED","COMPLAINED","DELAYED","DELIVERED","FAILED","OPENED","QUEUED","SENT"] as const;
+export const FlagChangeKindValues = ["changeCancelled","changeScheduled","created","deleted","disabled","enabled","paused","resumed","rolloutChanged","rulesChanged","tenantOverrideRemoved","tenantOverrideSet","updated","userOverrideRemoved","userOverrideSet"] as const;
+export const FlagConstraintOperatorValues = ["CONTAINS","EQ","GT","IN","LT","NEQ","NOT_IN","SEMVER_GT","SEMVER_LT","STARTS_WITH"] as const;
+export const FlagEvaluationReasonValues = ["DEFAULT","DISABLED","ENTITLEMENT","ROLLOUT","RULE","SAFEGUARD_PAUSED","TENANT_OVERRIDE","USER_OVERRIDE"] as const;
+export const FlagScheduledChangeKindValues = ["DISABLE","ENABLE","SET_ROLLOUT"] as const;
+export const FlagScheduledChangeStatusValues = ["APPLIED","CANCELLED","FAILED","PENDING"] as const;
+export const FlagSortValues = ["CREATED_AT_DESC","KEY_ASC","LAST_EVALUATED_AT_DESC","UPDATED_AT_DESC"] as const;
+export const FlagStickinessValues = ["TENANT","USER"] as const;
+export const FlagTraceStepKindValues = ["DEFAULT","ENABLED","ENTITLEMENT","ROLLOUT","RULE","SAFEGUARD","TENANT_OVERRIDE","USER_OVERRIDE"] as const;
+export const FlagTypeValues = ["BOOLEAN","JSON","NUMBER","STRING"] as const;
 export const InvoiceSortValues = ["AMOUNT_DUE_DESC","CREATED_AT_ASC","CREATED_AT_DESC"] as const;
 export const JobOutcomeValues = ["FAILURE","SUCCESS"] as const;
 export const JobRunSortValues = ["STARTED_AT_DESC"] as const;
 export const MetricAggregationValues = ["AVG","COUNT","MAX","MIN","P95","SUM"] as const;
 export const MonitoringHealthValues = ["CRITICAL","HEALTHY","WARNING"] as const;
-export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","MONITORING_READ","MONITORING_WRITE","PLANS_WRITE","READ","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
+export const PermissionValues = ["ADMINS_MANAGE","API_KEYS_WRITE","EMAILS_WRITE","FLAGS_WRITE","MONITORING_READ","MONITORING_WRITE","PLANS_WRITE","READ","SUPPORT_MANAGE","TENANTS_PLAN","TENANTS_WRITE","TICKETS_WRITE","USERS_WRITE","WEBHOOKS_WRITE","WEBHOOK_SECRETS_WRITE"] as const;
 export const PlanSortValues = ["CREATED_AT_DESC","MONTHLY_PRICE_ASC","MONTHLY_PRICE_DESC","NAME_ASC"] as const;
 export const PlanStatusValues = ["ACTIVE","ARCHIVED"] as const;
 export const SlaStateValues = ["AT_RISK","BREACHED","MET","OK","PAUSED"] as const;
@@ -118,6 +127,17 @@ export const EmailFilterFields = {
 } as const;
 /** The `emails` list's sorts; the first page uses "CREATED_AT_DESC" unless told. */
 export const emailsList = { filter: EmailFilterFields, sorts: EmailSortValues, defaultSort: "CREATED_AT_DESC" } as const;
+
+/** The `featureFlags` list's filter, field by field. */
+export const FlagFilterFields = {
+  enabled: { kind: 'boolean' },
+  search: { kind: 'string' },
+  stale: { kind: 'boolean' },
+  tags: { kind: 'string' },
+  type: { kind: 'enum', list: true, values: FlagTypeValues },
+} as const;
+/** The `featureFlags` list's sorts; the first page uses "KEY_ASC" unless told. */
+export const featureFlagsList = { filter: FlagFilterFields, sorts: FlagSortValues, defaultSort: "KEY_ASC" } as const;
 
 /** The `invoices` list's filter, field by field. */
 export const InvoiceFilterFields = {

@@ -1,1 +1,2 @@
 export type * from './types.ts';
+export { bucketOf, evaluateFlag, evaluateSnapshot, matchesConstraint, type EvaluateOptions } from './evaluate.ts';

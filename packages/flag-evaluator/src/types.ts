@@ -28,6 +28,14 @@ export type Stickiness = 'TENANT' | 'USER';
  * (both sides must parse as finite numbers, otherwise the constraint is false); CONTAINS on a string-array
  * attribute means "has the element", on a string "has the substring"; SEMVER_* compare semantic versions
  * (an attribute that is not one makes the constraint false).
+ *
+ * Comparisons are case-sensitive; number and boolean attributes compare as their string form (`3`, `true`)
+ * except in GT / LT. A string-array attribute: IN holds when any element is in the list, CONTAINS when it has
+ * the element, EQ / STARTS_WITH / SEMVER_* / GT / LT do not hold. A missing attribute (absent from the
+ * context, null, a tenant without a plan, no user) is in no list and equal to nothing: every operator is
+ * false except NOT_IN and NEQ, which are exactly the negations of IN and EQ and so hold. A constraint with
+ * the wrong number of values never holds. The built-in names win over attributes of the same name, so a
+ * caller cannot claim another tenant id or plan.
  */
 export interface Constraint {
   attribute: string;
@@ -87,7 +95,10 @@ export interface TenantFacts {
 
 export type AttributeValue = string | number | boolean | string[];
 
-/** What the caller adds: a user (external id) and attributes (the user's stored attributes, then these). */
+/**
+ * What the caller adds: a user (external id) and attributes (the user's stored attributes, then these).
+ * A `userId` of '' counts as no user.
+ */
 export interface EvaluationContext {
   userId?: string | null;
   attributes?: Record<string, AttributeValue>;

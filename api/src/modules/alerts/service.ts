@@ -1,6 +1,7 @@
 // Alerts: applying an evaluation to the stored alerts (open, fire, resolve; one open alert per rule and
 // label set), acknowledging and resolving by hand, repeat notifications, the overview.
 import { z } from 'zod';
+import { alertChanged } from '../../change-hooks.ts';
 import type { Prisma } from '../../db/client.ts';
 import type { Alert, AlertRule } from '../../generated/prisma/client.ts';
 import type { AlertEventKind, AlertSeverity, AlertState } from '../../generated/prisma/enums.ts';
@@ -71,6 +72,7 @@ async function publishChange(tx: Tx, alert: Pick<Alert, 'id' | 'ruleId' | 'tenan
     alertId: alert.id, ruleId: alert.ruleId, ruleName, tenantId: alert.tenantId, tenantVisible: alert.tenantVisible, kind,
     severity: alert.severity, state: alert.state, at: at.toISOString(),
   });
+  await alertChanged(tx, { alertId: alert.id, ruleId: alert.ruleId, tenantId: alert.tenantId, kind, at });
 }
 
 // ─── evaluation ──────────────────────────────────────────────────────────────
