@@ -5,7 +5,7 @@ import { DataTable, FilterForm, ListHeader, Pagination, SortHeader } from '../co
 import { EnumSelect } from '../components/ticket-enum-select.tsx';
 import { FlagEnabledBadge, FlagValue } from '../components/flags/flag-badges.tsx';
 import { graphql } from '../gql/index.ts';
-import { FlagFilterFields, flagsList, FlagTypeValues } from '../gql/lists.ts';
+import { featureFlagsList, FlagFilterFields, FlagTypeValues } from '../gql/lists.ts';
 import { gql } from '../graphql.server.ts';
 import { formatDate, formatRelative, humanize } from '../lib/format.ts';
 import { countEvents } from '../lib/live.ts';
@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: 'Feature flags · Opsgraph' }]
 
 const FlagsQuery = graphql(`
   query FlagsList($first: Int, $after: String, $last: Int, $before: String, $filter: FlagFilter, $sort: FlagSort) {
-    flags(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
+    featureFlags(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
       totalCount
       pageInfo {
         ...PageLinks
@@ -32,10 +32,14 @@ const FlagsQuery = graphql(`
           owner
           tags
           defaultValue
-          rollout
+          rollout {
+            percentage
+            stickiness
+          }
           stale
           lastEvaluatedAt
           updatedAt
+          createdAt
         }
       }
     }
@@ -53,9 +57,9 @@ const FlagsChanged = graphql(`
 
 export async function loader(args: LoaderFunctionArgs) {
   const params = new URL(args.request.url).searchParams;
-  const sort = readSort(params, flagsList);
+  const sort = readSort(params, featureFlagsList);
   const filter = readFilter(params, FlagFilterFields);
-  const { flags } = await gql(args, FlagsQuery, { ...pageVariables(params), filter, sort });
+  const { featureFlags: flags } = await gql(args, FlagsQuery, { ...pageVariables(params), filter, sort });
   return { flags, sort, filter, exportHref: exportHref('flags', filter, sort) };
 }
 
@@ -87,7 +91,7 @@ export default function Flags() {
         </label>
         <label>
           Tags
-          <input name="tags" defaultValue={(filter.tags ?? []).join(', ')} placeholder="checkout, beta" />
+          <input name="tags" defaultValue={filter.tags ?? ''} placeholder="checkout, beta" title="Flags with any of these tags" />
         </label>
         <EnumSelect label="Type" name="type" values={FlagTypeValues} defaultValue={params.get('type')} blank="Any" />
         <label>
@@ -108,7 +112,7 @@ export default function Flags() {
         </label>
       </FilterForm>
       <DataTable
-        colSpan={6}
+        colSpan={7}
         empty="No flag matches these filters."
         head={
           <tr>
@@ -116,8 +120,9 @@ export default function Flags() {
             <th>Type</th>
             <th>Status</th>
             <th>Default</th>
-            <th>Last evaluated</th>
+            <SortHeader label="Last evaluated" desc="LAST_EVALUATED_AT_DESC" current={sort} first="desc" />
             <SortHeader label="Updated" desc="UPDATED_AT_DESC" current={sort} first="desc" />
+            <SortHeader label="Created" desc="CREATED_AT_DESC" current={sort} first="desc" />
           </tr>
         }
       >
@@ -149,6 +154,7 @@ export default function Flags() {
             </td>
             <td suppressHydrationWarning>{node.lastEvaluatedAt ? formatRelative(node.lastEvaluatedAt) : 'Never'}</td>
             <td className="nowrap">{formatDate(node.updatedAt)}</td>
+            <td className="nowrap">{formatDate(node.createdAt)}</td>
           </tr>
         ))}
       </DataTable>

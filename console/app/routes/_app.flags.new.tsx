@@ -51,7 +51,7 @@ export async function action(args: ActionFunctionArgs) {
   const read = parseDefinition(readDefinitionValues(form), type);
   if (!read.ok) return fail({ formError: 'Check the highlighted fields.', fieldErrors: read.fieldErrors });
   const key = String(form.get('key') ?? '').trim();
-  const result = outcome((await gql(args, CreateFlag, { input: { key, type, ...read.input } })).createFlag);
+  const result = outcome((await gql(args, CreateFlag, { input: { key, type, enabled: form.get('enabled') === 'on', ...read.input } })).createFlag);
   if (!result.ok) return fail({ formError: result.formError, fieldErrors: result.fieldErrors });
   return redirect(`/flags/${result.data.id}`);
 }
@@ -86,6 +86,9 @@ export default function NewFlag() {
           </Field>
         </div>
         <FlagDefinitionFields key={type} type={type} values={newDefinitionValues(type)} errors={errors} alertRules={alertRules} />
+        <label className="inline">
+          <input type="checkbox" name="enabled" /> Turn it on once created (off, it serves its default value to everyone)
+        </label>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={navigation.state === 'submitting'}>
             {navigation.state === 'submitting' ? 'Creating…' : 'Create flag'}

@@ -150,8 +150,8 @@ const RemoveUserOverride = graphql(`
 `);
 
 const Schedule = graphql(`
-  mutation FlagScheduleChange($flagId: ID!, $kind: FlagScheduledChangeKind!, $runAt: DateTime!, $percentage: Float) {
-    scheduleFlagChange(flagId: $flagId, kind: $kind, runAt: $runAt, percentage: $percentage) {
+  mutation FlagScheduleChange($flagId: ID!, $kind: FlagScheduledChangeKind!, $runAt: DateTime!, $percentage: Float, $stickiness: FlagStickiness) {
+    scheduleFlagChange(flagId: $flagId, kind: $kind, runAt: $runAt, percentage: $percentage, stickiness: $stickiness) {
       __typename
       ... on MutationScheduleFlagChangeSuccess {
         data {
@@ -277,10 +277,13 @@ export async function action(args: ActionFunctionArgs) {
       const errors: FieldErrors = {};
       if (!kind) errors.kind = 'Choose what to change.';
       if (!runAt) errors.runAt = 'Give the time of the change (UTC).';
-      const percentage = kind === 'SET_ROLLOUT' ? parsePercentage(text('percentage')) : null;
-      if (kind === 'SET_ROLLOUT' && percentage === null) errors.percentage = 'A percentage from 0 to 100, at most two decimals.';
+      // SET_ROLLOUT with no percentage removes the rollout at that time.
+      const rollout = kind === 'SET_ROLLOUT' && text('percentage') !== '';
+      const percentage = rollout ? parsePercentage(text('percentage')) : null;
+      if (rollout && percentage === null) errors.percentage = 'A percentage from 0 to 100, at most two decimals.';
+      const stickiness = rollout ? (FlagStickinessValues.find((s) => s === form.get('stickiness')) ?? null) : null;
       if (!kind || !runAt || Object.keys(errors).length) return fail(errors);
-      result = outcome((await gql(args, Schedule, { flagId: id, kind, runAt, percentage })).scheduleFlagChange);
+      result = outcome((await gql(args, Schedule, { flagId: id, kind, runAt, percentage, stickiness })).scheduleFlagChange);
       break;
     }
     case 'cancelChange':

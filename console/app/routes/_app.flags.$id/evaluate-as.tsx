@@ -82,7 +82,9 @@ export function EvaluateAs({
                 Rule {ruleIndex + 1}: {ruleSummary(rules[ruleIndex]!)}
               </span>
             ) : null}
-            {explanation.bucket !== null && explanation.bucket !== undefined ? <span className="muted small">bucket {explanation.bucket} of 10,000</span> : null}
+            {explanation.bucket !== null && explanation.bucket !== undefined ? <span className="muted small" data-testid="explanation-bucket">
+                bucket {explanation.bucket} of 10,000
+              </span> : null}
             {explanation.pausedBy.length ? (
               <span className="muted small">paused by {explanation.pausedBy.map((id) => safeguardRules.find((r) => r.id === id)?.name ?? id).join(', ')}</span>
             ) : null}

@@ -5,11 +5,14 @@ import { formatFlagValue } from '../../lib/flags.ts';
 
 // The buttons in the flag page's header; each posts its intent to the page's action.
 
-/** The kill switch: turning a flag off serves its default to everyone at once, so it asks first. */
+/**
+ * The kill switch: turning a flag off serves its default to everyone at once, so it asks first. Each state
+ * has its own dialog (keyed), so the one that just succeeded closes instead of turning into the other.
+ */
 export function KillSwitch({ flag }: { flag: { key: string; enabled: boolean; defaultValue: unknown } }) {
   if (flag.enabled) {
     return (
-      <IntentDialog intent="disable" label="Turn off" title={`Turn off ${flag.key}`} submitLabel="Turn off" busyLabel="Turning off…" danger>
+      <IntentDialog key="disable" intent="disable" label="Turn off" title={`Turn off ${flag.key}`} submitLabel="Turn off" busyLabel="Turning off…" danger>
         <p>
           Every tenant and user gets the default value <code>{formatFlagValue(flag.defaultValue)}</code> at once, overrides included, until the flag is turned on
           again.
@@ -18,7 +21,7 @@ export function KillSwitch({ flag }: { flag: { key: string; enabled: boolean; de
     );
   }
   return (
-    <IntentDialog intent="enable" label="Turn on" title={`Turn on ${flag.key}`} submitLabel="Turn on" busyLabel="Turning on…">
+    <IntentDialog key="enable" intent="enable" label="Turn on" title={`Turn on ${flag.key}`} submitLabel="Turn on" busyLabel="Turning on…">
       <p>Overrides, rules, the rollout and the entitlement apply again, as they are set now.</p>
     </IntentDialog>
   );

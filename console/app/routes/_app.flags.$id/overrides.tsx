@@ -1,4 +1,5 @@
 import { Form, Link } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
 import { FlagValue } from '../../components/flags/flag-badges.tsx';
 import { FlagValueInput } from '../../components/flags/flag-value-input.tsx';
 import { Field, FormError } from '../../components/form.tsx';
@@ -15,6 +16,15 @@ type Flag = {
   tenantOverrides: { tenant: Tenant; value: unknown }[];
   userOverrides: { tenant: Tenant; externalUserId: string; value: unknown }[];
 };
+
+/** A form that empties itself once its intent succeeded, ready for the next override. */
+function useResetOnDone(done: boolean) {
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (done) form.current?.reset();
+  }, [done]);
+  return form;
+}
 
 function TenantSelect({ tenants, error }: { tenants: Tenant[]; error?: string }) {
   return (
@@ -42,12 +52,14 @@ export function Overrides({ flag, tenants, canWrite }: { flag: Flag; tenants: Te
   const user = useIntent('userOverride');
   const remove = { tenant: useIntent('removeTenantOverride'), user: useIntent('removeUserOverride') };
   const start = valueText(flag.type, flag.onValue);
+  const tenantForm = useResetOnDone(tenant.done);
+  const userForm = useResetOnDone(user.done);
   return (
     <section aria-label="Overrides" data-testid="flag-overrides">
       <h2>Overrides</h2>
       <h3>Tenants</h3>
       {canWrite ? (
-        <Form method="post" className="filters" noValidate data-testid="tenant-override-form">
+        <Form method="post" className="filters" noValidate ref={tenantForm} data-testid="tenant-override-form">
           <input type="hidden" name="intent" value="tenantOverride" />
           <TenantSelect tenants={tenants} error={tenant.result?.fieldErrors?.tenantId} />
           <Field label="Value" name="value" error={tenant.result?.fieldErrors?.value}>
@@ -96,7 +108,7 @@ export function Overrides({ flag, tenants, canWrite }: { flag: Flag; tenants: Te
 
       <h3>Users</h3>
       {canWrite ? (
-        <Form method="post" className="filters" noValidate data-testid="user-override-form">
+        <Form method="post" className="filters" noValidate ref={userForm} data-testid="user-override-form">
           <input type="hidden" name="intent" value="userOverride" />
           <TenantSelect tenants={tenants} error={user.result?.fieldErrors?.tenantId} />
           <Field label="User id" name="externalUserId" error={user.result?.fieldErrors?.externalUserId} hint="As the tenant's app knows them.">

@@ -31,8 +31,9 @@ export function RolloutSlider({ rollout, onValue, canWrite }: { rollout: Rollout
   const parsed = parsePercentage(percentage);
   const changed = JSON.stringify(on ? { percentage: parsed, stickiness } : null) !== stored;
   return (
-    <section aria-label="Rollout" className="card flag-rollout" data-testid="flag-rollout">
+    <section aria-label="Rollout" className="flag-rollout" data-testid="flag-rollout">
       <h2>Rollout</h2>
+      <p className="hint">After the rules. Each tenant (or user) has a stable bucket, so raising the percentage keeps everyone who already has the flag.</p>
       <Form method="post" noValidate>
         <input type="hidden" name="intent" value="rollout" />
         <fieldset className="plan-fieldset" disabled={!canWrite}>

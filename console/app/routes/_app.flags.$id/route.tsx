@@ -102,8 +102,10 @@ const FlagQuery = graphql(`
         id
         kind
         percentage
+        stickiness
         runAt
         status
+        error
       }
       createdAt
       updatedAt
@@ -162,8 +164,25 @@ async function explain(args: LoaderFunctionArgs, key: string, params: URLSearchP
   const attributes = parseAttributes(params.get('attributes') ?? '');
   if (!attributes.ok) return { explanation: null, error: { field: 'attributes', message: attributes.error } };
   const userId = params.get('user')?.trim() || null;
-  const { explainFlag } = await gql(args, ExplainQuery, { key, tenantId, context: { userId, attributes: attributes.attributes } });
-  return { explanation: explainFlag, error: null };
+  try {
+    const { explainFlag } = await gql(args, ExplainQuery, { key, tenantId, context: { userId, attributes: attributes.attributes } });
+    return { explanation: explainFlag, error: null };
+  } catch (err) {
+    const message = refusal(err);
+    if (message === null) throw err;
+    return { explanation: null, error: { field: 'context', message } };
+  }
+}
+
+/**
+ * The API's refusal of the question (a tenant that does not exist, a context it cannot read), which the box
+ * shows instead of the page turning into an error page; anything else is still the error page.
+ */
+function refusal(err: unknown): string | null {
+  const answer = err as { type?: string; data?: { message?: unknown }; init?: { status?: number } | null } | null;
+  if (answer?.type !== 'DataWithResponseInit') return null;
+  const status = answer.init?.status;
+  return (status === 400 || status === 404) && typeof answer.data?.message === 'string' ? answer.data.message : null;
 }
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -236,9 +255,11 @@ export default function FlagDetail() {
         </p>
       )}
 
-      {editing && canWrite ? <EditDefinition flag={flag} alertRules={alertRules} /> : <DefinitionFacts flag={flag} />}
-
-      <EvaluateAs tenants={tenants} rules={flag.rules} safeguardRules={flag.safeguardRules} explanation={explanation} error={explainError} />
+      {editing && canWrite ? <EditDefinition flag={flag} alertRules={alertRules} /> : null}
+      <div className="system-columns">
+        {editing && canWrite ? null : <DefinitionFacts flag={flag} />}
+        <EvaluateAs tenants={tenants} rules={flag.rules} safeguardRules={flag.safeguardRules} explanation={explanation} error={explainError} />
+      </div>
 
       <RolloutSlider rollout={flag.rollout} onValue={flag.onValue} canWrite={canWrite} />
 

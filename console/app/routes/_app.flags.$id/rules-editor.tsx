@@ -156,7 +156,7 @@ export function RulesEditor({
                     >
                       ↓ Down
                     </button>
-                    <button type="button" className="danger" onClick={() => edit(drafts.filter((_, i) => i !== index))} disabled={!hydrated}>
+                    <button type="button" className="danger" onClick={() => edit(drafts.filter((_, i) => i !== index))} disabled={!hydrated} aria-label={`Remove rule ${index + 1}`}>
                       Remove rule
                     </button>
                   </div>
@@ -234,7 +234,7 @@ function ConstraintRow({
         />
         <FieldError message={errors.values} />
       </label>
-      <button type="button" className="link-button flag-remove" onClick={onRemove} aria-label={`Remove ${name.toLowerCase()}`}>
+      <button type="button" className="link-button flag-remove" onClick={onRemove} aria-label={`Remove condition ${index + 1} of rule ${ruleIndex + 1}`}>
         ×
       </button>
     </div>

@@ -2,12 +2,12 @@ import { Form } from '@remix-run/react';
 import { useState } from 'react';
 import { Field, FormError } from '../../components/form.tsx';
 import { DataTable, StatusBadge } from '../../components/list.tsx';
-import type { FlagScheduledChangeKind } from '../../gql/graphql.ts';
-import { FlagScheduledChangeKindValues } from '../../gql/lists.ts';
+import type { FlagScheduledChangeKind, FlagStickiness } from '../../gql/graphql.ts';
+import { FlagScheduledChangeKindValues, FlagStickinessValues } from '../../gql/lists.ts';
 import { formatDateTime, formatRelative } from '../../lib/format.ts';
 import { useIntent } from '../../lib/intent.ts';
 
-type Change = { id: string; kind: FlagScheduledChangeKind; percentage?: number | null; runAt: string; status: string };
+type Change = { id: string; kind: FlagScheduledChangeKind; percentage?: number | null; stickiness?: FlagStickiness | null; runAt: string; status: string; error?: string | null };
 
 /** A UTC `datetime-local` value an hour from now, on the minute. */
 function inAnHour(): string {
@@ -16,8 +16,11 @@ function inAnHour(): string {
 
 const KIND_TEXT: Record<FlagScheduledChangeKind, string> = { ENABLE: 'Turn on', DISABLE: 'Turn off', SET_ROLLOUT: 'Set the rollout' };
 
-function describe(change: { kind: FlagScheduledChangeKind; percentage?: number | null }): string {
-  if (change.kind === 'SET_ROLLOUT') return change.percentage === null || change.percentage === undefined ? 'Remove the rollout' : `Set the rollout to ${change.percentage}%`;
+function describe(change: { kind: FlagScheduledChangeKind; percentage?: number | null; stickiness?: FlagStickiness | null }): string {
+  if (change.kind === 'SET_ROLLOUT') {
+    if (change.percentage === null || change.percentage === undefined) return 'Remove the rollout';
+    return `Set the rollout to ${change.percentage}%${change.stickiness === 'USER' ? ' of users' : change.stickiness === 'TENANT' ? ' of tenants' : ''}`;
+  }
   return KIND_TEXT[change.kind];
 }
 
@@ -43,9 +46,21 @@ export function ScheduledChanges({ changes, canWrite }: { changes: readonly Chan
             </select>
           </Field>
           {kind === 'SET_ROLLOUT' ? (
-            <Field label="To (%)" name="percentage" error={errors.percentage}>
-              <input name="percentage" inputMode="decimal" size={6} required />
-            </Field>
+            <>
+              <Field label="To (%)" name="percentage" error={errors.percentage} hint="Empty: remove the rollout.">
+                <input name="percentage" inputMode="decimal" size={6} />
+              </Field>
+              <Field label="Of" name="stickiness" error={errors.stickiness}>
+                <select name="stickiness" defaultValue="">
+                  <option value="">(as now)</option>
+                  {FlagStickinessValues.map((s) => (
+                    <option key={s} value={s}>
+                      {s === 'TENANT' ? 'tenants' : 'users'}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </>
           ) : null}
           <Field label="At (UTC)" name="runAt" error={errors.runAt}>
             <input type="datetime-local" name="runAt" defaultValue={inAnHour()} required suppressHydrationWarning />
@@ -80,6 +95,7 @@ export function ScheduledChanges({ changes, canWrite }: { changes: readonly Chan
             <td>{describe(c)}</td>
             <td>
               <StatusBadge status={c.status} />
+              {c.error ? <div className="field-error">{c.error}</div> : null}
             </td>
             <td>
               {canWrite && c.status === 'PENDING' ? (
