@@ -128,3 +128,77 @@ test('a rule on the tenant’s id decides for it, and a change made elsewhere sh
   await expect(page.getByTestId('flag-off')).toBeVisible();
   await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'DISABLED');
 });
+
+test('the list filters by tag and exports what it shows; the definition is edited and a change scheduled and cancelled', async ({ page, loginAs, adminApi }) => {
+  const api = await adminApi('ADMIN');
+  const key = flagKey('e2e.theme');
+  const tag = `t${Date.now().toString(36)}`;
+  const created = await api.gql(
+    `mutation ($input: CreateFlagInput!) { createFlag(input: $input) { __typename ... on MutationCreateFlagSuccess { data { id } } ... on Error { message } } }`,
+    { input: { key, type: 'STRING', variants: ['light', 'dark'], defaultValue: 'light', onValue: 'dark', tags: [tag] } },
+  );
+  const flagId = created.createFlag.data.id;
+
+  await loginAs('ADMIN');
+  await page.goto('/flags');
+  await page.getByLabel('Tags').fill(tag);
+  await page.getByLabel('Type').selectOption('STRING');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('total-count')).toHaveText('1 row');
+  const row = page.getByTestId('flag-row');
+  await expect(row).toHaveAttribute('data-flag', key);
+  await expect(row.getByTestId('flag-enabled')).toHaveText('Disabled');
+  const csv = await page.request.get((await page.getByTestId('export-csv').getAttribute('href'))!);
+  const lines = (await csv.text()).trim().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain(key);
+
+  await row.getByRole('link', { name: key }).click();
+  await page.getByRole('link', { name: 'Edit definition' }).click();
+  const form = page.getByTestId('flag-definition-form');
+  await form.getByLabel('Description').fill('Dark mode for the dashboard');
+  await form.getByLabel('Variants').fill('light, dark, dim');
+  await form.getByLabel('On value').selectOption('dim');
+  await form.getByRole('button', { name: 'Save definition' }).click();
+  await expect(page.getByTestId('flag-definition')).toContainText('variants light, dark, dim');
+  await expect(page.getByTestId('flag-on')).toHaveText('dim');
+  await expect(page.getByRole('heading', { level: 1 }).locator('..')).toContainText('Dark mode for the dashboard');
+  // One audited update, saying what changed.
+  const history = page.getByTestId('history-row').filter({ hasText: 'flag.update' });
+  await expect(history).toHaveCount(1);
+  await expect(history).toContainText('description');
+
+  const schedule = page.getByTestId('flag-schedule');
+  await schedule.getByLabel('Change').selectOption('SET_ROLLOUT');
+  await schedule.getByLabel('To (%)').fill('25');
+  await schedule.getByRole('button', { name: 'Schedule' }).click();
+  const change = schedule.getByTestId('scheduled-change');
+  await expect(change).toContainText('Set the rollout to 25%');
+  await expect(change).toContainText('Pending');
+  await change.getByRole('button', { name: /^Cancel/ }).click();
+  await expect(change).toContainText('Cancelled');
+  await expect(change.getByRole('button', { name: /^Cancel/ })).toHaveCount(0);
+
+  const { flag } = await api.gql(`query ($id: ID!) { flag(id: $id) { description onValue variants rollout { percentage } } }`, { id: flagId });
+  expect(flag).toEqual({ description: 'Dark mode for the dashboard', onValue: 'dim', variants: ['light', 'dark', 'dim'], rollout: null });
+});
+
+test('a viewer reads a flag and its explanation but gets no controls that change it', async ({ page, loginAs, adminApi }) => {
+  const api = await adminApi('ADMIN');
+  const tenant = await firstTenant(api);
+  const key = flagKey('e2e.viewer');
+  const created = await api.gql(
+    `mutation ($input: CreateFlagInput!) { createFlag(input: $input) { __typename ... on MutationCreateFlagSuccess { data { id } } ... on Error { message } } }`,
+    { input: { key, type: 'NUMBER', defaultValue: 10, onValue: 50, enabled: true } },
+  );
+  await loginAs('VIEWER');
+  await page.goto(`/flags/${created.createFlag.data.id}?as=${tenant.id}`);
+  await expect(page.getByTestId('evaluate-as').getByTestId('flag-reason')).toHaveAttribute('data-reason', 'DEFAULT');
+  await expect(page.getByTestId('evaluate-as')).toContainText('Serves 10');
+  await expect(page.getByTestId('flag-actions')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Save rollout' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Add rule' })).toHaveCount(0);
+  await expect(page.getByTestId('tenant-override-form')).toHaveCount(0);
+  await page.goto('/flags/new');
+  await expect(page.getByText('Your role cannot create flags.')).toBeVisible();
+});

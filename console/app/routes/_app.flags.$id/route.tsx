@@ -267,7 +267,7 @@ export default function FlagDetail() {
 
       <Overrides flag={flag} tenants={tenants} canWrite={canWrite} />
 
-      <SafeguardStatus flagId={flag.id} rules={flag.safeguardRules} pauses={flag.safeguardPauses} />
+      <SafeguardStatus flagId={flag.id} rules={flag.safeguardRules} pauses={flag.safeguardPauses} canWrite={canWrite} />
 
       <ScheduledChanges changes={flag.scheduledChanges} canWrite={canWrite} />
 

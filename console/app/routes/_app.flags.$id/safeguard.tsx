@@ -12,8 +12,10 @@ export function SafeguardStatus({
   flagId,
   rules,
   pauses,
+  canWrite,
 }: {
   flagId: string;
+  canWrite: boolean;
   rules: readonly Named[];
   pauses: readonly { tenant: Named; alertRule: Named; since: string }[];
 }) {
@@ -33,7 +35,8 @@ export function SafeguardStatus({
         </p>
       ) : (
         <p className="muted">
-          No safeguard: <Link to={`/flags/${flagId}?edit=1`}>name alert rules</Link> in the definition to pause the flag for tenants whose alerts fire.
+          No safeguard: {canWrite ? <Link to={`/flags/${flagId}?edit=1`}>name alert rules</Link> : 'name alert rules'} in the definition to pause the flag for tenants whose
+          alerts fire.
         </p>
       )}
       {rules.length ? (
