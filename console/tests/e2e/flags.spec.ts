@@ -1,4 +1,4 @@
-import { expect, test, unique, type AdminApi } from './fixtures.ts';
+import { apiUrl, expect, test, unique, type AdminApi } from './fixtures.ts';
 
 // Feature flags: a flag made in the console, its rollout raised with the slider and a tenant override set,
 // each change showing at once in the page's "evaluate as" box (which asks explainFlag again after every
@@ -201,4 +201,51 @@ test('a viewer reads a flag and its explanation but gets no controls that change
   await expect(page.getByTestId('tenant-override-form')).toHaveCount(0);
   await page.goto('/flags/new');
   await expect(page.getByText('Your role cannot create flags.')).toBeVisible();
+});
+
+test('a safeguard rule firing for a tenant pauses the rollout there, live, and shows the pause', async ({ page, loginAs, adminApi }) => {
+  const api = await adminApi('ADMIN');
+  const tenant = await firstTenant(api);
+  const metric = `e2e.flag_errors.${Date.now().toString(36)}`;
+  const ruleName = unique('Checkout errors');
+  const rule = await api.gql(
+    `mutation ($input: AlertRuleInput!) { createAlertRule(input: $input) { __typename ... on MutationCreateAlertRuleSuccess { data { id } } ... on Error { message } } }`,
+    { input: { name: ruleName, signal: 'METRIC', metric, aggregation: 'MAX', windowSeconds: 300, operator: 'GT', threshold: 100, pendingSeconds: 0, severity: 'WARNING', noData: 'KEEP_STATE' } },
+  );
+  expect(rule.createAlertRule.__typename).toBe('MutationCreateAlertRuleSuccess');
+  const key = flagKey('e2e.guarded');
+  const created = await api.gql(
+    `mutation ($input: CreateFlagInput!) { createFlag(input: $input) { __typename ... on MutationCreateFlagSuccess { data { id } } ... on Error { message } } }`,
+    { input: { key, type: 'BOOLEAN', enabled: true } },
+  );
+  const flagId = created.createFlag.data.id;
+  await api.gql(`mutation ($id: ID!) { setFlagRollout(id: $id, percentage: 100) { __typename } }`, { id: flagId });
+
+  await loginAs('ADMIN');
+  await page.goto(`/flags/${flagId}?edit=1`);
+  await page.getByTestId('flag-definition-form').getByLabel(ruleName).check();
+  await page.getByRole('button', { name: 'Save definition' }).click();
+  await expect(page).toHaveURL(new RegExp(`/flags/${flagId}$`));
+  await page.goto(`/flags/${flagId}?as=${tenant.id}`);
+  const safeguard = page.getByTestId('flag-safeguard');
+  await expect(safeguard.getByRole('link', { name: ruleName })).toBeVisible();
+  await expect(safeguard).toContainText('Not paused for any tenant.');
+  const box = page.getByTestId('evaluate-as');
+  await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'ROLLOUT');
+
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');
+  await page.waitForTimeout(500);
+  const res = await fetch(`${apiUrl()}/metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` },
+    body: JSON.stringify({ points: [{ name: metric, value: 500, tenantId: tenant.id }] }),
+  });
+  expect((await res.json()).accepted).toBe(1);
+
+  const pause = safeguard.getByTestId('safeguard-pause');
+  await expect(pause).toHaveCount(1, { timeout: 20_000 });
+  await expect(pause).toContainText(tenant.name);
+  await expect(pause).toContainText(ruleName);
+  await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'SAFEGUARD_PAUSED');
+  await expect(box.getByTestId('explanation')).toContainText(`paused by ${ruleName}`);
 });
