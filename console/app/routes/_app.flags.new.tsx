@@ -72,7 +72,7 @@ export default function NewFlag() {
       <Form method="post" className="plan-form" noValidate data-testid="flag-form">
         <FormError message={result?.formError} />
         <div className="form-grid">
-          <Field label="Key" name="key" error={errors.key} hint="What applications ask for: letters, digits, dots, dashes, underscores.">
+          <Field label="Key" name="key" error={errors.key} hint="What applications ask for: letters, digits and . _ : -">
             <input name="key" required autoFocus maxLength={100} placeholder="checkout.new-flow" />
           </Field>
           <Field label="Type" name="type" error={errors.type} hint={`Its value is ${TYPE_TEXT[type]}.`}>

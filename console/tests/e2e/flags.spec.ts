@@ -26,6 +26,7 @@ test('raising a rollout with the slider turns the flag on for a tenant, and a te
   await page.getByLabel('Key').fill(key);
   await page.getByLabel('Description').fill('The new checkout');
   await page.getByLabel('Tags').fill('checkout, e2e');
+  await shot('new-flag');
   await page.getByRole('button', { name: 'Create flag' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(key);
   await expect(page.getByTestId('flag-enabled')).toHaveText('Disabled');
@@ -88,7 +89,7 @@ test('raising a rollout with the slider turns the flag on for a tenant, and a te
   await expect(page.getByTestId('flag-row').filter({ hasText: key })).toHaveCount(1);
 });
 
-test('a rule on the tenant’s id decides for it, and a change made elsewhere shows live', async ({ page, loginAs, adminApi }) => {
+test('a rule on the tenant’s id decides for it, and a change made elsewhere shows live', async ({ page, loginAs, adminApi, shot }) => {
   const api = await adminApi('ADMIN');
   const tenant = await firstTenant(api);
   const key = flagKey('e2e.rules');
@@ -118,6 +119,7 @@ test('a rule on the tenant’s id decides for it, and a change made elsewhere sh
   await rules.getByRole('button', { name: 'Save rules' }).click();
   await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'RULE');
   await expect(box.getByTestId('explanation-rule')).toContainText(`Rule 1: tenantId equals ${tenant.id}`);
+  await shot('flag-rules');
   await expect(box.getByTestId('explanation')).toContainText('Serves compact');
 
   // Another admin turns the flag off: the open page follows without a reload.
@@ -129,7 +131,7 @@ test('a rule on the tenant’s id decides for it, and a change made elsewhere sh
   await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'DISABLED');
 });
 
-test('the list filters by tag and exports what it shows; the definition is edited and a change scheduled and cancelled', async ({ page, loginAs, adminApi }) => {
+test('the list filters by tag and exports what it shows; the definition is edited and a change scheduled and cancelled', async ({ page, loginAs, adminApi, shot }) => {
   const api = await adminApi('ADMIN');
   const key = flagKey('e2e.theme');
   const tag = `t${Date.now().toString(36)}`;
@@ -148,6 +150,7 @@ test('the list filters by tag and exports what it shows; the definition is edite
   const row = page.getByTestId('flag-row');
   await expect(row).toHaveAttribute('data-flag', key);
   await expect(row.getByTestId('flag-enabled')).toHaveText('Disabled');
+  await shot('flags-list');
   const csv = await page.request.get((await page.getByTestId('export-csv').getAttribute('href'))!);
   const lines = (await csv.text()).trim().split('\n');
   expect(lines).toHaveLength(2);
@@ -156,6 +159,7 @@ test('the list filters by tag and exports what it shows; the definition is edite
   await row.getByRole('link', { name: key }).click();
   await page.getByRole('link', { name: 'Edit definition' }).click();
   const form = page.getByTestId('flag-definition-form');
+  await shot('flag-edit');
   await form.getByLabel('Description').fill('Dark mode for the dashboard');
   await form.getByLabel('Variants').fill('light, dark, dim');
   await form.getByLabel('On value').selectOption('dim');

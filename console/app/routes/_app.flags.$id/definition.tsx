@@ -75,7 +75,7 @@ export function EditDefinition({ flag, alertRules }: { flag: Flag; alertRules: {
   const { busy, result } = useIntent<ActionResult>('definition');
   const original = definitionValues(flag);
   return (
-    <Form method="post" className="plan-form" noValidate data-testid="flag-definition-form">
+    <Form method="post" className="plan-form flag-definition-form" noValidate data-testid="flag-definition-form">
       <input type="hidden" name="intent" value="definition" />
       <input type="hidden" name="original" value={JSON.stringify(original)} />
       <FormError message={result?.formError} />

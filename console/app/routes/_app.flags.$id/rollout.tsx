@@ -42,7 +42,7 @@ export function RolloutSlider({ rollout, onValue, canWrite }: { rollout: Rollout
             {stickiness === 'TENANT' ? 'tenants' : 'users'}
           </label>
           <div className="toolbar">
-            <label>
+            <label className="flag-slider">
               Rollout percentage
               <input
                 type="range"
