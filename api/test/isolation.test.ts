@@ -9,6 +9,7 @@ import { TenantScopeError } from '../src/db/tenant-scope.ts';
 import { tenantSchema } from '../src/graphql/schema.ts';
 import { startPlatform, type TestPlatform } from './harness.ts';
 import { openSocket, sleep, within } from './live-client.ts';
+import { createFlag, setFlagEnabled, setFlagTenantOverride, setFlagUserOverride } from '../src/modules/flags/service.ts';
 
 let p: TestPlatform;
 let owner: string;
@@ -464,7 +465,73 @@ const scenarios: Record<string, Scenario> = {
       expect((await p.app.prisma.metricSeries.findMany({ where: { name: 'iso.http' } })).map((s) => s.tenantId)).toEqual([a.tenantId]);
     },
   },
+  // ─── feature flags ─────────────────────────────────────────────────────────
+  flags: {
+    document: `query($c: FlagContextInput) { flags(context: $c) { key value reason ruleId bucket } }`,
+    async run(document) {
+      const flag = await isolationFlag();
+      const [ra, rb] = await Promise.all([p.gql(document, { c: { userId: 'iso-user' } }, a.apiKey), p.gql(document, { c: { userId: 'iso-user' } }, b.apiKey)]);
+      expect(ra.errors).toBeUndefined();
+      const of = (r: typeof ra) => (r.data!.flags as { key: string }[]).find((f) => f.key === flag.key);
+      // A's tenant override ("blue") comes before its user's ("red"); B has neither.
+      expect(of(ra)).toMatchObject({ value: 'blue', reason: 'TENANT_OVERRIDE' });
+      expect(of(rb)).toMatchObject({ value: 'green', reason: 'DEFAULT' });
+      expect(JSON.stringify(rb.data)).not.toMatch(/blue|red/);
+    },
+  },
+  flagSnapshot: {
+    document: `{ flagSnapshot { version snapshot } }`,
+    async run(document) {
+      const flag = await isolationFlag();
+      const [ra, rb] = await Promise.all([p.gql(document, {}, a.apiKey), p.gql(document, {}, b.apiKey)]);
+      expect(ra.errors).toBeUndefined();
+      const of = (r: typeof ra) => r.data!.flagSnapshot.snapshot.flags.find((f: { key: string }) => f.key === flag.key);
+      expect(ra.data!.flagSnapshot.snapshot.tenant.id).toBe(a.tenantId);
+      expect(of(ra)).toMatchObject({ tenantOverride: { value: 'blue' }, userOverrides: { 'iso-user': 'red' } });
+      expect(rb.data!.flagSnapshot.snapshot.tenant.id).toBe(b.tenantId);
+      expect(of(rb)).toMatchObject({ tenantOverride: null, userOverrides: {} });
+      expect(JSON.stringify(rb.data)).not.toContain(a.tenantId);
+      expect(JSON.stringify(rb.data)).not.toContain('iso-user');
+      expect(JSON.stringify(ra.data)).not.toContain(b.tenantId);
+    },
+  },
+  flagsChanged: {
+    document: `subscription { flagsChanged { version keys } }`,
+    async run(document) {
+      const flag = await isolationFlag();
+      const sa = openSocket(p.url, a.apiKey);
+      const sb = openSocket(p.url, b.apiKey);
+      const heardByA = sa.subscribe(document);
+      const heardByB = sb.subscribe(document);
+      try {
+        await within(Promise.all([sa.connected, sb.connected]), 5000, 'connections');
+        await sleep(300);
+        // A's own override reaches A only; a global change reaches both.
+        await setFlagTenantOverride(p.system, flag.id, a.tenantId, 'red');
+        await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(1);
+        expect(heardByA.results[0]!.data.flagsChanged.keys).toEqual([flag.key]);
+        await sleep(300);
+        expect(heardByB.results).toEqual([]);
+        await setFlagEnabled(p.system, flag.id, false);
+        await expect.poll(() => heardByB.results.length, { timeout: 5000 }).toBe(1);
+        await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(2);
+      } finally {
+        await Promise.all([sa.dispose(), sb.dispose()]);
+      }
+    },
+  },
 };
+
+let isolationFlags = 0;
+/** A STRING flag with an override for tenant A and one for A's user `iso-user`. */
+async function isolationFlag(): Promise<{ id: string; key: string }> {
+  const flag = await createFlag(p.system, {
+    key: `iso-${(isolationFlags += 1)}-${Date.now()}`, type: 'STRING', variants: ['green', 'blue', 'red'], defaultValue: 'green', onValue: 'green', enabled: true,
+  });
+  await setFlagTenantOverride(p.system, flag.id, a.tenantId, 'blue');
+  await setFlagUserOverride(p.system, flag.id, a.tenantId, 'iso-user', 'red');
+  return flag;
+}
 
 describe('tenant graph isolation (two tenants)', () => {
   it('has a two-tenant scenario for every field a tenant key can reach', () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTargetOf } from '../../audit-actions.ts';
 import { adminSchema } from '../../graphql/schema.ts';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
+import { createFlag, scheduleFlagChange, setFlagTenantOverride, setFlagUserOverride } from '../flags/service.ts';
 
 let p: TestPlatform;
 let owner: { token: string; userId: string; email: string };
@@ -76,6 +77,15 @@ async function firingAlert() {
 }
 
 /** One real call per admin mutation; the coverage test fails for a mutation missing here. */
+let flags = 0;
+/** A BOOLEAN flag made through the service, with an override for the tenant and its user `cov-user`. */
+async function flag(t: { tenantId: string }) {
+  const created = await createFlag(p.system, { key: `cov-flag-${(flags += 1)}`, type: 'BOOLEAN' });
+  await setFlagTenantOverride(p.system, created.id, t.tenantId, true);
+  await setFlagUserOverride(p.system, created.id, t.tenantId, 'cov-user', true);
+  return created;
+}
+
 const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; planId: string } }) => Promise<unknown>> = {
   login: async () => p.login('VIEWER'),
   logout: async () => p.gql('mutation { logout }', {}, (await p.login('VIEWER')).token),
@@ -224,6 +234,27 @@ const scenarios: Record<string, (ctx: { token: string; t: { tenantId: string; pl
   updateAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { updateAlertChannel(id: $id, input: { enabled: false }) { __typename } }`, { id: (await alertChannel('Cov update')).id }, token),
   deleteAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { deleteAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov delete')).id }, token),
   testAlertChannel: async ({ token }) => p.gql(`mutation($id: ID!) { testAlertChannel(id: $id) { __typename } }`, { id: (await alertChannel('Cov test')).id }, token),
+  createFlag: ({ token }) => p.gql(`mutation { createFlag(input: { key: "cov-create-flag", type: BOOLEAN }) { __typename } }`, {}, token),
+  updateFlag: async ({ token, t }) => p.gql(`mutation($id: ID!) { updateFlag(id: $id, input: { description: "Covered" }) { __typename } }`, { id: (await flag(t)).id }, token),
+  setFlagEnabled: async ({ token, t }) => p.gql(`mutation($id: ID!) { setFlagEnabled(id: $id, enabled: true) { __typename } }`, { id: (await flag(t)).id }, token),
+  setFlagRules: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!) { setFlagRules(id: $id, rules: [{ constraints: [{ attribute: "plan", operator: EQ, values: ["pro"] }], value: true }]) { __typename } }`, { id: (await flag(t)).id }, token),
+  setFlagRollout: async ({ token, t }) => p.gql(`mutation($id: ID!) { setFlagRollout(id: $id, percentage: 12.5, stickiness: USER) { __typename } }`, { id: (await flag(t)).id }, token),
+  setFlagTenantOverride: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $t: ID!) { setFlagTenantOverride(flagId: $id, tenantId: $t, value: false) { __typename } }`, { id: (await flag(t)).id, t: t.tenantId }, token),
+  removeFlagTenantOverride: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $t: ID!) { removeFlagTenantOverride(flagId: $id, tenantId: $t) { __typename } }`, { id: (await flag(t)).id, t: t.tenantId }, token),
+  setFlagUserOverride: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $t: ID!) { setFlagUserOverride(flagId: $id, tenantId: $t, externalUserId: "cov-user", value: false) { __typename } }`, { id: (await flag(t)).id, t: t.tenantId }, token),
+  removeFlagUserOverride: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $t: ID!) { removeFlagUserOverride(flagId: $id, tenantId: $t, externalUserId: "cov-user") { __typename } }`, { id: (await flag(t)).id, t: t.tenantId }, token),
+  scheduleFlagChange: async ({ token, t }) =>
+    p.gql(`mutation($id: ID!, $at: DateTime!) { scheduleFlagChange(flagId: $id, kind: ENABLE, runAt: $at) { __typename } }`, { id: (await flag(t)).id, at: new Date(Date.now() + 3_600_000).toISOString() }, token),
+  cancelFlagChange: async ({ token, t }) => {
+    const change = await scheduleFlagChange(p.system, (await flag(t)).id, { kind: 'DISABLE', runAt: new Date(Date.now() + 3_600_000) });
+    return p.gql(`mutation($id: ID!) { cancelFlagChange(id: $id) { __typename } }`, { id: change.id }, token);
+  },
+  deleteFlag: async ({ token, t }) => p.gql(`mutation($id: ID!) { deleteFlag(id: $id) { __typename } }`, { id: (await flag(t)).id }, token),
 };
 
 /** Mutations declared `notAudited` (data ingestion): one real call each, which must write no entry. */

@@ -2,6 +2,7 @@ import type { Evaluation, FlagRule, Rollout, TraceStep } from '@opsgraph/flag-ev
 import { z } from 'zod';
 import { bothGraphs as both, builder } from '../../graphql/builder.ts';
 import { prismaEnum } from '../../graphql/enums.ts';
+import type { Context } from '../../graphql/context.ts';
 import { adminMutation, adminScope } from '../../graphql/helpers.ts';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../lib/errors.ts';
 import { AlertRuleRef } from '../alerts/schema.ts';
@@ -140,7 +141,8 @@ export const FlagRef = builder.prismaObject('Flag', {
       type: [AlertRuleRef],
       description: 'While one of these fires for a tenant, the rules, rollout and entitlement are paused for it.',
       select: (_args, _ctx, nested) => ({ safeguardRules: { select: { alertRule: nested(true) }, orderBy: { alertRuleId: 'asc' } } }),
-      resolve: (f) => f.safeguardRules.map((r) => r.alertRule),
+      // A deleted flag is returned as it was read, without its relations.
+      resolve: (f) => (f.safeguardRules ?? []).map((r) => r.alertRule),
     }),
     safeguardPauses: t.relation('safeguardPauses', {
       description: 'The pauses in force now (their alerts fire).',
@@ -285,66 +287,70 @@ function updateInput(input: Record<string, unknown>) {
 
 const flagErrors = [InputError, NotFoundError] as const;
 
+/** The changed flag as the mutation's selection asks for it (its relations in the same statement; an empty selection reads the id). */
+const reread = (ctx: Context, query: { select?: object }, flag: { id: string }) =>
+  adminScope(ctx).db.flag.findUniqueOrThrow({ ...query, ...(query.select ? { select: { id: true, ...query.select } } : {}), where: { id: flag.id } });
+
 builder.mutationFields((t) => ({
   createFlag: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.create', [InputError, ConflictError]),
     description: 'Creates a flag (disabled unless `enabled`); its key is unique.',
     args: { input: t.arg({ type: CreateFlagInput }) },
-    resolve: (_q, _root, { input }, ctx) => createFlag(adminScope(ctx), input as never),
+    resolve: async (query, _root, { input }, ctx) => reread(ctx, query, await createFlag(adminScope(ctx), input as never)),
   }),
   updateFlag: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.update', flagErrors),
     args: { id: t.arg.id(), input: t.arg({ type: UpdateFlagInput }) },
-    resolve: (_q, _root, { id, input }, ctx) => updateFlag(adminScope(ctx), id, updateInput(input) as never),
+    resolve: async (query, _root, { id, input }, ctx) => reread(ctx, query, await updateFlag(adminScope(ctx), id, updateInput(input) as never)),
   }),
   setFlagEnabled: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.setEnabled', flagErrors),
     description: 'The kill switch. Setting what it already is changes nothing.',
     args: { id: t.arg.id(), enabled: t.arg.boolean() },
-    resolve: (_q, _root, { id, enabled }, ctx) => setFlagEnabled(adminScope(ctx), id, enabled),
+    resolve: async (query, _root, { id, enabled }, ctx) => reread(ctx, query, await setFlagEnabled(adminScope(ctx), id, enabled)),
   }),
   setFlagRules: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.setRules', flagErrors),
     description: 'Replaces the targeting rules (tried in order, first match wins).',
     args: { id: t.arg.id(), rules: t.arg({ type: [FlagRuleInput] }) },
-    resolve: (_q, _root, { id, rules }, ctx) => setFlagRules(adminScope(ctx), id, rules as never),
+    resolve: async (query, _root, { id, rules }, ctx) => reread(ctx, query, await setFlagRules(adminScope(ctx), id, rules as never)),
   }),
   setFlagRollout: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.setRollout', flagErrors),
     description: 'The share of keys served the on value after the rules; a null percentage removes the rollout.',
     args: { id: t.arg.id(), percentage: t.arg.float({ required: false }), stickiness: t.arg({ type: FlagStickinessEnum, required: false }) },
-    resolve: (_q, _root, { id, percentage, stickiness }, ctx) => setFlagRollout(adminScope(ctx), id, percentage ?? null, stickiness),
+    resolve: async (query, _root, { id, percentage, stickiness }, ctx) => reread(ctx, query, await setFlagRollout(adminScope(ctx), id, percentage ?? null, stickiness)),
   }),
   setFlagTenantOverride: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.setTenantOverride', flagErrors),
     description: 'What one tenant is served, whatever the rules say (while the flag is enabled).',
     args: { flagId: t.arg.id(), tenantId: t.arg.id(), value: t.arg({ type: 'JSON', required: false }) },
-    resolve: (_q, _root, { flagId, tenantId, value }, ctx) => setFlagTenantOverride(adminScope(ctx), flagId, tenantId, value ?? null),
+    resolve: async (query, _root, { flagId, tenantId, value }, ctx) => reread(ctx, query, await setFlagTenantOverride(adminScope(ctx), flagId, tenantId, value ?? null)),
   }),
   removeFlagTenantOverride: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.removeTenantOverride', flagErrors),
     args: { flagId: t.arg.id(), tenantId: t.arg.id() },
-    resolve: (_q, _root, { flagId, tenantId }, ctx) => removeFlagTenantOverride(adminScope(ctx), flagId, tenantId),
+    resolve: async (query, _root, { flagId, tenantId }, ctx) => reread(ctx, query, await removeFlagTenantOverride(adminScope(ctx), flagId, tenantId)),
   }),
   setFlagUserOverride: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.setUserOverride', flagErrors),
     description: "What one of a tenant's users (by external id) is served, after the tenant's own override.",
     args: { flagId: t.arg.id(), tenantId: t.arg.id(), externalUserId: t.arg.string(), value: t.arg({ type: 'JSON', required: false }) },
-    resolve: (_q, _root, { flagId, tenantId, externalUserId, value }, ctx) => setFlagUserOverride(adminScope(ctx), flagId, tenantId, externalUserId, value ?? null),
+    resolve: async (query, _root, { flagId, tenantId, externalUserId, value }, ctx) => reread(ctx, query, await setFlagUserOverride(adminScope(ctx), flagId, tenantId, externalUserId, value ?? null)),
   }),
   removeFlagUserOverride: t.prismaField({
     type: 'Flag',
     ...adminMutation('FLAGS_WRITE', 'flag.removeUserOverride', flagErrors),
     args: { flagId: t.arg.id(), tenantId: t.arg.id(), externalUserId: t.arg.string() },
-    resolve: (_q, _root, { flagId, tenantId, externalUserId }, ctx) => removeFlagUserOverride(adminScope(ctx), flagId, tenantId, externalUserId),
+    resolve: async (query, _root, { flagId, tenantId, externalUserId }, ctx) => reread(ctx, query, await removeFlagUserOverride(adminScope(ctx), flagId, tenantId, externalUserId)),
   }),
   scheduleFlagChange: t.prismaField({
     type: 'FlagScheduledChange',
