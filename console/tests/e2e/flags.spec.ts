@@ -1,8 +1,9 @@
 import { apiUrl, expect, test, unique, type AdminApi } from './fixtures.ts';
 
-// Feature flags: a flag made in the console, its rollout raised with the slider and a tenant override set,
-// each change showing at once in the page's "evaluate as" box (which asks explainFlag again after every
-// change); and the rules editor deciding for a tenant by a condition on its id.
+// Feature flags: a flag made in the console, its rollout raised with the slider and overrides set, each change
+// showing at once in the page's "evaluate as" box (which asks explainFlag again after every change); the
+// rules editor deciding for a tenant by a condition on its id, in the order the rules are put; the list, the
+// definition, scheduled changes, a viewer's read-only page, and a safeguard pausing the flag live.
 
 /** The first tenant the evaluate-as picker offers (tenants by name), as the API names it. */
 async function firstTenant(api: AdminApi): Promise<{ id: string; name: string }> {
@@ -14,7 +15,7 @@ function flagKey(prefix: string): string {
   return unique(prefix).replace(/\s+/g, '.').toLowerCase();
 }
 
-test('raising a rollout with the slider turns the flag on for a tenant, and a tenant override then wins', async ({ page, loginAs, adminApi, shot }) => {
+test('raising a rollout with the slider turns the flag on for a tenant; its override then wins, and a user’s override applies to that user', async ({ page, loginAs, adminApi, shot }) => {
   const api = await adminApi('ADMIN');
   const tenant = await firstTenant(api);
   const key = flagKey('e2e.checkout');
@@ -84,6 +85,19 @@ test('raising a rollout with the slider turns the flag on for a tenant, and a te
   await page.getByRole('button', { name: `Remove the override of ${tenant.name}` }).click();
   await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'ROLLOUT');
 
+  // A user's override applies when the evaluation names that user.
+  const users = page.getByTestId('user-override-form');
+  await users.getByLabel('Tenant').selectOption(tenant.id);
+  await users.getByLabel('User id').fill('e2e-user-7');
+  await users.getByLabel('Value').selectOption('false');
+  await users.getByRole('button', { name: 'Set user override' }).click();
+  await expect(page.getByTestId('user-override')).toHaveAttribute('data-user', 'e2e-user-7');
+  await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'ROLLOUT');
+  await box.getByLabel('User id (optional)').fill('e2e-user-7');
+  await box.getByRole('button', { name: 'Evaluate' }).click();
+  await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'USER_OVERRIDE');
+  await expect(box.getByTestId('explanation')).toContainText('Serves false');
+
   // The list finds the flag by its tag.
   await page.goto('/flags?tags=e2e');
   await expect(page.getByTestId('flag-row').filter({ hasText: key })).toHaveCount(1);
@@ -119,8 +133,22 @@ test('a rule on the tenant’s id decides for it, and a change made elsewhere sh
   await rules.getByRole('button', { name: 'Save rules' }).click();
   await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'RULE');
   await expect(box.getByTestId('explanation-rule')).toContainText(`Rule 1: tenantId equals ${tenant.id}`);
-  await shot('flag-rules');
   await expect(box.getByTestId('explanation')).toContainText('Serves compact');
+
+  // A second rule that also matches decides only once it is moved first.
+  await rules.getByRole('button', { name: 'Add rule' }).click();
+  await rules.getByLabel('Rule 2 condition 1 attribute').fill('tenantId');
+  await rules.getByLabel('Rule 2 condition 1 values').fill(tenant.id);
+  await rules.getByLabel('Rule 2 value').selectOption('wide');
+  await rules.getByRole('button', { name: 'Save rules' }).click();
+  await expect(rules.getByRole('button', { name: 'Save rules' })).toBeDisabled();
+  await expect(box.getByTestId('explanation')).toContainText('Serves compact');
+  await rules.getByRole('button', { name: 'Move rule 2 up' }).click();
+  await expect(rules.getByLabel('Rule 1 value')).toHaveValue('wide');
+  await rules.getByRole('button', { name: 'Save rules' }).click();
+  await expect(box.getByTestId('explanation')).toContainText('Serves wide');
+  await expect(box.getByTestId('explanation-rule')).toContainText(`Rule 1: tenantId is one of ${tenant.id}`);
+  await shot('flag-rules');
 
   // Another admin turns the flag off: the open page follows without a reload.
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-live', 'connected');

@@ -111,7 +111,7 @@ export function Overrides({ flag, tenants, canWrite }: { flag: Flag; tenants: Te
         <Form method="post" className="filters" noValidate ref={userForm} data-testid="user-override-form">
           <input type="hidden" name="intent" value="userOverride" />
           <TenantSelect tenants={tenants} error={user.result?.fieldErrors?.tenantId} />
-          <Field label="User id" name="externalUserId" error={user.result?.fieldErrors?.externalUserId} hint="As the tenant's app knows them.">
+          <Field label="User id" name="externalUserId" error={user.result?.fieldErrors?.externalUserId} hint="The id the app knows them by.">
             <input name="externalUserId" maxLength={200} />
           </Field>
           <Field label="Value" name="value" error={user.result?.fieldErrors?.value}>
