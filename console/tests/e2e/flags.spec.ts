@@ -235,7 +235,7 @@ test('a viewer reads a flag and its explanation but gets no controls that change
   await expect(page.getByText('Your role cannot create flags.')).toBeVisible();
 });
 
-test('a safeguard rule firing for a tenant pauses the rollout there, live, and shows the pause', async ({ page, loginAs, adminApi }) => {
+test('a safeguard rule firing for a tenant pauses the rollout there, live, shows the pause, and resumes once the alert resolves', async ({ page, loginAs, adminApi }) => {
   const api = await adminApi('ADMIN');
   const tenant = await firstTenant(api);
   const metric = `e2e.flag_errors.${Date.now().toString(36)}`;
@@ -280,4 +280,10 @@ test('a safeguard rule firing for a tenant pauses the rollout there, live, and s
   await expect(pause).toContainText(ruleName);
   await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'SAFEGUARD_PAUSED');
   await expect(box.getByTestId('explanation')).toContainText(`paused by ${ruleName}`);
+
+  // Disabling the alert rule resolves its alert: the pause ends and the rollout serves the tenant again.
+  const disabled = await api.gql(`mutation ($id: ID!) { setAlertRuleEnabled(id: $id, enabled: false) { __typename } }`, { id: rule.createAlertRule.data.id });
+  expect(disabled.setAlertRuleEnabled.__typename).toBe('MutationSetAlertRuleEnabledSuccess');
+  await expect(pause).toHaveCount(0);
+  await expect(box.getByTestId('flag-reason')).toHaveAttribute('data-reason', 'ROLLOUT');
 });
