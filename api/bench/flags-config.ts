@@ -39,9 +39,10 @@ export function ourFlags(count: number): FlagDefinition[] {
   });
 }
 
-const unleashOperators: Record<RuleSpec['constraints'][number]['operator'], UnleashConstraint['operator']> = {
+// Unleash's Operator is a string enum: these are its values.
+const unleashOperators = {
   IN: 'IN', GT: 'NUM_GT', CONTAINS: 'STR_CONTAINS', STARTS_WITH: 'STR_STARTS_WITH', SEMVER_GT: 'SEMVER_GT',
-};
+} as unknown as Record<RuleSpec['constraints'][number]['operator'], UnleashConstraint['operator']>;
 
 /** The same flags as Unleash toggles: one flexibleRollout strategy per rule, sticky by user, grouped by the flag. */
 export function unleashFeatures(count: number): UnleashFeature[] {
@@ -59,8 +60,8 @@ export function unleashFeatures(count: number): UnleashFeature[] {
       constraints: spec.constraints.map((c): UnleashConstraint => {
         const operator = unleashOperators[c.operator];
         // Unleash's single-value operators take `value`, the list operators `values`.
-        const single = operator === 'NUM_GT' || operator === 'SEMVER_GT';
-        return { contextName: c.attribute, operator, ...(single ? { value: c.values[0] } : { values: c.values }), inverted: false, caseInsensitive: false };
+        const single = c.operator === 'GT' || c.operator === 'SEMVER_GT';
+        return { contextName: c.attribute, operator, ...(single ? { value: c.values[0], values: [] } : { values: c.values }), inverted: false, caseInsensitive: false };
       }),
     })),
   }));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startPlatform, type TestPlatform } from '../../../test/harness.ts';
-import { applyScheduledChange, createFlag, evaluateFlagsForTenant, scheduleFlagChange, setFlagTenantOverride } from './service.ts';
+import { NotFoundError } from '../../lib/errors.ts';
+import { applyScheduledChange, createFlag, evaluateFlagsForTenant, flagSnapshotForTenant, scheduleFlagChange, setFlagTenantOverride } from './service.ts';
 import { flushFlagEvaluations } from './evaluations.ts';
 
 let p: TestPlatform;
@@ -107,6 +108,19 @@ describe('flag definitions', () => {
     expect(deleted.data.key).toBe(flag.key);
     expect(await p.system.db.flag.findUnique({ where: { id: flag.id } })).toBeNull();
     expect(await auditCount(flag.id)).toBe(4);
+  });
+
+  it('stores JSON null values and clears a JSON schema', async () => {
+    const flag = await create({ type: 'JSON', jsonSchema: { type: ['object', 'null'] }, defaultValue: null, onValue: { a: 1 } });
+    expect(flag).toMatchObject({ defaultValue: null, onValue: { a: 1 }, jsonSchema: { type: ['object', 'null'] } });
+    const refused = await mutate('setFlagTenantOverride', '$flagId: ID!, $tenantId: ID!, $value: JSON', { flagId: flag.id, tenantId: a.tenantId, value: 'text' });
+    expect(refused.fieldErrors!.map((e) => e.field)).toEqual(['value']);
+    const set = await mutate('setFlagTenantOverride', '$flagId: ID!, $tenantId: ID!, $value: JSON', { flagId: flag.id, tenantId: a.tenantId, value: null }, owner.token, 'tenantOverrides { value tenant { id } }');
+    expect(set.data.tenantOverrides).toEqual([{ value: null, tenant: { id: a.tenantId } }]);
+    const cleared = await mutate('updateFlag', '$id: ID!, $input: UpdateFlagInput!', { id: flag.id, input: { jsonSchema: null, onValue: 'text' } }, owner.token, 'jsonSchema onValue');
+    expect(cleared.data).toEqual({ jsonSchema: null, onValue: 'text' });
+    await mutate('setFlagEnabled', '$id: ID!, $enabled: Boolean!', { id: flag.id, enabled: true });
+    expect((await tenantFlags(a.apiKey)).get(flag.key)).toMatchObject({ reason: 'TENANT_OVERRIDE', value: null });
   });
 
   it('lists flags with search, tags, type, enabled and stale filters, and exports them as CSV', async () => {
@@ -319,6 +333,14 @@ describe('evaluation', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it("refuses a tenant scope another tenant's evaluation or snapshot", async () => {
+    const { createScope } = await import('../../scope.ts');
+    const scopeOfA = createScope(p.app, { kind: 'tenant', tenantId: a.tenantId, apiKeyId: 'k', keyExpiresAt: null });
+    await expect(evaluateFlagsForTenant(scopeOfA, b.tenantId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(flagSnapshotForTenant(scopeOfA, b.tenantId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await flagSnapshotForTenant(scopeOfA, a.tenantId)).tenant.id).toBe(a.tenantId);
+  });
+
   it('sees a change at once on the instance that made it (the definitions cache is dropped on commit)', async () => {
     const flag = await create({ enabled: true });
     expect((await tenantFlags(a.apiKey)).get(flag.key)?.value).toBe(false);
@@ -426,8 +448,6 @@ describe('statement counts', () => {
       safeguardRules { id name } safeguardPauses { since tenant { name } } tenantOverrides { value tenant { id name } } userOverrides { externalUserId tenant { name } }
       scheduledChanges { id status } } } } }`;
     const counts: number[] = [];
-    // The session is looked up once, then remembered.
-    await p.gql(LIST, { f: { tags: tag } }, viewer.token);
     for (const n of [2, 8]) {
       while ((await p.system.db.flag.count({ where: { tags: { has: tag } } })) < n) {
         const flag = await createFlag(p.system, { key: unique('stmt'), type: 'BOOLEAN', tags: [tag] });
@@ -439,10 +459,11 @@ describe('statement counts', () => {
         expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
         expect(res.data!.featureFlags.edges).toHaveLength(n);
       });
-      counts.push(statements.length);
+      // The session may be looked up again once the credential cache lets it go: not the list's cost.
+      counts.push(statements.filter((sql) => !/"AdminSession"/.test(sql)).length);
     }
-    expect(counts[0]).toBe(counts[1]);
-    expect(counts[1]).toBeLessThanOrEqual(3);
+    // The page with its relations in one statement, the total in another, whatever the page size.
+    expect(counts).toEqual([2, 2]);
   });
 
   it("answers the tenant graph's flags from the cached definitions in one statement", async () => {

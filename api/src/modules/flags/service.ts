@@ -3,7 +3,7 @@
 import type { Evaluation, EvaluationContext, FlagDefinition, FlagSnapshot, JsonValue } from '@opsgraph/flag-evaluator';
 import { evaluateSnapshot } from '@opsgraph/flag-evaluator';
 import { z } from 'zod';
-import type { Prisma } from '../../db/client.ts';
+import { Prisma } from '../../db/client.ts';
 import type { Flag, FlagScheduledChange } from '../../generated/prisma/client.ts';
 import type { FlagScheduledChangeKind, FlagStickiness } from '../../generated/prisma/enums.ts';
 import { InputError, InvalidTransitionError, NotFoundError, parseInput } from '../../lib/errors.ts';
@@ -164,6 +164,9 @@ async function flagChange<T>(scope: PlatformScope, work: (tx: Tx) => Promise<T>)
   return result;
 }
 
+/** A value for a Json column: JSON null is stored as JSON null, not as a missing value. */
+const jsonInput = (value: JsonValue): Prisma.InputJsonValue | typeof Prisma.JsonNull => (value === null ? Prisma.JsonNull : (value as Prisma.InputJsonValue));
+
 const staleAtFor = (flag: Pick<Flag, 'lastEvaluatedAt' | 'createdAt'>, days: number) =>
   new Date((flag.lastEvaluatedAt ?? flag.createdAt).getTime() + days * 86_400_000);
 
@@ -182,8 +185,8 @@ export async function createFlag(scope: PlatformScope, input: CreateFlagInput): 
     const flag = await tx.db.flag.create({
       data: {
         key: data.key, type: data.type, description: data.description, owner: data.owner, tags: data.tags, variants: data.variants,
-        jsonSchema: jsonSchema === null ? undefined : (jsonSchema as Prisma.InputJsonValue), defaultValue: defaultValue as Prisma.InputJsonValue,
-        onValue: onValue as Prisma.InputJsonValue, entitlement: data.entitlement, staleAfterDays: data.staleAfterDays, enabled: data.enabled,
+        jsonSchema: jsonSchema === null ? undefined : (jsonSchema as Prisma.InputJsonValue), defaultValue: jsonInput(defaultValue),
+        onValue: jsonInput(onValue), entitlement: data.entitlement, staleAfterDays: data.staleAfterDays, enabled: data.enabled,
         createdAt: now, staleAt: staleAtFor({ lastEvaluatedAt: null, createdAt: now }, data.staleAfterDays),
         safeguardRules: { create: data.safeguardRuleIds.map((alertRuleId) => ({ alertRuleId })) },
       },
@@ -203,7 +206,7 @@ async function recheckValues(tx: Tx, flag: Flag, spec: ValueSpec, changed: { def
     try {
       checkValue(spec, rule.value, ['rules', String(i), 'value']);
     } catch (error) {
-      throw InputError.field(['input', 'variants' in spec ? 'variants' : 'jsonSchema'], `rule ${i + 1} serves a value this would refuse: ${(error as InputError).message}`);
+      throw InputError.field(['input', flag.type === 'JSON' ? 'jsonSchema' : 'variants'], `rule ${i + 1} serves a value this would refuse: ${(error as InputError).message}`);
     }
   });
   const [tenantOverrides, userOverrides] = await Promise.all([
@@ -248,7 +251,9 @@ export async function updateFlag(scope: PlatformScope, id: string, input: Update
       where: { id },
       data: {
         ...Object.fromEntries(fields.map((f) => [f, (changes as Record<string, unknown>)[f]])),
-        ...(fields.includes('jsonSchema') && jsonSchema === null ? { jsonSchema: { set: null } as never } : {}),
+        ...(fields.includes('defaultValue') ? { defaultValue: jsonInput(defaultValue as JsonValue) } : {}),
+        ...(fields.includes('onValue') ? { onValue: jsonInput(onValue as JsonValue) } : {}),
+        ...(fields.includes('jsonSchema') && jsonSchema === null ? { jsonSchema: Prisma.DbNull } : {}),
         ...(fields.includes('staleAfterDays') ? { staleAt: staleAtFor(before, data.staleAfterDays!) } : {}),
       } as Prisma.FlagUpdateInput,
     });
@@ -331,10 +336,10 @@ export async function setFlagTenantOverride(scope: PlatformScope, flagId: string
   return flagChange(scope, async (tx) => {
     const flag = await lockFlag(tx, flagId, 'flagId');
     await existingTenant(tx, tenantId);
-    const checked = checkValue(specOf(flag), value, ['value']) as Prisma.InputJsonValue;
+    const checked = checkValue(specOf(flag), value, ['value']);
     const before = await tx.db.flagTenantOverride.findUnique({ where: { flagId_tenantId: { flagId, tenantId } }, select: { value: true } });
-    if (before && jsonEqual(before.value as JsonValue, checked as JsonValue)) return tx.unchanged(flag);
-    await tx.db.flagTenantOverride.upsert({ where: { flagId_tenantId: { flagId, tenantId } }, create: { flagId, tenantId, value: checked }, update: { value: checked } });
+    if (before && jsonEqual(before.value as JsonValue, checked)) return tx.unchanged(flag);
+    await tx.db.flagTenantOverride.upsert({ where: { flagId_tenantId: { flagId, tenantId } }, create: { flagId, tenantId, value: jsonInput(checked) }, update: { value: jsonInput(checked) } });
     await tx.audit({ action: 'flag.setTenantOverride', targetType: 'Flag', targetId: flagId, tenantId, before: before ? { tenantId, value: before.value } : undefined, after: { tenantId, value: checked } });
     await flagChanged(tx, flag, 'tenantOverrideSet', tenantId);
     return flag;
@@ -361,11 +366,11 @@ export async function setFlagUserOverride(scope: PlatformScope, flagId: string, 
   return flagChange(scope, async (tx) => {
     const flag = await lockFlag(tx, flagId, 'flagId');
     await existingTenant(tx, tenantId);
-    const checked = checkValue(specOf(flag), value, ['value']) as Prisma.InputJsonValue;
+    const checked = checkValue(specOf(flag), value, ['value']);
     const where = { flagId_tenantId_externalUserId: { flagId, tenantId, externalUserId: user } };
     const before = await tx.db.flagUserOverride.findUnique({ where, select: { value: true } });
-    if (before && jsonEqual(before.value as JsonValue, checked as JsonValue)) return tx.unchanged(flag);
-    await tx.db.flagUserOverride.upsert({ where, create: { flagId, tenantId, externalUserId: user, value: checked }, update: { value: checked } });
+    if (before && jsonEqual(before.value as JsonValue, checked)) return tx.unchanged(flag);
+    await tx.db.flagUserOverride.upsert({ where, create: { flagId, tenantId, externalUserId: user, value: jsonInput(checked) }, update: { value: jsonInput(checked) } });
     await tx.audit({
       action: 'flag.setUserOverride', targetType: 'Flag', targetId: flagId, tenantId,
       before: before ? { tenantId, externalUserId: user, value: before.value } : undefined, after: { tenantId, externalUserId: user, value: checked },
@@ -514,6 +519,7 @@ interface BuiltSnapshot {
   ids: Map<string, string>;
   /** The caller's context with the user's stored attributes under its own. */
   context: EvaluationContext;
+  platform: PlatformScope;
 }
 
 async function buildSnapshot(scope: Scope, tenantId: string, context: EvaluationContext, allUsers: boolean): Promise<BuiltSnapshot> {
@@ -543,6 +549,7 @@ async function buildSnapshot(scope: Scope, tenantId: string, context: Evaluation
     },
     ids: definitions.ids,
     context: { userId: context.userId ?? null, attributes: { ...stored, ...context.attributes } },
+    platform,
   };
 }
 
@@ -560,7 +567,7 @@ export async function evaluateFlagsForTenant(scope: Scope, tenantId: string, con
   const checked = checkContext(context ?? null);
   const built = await buildSnapshot(scope, tenantId, checked, false);
   const evaluations = evaluateSnapshot(built.snapshot, built.context);
-  recordEvaluations(platformOf(scope), tenantId, evaluations.map((e) => built.ids.get(e.key)!).filter(Boolean));
+  recordEvaluations(built.platform, tenantId, evaluations.map((e) => built.ids.get(e.key)!).filter(Boolean));
   return evaluations;
 }
 

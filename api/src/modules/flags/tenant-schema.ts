@@ -1,11 +1,10 @@
 // The tenant graph's flags: every flag evaluated for the calling tenant, the snapshot a client evaluates
 // locally (that tenant's overrides only), and a signal when either changes.
-import type { Evaluation } from '@opsgraph/flag-evaluator';
+import type { Evaluation, EvaluationContext } from '@opsgraph/flag-evaluator';
 import { builder } from '../../graphql/builder.ts';
 import { tenantScope } from '../../graphql/helpers.ts';
 import { FlagContextInput, FlagEvaluationReasonEnum } from './schema.ts';
 import { evaluateFlagsForTenant, flagChangesForTenant, flagSnapshotForTenant, snapshotVersion } from './service.ts';
-import type { ContextInput } from './values.ts';
 
 const tenantOnly = { subGraphs: ['tenant'] as ['tenant'] };
 
@@ -47,7 +46,8 @@ builder.queryFields((t) => ({
     args: { context: t.arg({ type: FlagContextInput, required: false }) },
     resolve: (_root, { context }, ctx) => {
       const scope = tenantScope(ctx);
-      return evaluateFlagsForTenant(scope, scope.principal.tenantId, (context ?? undefined) as ContextInput as never);
+      // The service validates the context (attributes arrive as untyped JSON).
+      return evaluateFlagsForTenant(scope, scope.principal.tenantId, (context ?? undefined) as EvaluationContext | undefined);
     },
   }),
   flagSnapshot: t.field({

@@ -1,0 +1,1 @@
+export { OpsgraphProvider, SnapshotRequestError, toEvaluationContext, type OpsgraphProviderOptions } from './provider.ts';
