@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { to: '/audit', label: 'Audit log', permission: 'READ' },
   { to: '/jobs', label: 'Jobs', permission: 'READ' },
   { to: '/monitoring', label: 'Monitoring', permission: 'MONITORING_READ' },
+  { to: '/flags', label: 'Feature flags', permission: 'READ' },
   { to: '/prompts', label: 'Prompts', permission: 'READ' },
   { to: '/navigation', label: 'Navigation', permission: 'READ' },
   { to: '/system', label: 'System', permission: 'READ' },
