@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import { openSocket, sleep, within, type TestSocket } from '../../../test/live-client.ts';
 import { revokeApiKey } from '../tenants/api-keys.ts';
+import { changeTenantPlan } from '../tenants/service.ts';
 
 let p: TestPlatform;
 let q: TestPlatform;
@@ -193,5 +194,25 @@ describe('live evaluation', () => {
     await revokeApiKey(p.system, key.id);
     const closed = await within(socketA.closed, 3000, 'close of the revoked key\'s socket');
     expect(closed.code).toBe(4401);
+  });
+
+  it("tells a tenant when its own plan changes (no keys, a higher version, the new plan in the snapshot), and no other tenant", async () => {
+    const [c, d, other] = [await p.makeTenant(), await p.makeTenant(), await p.makeTenant()];
+    const heardByC = (await connected(q, c.apiKey)).subscribe(FLAGS_CHANGED);
+    const heardByD = (await connected(q, d.apiKey)).subscribe(FLAGS_CHANGED);
+    const snapshot = async () => (await q.gql(`{ flagSnapshot { version snapshot } }`, {}, c.apiKey)).data!.flagSnapshot;
+    const before = await snapshot();
+    await sleep(300);
+    await changeTenantPlan(p.system, c.tenantId, other.planId);
+    await expect.poll(() => heardByC.results.length, { timeout: 5000 }).toBe(1);
+    const event = heardByC.results[0]!.data.flagsChanged;
+    expect(event.keys).toEqual([]);
+    expect(BigInt(event.version)).toBeGreaterThan(BigInt(before.version));
+    const after = await snapshot();
+    expect(after.version).toBe(event.version);
+    const plan = await p.system.db.plan.findUniqueOrThrow({ where: { id: other.planId } });
+    expect(after.snapshot.tenant.plan).toBe(plan.code);
+    await sleep(300);
+    expect(heardByD.results).toEqual([]);
   });
 });

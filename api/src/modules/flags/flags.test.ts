@@ -375,6 +375,15 @@ describe('evaluation', () => {
     expect(Number((await p.system.db.flagEvaluationDaily.findFirstOrThrow({ where: { flagId: flag.id, tenantId: a.tenantId } })).count)).toBe(23);
   });
 
+  it('evaluates and counts only the flags a caller asks for', async () => {
+    const [asked, other] = [await create({ enabled: true }), await create({ enabled: true })];
+    const evaluations = await evaluateFlagsForTenant(p.system, a.tenantId, undefined, { keys: [asked.key] });
+    expect(evaluations.map((e) => e.key)).toEqual([asked.key]);
+    await flushFlagEvaluations(p.system);
+    const counted = await p.system.db.flagEvaluationDaily.findMany({ where: { flagId: { in: [asked.id, other.id] } } });
+    expect(counted.map((r) => [r.flagId, Number(r.count)])).toEqual([[asked.id, 1]]);
+  });
+
   it('marks a flag stale when it was not evaluated in staleAfterDays, and fresh again once evaluated', async () => {
     const tag = unique('stale');
     const old = await create({ tags: [tag], staleAfterDays: 2, enabled: true });

@@ -5,7 +5,7 @@ import { flagEvaluationRecorder } from './evaluations.ts';
 import { flagsList } from './lists.ts';
 import { onAlertChanged } from './safeguard.ts';
 import { seedFlags } from './seed.ts';
-import type { FlagChanged } from './service.ts';
+import { onTenantChanged, type FlagChanged } from './service.ts';
 import { flagScheduledChange } from './tasks.ts';
 
 const permissions = {
@@ -63,6 +63,7 @@ export default defineModule({
   permissions,
   tenantModels,
   onAlertChanged,
+  onTenantChanged,
   // The evaluation counts kept in memory are written when the server stops.
   requestObserver: flagEvaluationRecorder,
   seed: seedFlags,

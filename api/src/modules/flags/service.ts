@@ -3,12 +3,14 @@
 import type { Evaluation, EvaluationContext, FlagDefinition, FlagSnapshot, JsonValue } from '@opsgraph/flag-evaluator';
 import { evaluateSnapshot } from '@opsgraph/flag-evaluator';
 import { z } from 'zod';
+import type { TenantChange } from '../../change-hooks.ts';
 import { Prisma } from '../../db/client.ts';
 import type { Flag, FlagScheduledChange } from '../../generated/prisma/client.ts';
 import type { FlagScheduledChangeKind, FlagStickiness } from '../../generated/prisma/enums.ts';
 import { InputError, InvalidTransitionError, NotFoundError, parseInput } from '../../lib/errors.ts';
 import { enumValues } from '../../lib/list.ts';
 import { findOrNotFound } from '../../lib/records.ts';
+import { mapped, merged } from '../../lib/streams.ts';
 import { id as idSchema, text } from '../../lib/strings.ts';
 import { asSystem, type PlatformScope, type Scope, type SystemScope, type TenantScope } from '../../scope.ts';
 import { changedFields, jsonEqual } from '../audit/diff.ts';
@@ -563,10 +565,19 @@ export async function flagSnapshotForTenant(scope: Scope, tenantId: string): Pro
 }
 
 /** Every flag evaluated for one tenant (+ optional user/attributes). Scope: tenant scope (its own tenant) or admin/system (any tenant). */
-export async function evaluateFlagsForTenant(scope: Scope, tenantId: string, context?: EvaluationContext): Promise<Evaluation[]> {
+export async function evaluateFlagsForTenant(
+  scope: Scope,
+  tenantId: string,
+  context?: EvaluationContext,
+  options: { keys?: readonly string[] } = {},
+): Promise<Evaluation[]> {
   const checked = checkContext(context ?? null);
   const built = await buildSnapshot(scope, tenantId, checked, false);
-  const evaluations = evaluateSnapshot(built.snapshot, built.context);
+  // Only the flags asked about are evaluated, and so counted: a caller that needs three flags must not
+  // mark every other flag as in use (stale detection reads the counts).
+  const wanted = options.keys ? new Set(options.keys) : null;
+  const snapshot = wanted ? { ...built.snapshot, flags: built.snapshot.flags.filter((f) => wanted.has(f.key)) } : built.snapshot;
+  const evaluations = evaluateSnapshot(snapshot, built.context);
   recordEvaluations(built.platform, tenantId, evaluations.map((e) => built.ids.get(e.key)!).filter(Boolean));
   return evaluations;
 }
@@ -606,6 +617,25 @@ export { fromBasisPoints };
 export function flagChangesForTenant(scope: TenantScope): AsyncIterableIterator<FlagChanged> {
   const { tenantId } = scope.principal;
   return asSystem(scope, 'flagDefinitions').subscribe('flagChanged', (e) => affectsTenant(e, tenantId));
+}
+
+/** Tenant changes that change what its flags are evaluated on: its plan (and so entitlements) or its status. */
+export const TENANT_FACT_KINDS: readonly string[] = ['planChanged', 'suspended', 'activated', 'onboarded', 'pastDue', 'paymentRecovered'];
+
+/** The manifest hook: a tenant's new plan or status moves its snapshot's version, in the tenant's own transaction. */
+export async function onTenantChanged(tx: Pick<Tx, 'db'>, change: TenantChange): Promise<void> {
+  if (TENANT_FACT_KINDS.includes(change.kind)) await bumpRevision(tx.db, change.tenantId);
+}
+
+/**
+ * What the tenant graph's `flagsChanged` reports: the keys of changed flags, or no keys when the tenant's
+ * own plan or status changed (every flag may evaluate differently; the snapshot says how).
+ */
+export function snapshotChangesForTenant(scope: TenantScope): AsyncIterableIterator<{ keys: string[] }> {
+  return merged([
+    mapped(flagChangesForTenant(scope), (e) => ({ keys: [e.key] })),
+    mapped(scope.subscribe('tenantChanged', (e) => TENANT_FACT_KINDS.includes(e.kind)), () => ({ keys: [] })),
+  ]);
 }
 
 /** The version a tenant's snapshot has now (what `flagsChanged` reports). */

@@ -4,7 +4,7 @@ import type { Evaluation, EvaluationContext } from '@opsgraph/flag-evaluator';
 import { builder } from '../../graphql/builder.ts';
 import { tenantScope } from '../../graphql/helpers.ts';
 import { FlagContextInput, FlagEvaluationReasonEnum } from './schema.ts';
-import { evaluateFlagsForTenant, flagChangesForTenant, flagSnapshotForTenant, snapshotVersion } from './service.ts';
+import { evaluateFlagsForTenant, flagSnapshotForTenant, snapshotChangesForTenant, snapshotVersion } from './service.ts';
 
 const tenantOnly = { subGraphs: ['tenant'] as ['tenant'] };
 
@@ -67,8 +67,9 @@ builder.subscriptionField('flagsChanged', (t) =>
     ...tenantOnly,
     type: FlagsChangedRef,
     authScopes: { tenant: true },
-    description: "A change that can change this tenant's flags (a flag's definition, or its own overrides); fetch the snapshot again.",
-    subscribe: (_root, _args, ctx) => flagChangesForTenant(tenantScope(ctx)),
-    resolve: async (event, _args, ctx) => ({ version: await snapshotVersion(tenantScope(ctx)), keys: [event.key] }),
+    description:
+      "A change that can change this tenant's flags (a flag's definition, its own overrides, or its plan or status: then `keys` is empty); fetch the snapshot again.",
+    subscribe: (_root, _args, ctx) => snapshotChangesForTenant(tenantScope(ctx)),
+    resolve: async (event, _args, ctx) => ({ version: await snapshotVersion(tenantScope(ctx)), keys: event.keys }),
   }),
 );

@@ -5,7 +5,7 @@ import { evaluateFlagsForTenant } from '../flags/service.ts';
 
 /** The values of `keys` for the tenant; a key the flags module does not know is absent (off). */
 export async function flagValuesFor(scope: TenantScope | PlatformScope, tenantId: string, keys: readonly string[]): Promise<Map<string, unknown>> {
-  const wanted = new Set(keys);
-  const evaluations = await evaluateFlagsForTenant(scope, tenantId);
-  return new Map(evaluations.filter((e) => wanted.has(e.key)).map((e) => [e.key, e.value]));
+  if (keys.length === 0) return new Map();
+  const evaluations = await evaluateFlagsForTenant(scope, tenantId, undefined, { keys });
+  return new Map(evaluations.map((e) => [e.key, e.value]));
 }

@@ -4,6 +4,7 @@
 // item needs the flag.
 import { asSystem, type PlatformScope, type TenantScope } from '../../scope.ts';
 import { affectsTenant, flagChangesForTenant } from '../flags/service.ts';
+import { mapped, merged } from '../../lib/streams.ts';
 import type { NavigationNode } from './resolve.ts';
 import { tenantNavigation } from './service.ts';
 
@@ -24,60 +25,6 @@ export interface NavigationChange {
 }
 
 type Scope = TenantScope | PlatformScope;
-
-function mapped<T, U>(source: AsyncIterableIterator<T>, map: (value: T) => U): AsyncIterableIterator<U> {
-  const iterator: AsyncIterableIterator<U> = {
-    async next() {
-      const r = await source.next();
-      return r.done ? { value: undefined, done: true } : { value: map(r.value), done: false };
-    },
-    async return() {
-      await source.return?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
-}
-
-/**
- * One stream of several. Ending it ends every source at once (their pending reads finish), so a client
- * that unsubscribes leaves no listener behind until some later event.
- */
-export function merged<T>(sources: AsyncIterableIterator<T>[]): AsyncIterableIterator<T> {
-  let closed = false;
-  const pending = new Map<number, Promise<[number, IteratorResult<T>]>>();
-  const pull = (i: number) => pending.set(i, sources[i]!.next().then((r) => [i, r] as [number, IteratorResult<T>]));
-  sources.forEach((_, i) => pull(i));
-  const close = async () => {
-    closed = true;
-    await Promise.all(sources.map((s) => s.return?.()));
-  };
-  const iterator: AsyncIterableIterator<T> = {
-    async next() {
-      while (!closed && pending.size > 0) {
-        const [i, r] = await Promise.race(pending.values());
-        if (r.done) {
-          pending.delete(i);
-          continue;
-        }
-        pull(i);
-        return { value: r.value, done: false };
-      }
-      return { value: undefined, done: true };
-    },
-    async return() {
-      await close();
-      return { value: undefined, done: true };
-    },
-    async throw(error) {
-      await close();
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
-}
 
 /**
  * What can change one tenant's tree, or (for an admin without a tenant) any change to the defaults or to
