@@ -12,7 +12,7 @@ test('sets and clears a provider’s signing secret, and counts a refused unsign
   const owner = await adminApi('OWNER');
   await loginAs('ADMIN');
   await page.goto('/webhooks');
-  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await page.getByRole('main').getByRole('link', { name: 'Settings', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Webhook settings' })).toBeVisible();
 
   const resend = page.getByTestId('provider-RESEND');
