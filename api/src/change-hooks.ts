@@ -1,5 +1,5 @@
 // What other modules do when an admin's standing or a tenant changes, declared by those modules (their
-// manifest's `onAdminChanged` / `onTenantChanged` / `onAlertChanged`). The owning module calls them inside the transaction that
+// manifest's `onAdminChanged` / `onTenantChanged` / `onPlanChanged` / `onAlertChanged`). The owning module calls them inside the transaction that
 // makes the change, so the work they queue exists only if the change commits. `onMetricsRecorded` is the
 // exception: it runs after an ingest batch is stored (committed), and its failures are logged, never the
 // ingest's.
@@ -23,6 +23,14 @@ export interface TenantChange {
   planId: string;
 }
 
+/** A plan's entitlements changed in place (the plans module's update). */
+export interface PlanChange {
+  planId: string;
+  kind: 'entitlementsChanged';
+  /** The plan's entitlements after the change. */
+  entitlements: string[];
+}
+
 /** An alert that opened, fired, was acknowledged or resolved (the alerts module's change). */
 export interface AlertChange {
   alertId: string;
@@ -44,6 +52,7 @@ export interface RecordedMetrics {
 type Tx = TransactionScope<PlatformScope>;
 export type AdminChangeHook = (tx: Tx, change: AdminChange) => Promise<void>;
 export type TenantChangeHook = (tx: Tx, change: TenantChange) => Promise<void>;
+export type PlanChangeHook = (tx: Tx, change: PlanChange) => Promise<void>;
 export type AlertChangeHook = (tx: Tx, change: AlertChange) => Promise<void>;
 export type MetricsRecordedHook = (scope: SystemScope, batch: RecordedMetrics) => Promise<void>;
 
@@ -51,6 +60,7 @@ const adminHooks: AdminChangeHook[] = [];
 const tenantHooks: TenantChangeHook[] = [];
 const metricsHooks: MetricsRecordedHook[] = [];
 const alertHooks: AlertChangeHook[] = [];
+const planHooks: PlanChangeHook[] = [];
 
 /** Called once per module by the module list. */
 export function registerChangeHooks(hooks: {
@@ -58,11 +68,13 @@ export function registerChangeHooks(hooks: {
   onTenantChanged?: TenantChangeHook;
   onMetricsRecorded?: MetricsRecordedHook;
   onAlertChanged?: AlertChangeHook;
+  onPlanChanged?: PlanChangeHook;
 }): void {
   if (hooks.onAdminChanged) adminHooks.push(hooks.onAdminChanged);
   if (hooks.onTenantChanged) tenantHooks.push(hooks.onTenantChanged);
   if (hooks.onMetricsRecorded) metricsHooks.push(hooks.onMetricsRecorded);
   if (hooks.onAlertChanged) alertHooks.push(hooks.onAlertChanged);
+  if (hooks.onPlanChanged) planHooks.push(hooks.onPlanChanged);
 }
 
 /** Runs every module's admin hook, in module order, in the admin change's transaction. */
@@ -73,6 +85,11 @@ export async function adminChanged(tx: Tx, change: AdminChange): Promise<void> {
 /** Runs every module's tenant hook, in module order, in the tenant change's transaction. */
 export async function tenantChanged(tx: Tx, change: TenantChange): Promise<void> {
   for (const hook of tenantHooks) await hook(tx, change);
+}
+
+/** Runs every module's plan hook, in module order, in the plan change's transaction. */
+export async function planChanged(tx: Tx, change: PlanChange): Promise<void> {
+  for (const hook of planHooks) await hook(tx, change);
 }
 
 /** Runs every module's alert hook, in module order, in the alert transition's transaction. */

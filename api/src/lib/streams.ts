@@ -54,3 +54,21 @@ export function merged<T>(sources: AsyncIterableIterator<T>[]): AsyncIterableIte
   };
   return iterator;
 }
+
+/** The values of `source` that `keep` accepts, decided one at a time in order; ending it ends the source. */
+export function filtered<T>(source: AsyncIterableIterator<T>, keep: (value: T) => Promise<boolean>): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      for (;;) {
+        const r = await source.next();
+        if (r.done || (await keep(r.value))) return r;
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

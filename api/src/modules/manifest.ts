@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminChangeHook, AlertChangeHook, MetricsRecordedHook, TenantChangeHook } from '../change-hooks.ts';
+import type { AdminChangeHook, AlertChangeHook, MetricsRecordedHook, PlanChangeHook, TenantChangeHook } from '../change-hooks.ts';
 import type { TenantModelSpecs } from '../db/tenant-scope.ts';
 import type { Env } from '../env.ts';
 import type { ListDefinition } from '../lib/list.ts';
@@ -105,6 +105,8 @@ export interface ModuleManifest {
   onAdminChanged?: AdminChangeHook;
   /** Runs inside the transaction of every tenant change (created, plan changed, suspended, …). */
   onTenantChanged?: TenantChangeHook;
+  /** Runs inside the transaction that changes a plan's entitlements in place. */
+  onPlanChanged?: PlanChangeHook;
   /** Runs inside the transaction of every alert transition or acknowledgement (opened, fired, resolved). */
   onAlertChanged?: AlertChangeHook;
   /**

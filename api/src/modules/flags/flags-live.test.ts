@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import { openSocket, sleep, within, type TestSocket } from '../../../test/live-client.ts';
 import { revokeApiKey } from '../tenants/api-keys.ts';
+import { updatePlan } from '../plans/service.ts';
 import { changeTenantPlan } from '../tenants/service.ts';
 
 let p: TestPlatform;
@@ -196,7 +197,7 @@ describe('live evaluation', () => {
     expect(closed.code).toBe(4401);
   });
 
-  it("tells a tenant when its own plan changes (no keys, a higher version, the new plan in the snapshot), and no other tenant", async () => {
+  it("tells a tenant when its plan changes or its plan's entitlements do (no keys, a higher version, the new facts in the snapshot), and no other tenant", async () => {
     const [c, d, other] = [await p.makeTenant(), await p.makeTenant(), await p.makeTenant()];
     const heardByC = (await connected(q, c.apiKey)).subscribe(FLAGS_CHANGED);
     const heardByD = (await connected(q, d.apiKey)).subscribe(FLAGS_CHANGED);
@@ -212,6 +213,17 @@ describe('live evaluation', () => {
     expect(after.version).toBe(event.version);
     const plan = await p.system.db.plan.findUniqueOrThrow({ where: { id: other.planId } });
     expect(after.snapshot.tenant.plan).toBe(plan.code);
+    await sleep(300);
+    expect(heardByD.results).toEqual([]);
+
+    // Its (new) plan gaining an entitlement in place: the same, with the entitlement in the snapshot.
+    await updatePlan(p.system, other.planId, { entitlements: [...plan.entitlements, 'flags-live-extra'] });
+    await expect.poll(() => heardByC.results.length, { timeout: 5000 }).toBe(2);
+    const second = heardByC.results[1]!.data.flagsChanged;
+    expect(second.keys).toEqual([]);
+    expect(BigInt(second.version)).toBeGreaterThan(BigInt(event.version));
+    expect((await snapshot()).snapshot.tenant.entitlements).toContain('flags-live-extra');
+    // D's plan is another one: it hears nothing of it.
     await sleep(300);
     expect(heardByD.results).toEqual([]);
   });

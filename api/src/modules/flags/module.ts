@@ -5,7 +5,7 @@ import { flagEvaluationRecorder } from './evaluations.ts';
 import { flagsList } from './lists.ts';
 import { onAlertChanged } from './safeguard.ts';
 import { seedFlags } from './seed.ts';
-import { onTenantChanged, type FlagChanged } from './service.ts';
+import { onPlanChanged, onTenantChanged, type FlagChanged } from './service.ts';
 import { flagScheduledChange } from './tasks.ts';
 
 const permissions = {
@@ -64,6 +64,7 @@ export default defineModule({
   tenantModels,
   onAlertChanged,
   onTenantChanged,
+  onPlanChanged,
   // The evaluation counts kept in memory are written when the server stops.
   requestObserver: flagEvaluationRecorder,
   seed: seedFlags,

@@ -3,14 +3,14 @@
 import type { Evaluation, EvaluationContext, FlagDefinition, FlagSnapshot, JsonValue } from '@opsgraph/flag-evaluator';
 import { evaluateSnapshot } from '@opsgraph/flag-evaluator';
 import { z } from 'zod';
-import type { TenantChange } from '../../change-hooks.ts';
+import type { PlanChange, TenantChange } from '../../change-hooks.ts';
 import { Prisma } from '../../db/client.ts';
 import type { Flag, FlagScheduledChange } from '../../generated/prisma/client.ts';
 import type { FlagScheduledChangeKind, FlagStickiness } from '../../generated/prisma/enums.ts';
 import { InputError, InvalidTransitionError, NotFoundError, parseInput } from '../../lib/errors.ts';
 import { enumValues } from '../../lib/list.ts';
 import { findOrNotFound } from '../../lib/records.ts';
-import { mapped, merged } from '../../lib/streams.ts';
+import { filtered, mapped, merged } from '../../lib/streams.ts';
 import { id as idSchema, text } from '../../lib/strings.ts';
 import { asSystem, type PlatformScope, type Scope, type SystemScope, type TenantScope } from '../../scope.ts';
 import { changedFields, jsonEqual } from '../audit/diff.ts';
@@ -627,14 +627,28 @@ export async function onTenantChanged(tx: Pick<Tx, 'db'>, change: TenantChange):
   if (TENANT_FACT_KINDS.includes(change.kind)) await bumpRevision(tx.db, change.tenantId);
 }
 
+/** The manifest hook: new entitlements of a plan move the snapshot version of every tenant on it, in one statement. */
+export async function onPlanChanged(tx: Pick<Tx, 'db'>, change: PlanChange): Promise<void> {
+  await tx.db.$executeRaw`
+    INSERT INTO "FlagTenantState" ("tenantId", revision)
+    SELECT id, 1 FROM "Tenant" WHERE "planId" = ${change.planId}::uuid
+    ON CONFLICT ("tenantId") DO UPDATE SET revision = "FlagTenantState".revision + 1`;
+}
+
 /**
  * What the tenant graph's `flagsChanged` reports: the keys of changed flags, or no keys when the tenant's
- * own plan or status changed (every flag may evaluate differently; the snapshot says how).
+ * own plan or status, or its plan's entitlements, changed (every flag may evaluate differently; the
+ * snapshot says how).
  */
 export function snapshotChangesForTenant(scope: TenantScope): AsyncIterableIterator<{ keys: string[] }> {
+  const { tenantId } = scope.principal;
+  // Plan events carry no tenant id: heard through the elevation, kept only for the tenant's own plan now.
+  const onItsPlan = async (e: { planId: string }) =>
+    (await scope.db.tenant.findUnique({ where: { id: tenantId }, select: { planId: true } }))?.planId === e.planId;
   return merged([
     mapped(flagChangesForTenant(scope), (e) => ({ keys: [e.key] })),
     mapped(scope.subscribe('tenantChanged', (e) => TENANT_FACT_KINDS.includes(e.kind)), () => ({ keys: [] })),
+    mapped(filtered(asSystem(scope, 'flagDefinitions').subscribe('planChanged'), onItsPlan), () => ({ keys: [] })),
   ]);
 }
 

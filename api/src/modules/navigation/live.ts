@@ -4,7 +4,7 @@
 // item needs the flag.
 import { asSystem, type PlatformScope, type TenantScope } from '../../scope.ts';
 import { affectsTenant, flagChangesForTenant } from '../flags/service.ts';
-import { mapped, merged } from '../../lib/streams.ts';
+import { filtered, mapped, merged } from '../../lib/streams.ts';
 import type { NavigationNode } from './resolve.ts';
 import { tenantNavigation } from './service.ts';
 
@@ -39,6 +39,13 @@ export function navigationTriggers(scope: Scope, tenantId: string | null): Async
     mapped(everyone.subscribe('navigationDefaultsChanged'), (e): NavigationTrigger => ({ reason: 'DEFAULTS', tenantId: null, key: e.key })),
     mapped(scope.subscribe('navigationOverrideChanged', concerns), (e): NavigationTrigger => ({ reason: 'OVERRIDES', tenantId: e.tenantId, key: e.itemKey })),
     mapped(scope.subscribe('tenantChanged', (e) => e.kind === 'planChanged' && concerns(e)), (e): NavigationTrigger => ({ reason: 'PLAN', tenantId: e.tenantId, key: null })),
+    // A plan's entitlements edited in place: it concerns the tenant if that is its plan now.
+    mapped(
+      filtered(everyone.subscribe('planChanged'), async (e) =>
+        tenantId === null ? true : (await scope.db.tenant.findUnique({ where: { id: tenantId }, select: { planId: true } }))?.planId === e.planId,
+      ),
+      (): NavigationTrigger => ({ reason: 'PLAN', tenantId, key: null }),
+    ),
   ];
   // Flag changes matter for one tenant's tree: the flags module says which concern it.
   const flags =

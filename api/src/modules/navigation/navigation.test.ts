@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket, sleep, within } from '../../../test/live-client.ts';
 import { ok, startPlatform, type TestPlatform } from '../../../test/harness.ts';
 import { createFlag, setFlagEnabled, setFlagTenantOverride } from '../flags/service.ts';
-import { createPlan } from '../plans/service.ts';
+import { createPlan, updatePlan } from '../plans/service.ts';
 import { changeTenantPlan } from '../tenants/service.ts';
 
 let p: TestPlatform;
@@ -387,6 +387,11 @@ describe('live navigation', () => {
       await changeTenantPlan(p.system, a.tenantId, a.planId);
       await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(5);
       expect(mine(heardByA.results[4]!)).toEqual(['PLAN', []]);
+      // The tenant's own plan gaining the entitlement in place opens the item too.
+      const plan = await p.system.db.plan.findUniqueOrThrow({ where: { id: a.planId } });
+      await updatePlan(p.system, a.planId, { entitlements: [...plan.entitlements, `gate-${k}`] });
+      await expect.poll(() => heardByA.results.length, { timeout: 5000 }).toBe(6);
+      expect(mine(heardByA.results[5]!)).toEqual(['PLAN', ['-gated']]);
       // B heard the two changes to the defaults only.
       await sleep(300);
       expect(heardByB.results.map((r) => r.data.navigationChanged.reason)).toEqual(['DEFAULTS', 'DEFAULTS']);

@@ -34,6 +34,12 @@ declare module '../../permissions.ts' {
 declare module '../../db/tenant-scope.ts' {
   interface TenantModels extends TenantModelAccess<typeof tenantModels> {}
 }
+declare module '../../events.ts' {
+  interface EventMap {
+    /** A plan changed in a way its tenants' evaluations follow (no tenant id: tenants hear it only through an elevation). */
+    planChanged: { planId: string; kind: 'entitlementsChanged' };
+  }
+}
 
 /** Plans: prices, quotas and entitlements that tenants subscribe to. */
 export default defineModule({

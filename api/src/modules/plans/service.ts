@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Prisma } from '../../db/client.ts';
+import { planChanged } from '../../change-hooks.ts';
 import type { Plan } from '../../generated/prisma/client.ts';
 import { changedFields } from '../audit/diff.ts';
 import { ConflictError, parseInput } from '../../lib/errors.ts';
@@ -76,6 +77,11 @@ export async function updatePlan(scope: PlatformScope, id: string, input: Update
     if (changedFields(before, data).length === 0) return tx.unchanged(before);
     const after = await tx.db.plan.update({ where: { id }, data });
     await tx.audit({ action: 'plan.update', targetType: 'Plan', targetId: id, before, after });
+    // Entitlements turn flags and navigation items on for the plan's tenants: those modules follow.
+    if (changedFields(before, data).includes('entitlements')) {
+      await planChanged(tx, { planId: id, kind: 'entitlementsChanged', entitlements: after.entitlements });
+      await tx.publish('planChanged', { planId: id, kind: 'entitlementsChanged' });
+    }
     return after;
   });
 }
