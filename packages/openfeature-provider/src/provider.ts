@@ -150,6 +150,11 @@ export class OpsgraphProvider implements Provider {
   }
 
   async onClose(): Promise<void> {
+    await this.shutDown();
+  }
+
+  /** Stops everything: timers, reads in flight and the socket (closed by the host, or for good by the API). */
+  private async shutDown(): Promise<void> {
     this.closed = true;
     this.aborts.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -348,7 +353,8 @@ export class OpsgraphProvider implements Provider {
       connectionParams: { authorization: `Bearer ${this.options.apiKey}` },
       lazy: false,
       retryAttempts: Number.POSITIVE_INFINITY,
-      retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, this.backoff(retries + 1))),
+      // Unref'd: a wait pending when the provider closes must not keep the host process alive.
+      retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, this.backoff(retries + 1)).unref()),
       // 4401: the key has ended for good (revoked, expired); everything else is worth another try.
       shouldRetry: (event) => !(isCloseEvent(event) && event.code === 4401),
       onNonLazyError: () => {},
@@ -403,9 +409,7 @@ export class OpsgraphProvider implements Provider {
   }
 
   private fatal(message: string): void {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    void this.shutDown();
     this.events.emit(ProviderEvents.Error, { message, errorCode: ErrorCode.PROVIDER_FATAL });
   }
 }

@@ -127,6 +127,10 @@ describe('safeguards', () => {
     expect(await tenantFlag(p, a.apiKey, flag.key)).toMatchObject({ reason: 'ROLLOUT' });
     await adminMutation('updateFlag', '$id: ID!, $input: UpdateFlagInput!', { id: flag.id, input: { safeguardRuleIds: [] } });
     expect(await tenantFlag(p, b.apiKey, flag.key)).toMatchObject({ reason: 'ROLLOUT' });
+    // Named again while the same alert still fires: paused again (the ended pause opens again).
+    await adminMutation('updateFlag', '$id: ID!, $input: UpdateFlagInput!', { id: flag.id, input: { safeguardRuleIds: [rule.id] } });
+    expect(await tenantFlag(p, b.apiKey, flag.key)).toMatchObject({ reason: 'SAFEGUARD_PAUSED' });
+    expect(await p.system.db.flagSafeguardPause.count({ where: { flagId: flag.id, endedAt: null } })).toBe(1);
   });
 });
 

@@ -375,6 +375,27 @@ describe('evaluation', () => {
     expect(Number((await p.system.db.flagEvaluationDaily.findFirstOrThrow({ where: { flagId: flag.id, tenantId: a.tenantId } })).count)).toBe(23);
   });
 
+  it("gives a tenant's key only the rules that can concern it: no other tenant's id, no admin description", async () => {
+    const flag = await create({ enabled: true });
+    const rules = [
+      { description: 'Beta for B only', constraints: [{ attribute: 'tenantId', operator: 'EQ', values: [b.tenantId] }], value: true },
+      { description: 'Beta for A and B', constraints: [{ attribute: 'tenantId', operator: 'IN', values: [a.tenantId, b.tenantId] }, { attribute: 'tier', operator: 'EQ', values: ['gold'] }], value: true },
+    ];
+    await mutate('setFlagRules', '$id: ID!, $rules: [FlagRuleInput!]!', { id: flag.id, rules });
+    const SNAPSHOT = `{ flagSnapshot { snapshot } }`;
+    const mine = async (apiKey: string) => (await p.gql(SNAPSHOT, {}, apiKey)).data!.flagSnapshot.snapshot.flags.find((f: { key: string }) => f.key === flag.key);
+    const ofA = await mine(a.apiKey);
+    expect(ofA.rules).toEqual([{ id: expect.any(String), description: '', constraints: [{ attribute: 'tier', operator: 'EQ', values: ['gold'] }], value: true, rollout: null }]);
+    expect(JSON.stringify(ofA)).not.toContain(b.tenantId);
+    expect(JSON.stringify(ofA)).not.toContain('Beta for');
+    expect((await mine(b.apiKey)).rules.map((r: { constraints: unknown[] }) => r.constraints.length)).toEqual([0, 1]);
+    // The evaluation is the same as on the full definition.
+    expect((await tenantFlags(a.apiKey, { attributes: { tier: 'gold' } })).get(flag.key)).toMatchObject({ value: true, reason: 'RULE' });
+    expect((await tenantFlags(a.apiKey)).get(flag.key)).toMatchObject({ value: false, reason: 'DEFAULT' });
+    expect((await tenantFlags(b.apiKey)).get(flag.key)).toMatchObject({ value: true, reason: 'RULE' });
+    expect((await explain(flag.key, a.tenantId, { attributes: { tier: 'gold' } })).reason).toBe('RULE');
+  });
+
   it('evaluates and counts only the flags a caller asks for', async () => {
     const [asked, other] = [await create({ enabled: true }), await create({ enabled: true })];
     const evaluations = await evaluateFlagsForTenant(p.system, a.tenantId, undefined, { keys: [asked.key] });
@@ -445,6 +466,27 @@ describe('concurrent changes', () => {
     await applyScheduledChange(p.system, change.id);
     expect(await auditCount(flag.id, 'flag.applyScheduledChange')).toBe(1);
     expect((await p.system.db.flag.findUniqueOrThrow({ where: { id: flag.id } })).enabled).toBe(true);
+  });
+
+  it("bounds a flag's nested override lists: first between 1 and 500, a typed error naming it otherwise", async () => {
+    const flag = await create({});
+    for (const t of [a, b]) await setFlagTenantOverride(p.system, flag.id, t.tenantId, true);
+    const read = (first: number) => p.gql(`query($id: ID!, $n: Int) { flag(id: $id) { tenantOverrides(first: $n) { value } userOverrides(first: $n) { value } } }`, { id: flag.id, n: first }, viewer.token);
+    expect((await read(1)).data!.flag.tenantOverrides).toHaveLength(1);
+    for (const bad of [0, 501]) {
+      const res = await read(bad);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(JSON.stringify(res.errors)).toContain('first');
+    }
+  });
+
+  it('marks a scheduled change that finds the flag already so as applied, with no audit entry and no event', async () => {
+    const flag = await createFlag(p.system, { key: unique('sched-noop'), type: 'BOOLEAN', enabled: true });
+    const change = await scheduleFlagChange(p.system, flag.id, { kind: 'ENABLE', runAt: new Date(Date.now() + 3_600_000) });
+    const { revision } = await p.system.db.flagCatalog.findUniqueOrThrow({ where: { id: 1 } });
+    expect((await applyScheduledChange(p.system, change.id))?.status).toBe('APPLIED');
+    expect(await auditCount(flag.id, 'flag.applyScheduledChange')).toBe(0);
+    expect((await p.system.db.flagCatalog.findUniqueOrThrow({ where: { id: 1 } })).revision).toBe(revision);
   });
 });
 

@@ -49,13 +49,23 @@ export async function syncPauses(tx: Tx, flag: Pick<Flag, 'id' | 'key'>, ruleIds
         select: { id: true, ruleId: true, tenantId: true, firedAt: true },
       })
     : [];
-  const opened = firing.length
+  // A rule named again while its alert still fires: the pause its removal ended opens again (one row per
+  // flag and alert, so the insert below would skip it).
+  const reopened = firing.length
+    ? await tx.db.flagSafeguardPause.updateManyAndReturn({
+        where: { flagId: flag.id, alertId: { in: firing.map((a) => a.id) }, endedAt: { not: null } },
+        data: { endedAt: null, startedAt: now },
+        select: { tenantId: true },
+      })
+    : [];
+  const created = firing.length
     ? await tx.db.flagSafeguardPause.createManyAndReturn({
         data: firing.map((a) => ({ flagId: flag.id, tenantId: a.tenantId!, alertRuleId: a.ruleId, alertId: a.id, startedAt: a.firedAt ?? now })),
         skipDuplicates: true,
         select: { tenantId: true },
       })
     : [];
+  const opened = [...reopened, ...created];
   for (const tenantId of new Set(ended.map((p) => p.tenantId))) await flagChanged(tx, flag, 'resumed', tenantId);
   for (const tenantId of new Set(opened.map((p) => p.tenantId))) await flagChanged(tx, flag, 'paused', tenantId);
 }

@@ -12,6 +12,14 @@ import {
 } from './service.ts';
 import { CONSTRAINT_OPERATORS, fromBasisPoints } from './values.ts';
 
+/** The most rows a flag's nested lists (overrides, pauses) return in one answer. */
+const MAX_NESTED = 500;
+function nestedTake(first: number | null | undefined): number {
+  const n = first ?? 100;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_NESTED) throw InputError.field('first', `between 1 and ${MAX_NESTED}`);
+  return n;
+}
+
 export const FlagTypeEnum = prismaEnum('FlagType', both);
 export const FlagStickinessEnum = prismaEnum('FlagStickiness', both);
 const FlagScheduledChangeKindEnum = prismaEnum('FlagScheduledChangeKind');
@@ -146,7 +154,7 @@ export const FlagRef = builder.prismaObject('Flag', {
     }),
     safeguardPauses: t.relation('safeguardPauses', {
       description: 'The pauses in force now (their alerts fire).',
-      query: { where: { endedAt: null }, orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] },
+      query: { where: { endedAt: null }, orderBy: [{ startedAt: 'asc' }, { id: 'asc' }], take: MAX_NESTED },
     }),
     staleAfterDays: t.exposeInt('staleAfterDays'),
     stale: t.boolean({
@@ -162,8 +170,16 @@ export const FlagRef = builder.prismaObject('Flag', {
       select: { id: true },
       resolve: (f, { from, to }, ctx) => evaluationCounts(adminScope(ctx), f.id, from, to),
     }),
-    tenantOverrides: t.relation('tenantOverrides', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
-    userOverrides: t.relation('userOverrides', { query: { orderBy: [{ tenantId: 'asc' }, { externalUserId: 'asc' }] } }),
+    tenantOverrides: t.relation('tenantOverrides', {
+      description: `The first \`first\` (at most ${MAX_NESTED}) tenant overrides, oldest first.`,
+      args: { first: t.arg.int({ defaultValue: 100 }) },
+      query: ({ first }) => ({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: nestedTake(first) }),
+    }),
+    userOverrides: t.relation('userOverrides', {
+      description: `The first \`first\` (at most ${MAX_NESTED}) user overrides, by tenant and user.`,
+      args: { first: t.arg.int({ defaultValue: 100 }) },
+      query: ({ first }) => ({ orderBy: [{ tenantId: 'asc' }, { externalUserId: 'asc' }], take: nestedTake(first) }),
+    }),
     scheduledChanges: t.relation('scheduledChanges', { query: { orderBy: [{ runAt: 'desc' }, { id: 'desc' }], take: 100 } }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

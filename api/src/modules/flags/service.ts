@@ -1,7 +1,7 @@
 // Feature flags: definitions and their changes (each one locked, audited and published), overrides,
 // scheduled changes, and the evaluation of every flag for one tenant.
 import type { Evaluation, EvaluationContext, FlagDefinition, FlagSnapshot, JsonValue } from '@opsgraph/flag-evaluator';
-import { evaluateSnapshot } from '@opsgraph/flag-evaluator';
+import { evaluateSnapshot, matchesConstraint, type FlagRule, type TenantFacts } from '@opsgraph/flag-evaluator';
 import { z } from 'zod';
 import type { PlanChange, TenantChange } from '../../change-hooks.ts';
 import { Prisma } from '../../db/client.ts';
@@ -465,8 +465,10 @@ export async function applyScheduledChange(scope: SystemScope, changeId: string)
       change.kind === 'SET_ROLLOUT'
         ? { rolloutBasisPoints: change.basisPoints, rolloutStickiness: change.stickiness ?? before.rolloutStickiness }
         : { enabled: change.kind === 'ENABLE' };
-    const after = await tx.db.flag.update({ where: { id: before.id }, data });
     const applied = await tx.db.flagScheduledChange.update({ where: { id: changeId }, data: { status: 'APPLIED', appliedAt: new Date() } });
+    // Already so (enabled by hand before its time): applied, but nothing changed, recorded or announced.
+    if (changedFields(before, data).length === 0) return tx.unchanged(applied);
+    const after = await tx.db.flag.update({ where: { id: before.id }, data });
     const fields = change.kind === 'SET_ROLLOUT' ? (['rolloutBasisPoints', 'rolloutStickiness'] as const) : (['enabled'] as const);
     await tx.audit({
       action: 'flag.applyScheduledChange', targetType: 'Flag', targetId: before.id,
@@ -524,6 +526,22 @@ interface BuiltSnapshot {
   platform: PlatformScope;
 }
 
+/**
+ * The rules as one tenant's key may see them. A rule's `tenantId` constraints are decided here, for this
+ * tenant: a rule one of them excludes can never match and is left out, and those that hold are dropped.
+ * So no tenant's snapshot names another tenant, and evaluation is unchanged (the evaluator never lets the
+ * context override `tenantId`). Descriptions are the admins' notes: left out too.
+ */
+export function rulesForTenant(rules: readonly FlagRule[], tenant: TenantFacts): FlagRule[] {
+  const out: FlagRule[] = [];
+  for (const rule of rules) {
+    const onTenant = rule.constraints.filter((c) => c.attribute === 'tenantId');
+    if (!onTenant.every((c) => matchesConstraint(c, tenant, {}))) continue;
+    out.push({ ...rule, description: '', constraints: onTenant.length ? rule.constraints.filter((c) => c.attribute !== 'tenantId') : rule.constraints });
+  }
+  return out;
+}
+
 async function buildSnapshot(scope: Scope, tenantId: string, context: EvaluationContext, allUsers: boolean): Promise<BuiltSnapshot> {
   const platform = platformOf(scope);
   const [definitions, tenant] = await Promise.all([cachedDefinitions(platform), tenantFacts(scope, tenantId, context.userId ?? null, allUsers)]);
@@ -536,8 +554,11 @@ async function buildSnapshot(scope: Scope, tenantId: string, context: Evaluation
   }
   const pauses = new Map<string, Set<string>>();
   for (const p of tenant.flagSafeguardPauses) pauses.set(p.flagId, (pauses.get(p.flagId) ?? new Set()).add(p.alertRuleId));
+  const facts: TenantFacts = { id: tenant.id, plan: tenant.plan.code, status: tenant.status, entitlements: tenant.plan.entitlements };
+  const forTenantKey = scope.principal.kind === 'tenant';
   const flags: FlagDefinition[] = definitions.flags.map(({ id, definition }) => ({
     ...definition,
+    rules: forTenantKey ? rulesForTenant(definition.rules, facts) : definition.rules,
     tenantOverride: overrides.has(id) ? { value: overrides.get(id)! } : null,
     userOverrides: userOverrides.get(id) ?? {},
     pausedBy: [...(pauses.get(id) ?? [])].sort(),
@@ -546,7 +567,7 @@ async function buildSnapshot(scope: Scope, tenantId: string, context: Evaluation
   return {
     snapshot: {
       version: String(definitions.revision + (tenant.flagState?.revision ?? 0n)),
-      tenant: { id: tenant.id, plan: tenant.plan.code, status: tenant.status, entitlements: tenant.plan.entitlements },
+      tenant: facts,
       flags,
     },
     ids: definitions.ids,

@@ -30,13 +30,23 @@ export interface VersionDiff {
   parameters: ValueChange[];
 }
 
+/** The most changed lines a diff looks for before it reports the templates as wholly replaced. */
+export const MAX_EDITS = 2_000;
+
 export function templateLineDiff(from: string, to: string): DiffLine[] {
   const lines: DiffLine[] = [];
   let oldNumber = 1;
   let newNumber = 1;
   // A missing final newline is not a change of the last line.
   const line = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
-  for (const change of diffLines(line(from), line(to))) {
+  // Bounded: two long, wholly different templates would cost the diff O(N·D). Past MAX_EDITS changed lines
+  // it gives up and the answer is "every old line removed, every new one added", still a correct diff.
+  const found = diffLines(line(from), line(to), { maxEditLength: MAX_EDITS });
+  const chunks = found ?? [
+    { value: line(from), removed: true, added: false, count: 0 },
+    { value: line(to), removed: false, added: true, count: 0 },
+  ].filter((c) => c.value !== '');
+  for (const change of chunks) {
     const texts = change.value.replace(/\n$/, '').split('\n');
     for (const text of texts) {
       if (change.added) lines.push({ kind: 'ADDED', text, oldNumber: null, newNumber: newNumber++ });
@@ -49,9 +59,10 @@ export function templateLineDiff(from: string, to: string): DiffLine[] {
 
 function changes(before: Record<string, unknown>, after: Record<string, unknown>): ValueChange[] {
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const own = (values: Record<string, unknown>, name: string) => (Object.hasOwn(values, name) ? values[name] ?? null : null);
   return names
-    .filter((name) => !jsonEqual(toJson(before[name] ?? null), toJson(after[name] ?? null)))
-    .map((name) => ({ name, before: before[name] ?? null, after: after[name] ?? null }));
+    .filter((name) => !jsonEqual(toJson(own(before, name)), toJson(own(after, name))))
+    .map((name) => ({ name, before: own(before, name), after: own(after, name) }));
 }
 
 export function versionDiff(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { templateLineDiff, versionDiff } from './diff.ts';
+import { MAX_EDITS, templateLineDiff, versionDiff } from './diff.ts';
 import {
   MissingPromptVariableError, promptVariablesSchema, PromptVariableTypeError, renderTemplate, templateProblems, UnknownPromptVariableError,
   type PromptVariable,
@@ -93,7 +93,26 @@ describe('rendering with validated variables', () => {
   });
 });
 
+describe('variables named like built-in object properties', () => {
+  it('treats constructor and __proto__ as ordinary variables: defaults apply, values are kept', () => {
+    const declared = vars([{ name: 'constructor', required: false, default: 'built' }, { name: '__proto__', required: false }]);
+    expect(renderTemplate('{{constructor}}/{{__proto__}}', declared, {})).toBe('built/');
+    expect(renderTemplate('{{constructor}}/{{__proto__}}', declared, JSON.parse('{"__proto__": "kept"}'))).toBe('built/kept');
+  });
+});
+
 describe('diff between versions', () => {
+  it('reports two wholly different long templates as replaced instead of searching without bound', () => {
+    const from = Array.from({ length: MAX_EDITS * 2 }, (_, i) => `a${i}`).join('\n');
+    const to = Array.from({ length: MAX_EDITS * 2 }, (_, i) => `b${i}`).join('\n');
+    const lines = templateLineDiff(from, to);
+    expect(lines).toHaveLength(MAX_EDITS * 4);
+    expect(lines[0]).toEqual({ kind: 'REMOVED', text: 'a0', oldNumber: 1, newNumber: null });
+    expect(lines[MAX_EDITS * 2]).toEqual({ kind: 'ADDED', text: 'b0', oldNumber: null, newNumber: 1 });
+    expect(lines.at(-1)).toEqual({ kind: 'ADDED', text: `b${MAX_EDITS * 2 - 1}`, oldNumber: null, newNumber: MAX_EDITS * 2 });
+  });
+
+
   it('numbers the template lines on both sides', () => {
     expect(templateLineDiff('a\nb\nc', 'a\nB\nc\nd')).toEqual([
       { kind: 'UNCHANGED', text: 'a', oldNumber: 1, newNumber: 1 },

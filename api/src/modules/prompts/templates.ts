@@ -182,9 +182,11 @@ export function assertValidTemplate(template: string, variables: readonly Prompt
 export function resolveValues(variables: readonly PromptVariable[], given: Record<string, unknown>): Record<string, unknown> {
   const declared = new Map(variables.map((v) => [v.name, v]));
   for (const name of Object.keys(given)) if (!declared.has(name)) throw new UnknownPromptVariableError(name);
-  const values: Record<string, unknown> = {};
+  // Own properties only, into an object without a prototype: a variable named `constructor` or
+  // `__proto__` is a variable like any other.
+  const values: Record<string, unknown> = Object.create(null);
   for (const variable of variables) {
-    const value = given[variable.name];
+    const value = Object.hasOwn(given, variable.name) ? given[variable.name] : undefined;
     if (value === undefined || value === null) {
       if (variable.default !== undefined && variable.default !== null) values[variable.name] = variable.default;
       else if (variable.required) throw new MissingPromptVariableError(variable.name);

@@ -189,7 +189,8 @@ export type SettingReader = PlatformScope | TenantScope | TransactionScope<Platf
 export async function getSetting<K extends SettingKey>(
   reader: SettingReader,
   key: K,
-  options: { tenantId?: string | null } = {},
+  /** `fresh`: read the stored value now, past the cache (a job that must act on the value just committed). */
+  options: { tenantId?: string | null; fresh?: boolean } = {},
 ): Promise<SettingRegistry[K]> {
   const spec = known(key);
   const inTransaction = 'scope' in reader;
@@ -202,8 +203,9 @@ export async function getSetting<K extends SettingKey>(
   }
   const platform = scope as PlatformScope;
   // A transaction that changed settings reads its own writes: those never go into the cache.
-  if (inTransaction && dirty.has(reader.db)) {
-    const [globals, overrides] = await Promise.all([loadGlobals(platform, reader.db), options.tenantId ? loadOverrides(reader.db, options.tenantId) : null]);
+  if ((inTransaction && dirty.has(reader.db)) || options.fresh) {
+    const db = inTransaction ? reader.db : platform.db;
+    const [globals, overrides] = await Promise.all([loadGlobals(platform, db), options.tenantId ? loadOverrides(db, options.tenantId) : null]);
     return effective(platform, spec, globals, overrides) as SettingRegistry[K];
   }
   listen(platform);

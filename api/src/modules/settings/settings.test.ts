@@ -136,6 +136,16 @@ describe('the admin graph', () => {
     expect((await p.gql(`{ tenantSettings(tenantId: "00000000-0000-4000-8000-000000000000") { key } }`, {}, owner)).data!.tenantSettings).toBeNull();
   });
 
+  it('reads past the cache with fresh: a value committed elsewhere, before this process heard of it', async () => {
+    await setSetting(p.system, 'general.statusPageUrl', 'https://status.one.example');
+    expect(await getSetting(p.system, 'general.statusPageUrl')).toBe('https://status.one.example');
+    // Written straight to the table: no settingChanged, so the cache still holds the old value.
+    await p.app.prisma.setting.update({ where: { key: 'general.statusPageUrl' }, data: { value: 'https://status.two.example' } });
+    expect(await getSetting(p.system, 'general.statusPageUrl')).toBe('https://status.one.example');
+    expect(await getSetting(p.system, 'general.statusPageUrl', { fresh: true })).toBe('https://status.two.example');
+    await resetSetting(p.system, 'general.statusPageUrl');
+  });
+
   it('needs SETTINGS_WRITE to change a setting', async () => {
     const viewer = (await p.login('VIEWER')).token;
     const res = await p.gql(SET, { key: 'general.statusPageUrl', value: 'https://x.example' }, viewer);

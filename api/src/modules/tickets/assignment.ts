@@ -52,7 +52,8 @@ export async function ticketSettings(db: Db): Promise<TicketSettings> {
 }
 
 /** The strategy lives in the settings registry (`support.assignmentStrategy`): changes apply without a restart. */
-export const assignmentStrategy = (reader: PlatformScope | Tx): Promise<AssignmentStrategy> => getSetting(reader, 'support.assignmentStrategy');
+export const assignmentStrategy = (reader: PlatformScope | Tx, options: { fresh?: boolean } = {}): Promise<AssignmentStrategy> =>
+  getSetting(reader, 'support.assignmentStrategy', options);
 
 export type SupportDeskSettings = TicketSettings & { assignmentStrategy: AssignmentStrategy };
 
@@ -169,7 +170,9 @@ export async function assignWaiting(scope: SystemScope): Promise<{ assigned: num
   let assigned = 0;
   for (let round = 0; round < ROUNDS_PER_RUN; round += 1) {
     const batch = await transaction(scope, async (tx) => {
-      const strategy = await assignmentStrategy(tx);
+      // Past the cache: this job is queued by the very change that turns assignment on, and may run before
+      // this process has heard of that change.
+      const strategy = await assignmentStrategy(tx, { fresh: true });
       if (strategy === 'OFF') return { assigned: 0, done: true };
       await tx.lockNamed(ASSIGNMENT_LOCK);
       const waiting = await tx.db.ticket.findMany({
