@@ -3,6 +3,7 @@ import { FlagValue, ReasonBadge } from '../../components/flags/flag-badges.tsx';
 import { Field, FormError } from '../../components/form.tsx';
 import { humanize } from '../../lib/format.ts';
 import { ruleSummary } from '../../lib/flags.ts';
+import { TenantSelect } from './overrides.tsx';
 import type { FlagConstraintOperator } from '../../gql/graphql.ts';
 
 export type Explanation = {
@@ -47,18 +48,13 @@ export function EvaluateAs({
       <h2>Evaluate as</h2>
       <Form method="get" preventScrollReset className="filters" noValidate>
         {params.get('days') ? <input type="hidden" name="days" value={params.get('days')!} /> : null}
-        <Field label="Tenant" name="as" error={error?.field === 'tenantId' ? error.message : null}>
-          <select name="as" defaultValue={params.get('as') ?? ''} data-testid="evaluate-tenant">
-            <option value="" disabled>
-              Choose a tenant…
-            </option>
-            {tenants.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <TenantSelect
+          tenants={tenants}
+          name="as"
+          defaultValue={params.get('as') ?? ''}
+          testId="evaluate-tenant"
+          error={error?.field === 'tenantId' ? error.message : null}
+        />
         <Field label="User id (optional)" name="user" error={error?.field === 'userId' ? error.message : null}>
           <input name="user" defaultValue={params.get('user') ?? ''} maxLength={200} />
         </Field>

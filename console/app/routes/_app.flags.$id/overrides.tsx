@@ -26,12 +26,25 @@ function useResetOnDone(done: boolean) {
   return form;
 }
 
-function TenantSelect({ tenants, error }: { tenants: Tenant[]; error?: string }) {
+/** A tenant chosen from the first tenants by name (the flag page's overrides and its evaluate-as box). */
+export function TenantSelect({
+  tenants,
+  error,
+  name = 'tenantId',
+  defaultValue = '',
+  testId,
+}: {
+  tenants: Tenant[];
+  error?: string | null;
+  name?: string;
+  defaultValue?: string;
+  testId?: string;
+}) {
   return (
-    <Field label="Tenant" name="tenantId" error={error}>
-      <select name="tenantId" defaultValue="">
+    <Field label="Tenant" name={name} error={error}>
+      <select name={name} defaultValue={defaultValue} data-testid={testId}>
         <option value="" disabled>
-          Choose…
+          Choose a tenant…
         </option>
         {tenants.map((t) => (
           <option key={t.id} value={t.id}>
